@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+import { workerProject } from './test/worker/project.ts';
+import { widgetProject } from './test/widget/project.ts';
+
+// Two projects, two runtimes: Worker and sandbox code runs inside workerd, the
+// element inside real headless Chromium. `npm test` runs both.
+export default defineConfig({
+  test: {
+    projects: [workerProject, widgetProject],
+  },
+});
