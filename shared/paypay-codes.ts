@@ -1,0 +1,79 @@
+/**
+ * PayPay OPA result codes, as published in PayPay's KYC / KYC Passport API page
+ * (../shared/paypay/kyc-passport-api.txt) and its README. Both the Worker (to
+ * name every answer) and the sandbox (to answer like PayPay) read this table.
+ */
+export const PAYPAY_CODES = {
+  SUCCESS: { status: 200, codeId: '08100001' },
+  REQUEST_ACCEPTED: { status: 202 },
+  INVALID_REQUEST_PARAMS: { status: 400 },
+  MISSING_REQUEST_PARAMS: { status: 400 },
+  INVALID_PARAMS: { status: 400 },
+  CANCELED_USER: { status: 400 },
+  KYC_NOT_COMPLETED: { status: 400 },
+  NON_EKYC_USER: { status: 400 },
+  UNACCEPTABLE_OP: { status: 400 },
+  KYC_UPDATE_REQUIRED: { status: 400 },
+  KYC_PASSPORT_NOT_COMPLETED: { status: 400 },
+  UNAUTHORIZED: { status: 401, codeId: '08100016' },
+  OP_OUT_OF_SCOPE: { status: 401, codeId: '08100023' },
+  INVALID_USER_AUTHORIZATION_ID: { status: 401 },
+  EXPIRED_USER_AUTHORIZATION_ID: { status: 401 },
+  USER_STATE_IS_NOT_ACTIVE: { status: 401 },
+  SESSION_NOT_FOUND: { status: 404 },
+  RATE_LIMIT: { status: 429, codeId: '08100998' },
+  SERVICE_ERROR: { status: 500 },
+  INTERNAL_SERVER_ERROR: { status: 500, codeId: '08101000' },
+  MAINTENANCE_MODE: { status: 503, codeId: '08100999' },
+} as const satisfies Record<string, { status: number; codeId?: string }>;
+
+/** A code PayPay publishes. */
+export type PayPayCode = keyof typeof PAYPAY_CODES;
+
+/** True when `code` is one of PayPay's published result codes. */
+export function isPayPayCode(code: unknown): code is PayPayCode {
+  return typeof code === 'string' && Object.hasOwn(PAYPAY_CODES, code);
+}
+
+/** The OPA response envelope every PayPay answer uses, success or not. */
+export interface PayPayEnvelope<T = unknown> {
+  resultInfo: { code: string; message: string; codeId?: string };
+  data: T | null;
+}
+
+/** The names of the PayPay calls the product makes (keys of the endpoint table). */
+export const PAYPAY_OPERATIONS = [
+  'createQr',
+  'fetchCompletedKyc',
+  'kycPassportInfo',
+  'userKycInfo',
+] as const;
+
+/** One PayPay call the product makes. */
+export type PayPayOperation = (typeof PAYPAY_OPERATIONS)[number];
+
+/**
+ * Default method and path of each call. PayPay publishes none of these paths
+ * except the QR creation (../shared/paypay/README.md, "Not published"), so the
+ * Worker lets `PAYPAY_ENDPOINTS` override them and the sandbox serves the same.
+ */
+export const DEFAULT_PAYPAY_ROUTES = {
+  createQr: { method: 'POST', path: '/v1/qr/sessions' },
+  fetchCompletedKyc: { method: 'POST', path: '/v1/qr/sessions/{codeId}/kyc' },
+  kycPassportInfo: { method: 'GET', path: '/v1/kyc/passport' },
+  userKycInfo: { method: 'GET', path: '/v2/user/kycInfo' },
+} as const satisfies Record<PayPayOperation, { method: 'GET' | 'POST'; path: string }>;
+
+/** The three PayPay webhook kinds of KYC Passport, by our route name. */
+export const WEBHOOK_KINDS = {
+  kyc: 'kyc_passport.kyc_info.updated',
+  risk: 'kyc_passport.risk.update',
+  'account-status': 'kyc_passport.account_status.updated',
+} as const;
+
+/** The recon-file types PayPay announces with `file.created`. */
+export const RECON_FILE_TYPES = [
+  'kyc_passport_sync_recon',
+  'kyc_passport_risk_sync_recon',
+  'kyc_passport_account_status_sync_recon',
+] as const;
