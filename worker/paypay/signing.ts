@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { createHash, createHmac } from 'node:crypto';
 
 /** What one OPA-Auth signature covers. */

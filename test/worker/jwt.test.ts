@@ -1,0 +1,129 @@
+import { Buffer } from 'node:buffer';
+import { describe, expect, it } from 'vitest';
+import { verifyResponseToken } from '../../worker/paypay/jwt';
+import { signToken, TEST_SECRET } from './support/jwt';
+
+const NOW = 1_790_000_000_000;
+const options = { apiKey: 'key_1', apiSecret: TEST_SECRET, expectedNonce: 'nonce-abc', now: NOW };
+const claims = {
+  iss: 'paypay.ne.jp',
+  aud: 'key_1',
+  exp: NOW / 1000 + 300,
+  result: 'succeeded',
+  nonce: 'nonce-abc',
+  referenceId: 'user-42',
+  userAuthorizationId: 'a85fe9e9-b4c9-45cf-a392-834c57d83af7',
+  profileIdentifier: '*******5678',
+};
+
+describe('verifyResponseToken', () => {
+  it('accepts a valid succeeded token and returns its claims', async () => {
+    const verdict = await verifyResponseToken(await signToken(claims), options);
+    expect(verdict).toEqual({
+      verdict: 'ok',
+      claims: {
+        nonce: 'nonce-abc',
+        referenceId: 'user-42',
+        exp: claims.exp,
+        userAuthorizationId: claims.userAuthorizationId,
+        profileIdentifier: '*******5678',
+      },
+    });
+  });
+
+  it('refuses alg none', async () => {
+    const token = await signToken(claims, { header: { alg: 'none', typ: 'JWT' } });
+    const unsigned = token.split('.').slice(0, 2).join('.') + '.';
+    expect(await verifyResponseToken(unsigned, options)).toEqual({ verdict: 'invalid', reason: 'algorithm' });
+  });
+
+  it('refuses HS512 and RS256 headers', async () => {
+    for (const alg of ['HS512', 'RS256']) {
+      const token = await signToken(claims, { header: { alg } });
+      expect(await verifyResponseToken(token, options)).toEqual({ verdict: 'invalid', reason: 'algorithm' });
+    }
+  });
+
+  it('refuses a token signed with the raw (not base64-decoded) secret', async () => {
+    const token = await signToken(claims, { key: new TextEncoder().encode(TEST_SECRET) });
+    expect(await verifyResponseToken(token, options)).toEqual({ verdict: 'invalid', reason: 'signature' });
+  });
+
+  it('refuses an expired token', async () => {
+    const token = await signToken({ ...claims, exp: NOW / 1000 - 1 });
+    expect(await verifyResponseToken(token, options)).toEqual({ verdict: 'invalid', reason: 'expired' });
+  });
+
+  it('refuses a token for another API key', async () => {
+    const token = await signToken({ ...claims, aud: 'someone_else' });
+    expect(await verifyResponseToken(token, options)).toEqual({ verdict: 'invalid', reason: 'audience' });
+  });
+
+  it('refuses a token from another issuer', async () => {
+    const token = await signToken({ ...claims, iss: 'evil.example' });
+    expect(await verifyResponseToken(token, options)).toEqual({ verdict: 'invalid', reason: 'issuer' });
+  });
+
+  it('refuses a token whose nonce is not the session nonce', async () => {
+    const token = await signToken({ ...claims, nonce: 'nonce-other' });
+    expect(await verifyResponseToken(token, options)).toEqual({ verdict: 'invalid', reason: 'nonce' });
+  });
+
+  it('refuses a tampered payload', async () => {
+    const [head, , sig] = (await signToken(claims)).split('.');
+    const forged = Buffer.from(JSON.stringify({ ...claims, userAuthorizationId: 'victim' })).toString('base64url');
+    expect(await verifyResponseToken(`${head}.${forged}.${sig}`, options)).toEqual({
+      verdict: 'invalid',
+      reason: 'signature',
+    });
+  });
+
+  it('reports declined and bad_request results with their nonce', async () => {
+    const declined = await signToken({ ...claims, result: 'declined', userAuthorizationId: undefined });
+    expect(await verifyResponseToken(declined, options)).toMatchObject({
+      verdict: 'declined',
+      claims: { nonce: 'nonce-abc' },
+    });
+    const bad = await signToken({ ...claims, result: 'bad_request' });
+    expect(await verifyResponseToken(bad, options)).toMatchObject({ verdict: 'bad_request' });
+  });
+
+  it('refuses a succeeded token without a userAuthorizationId', async () => {
+    const token = await signToken({ ...claims, userAuthorizationId: undefined });
+    expect(await verifyResponseToken(token, options)).toEqual({ verdict: 'invalid', reason: 'claims' });
+  });
+
+  it('refuses an unknown result value', async () => {
+    const token = await signToken({ ...claims, result: 'maybe' });
+    expect(await verifyResponseToken(token, options)).toEqual({ verdict: 'invalid', reason: 'claims' });
+  });
+
+  it('lets the caller learn the nonce when the session is not known yet', async () => {
+    const token = await signToken(claims);
+    const verdict = await verifyResponseToken(token, { ...options, expectedNonce: undefined });
+    expect(verdict.verdict === 'ok' && verdict.claims.nonce).toBe('nonce-abc');
+  });
+
+  it.each([
+    ['empty', ''],
+    ['one part', 'abc'],
+    ['two parts', 'a.b'],
+    ['four parts', 'a.b.c.d'],
+    ['bad base64', '!!.??.**'],
+    ['not JSON', `${Buffer.from('nope').toString('base64url')}.${Buffer.from('{').toString('base64url')}.xx`],
+    ['JSON array header', `${Buffer.from('[1]').toString('base64url')}.e30.xx`],
+    ['huge', 'a'.repeat(10_000)],
+    ['invalid UTF-8', `${Buffer.from([0xff, 0xfe]).toString('base64url')}.e30.xx`],
+  ])('answers invalid, never throws, for garbage: %s', async (_, token) => {
+    const verdict = await verifyResponseToken(token, options);
+    expect(verdict.verdict).toBe('invalid');
+  });
+
+  it('answers invalid when the configured secret is not base64', async () => {
+    const token = await signToken(claims);
+    expect(await verifyResponseToken(token, { ...options, apiSecret: 'not base64!' })).toEqual({
+      verdict: 'invalid',
+      reason: 'key',
+    });
+  });
+});

@@ -1,0 +1,4 @@
+declare const _default: {
+    fetch(): Promise<Response>;
+};
+export default _default;

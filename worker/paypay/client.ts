@@ -1,0 +1,235 @@
+import type { PayPayOperation } from '../../shared/paypay-codes';
+import { DEFAULT_ENDPOINTS, type EndpointTable } from './endpoints';
+import { parseAnswer, type Attempt } from './answer';
+import type { CreatedQr, KycInfo, PayPayFailure, PayPayResult } from './result';
+import { backoffDelay, DEFAULT_RETRY, isRetryable, parseRetryAfter, type RetryPolicy } from './retry';
+import { newRequestNonce, opaAuthHeader } from './signing';
+
+/** Credentials and seams of a client; the seams exist so tests control time and randomness. */
+export interface PayPayClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  apiSecret: string;
+  /** Sent as X-ASSUME-MERCHANT when set (agent clients). */
+  merchantId?: string | undefined;
+  endpoints?: EndpointTable;
+  retry?: RetryPolicy;
+  fetch?: typeof fetch;
+  now?: () => number;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** What our session asks PayPay for when it creates a KYC Passport QR. */
+export interface CreateQrInput {
+  scopes: string[];
+  nonce: string;
+  redirectUrl: string;
+  redirectType: 'WEB_LINK' | 'APP_DEEP_LINK';
+  /** BASE64URL(SHA-256(code verifier)); the verifier itself never leaves the Worker. */
+  codeChallenge: string;
+  referenceId?: string | undefined;
+  phoneNumber?: string | undefined;
+  userAgent?: string | undefined;
+  kycData?: Record<string, unknown> | undefined;
+}
+
+interface CallSpec {
+  pathParams?: Record<string, string>;
+  query?: Record<string, string | undefined>;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+const textEncoder = new TextEncoder();
+
+/**
+ * PayPay's OPA API for KYC Passport. Every method resolves to a typed
+ * PayPayResult and never throws: a Worker route must be able to turn any PayPay
+ * answer, or the lack of one, into a clear status for the customer.
+ */
+export class PayPayClient {
+  private readonly endpoints: EndpointTable;
+  private readonly retry: RetryPolicy;
+  private readonly fetchFn: typeof fetch;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: PayPayClientOptions) {
+    this.endpoints = options.endpoints ?? DEFAULT_ENDPOINTS;
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** "Create Account Linking QR Code" with the KYC Passport flow. */
+  async createKycPassportQr(input: CreateQrInput): Promise<PayPayResult<CreatedQr>> {
+    const body = {
+      scopes: input.scopes,
+      nonce: input.nonce,
+      redirectType: input.redirectType,
+      redirectUrl: input.redirectUrl,
+      referenceId: input.referenceId,
+      phoneNumber: input.phoneNumber,
+      userAgent: input.userAgent,
+      kycData: input.kycData,
+      accountLinkFlow: 'KYC_PASSPORT',
+      kycPassport: { codeChallenge: input.codeChallenge, codeChallengeMethod: 'S256' },
+    };
+    const result = await this.call('createQr', { body });
+    if (!result.ok) return result;
+    const qr = readCreatedQr(result.data);
+    if (qr === null) {
+      return badShape(result, 'PayPay created a QR but its answer lacks codeId or linkQRCodeURL');
+    }
+    return { ...result, data: qr };
+  }
+
+  /** "Fetch KYC info of completed KYC Passport QR". */
+  fetchCompletedKyc(
+    codeId: string,
+    body: { codeVerifier: string; userAuthorizationId: string },
+  ): Promise<PayPayResult<KycInfo>> {
+    return this.callForObject('fetchCompletedKyc', { pathParams: { codeId }, body });
+  }
+
+  /** KYC Passport info of a linked user (X-USER-AUTHORIZATION-ID header). */
+  kycPassportInfo(userAuthorizationId: string): Promise<PayPayResult<KycInfo>> {
+    return this.callForObject('kycPassportInfo', {
+      headers: { 'X-USER-AUTHORIZATION-ID': userAuthorizationId },
+    });
+  }
+
+  /** "Get the user's KYC information", optionally asking for eKYC details. */
+  userKycInfo(userAuthorizationId: string, requiredKycType?: 'EKYC'): Promise<PayPayResult<KycInfo>> {
+    return this.callForObject('userKycInfo', { query: { userAuthorizationId, requiredKycType } });
+  }
+
+  private async callForObject(operation: PayPayOperation, spec: CallSpec): Promise<PayPayResult<KycInfo>> {
+    const result = await this.call(operation, spec);
+    if (!result.ok) return result;
+    if (typeof result.data !== 'object' || result.data === null || Array.isArray(result.data)) {
+      return badShape(result, 'PayPay answered success without a data object');
+    }
+    return { ...result, data: result.data as KycInfo };
+  }
+
+  private async call(operation: PayPayOperation, spec: CallSpec): Promise<PayPayResult<unknown>> {
+    const endpoint = this.endpoints[operation];
+    const base = new URL(this.options.baseUrl);
+    const path = base.pathname.replace(/\/+$/, '') + fillPath(endpoint.path, spec.pathParams ?? {});
+    const url = new URL(path, base.origin);
+    for (const [name, value] of Object.entries(spec.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(name, value);
+    }
+    // Serialised once: the bytes signed are the bytes sent, on every try.
+    const bytes = spec.body === undefined ? undefined : textEncoder.encode(JSON.stringify(spec.body));
+    let attempt = 1;
+    for (;;) {
+      const outcome = await this.attempt(operation, endpoint.method, url, path, spec.headers, bytes, endpoint.timeoutMs);
+      const result = parseAnswer(operation, endpoint.kind, outcome, attempt);
+      if (result.ok || attempt >= this.retry.maxAttempts || !isRetryable(endpoint.kind, result)) {
+        return result;
+      }
+      const retryAfter = outcome.kind === 'answer' ? parseRetryAfter(outcome.retryAfter) : null;
+      await this.sleep(backoffDelay(this.retry, attempt, this.random, retryAfter));
+      attempt += 1;
+    }
+  }
+
+  private async attempt(
+    operation: PayPayOperation,
+    method: string,
+    url: URL,
+    path: string,
+    extraHeaders: Record<string, string> | undefined,
+    body: Uint8Array | undefined,
+    timeoutMs: number,
+  ): Promise<Attempt> {
+    const headers = new Headers(extraHeaders);
+    const contentType = body === undefined ? undefined : 'application/json';
+    if (contentType !== undefined) headers.set('Content-Type', contentType);
+    headers.set(
+      'Authorization',
+      opaAuthHeader({
+        apiKey: this.options.apiKey,
+        apiSecret: this.options.apiSecret,
+        method,
+        path,
+        contentType,
+        body,
+        nonce: newRequestNonce(),
+        epoch: Math.floor(this.now() / 1000),
+      }),
+    );
+    if (this.options.merchantId) headers.set('X-ASSUME-MERCHANT', this.options.merchantId);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const response = await this.fetchFn(url.toString(), {
+        method,
+        headers,
+        body: body ?? null,
+        signal: controller.signal,
+        redirect: 'manual',
+      });
+      // The timer also covers reading the body: a stalled body is a timeout too.
+      const text = await response.text();
+      return {
+        kind: 'answer',
+        status: response.status,
+        text,
+        requestId: response.headers.get('X-REQUEST-ID'),
+        retryAfter: response.headers.get('Retry-After'),
+      };
+    } catch (error) {
+      return controller.signal.aborted
+        ? { kind: 'timeout', timeoutMs }
+        : { kind: 'network', detail: describeNetworkError(operation, error) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function fillPath(template: string, params: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+}
+
+function readCreatedQr(data: unknown): CreatedQr | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const { codeId, linkQRCodeURL, expiryDate } = data as Record<string, unknown>;
+  if (typeof codeId !== 'string' || codeId === '' || typeof linkQRCodeURL !== 'string') return null;
+  if (!URL.canParse(linkQRCodeURL)) return null;
+  return {
+    codeId,
+    linkQRCodeURL,
+    expiryDate: typeof expiryDate === 'number' && Number.isFinite(expiryDate) ? expiryDate : null,
+  };
+}
+
+function badShape(result: { operation: PayPayOperation; status: number; requestId: string | null; attempts: number }, message: string): PayPayFailure {
+  return {
+    ok: false,
+    operation: result.operation,
+    kind: 'bad_response',
+    status: result.status,
+    code: 'BAD_RESPONSE',
+    known: false,
+    codeId: null,
+    message,
+    requestId: result.requestId,
+    outcomeUnknown: false,
+    attempts: result.attempts,
+  };
+}
+
+function describeNetworkError(operation: PayPayOperation, error: unknown): string {
+  // Only the error's class name: messages of fetch errors may echo URLs or headers.
+  const name = error instanceof Error ? error.name : 'Error';
+  return `${operation}: connection to PayPay failed (${name})`;
+}
+

@@ -1,0 +1,102 @@
+import { DEFAULT_PAYPAY_ROUTES, PAYPAY_OPERATIONS, type PayPayOperation } from '../../shared/paypay-codes';
+
+/**
+ * How a call may be retried. `create` calls change state at PayPay, so they are
+ * re-sent only where PayPay cannot have acted; `read` calls are safe to repeat.
+ */
+export type EndpointKind = 'create' | 'read';
+
+/** One PayPay call: where it goes, how long we wait, whether it is safe to repeat. */
+export interface Endpoint {
+  method: 'GET' | 'POST';
+  /** Path template; `{codeId}` is the only placeholder. */
+  path: string;
+  timeoutMs: number;
+  kind: EndpointKind;
+}
+
+/** Every PayPay call the product makes, by operation. */
+export type EndpointTable = Readonly<Record<PayPayOperation, Endpoint>>;
+
+/**
+ * The defaults. PayPay publishes a 10 s timeout for QR creation; the others get
+ * the same ceiling because PayPay publishes none. Fetching the KYC of a completed
+ * QR is a POST but only reads, so it is retried like a read.
+ */
+export const DEFAULT_ENDPOINTS: EndpointTable = {
+  createQr: { ...DEFAULT_PAYPAY_ROUTES.createQr, timeoutMs: 10_000, kind: 'create' },
+  fetchCompletedKyc: { ...DEFAULT_PAYPAY_ROUTES.fetchCompletedKyc, timeoutMs: 10_000, kind: 'read' },
+  kycPassportInfo: { ...DEFAULT_PAYPAY_ROUTES.kycPassportInfo, timeoutMs: 10_000, kind: 'read' },
+  userKycInfo: { ...DEFAULT_PAYPAY_ROUTES.userKycInfo, timeoutMs: 10_000, kind: 'read' },
+};
+
+const OVERRIDABLE = new Set(['method', 'path', 'timeoutMs']);
+const PATH_PATTERN = /^\/[A-Za-z0-9._~\-/{}]*$/;
+
+/** The endpoint table, or the reason `PAYPAY_ENDPOINTS` could not be used. */
+export type EndpointsResult = { ok: true; table: EndpointTable } | { ok: false; reason: string };
+
+/**
+ * Reads `PAYPAY_ENDPOINTS`: JSON mapping operation names to partial entries
+ * (`method`, `path`, `timeoutMs`), merged over the defaults so one entry or all
+ * of them can be replaced. Anything unexpected is refused with a reason rather
+ * than half-applied, because a wrong path is only found at the first live call.
+ */
+export function parseEndpoints(raw: string | undefined): EndpointsResult {
+  if (raw === undefined || raw.trim() === '') return { ok: true, table: DEFAULT_ENDPOINTS };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return { ok: false, reason: 'PAYPAY_ENDPOINTS is not valid JSON' };
+  }
+  if (!isPlainObject(parsed)) return { ok: false, reason: 'PAYPAY_ENDPOINTS must be a JSON object' };
+  const table: Record<PayPayOperation, Endpoint> = { ...DEFAULT_ENDPOINTS };
+  for (const [name, override] of Object.entries(parsed)) {
+    if (!(PAYPAY_OPERATIONS as readonly string[]).includes(name)) {
+      return { ok: false, reason: `PAYPAY_ENDPOINTS names an unknown operation "${name}"` };
+    }
+    const operation = name as PayPayOperation;
+    const merged = mergeEntry(operation, table[operation], override);
+    if (typeof merged === 'string') return { ok: false, reason: merged };
+    table[operation] = merged;
+  }
+  return { ok: true, table };
+}
+
+function mergeEntry(operation: PayPayOperation, base: Endpoint, override: unknown): Endpoint | string {
+  const where = `PAYPAY_ENDPOINTS.${operation}`;
+  if (!isPlainObject(override)) return `${where} must be an object`;
+  for (const key of Object.keys(override)) {
+    if (!OVERRIDABLE.has(key)) return `${where} has an unknown field "${key}"`;
+  }
+  const entry = { ...base };
+  if (override.method !== undefined) {
+    if (override.method !== 'GET' && override.method !== 'POST') return `${where}.method must be GET or POST`;
+    entry.method = override.method;
+  }
+  if (override.path !== undefined) {
+    const path = override.path;
+    if (typeof path !== 'string' || path.length > 200 || !PATH_PATTERN.test(path)) {
+      return `${where}.path must be an absolute path without host or query`;
+    }
+    const placeholders = path.match(/\{[^}]*\}/g) ?? [];
+    const wanted = operation === 'fetchCompletedKyc' ? ['{codeId}'] : [];
+    if (placeholders.join() !== wanted.join()) {
+      return `${where}.path must contain ${wanted.length ? '{codeId} once' : 'no placeholder'}`;
+    }
+    entry.path = path;
+  }
+  if (override.timeoutMs !== undefined) {
+    const ms = override.timeoutMs;
+    if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 50 || ms > 60_000) {
+      return `${where}.timeoutMs must be an integer from 50 to 60000`;
+    }
+    entry.timeoutMs = ms;
+  }
+  return entry;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
