@@ -72,7 +72,9 @@ export function parseAnswer(
     codeId,
     message: isPayPayCode(code) ? message : `Unknown PayPay code ${code}: ${message}`,
     requestId,
-    outcomeUnknown: code === 'INTERNAL_SERVER_ERROR' || (status >= 502 && status <= 504),
+    // MAINTENANCE_MODE is PayPay saying it did nothing; other gateway errors are not.
+    outcomeUnknown:
+      code === 'INTERNAL_SERVER_ERROR' || (status >= 502 && status <= 504 && code !== 'MAINTENANCE_MODE'),
   };
 }
 

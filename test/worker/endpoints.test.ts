@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ENDPOINTS, parseEndpoints } from '../../worker/paypay/endpoints';
+
+describe('parseEndpoints', () => {
+  it('uses the defaults when PAYPAY_ENDPOINTS is unset or blank', () => {
+    expect(parseEndpoints(undefined)).toEqual({ ok: true, table: DEFAULT_ENDPOINTS });
+    expect(parseEndpoints('  ')).toEqual({ ok: true, table: DEFAULT_ENDPOINTS });
+  });
+
+  it('has the documented defaults, with a 10 s QR creation timeout', () => {
+    expect(DEFAULT_ENDPOINTS.createQr).toEqual({ method: 'POST', path: '/v1/qr/sessions', timeoutMs: 10_000, kind: 'create' });
+    expect(DEFAULT_ENDPOINTS.fetchCompletedKyc).toMatchObject({ method: 'POST', path: '/v1/qr/sessions/{codeId}/kyc', kind: 'read' });
+    expect(DEFAULT_ENDPOINTS.kycPassportInfo).toMatchObject({ method: 'GET', path: '/v1/kyc/passport' });
+    expect(DEFAULT_ENDPOINTS.userKycInfo).toMatchObject({ method: 'GET', path: '/v2/user/kycInfo' });
+  });
+
+  it('overrides one entry and keeps the rest', () => {
+    const result = parseEndpoints('{"kycPassportInfo":{"path":"/v2/kyc/passport","timeoutMs":3000}}');
+    expect(result.ok && result.table.kycPassportInfo).toEqual({
+      method: 'GET',
+      path: '/v2/kyc/passport',
+      timeoutMs: 3000,
+      kind: 'read',
+    });
+    expect(result.ok && result.table.createQr).toEqual(DEFAULT_ENDPOINTS.createQr);
+  });
+
+  it('overrides the whole table', () => {
+    const result = parseEndpoints(
+      JSON.stringify({
+        createQr: { path: '/a' },
+        fetchCompletedKyc: { method: 'GET', path: '/b/{codeId}' },
+        kycPassportInfo: { path: '/c' },
+        userKycInfo: { path: '/d' },
+      }),
+    );
+    expect(result.ok && Object.values(result.table).map((e) => e.path)).toEqual(['/a', '/b/{codeId}', '/c', '/d']);
+  });
+
+  it.each([
+    ['not JSON', '{', 'not valid JSON'],
+    ['an array', '[]', 'must be a JSON object'],
+    ['an unknown operation', '{"refund":{}}', 'unknown operation "refund"'],
+    ['an unknown field', '{"createQr":{"kind":"read"}}', 'unknown field "kind"'],
+    ['a bad method', '{"createQr":{"method":"DELETE"}}', 'method must be GET or POST'],
+    ['a full URL', '{"createQr":{"path":"https://evil.example/x"}}', 'absolute path'],
+    ['a query string', '{"userKycInfo":{"path":"/x?y=1"}}', 'absolute path'],
+    ['a missing {codeId}', '{"fetchCompletedKyc":{"path":"/x/kyc"}}', '{codeId} once'],
+    ['a stray placeholder', '{"createQr":{"path":"/x/{codeId}"}}', 'no placeholder'],
+    ['a zero timeout', '{"createQr":{"timeoutMs":0}}', 'timeoutMs must be'],
+    ['a fractional timeout', '{"createQr":{"timeoutMs":10.5}}', 'timeoutMs must be'],
+  ])('refuses %s with a reason naming the setting', (_, raw, reason) => {
+    const result = parseEndpoints(raw);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.reason).toContain(reason);
+    expect(!result.ok && result.reason).toContain('PAYPAY_ENDPOINTS');
+  });
+});
