@@ -1,0 +1,159 @@
+// Starts the local stack: the PayPay sandbox, the Worker (pointing at it) and the
+// demo merchant site, each on 127.0.0.1. Used by `npm start` and by the e2e tests.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const wranglerBin = join(root, 'node_modules/.bin/wrangler');
+
+/** The sandbox's default merchant; local only, never a real credential. */
+export const SANDBOX_API_KEY = 'sandbox_key';
+export const SANDBOX_API_SECRET = 'c2FuZGJveF9zZWNyZXRfZm9yX2xvY2FsX2RldmVsb3BtZW50';
+
+/** A port the OS says is free right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function writeEnvFile(name, values) {
+  const dir = join(root, '.wrangler', 'stack');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}.env`);
+  const text = Object.entries(values)
+    .map(([k, v]) => `${k}=${JSON.stringify(String(v))}`)
+    .join('\n');
+  writeFileSync(file, text + '\n', { mode: 0o600 });
+  return file;
+}
+
+function startWrangler(name, args, envFile, log) {
+  const child = spawn(
+    wranglerBin,
+    ['dev', ...args, '--env-file', envFile, '--show-interactive-dev-session=false', '--log-level', 'warn'],
+    {
+      cwd: root,
+      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const prefix = (chunk) =>
+    chunk
+      .toString()
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .forEach((line) => log(`[${name}] ${line}`));
+  child.stdout.on('data', prefix);
+  child.stderr.on('data', prefix);
+  return child;
+}
+
+async function waitForHealth(url, child, name, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (response.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${name} did not answer ${url} within ${timeoutMs} ms`);
+}
+
+async function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Starts sandbox, Worker and demo site; resolves once all three answer.
+ * `overrides` adds or replaces Worker settings (tests use it for short TTLs).
+ */
+export async function startStack(options = {}) {
+  const log = options.log ?? ((line) => console.log(line));
+  const host = '127.0.0.1';
+  const sandboxPort = options.sandboxPort ?? (await freePort());
+  const workerPort = options.workerPort ?? (await freePort());
+  const demoPort = options.demoPort ?? (await freePort());
+  const sandboxUrl = `http://${host}:${sandboxPort}`;
+  const workerUrl = `http://${host}:${workerPort}`;
+  const demoUrl = `http://${host}:${demoPort}`;
+  const merchantApiToken = options.merchantApiToken ?? randomBytes(24).toString('base64url');
+  const persist = options.persistTo ?? join(root, '.wrangler', 'state');
+
+  const sandboxEnv = writeEnvFile('sandbox', {
+    SANDBOX_API_KEY,
+    SANDBOX_API_SECRET,
+    SANDBOX_PUBLIC_URL: sandboxUrl,
+    SANDBOX_WEBHOOK_URLS: JSON.stringify({
+      kyc: `${workerUrl}/v1/webhooks/paypay/kyc`,
+      risk: `${workerUrl}/v1/webhooks/paypay/risk`,
+      'account-status': `${workerUrl}/v1/webhooks/paypay/account-status`,
+      recon: `${workerUrl}/v1/webhooks/paypay/recon`,
+    }),
+    ...options.sandboxOverrides,
+  });
+  const workerEnv = writeEnvFile('worker', {
+    PAYPAY_API_BASE_URL: sandboxUrl,
+    PAYPAY_API_KEY: SANDBOX_API_KEY,
+    PAYPAY_API_SECRET: SANDBOX_API_SECRET,
+    ALLOWED_ORIGINS: demoUrl,
+    CALLBACK_URL: `${workerUrl}/v1/callback`,
+    MERCHANT_API_TOKEN: merchantApiToken,
+    RECON_ALLOWED_HOSTS: `${host}:${sandboxPort}`,
+    WEBHOOK_ALLOWED_CIDRS: '',
+    ...options.workerOverrides,
+  });
+
+  const children = [];
+  const stop = async () => {
+    await Promise.all(children.map(stopChild));
+    await new Promise((resolve) => (demo ? demo.close(() => resolve()) : resolve()));
+  };
+  let demo = null;
+  try {
+    const sandbox = startWrangler(
+      'sandbox',
+      ['-c', 'sandbox/wrangler.toml', '--ip', host, '--port', String(sandboxPort), '--inspector-port', String(await freePort()), '--persist-to', persist],
+      sandboxEnv,
+      log,
+    );
+    children.push(sandbox);
+    const worker = startWrangler(
+      'worker',
+      ['-c', 'wrangler.toml', '--ip', host, '--port', String(workerPort), '--inspector-port', String(await freePort()), '--persist-to', persist],
+      workerEnv,
+      log,
+    );
+    children.push(worker);
+    await Promise.all([
+      waitForHealth(`${sandboxUrl}/healthz`, sandbox, 'sandbox'),
+      waitForHealth(`${workerUrl}/healthz`, worker, 'worker'),
+    ]);
+    if (options.demo !== false) {
+      const { startDemoServer } = await import('../demo/server.mjs');
+      demo = await startDemoServer({ port: demoPort, host, workerUrl, merchantApiToken });
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { sandboxUrl, workerUrl, demoUrl, merchantApiToken, stop };
+}

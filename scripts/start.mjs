@@ -1,0 +1,34 @@
+// `npm start`: build the element, then run sandbox + Worker + demo site locally.
+import { spawnSync } from 'node:child_process';
+import { startStack } from './stack.mjs';
+
+const build = spawnSync(process.execPath, ['scripts/build.mjs', '--quiet'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const port = (name, fallback) => Number(process.env[name] ?? fallback);
+const stack = await startStack({
+  sandboxPort: port('SANDBOX_PORT', 8788),
+  workerPort: port('WORKER_PORT', 8787),
+  demoPort: port('DEMO_PORT', 5173),
+});
+
+console.log(`
+  PayPay KYC Passport, running locally (no PayPay account needed)
+
+  Demo merchant page   ${stack.demoUrl}/
+  Worker               ${stack.workerUrl}/healthz
+  PayPay sandbox       ${stack.sandboxUrl}/
+
+  Open the demo page, then open the QR's link (or scan it) to play the PayPay user.
+  Ctrl+C stops everything.
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    await stack.stop();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,38 @@
+// `npm test`: every vitest project (workerd, Chromium, end to end), then one
+// closing line `N passed, N failed` that CI reads. Exit code is vitest's.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const report = join(root, '.cache', 'vitest-report.json');
+mkdirSync(join(root, '.cache'), { recursive: true });
+rmSync(report, { force: true });
+
+const run = spawnSync(
+  join(root, 'node_modules/.bin/vitest'),
+  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+      WRANGLER_SEND_METRICS: 'false',
+      VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true',
+    },
+  },
+);
+
+let passed = 0;
+let failed = 0;
+if (existsSync(report)) {
+  const result = JSON.parse(readFileSync(report, 'utf8'));
+  passed = result.numPassedTests ?? 0;
+  failed = result.numFailedTests ?? 0;
+  if (!result.success && failed === 0) failed = 1; // a suite that crashed before its tests ran
+}
+const status = run.status ?? 1;
+if (status !== 0 && failed === 0) failed = 1;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(status);

@@ -1,0 +1,20 @@
+import { defineConfig } from 'vite';
+
+/**
+ * Builds the element for merchants: an ES module and a classic script, each
+ * with Lit and the QR encoder inside, so one <script> tag is all a page needs.
+ */
+export default defineConfig({
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+    lib: {
+      entry: 'widget/index.ts',
+      name: 'PayPayKycPassport',
+      formats: ['es', 'iife'],
+      fileName: (format) => (format === 'es' ? 'paypay-kyc-passport.js' : 'paypay-kyc-passport.iife.js'),
+    },
+  },
+});
