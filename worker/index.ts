@@ -1,13 +1,43 @@
+import { configOf } from './config';
+import { logRequest, newRequestId, type RequestContext } from './http/context';
+import { ApiError, errorResponse } from './http/errors';
+import { router } from './router';
+
+export { CreationRateLimiter } from './rate-limit';
+export { VerificationSession } from './session/object';
+
 /**
- * The merchant's Worker. Routes arrive with the sessions issue; for now it
- * answers health checks so the local stack can start.
+ * The merchant's Worker: wiring only. Expected failures are ApiErrors; anything
+ * else becomes a generic 500 that names the request id and nothing else.
  */
 export default {
-  async fetch(request: Request): Promise<Response> {
-    if (new URL(request.url).pathname === '/healthz') return Response.json({ ok: true });
-    return Response.json(
-      { error: { code: 'NOT_FOUND', message: 'No such route', requestId: crypto.randomUUID() } },
-      { status: 404 },
-    );
+  async fetch(request, env, ctx): Promise<Response> {
+    const rc: RequestContext = {
+      requestId: newRequestId(),
+      startedAt: Date.now(),
+      config: configOf(env),
+      route: 'unmatched',
+      paypayRequestId: null,
+      headers: {},
+    };
+    let response: Response;
+    try {
+      response = await router.fetch(request, env, ctx, rc);
+    } catch (error) {
+      response = error instanceof ApiError ? errorResponse(error, rc.requestId, rc.headers) : internalError(error, rc);
+    }
+    rc.route = (request as Request & { route?: string }).route ?? rc.route;
+    if (!response.headers.has('X-Request-Id')) {
+      response = new Response(response.body, response);
+      response.headers.set('X-Request-Id', rc.requestId);
+    }
+    logRequest(request.method, rc, response.status);
+    return response;
   },
 } satisfies ExportedHandler<Env>;
+
+function internalError(error: unknown, rc: RequestContext): Response {
+  // The error's name only: messages can carry request data.
+  console.error(JSON.stringify({ type: 'error', requestId: rc.requestId, error: error instanceof Error ? error.name : typeof error }));
+  return errorResponse(new ApiError(500, 'INTERNAL_ERROR', 'Something went wrong'), rc.requestId, rc.headers);
+}

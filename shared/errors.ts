@@ -1,0 +1,60 @@
+/**
+ * Every error code the Worker answers with, and its HTTP status. The element
+ * turns these into ja/en text; merchants switch on them. Settings problems use
+ * `CONFIG_<SETTING>` (503), built by `configErrorCode`.
+ */
+export const ERROR_CODES = {
+  BAD_REQUEST: 400,
+  INVALID_JSON: 400,
+  INVALID_FIELD: 400,
+  UNKNOWN_FIELD: 400,
+  MERCHANT_ONLY_FIELD: 400,
+  INVALID_ID: 404,
+  UNAUTHORIZED: 401,
+  ORIGIN_NOT_ALLOWED: 403,
+  PUBLIC_SESSIONS_DISABLED: 403,
+  FORBIDDEN_SOURCE: 403,
+  NOT_FOUND: 404,
+  SESSION_NOT_FOUND: 404,
+  RESULT_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  RESULT_ALREADY_EXCHANGED: 410,
+  RESULT_EXPIRED: 410,
+  SESSION_NOT_COMPLETED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  // PayPay's own answers on merchant routes, under PayPay's names.
+  UNACCEPTABLE_OP: 409,
+  KYC_UPDATE_REQUIRED: 409,
+  CANCELED_USER: 409,
+  KYC_NOT_COMPLETED: 409,
+  NON_EKYC_USER: 409,
+  USER_STATE_IS_NOT_ACTIVE: 409,
+  INVALID_USER_AUTHORIZATION_ID: 404,
+  EXPIRED_USER_AUTHORIZATION_ID: 404,
+  OP_OUT_OF_SCOPE: 403,
+  PAYPAY_REJECTED: 502,
+  PAYPAY_UNAVAILABLE: 503,
+  PAYPAY_OUTCOME_UNKNOWN: 502,
+  INTERNAL_ERROR: 500,
+} as const;
+
+/** A fixed error code. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The error body of every failed request. */
+export interface ErrorBody {
+  error: {
+    code: string;
+    message: string;
+    requestId: string;
+    /** PayPay's X-REQUEST-ID, when PayPay was involved: support asks for it. */
+    paypayRequestId?: string;
+  };
+}
+
+/** The code of a missing or malformed setting, e.g. CONFIG_PAYPAY_API_KEY. */
+export function configErrorCode(setting: string): string {
+  return `CONFIG_${setting}`;
+}

@@ -1,0 +1,175 @@
+import { parseEndpoints, type EndpointTable } from './paypay/endpoints';
+import { decodeBase64 } from './paypay/base64';
+
+/** A setting that is missing or unusable: the name only, never the value. */
+export interface SettingProblem {
+  setting: string;
+  problem: 'missing' | 'invalid';
+  reason: string;
+}
+
+/** Settings as the routes use them, parsed once from `env`. */
+export interface Config {
+  paypay: {
+    baseUrl: string | null;
+    apiKey: string | null;
+    apiSecret: string | null;
+    merchantId: string | undefined;
+    endpoints: EndpointTable | null;
+    scopes: string[];
+  };
+  allowedOrigins: Set<string>;
+  callbackUrl: string | null;
+  merchantApiToken: string | null;
+  sessionRateLimitPerMinute: number;
+  publicSessions: boolean;
+  resultTtlSeconds: number;
+  kycRetentionSeconds: number;
+  problems: SettingProblem[];
+}
+
+/** The settings a Worker reads, including optional secrets wrangler types cannot see. */
+export type RawSettings = Partial<Record<string, string>>;
+
+const cache = new WeakMap<object, Config>();
+
+/** The parsed settings of this isolate's `env`; parsed on first use only. */
+export function configOf(env: object): Config {
+  let config = cache.get(env);
+  if (!config) {
+    config = parseConfig(env as RawSettings);
+    cache.set(env, config);
+  }
+  return config;
+}
+
+/**
+ * Reads every setting, collecting problems instead of throwing, so `/healthz`
+ * can list them all and each route refuses only for the settings it needs.
+ */
+export function parseConfig(env: RawSettings): Config {
+  const problems: SettingProblem[] = [];
+  const missing = (setting: string) => problems.push({ setting, problem: 'missing', reason: `${setting} is not set` });
+  const bad = (setting: string, reason: string) => problems.push({ setting, problem: 'invalid', reason });
+  const text = (name: string): string | null => {
+    const value = env[name]?.trim();
+    if (!value) {
+      missing(name);
+      return null;
+    }
+    return value;
+  };
+
+  let baseUrl = text('PAYPAY_API_BASE_URL');
+  if (baseUrl !== null && !isServiceUrl(baseUrl)) {
+    bad('PAYPAY_API_BASE_URL', 'PAYPAY_API_BASE_URL must be an https URL (http only for loopback)');
+    baseUrl = null;
+  }
+  const apiKey = text('PAYPAY_API_KEY');
+  let apiSecret = text('PAYPAY_API_SECRET');
+  if (apiSecret !== null && decodeBase64(apiSecret) === null) {
+    // PayPay keys the responseToken with the secret's base64 decoding.
+    bad('PAYPAY_API_SECRET', 'PAYPAY_API_SECRET must be the base64 secret PayPay issued');
+    apiSecret = null;
+  }
+  const endpoints = parseEndpoints(env.PAYPAY_ENDPOINTS);
+  if (!endpoints.ok) bad('PAYPAY_ENDPOINTS', endpoints.reason);
+
+  const scopes = (env.PAYPAY_SCOPES ?? '').split(/[\s,]+/).filter(Boolean);
+  if (scopes.some((scope) => !/^[a-z_]{1,64}$/.test(scope))) bad('PAYPAY_SCOPES', 'PAYPAY_SCOPES must be scope names');
+
+  const allowedOrigins = new Set<string>();
+  for (const entry of (env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const origin = asOrigin(entry);
+    if (origin === null) bad('ALLOWED_ORIGINS', `ALLOWED_ORIGINS has an entry that is not an origin`);
+    else allowedOrigins.add(origin);
+  }
+  if (allowedOrigins.size === 0 && !problems.some((p) => p.setting === 'ALLOWED_ORIGINS')) missing('ALLOWED_ORIGINS');
+
+  let callbackUrl = text('CALLBACK_URL');
+  if (callbackUrl !== null && !isServiceUrl(callbackUrl)) {
+    bad('CALLBACK_URL', 'CALLBACK_URL must be an https URL (http only for loopback)');
+    callbackUrl = null;
+  }
+  if (callbackUrl !== null && callbackUrl.length > 255) {
+    bad('CALLBACK_URL', 'CALLBACK_URL must be at most 255 characters (PayPay redirectUrl limit)');
+    callbackUrl = null;
+  }
+  let merchantApiToken = text('MERCHANT_API_TOKEN');
+  if (merchantApiToken !== null && merchantApiToken.length < 24) {
+    bad('MERCHANT_API_TOKEN', 'MERCHANT_API_TOKEN must be at least 24 characters');
+    merchantApiToken = null;
+  }
+
+  return {
+    paypay: {
+      baseUrl,
+      apiKey,
+      apiSecret,
+      merchantId: env.PAYPAY_MERCHANT_ID?.trim() || undefined,
+      endpoints: endpoints.ok ? endpoints.table : null,
+      scopes: scopes.length > 0 ? scopes : ['kyc_passport_qr'],
+    },
+    allowedOrigins,
+    callbackUrl,
+    merchantApiToken,
+    sessionRateLimitPerMinute: integer(env, 'SESSION_RATE_LIMIT_PER_MINUTE', 10, 1, 100_000, bad),
+    publicSessions: onOff(env, 'PUBLIC_SESSIONS', true, bad),
+    resultTtlSeconds: integer(env, 'RESULT_TTL_SECONDS', 600, 30, 3600, bad),
+    kycRetentionSeconds: integer(env, 'KYC_RETENTION_SECONDS', 900, 60, 86_400, bad),
+    problems,
+  };
+}
+
+/** The problems among `settings`, or none: what a route checks before it acts. */
+export function problemsWith(config: Config, settings: readonly string[]): SettingProblem[] {
+  return config.problems.filter((p) => settings.includes(p.setting));
+}
+
+function integer(
+  env: RawSettings,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  bad: (setting: string, reason: string) => void,
+): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    bad(name, `${name} must be an integer from ${min} to ${max}`);
+    return fallback;
+  }
+  return value;
+}
+
+function onOff(env: RawSettings, name: string, fallback: boolean, bad: (s: string, r: string) => void): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  bad(name, `${name} must be on or off`);
+  return fallback;
+}
+
+/** http is accepted only for loopback hosts, which only exist in local development. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+function isServiceUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  if (url.username || url.password) return false;
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
+
+function asOrigin(value: string): string | null {
+  if (!URL.canParse(value)) return null;
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  // An origin, not a page: a path, query or credentials mean a mistake.
+  if (url.pathname !== '/' || url.search || url.hash || url.username) return null;
+  return url.origin;
+}

@@ -1,0 +1,37 @@
+import type { Config } from '../config';
+
+/** Per-request facts the router, handlers and the log line share. */
+export interface RequestContext {
+  requestId: string;
+  startedAt: number;
+  config: Config;
+  /** The route pattern, not the path: paths carry ids that do not belong in logs. */
+  route: string;
+  paypayRequestId: string | null;
+  /** Headers every answer of this route carries (CORS). */
+  headers: Record<string, string>;
+}
+
+/** A fresh request id: short, random, safe to show to a customer and to support. */
+export function newRequestId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return 'req_' + [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The one log line of a request: what happened and how long it took, never a
+ * secret, token, id of a person or KYC field.
+ */
+export function logRequest(method: string, rc: RequestContext, status: number): void {
+  console.log(
+    JSON.stringify({
+      type: 'request',
+      method,
+      route: rc.route,
+      status,
+      ms: Date.now() - rc.startedAt,
+      requestId: rc.requestId,
+      paypayRequestId: rc.paypayRequestId,
+    }),
+  );
+}

@@ -1,0 +1,41 @@
+import { Router, type IRequest } from 'itty-router';
+import type { RequestContext } from './http/context';
+import { ApiError } from './http/errors';
+import { callback } from './routes/callback';
+import { health } from './routes/health';
+import { exchangeResult } from './routes/results';
+import { createSession, getSession, sessionEvents, sessionsPreflight } from './routes/sessions';
+import { userKyc, userKycInfo } from './routes/users';
+
+type Args = [Env, ExecutionContext, RequestContext];
+
+/** A known path asked with a method it does not have. */
+function methodNotAllowed(allow: string) {
+  return (): never => {
+    throw ApiError.of('METHOD_NOT_ALLOWED', `Use ${allow}`, { Allow: allow });
+  };
+}
+
+/** Every route of the Worker; handlers live in routes/, one file per resource. */
+export const router = Router<IRequest, Args>()
+  .get('/healthz', health)
+  .options('/v1/sessions', sessionsPreflight('POST'))
+  .post('/v1/sessions', createSession)
+  .all('/v1/sessions', methodNotAllowed('POST, OPTIONS'))
+  .options('/v1/sessions/:id', sessionsPreflight('GET'))
+  .get('/v1/sessions/:id', getSession)
+  .all('/v1/sessions/:id', methodNotAllowed('GET, OPTIONS'))
+  .options('/v1/sessions/:id/events', sessionsPreflight('GET'))
+  .get('/v1/sessions/:id/events', sessionEvents)
+  .all('/v1/sessions/:id/events', methodNotAllowed('GET, OPTIONS'))
+  .get('/v1/callback', callback)
+  .all('/v1/callback', methodNotAllowed('GET'))
+  .post('/v1/results/exchange', exchangeResult)
+  .all('/v1/results/exchange', methodNotAllowed('POST'))
+  .get('/v1/users/:uaid/kyc', userKyc)
+  .all('/v1/users/:uaid/kyc', methodNotAllowed('GET'))
+  .get('/v1/users/:uaid/kyc-info', userKycInfo)
+  .all('/v1/users/:uaid/kyc-info', methodNotAllowed('GET'))
+  .all('*', () => {
+    throw ApiError.of('NOT_FOUND', 'No such route');
+  });

@@ -1,0 +1,92 @@
+import type { IRequest } from 'itty-router';
+import { SESSION_ID_PATTERN, validateCreateSession, type Lang } from '../../shared/wire';
+import { problemsWith } from '../config';
+import { readJsonBody } from '../http/body';
+import { corsHeaders, preflight } from '../http/cors';
+import type { RequestContext } from '../http/context';
+import { ApiError } from '../http/errors';
+import { PAYPAY_SETTINGS } from '../paypay/from-config';
+import { newSessionId } from '../session/ids';
+
+/** JSON bodies of session creation are small; anything bigger is not ours. */
+const MAX_BODY_BYTES = 4096;
+const CREATE_SETTINGS = [...PAYPAY_SETTINGS, 'ALLOWED_ORIGINS', 'CALLBACK_URL'] as const;
+
+/** `POST /v1/sessions` from a browser on an allowed origin. */
+export async function createSession(request: IRequest, env: Env, _ctx: ExecutionContext, rc: RequestContext): Promise<Response> {
+  const { config } = rc;
+  const [problem] = problemsWith(config, CREATE_SETTINGS);
+  if (problem) throw ApiError.config(problem);
+  if (!config.publicSessions) {
+    throw ApiError.of('PUBLIC_SESSIONS_DISABLED', 'Sessions are created by the merchant server only');
+  }
+  if (request.headers.get('Origin') === null) {
+    throw ApiError.of('ORIGIN_NOT_ALLOWED', 'Browsers must send an Origin from ALLOWED_ORIGINS');
+  }
+  rc.headers = corsHeaders(request, config.allowedOrigins);
+
+  const ip = request.headers.get('CF-Connecting-IP') ?? 'unknown';
+  const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`create:${ip}`));
+  const verdict = await limiter.hit(config.sessionRateLimitPerMinute);
+  if (!verdict.allowed) {
+    throw ApiError.of('RATE_LIMITED', 'Too many sessions from this address; try again shortly', {
+      'Retry-After': String(verdict.retryAfterSeconds),
+    });
+  }
+
+  const checked = validateCreateSession(await readJsonBody(request, MAX_BODY_BYTES));
+  if (!checked.ok) throw ApiError.of(checked.code, checked.message);
+  const sessionId = newSessionId();
+  const stub = env.SESSIONS.get(env.SESSIONS.idFromName(sessionId));
+  const outcome = await stub.create({
+    sessionId,
+    mode: 'public',
+    lang: checked.value.lang ?? langOf(request),
+    redirectType: checked.value.redirectType ?? 'WEB_LINK',
+    referenceId: checked.value.referenceId,
+  });
+  if (!outcome.ok) {
+    const { status, code, message, headers, paypayRequestId } = outcome.error;
+    rc.paypayRequestId = paypayRequestId;
+    throw new ApiError(status, code, message, headers, paypayRequestId);
+  }
+  rc.paypayRequestId = outcome.paypayRequestId;
+  return Response.json(outcome.session, { status: 201, headers: { ...rc.headers, 'Cache-Control': 'no-store' } });
+}
+
+/** `GET /v1/sessions/:id`: status only, never anything personal. */
+export async function getSession(request: IRequest, env: Env, _ctx: ExecutionContext, rc: RequestContext): Promise<Response> {
+  rc.headers = corsHeaders(request, rc.config.allowedOrigins);
+  const view = await sessionStub(request, env).view();
+  if (view === null) throw ApiError.of('SESSION_NOT_FOUND', 'No such session');
+  return Response.json(view, { headers: { ...rc.headers, 'Cache-Control': 'no-store' } });
+}
+
+/** `GET /v1/sessions/:id/events`: the status as Server-Sent Events from the session's object. */
+export async function sessionEvents(request: IRequest, env: Env, _ctx: ExecutionContext, rc: RequestContext): Promise<Response> {
+  rc.headers = corsHeaders(request, rc.config.allowedOrigins);
+  const answer = await sessionStub(request, env).fetch('https://session/events');
+  if (answer.status === 404) throw ApiError.of('SESSION_NOT_FOUND', 'No such session');
+  if (answer.status === 429) throw ApiError.of('RATE_LIMITED', 'Too many open streams for this session');
+  const response = new Response(answer.body, answer);
+  for (const [name, value] of Object.entries(rc.headers)) response.headers.set(name, value);
+  return response;
+}
+
+/** Preflight of the widget-facing routes. */
+export function sessionsPreflight(methods: string) {
+  return (request: IRequest, _env: Env, _ctx: ExecutionContext, rc: RequestContext): Response =>
+    preflight(request, rc.config.allowedOrigins, methods);
+}
+
+function sessionStub(request: IRequest, env: Env) {
+  const id = request.params.id ?? '';
+  if (!SESSION_ID_PATTERN.test(id)) throw ApiError.of('SESSION_NOT_FOUND', 'No such session');
+  return env.SESSIONS.get(env.SESSIONS.idFromName(id));
+}
+
+/** The customer's language when the page did not say: Japanese unless the browser asks otherwise. */
+export function langOf(request: Request): Lang {
+  const accept = (request.headers.get('Accept-Language') ?? '').toLowerCase();
+  return accept === '' || accept.startsWith('ja') ? 'ja' : 'en';
+}
