@@ -55,5 +55,7 @@ export const workerProject = defineProject({
   test: {
     name: 'worker',
     include: ['test/worker/**/*.test.ts'],
+    // One shared sandbox merchant: files that inject PayPay faults must not overlap.
+    fileParallelism: false,
   },
 });

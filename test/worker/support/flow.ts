@@ -1,0 +1,99 @@
+import { exports } from 'cloudflare:workers';
+import { expect } from 'vitest';
+
+/** The allowed origin and merchant token of test/worker/wrangler.test.toml. */
+export const ORIGIN = 'https://shop.example';
+export const MERCHANT_TOKEN = 'test_merchant_token_0123456789abcdef';
+export const SANDBOX = 'https://sandbox.test';
+
+let ipCounter = 0;
+/** A client address of its own, so the per-IP creation limit never couples tests. */
+export function freshIp(): string {
+  ipCounter += 1;
+  return `2001:db8::${ipCounter.toString(16)}`;
+}
+
+/** A request to the Worker under test. */
+export function worker(path: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(new Request(`https://kyc.example${path}`, init));
+}
+
+/** `POST /v1/sessions` as the element would send it. */
+export function postSession(body: unknown = {}, headers: Record<string, string> = {}): Promise<Response> {
+  return worker('/v1/sessions', {
+    method: 'POST',
+    headers: { Origin: ORIGIN, 'Content-Type': 'application/json', 'CF-Connecting-IP': freshIp(), ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** A created session, checked. */
+export async function newSession(body: unknown = {}): Promise<{ sessionId: string; qrUrl: string; expiresAt: string }> {
+  const response = await postSession(body);
+  expect(response.status).toBe(201);
+  return response.json();
+}
+
+/**
+ * Plays the PayPay user on the sandbox phone page and returns the callback URL
+ * PayPay would send the phone to (or null when the outcome does not redirect).
+ */
+export async function phone(qrUrl: string, outcome: string): Promise<string | null> {
+  const response = await fetch(qrUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ outcome }),
+    redirect: 'manual',
+  });
+  if (response.status !== 303) return null;
+  return response.headers.get('Location');
+}
+
+/** The phone arriving at our callback: the path of PayPay's redirect, on the Worker. */
+export function arrive(callbackUrl: string, headers: Record<string, string> = {}): Promise<Response> {
+  const url = new URL(callbackUrl);
+  return worker(url.pathname + url.search, { headers });
+}
+
+/** `POST /v1/results/exchange` as the merchant's server. */
+export function exchange(resultToken: unknown, token = MERCHANT_TOKEN): Promise<Response> {
+  return worker('/v1/results/exchange', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ resultToken }),
+  });
+}
+
+/** A session taken all the way to `completed`; returns its id and result token. */
+export async function completedSession(body: unknown = {}): Promise<{ sessionId: string; resultToken: string }> {
+  const session = await newSession(body);
+  const location = await phone(session.qrUrl, 'complete');
+  expect(location).not.toBeNull();
+  expect((await arrive(location!)).status).toBe(200);
+  const view = await (await worker(`/v1/sessions/${session.sessionId}`, { headers: { Origin: ORIGIN } })).json<{ resultToken: string }>();
+  return { sessionId: session.sessionId, resultToken: view.resultToken };
+}
+
+/** Sets or clears sandbox faults for the default merchant. */
+export async function fault(spec: Record<string, unknown> | null): Promise<void> {
+  const response = await fetch(`${SANDBOX}/_sandbox/faults`, {
+    method: spec ? 'PUT' : 'DELETE',
+    headers: { 'Content-Type': 'application/json' },
+    body: spec ? JSON.stringify(spec) : null,
+  });
+  expect(response.ok).toBe(true);
+}
+
+/** Calls per PayPay operation the sandbox has received for the default merchant. */
+export async function sandboxCalls(): Promise<Record<string, number>> {
+  return (await fetch(`${SANDBOX}/_sandbox/calls`)).json();
+}
+
+/** The error envelope every failure carries, checked. */
+export async function expectError(response: Response, status: number, code: string): Promise<void> {
+  expect(response.status).toBe(status);
+  const body = await response.json<{ error: { code: string; message: string; requestId: string } }>();
+  expect(body.error.code).toBe(code);
+  expect(body.error.message).toEqual(expect.any(String));
+  expect(body.error.requestId).toMatch(/^req_[0-9a-f]{24}$/);
+}
