@@ -26,14 +26,14 @@ describe('parseAnswer', () => {
     const { status } = PAYPAY_CODES[code];
     const codeId = 'codeId' in PAYPAY_CODES[code] ? (PAYPAY_CODES[code] as { codeId: string }).codeId : '08109999';
     const result = parseAnswer(
-      'kycPassportInfo',
-      'read',
+      'createQr',
+      'create',
       answer(status, { resultInfo: { code, message: `message of ${code}`, codeId }, data: null }),
       2,
     );
     expect(result).toEqual({
       ok: false,
-      operation: 'kycPassportInfo',
+      operation: 'createQr',
       kind: 'api',
       status,
       code,
@@ -64,8 +64,14 @@ describe('parseAnswer', () => {
     ['a JSON string', 500, '"oops"', true],
     ['resultInfo without code', 400, '{"resultInfo":{"message":"x"}}', false],
   ])('reports %s as BAD_RESPONSE, never throwing', (_, status, body, unknown) => {
-    const result = parseAnswer('fetchCompletedKyc', 'read', answer(status, body), 1);
+    const result = parseAnswer('createQr', 'create', answer(status, body), 1);
     expect(result).toMatchObject({ ok: false, kind: 'bad_response', code: 'BAD_RESPONSE', status, outcomeUnknown: unknown });
+  });
+
+  it('never calls the outcome of a read unknown', () => {
+    const failure = { resultInfo: { code: 'INTERNAL_SERVER_ERROR', message: 'm' } };
+    expect(parseAnswer('kycPassportInfo', 'read', answer(500, failure), 1)).toMatchObject({ outcomeUnknown: false });
+    expect(parseAnswer('kycPassportInfo', 'read', answer(502, '<html>'), 1)).toMatchObject({ outcomeUnknown: false });
   });
 
   it('treats a non-SUCCESS code on a 200 as a failure', () => {

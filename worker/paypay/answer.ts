@@ -56,7 +56,7 @@ export function parseAnswer(
       code: 'BAD_RESPONSE',
       message: `PayPay answered ${operation} with HTTP ${status} and no OPA envelope`,
       requestId,
-      outcomeUnknown: status >= 500,
+      outcomeUnknown: kind === 'create' && status >= 500,
     };
   }
   const { code, message, codeId, data } = envelope;
@@ -72,9 +72,11 @@ export function parseAnswer(
     codeId,
     message: isPayPayCode(code) ? message : `Unknown PayPay code ${code}: ${message}`,
     requestId,
+    // Only a create can have an unknown outcome: a read changed nothing either way.
     // MAINTENANCE_MODE is PayPay saying it did nothing; other gateway errors are not.
     outcomeUnknown:
-      code === 'INTERNAL_SERVER_ERROR' || (status >= 502 && status <= 504 && code !== 'MAINTENANCE_MODE'),
+      kind === 'create' &&
+      (code === 'INTERNAL_SERVER_ERROR' || (status >= 502 && status <= 504 && code !== 'MAINTENANCE_MODE')),
   };
 }
 
