@@ -1,0 +1,205 @@
+import { isRecord } from './config';
+import { randomBase62, randomHex } from './encoding';
+import { parseFault } from './faults';
+import { phoneLast4 } from './kyc-data';
+import {
+  parseReconRequest,
+  RECON_FILE_TTL_SECONDS,
+  reconFileName,
+  reconNotification,
+} from './recon';
+import { currentState, type Tenant } from './tenant';
+import { STANDINGS, type SandboxUser } from './types';
+import { eventNotification, isWebhookKind, newNotificationId, type Notification } from './webhooks';
+
+/** A JSON answer of the admin API. */
+export function json(data: unknown, status = 200): Response {
+  return new Response(JSON.stringify(data), {
+    status,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+  });
+}
+
+/** An admin API error: `{"error":{"code","message"}}`. */
+export function adminError(status: number, code: string, message: string): Response {
+  return json({ error: { code, message } }, status);
+}
+
+/** Reads a JSON body; undefined when it is not JSON. */
+export async function readJson(request: Request): Promise<unknown> {
+  try {
+    return await request.json();
+  } catch {
+    return undefined;
+  }
+}
+
+const MAX_COPIES = 10;
+
+/**
+ * The admin API of one merchant (everything under /_sandbox except the merchant
+ * registration, which the Durable Object handles before a merchant exists).
+ */
+export async function handleAdmin(
+  tenant: Tenant,
+  path: string,
+  request: Request,
+): Promise<Response> {
+  const { store } = tenant;
+  const method = request.method;
+  const route = `${method} ${path}`;
+  if (route === 'GET /faults') return json({ faults: store.faults() });
+  if (route === 'PUT /faults') {
+    const fault = parseFault(await readJson(request));
+    if (!fault.ok) return adminError(400, 'INVALID_FAULT', fault.error);
+    store.putFaults([...store.faults(), fault.value]);
+    return json({ faults: store.faults() });
+  }
+  if (route === 'DELETE /faults') {
+    store.putFaults([]);
+    return json({ faults: [] });
+  }
+  if (route === 'GET /calls') return json(store.calls());
+  if (route === 'POST /reset') {
+    store.resetActivity();
+    return json({ ok: true });
+  }
+  if (route === 'GET /deliveries') return json({ deliveries: store.deliveries() });
+  if (route === 'POST /webhooks') return sendWebhook(tenant, await readJson(request));
+  if (route === 'POST /recon') return createRecon(tenant, await readJson(request));
+  if (route === 'POST /users') return createUser(tenant, await readJson(request));
+  const standing = /^\/users\/([^/]+)\/standing$/.exec(path)?.[1];
+  if (standing !== undefined && method === 'POST')
+    return setStanding(tenant, standing, await readJson(request));
+  if (route === 'GET /sessions') {
+    const now = tenant.now();
+    return json({ sessions: store.sessions().map((s) => ({ ...s, state: currentState(s, now) })) });
+  }
+  const codeId = /^\/sessions\/([^/]+)$/.exec(path)?.[1];
+  if (codeId !== undefined && method === 'GET') {
+    const session = store.session(codeId);
+    if (!session) return adminError(404, 'NOT_FOUND', 'No such QR session.');
+    return json({ ...session, state: currentState(session, tenant.now()) });
+  }
+  return adminError(404, 'NOT_FOUND', `No admin route ${route}.`);
+}
+
+async function sendWebhook(tenant: Tenant, body: unknown): Promise<Response> {
+  if (!isRecord(body)) return adminError(400, 'INVALID_BODY', 'body must be a JSON object');
+  const { kind, userAuthorizationId, notificationId, copies = 1 } = body;
+  if (!isWebhookKind(kind)) {
+    return adminError(400, 'INVALID_BODY', 'kind must be kyc, risk or account-status');
+  }
+  if (typeof userAuthorizationId !== 'string' || !/^[\w-]{1,64}$/.test(userAuthorizationId)) {
+    return adminError(
+      400,
+      'INVALID_BODY',
+      'userAuthorizationId must be an id of at most 64 characters',
+    );
+  }
+  if (
+    notificationId !== undefined &&
+    (typeof notificationId !== 'string' || notificationId === '')
+  ) {
+    return adminError(400, 'INVALID_BODY', 'notificationId must be a non-empty string');
+  }
+  if (
+    typeof copies !== 'number' ||
+    !Number.isInteger(copies) ||
+    copies < 1 ||
+    copies > MAX_COPIES
+  ) {
+    return adminError(400, 'INVALID_BODY', `copies must be an integer from 1 to ${MAX_COPIES}`);
+  }
+  const notification = eventNotification(
+    kind,
+    userAuthorizationId,
+    notificationId ?? newNotificationId(),
+  );
+  return sendCopies(tenant, notification, copies);
+}
+
+/** Sends one notification `copies` times, as PayPay's retries would deliver it again. */
+async function sendCopies(
+  tenant: Tenant,
+  notification: Notification,
+  copies: number,
+  extra: Record<string, unknown> = {},
+): Promise<Response> {
+  if (!tenant.merchant.webhookUrls[notification.target]) {
+    return adminError(
+      409,
+      'NO_WEBHOOK_URL',
+      `No ${notification.target} webhook URL is registered for this merchant (PUT /_sandbox/merchant).`,
+    );
+  }
+  const deliveries = [];
+  for (let i = 0; i < copies; i++) deliveries.push(await tenant.send(notification));
+  return json({ notificationId: notification.notificationId, ...extra, deliveries });
+}
+
+async function createRecon(tenant: Tenant, body: unknown): Promise<Response> {
+  const parsed = parseReconRequest(body);
+  if (!parsed.ok) return adminError(400, 'INVALID_BODY', parsed.error);
+  const { fileType, userAuthorizationIds, notify } = parsed.value;
+  if (notify && !tenant.merchant.webhookUrls.recon) {
+    return adminError(
+      409,
+      'NO_WEBHOOK_URL',
+      'No recon webhook URL is registered; register one or pass notify: false.',
+    );
+  }
+  const now = tenant.now();
+  // PayPay names files by merchant id; the API key must never appear in a URL.
+  const clientId = tenant.merchant.merchantId ?? tenant.id.slice(0, 16);
+  const file = {
+    fileId: randomHex(8),
+    fileType,
+    fileName: reconFileName(fileType, clientId, now),
+    token: randomBase62(32),
+    userAuthorizationIds,
+    expiresAt: now + RECON_FILE_TTL_SECONDS,
+  };
+  tenant.store.putFile(file);
+  await tenant.store.schedulePrune();
+  const path = `${tenant.origin}/recon/${tenant.id}/${file.fileId}/${file.fileName}?token=${file.token}`;
+  if (!notify) return json({ path, fileName: file.fileName });
+  const notificationId = parsed.value.notificationId ?? crypto.randomUUID();
+  return sendCopies(tenant, reconNotification(fileType, path, notificationId, now), 1, { path });
+}
+
+function createUser(tenant: Tenant, body: unknown): Response {
+  const input = isRecord(body) ? body : {};
+  const { scopes = ['kyc_passport_qr'], standing = 'active', kycType = 'EKYC' } = input;
+  if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string')) {
+    return adminError(400, 'INVALID_BODY', 'scopes must be an array of strings');
+  }
+  const userStanding = STANDINGS.find((s) => s === standing);
+  if (userStanding === undefined)
+    return adminError(400, 'INVALID_BODY', `standing must be one of ${STANDINGS.join(', ')}`);
+  if (kycType !== 'EKYC' && kycType !== 'NON_EKYC') {
+    return adminError(400, 'INVALID_BODY', 'kycType must be EKYC or NON_EKYC');
+  }
+  const userAuthorizationId = crypto.randomUUID();
+  const user: SandboxUser = {
+    userAuthorizationId,
+    scopes,
+    standing: userStanding,
+    kycType,
+    phoneLast4: phoneLast4(userAuthorizationId),
+    kycCompletedAt: tenant.now(),
+  };
+  tenant.store.putUser(user);
+  return json(user, 201);
+}
+
+function setStanding(tenant: Tenant, uaid: string, body: unknown): Response {
+  const user = tenant.store.user(uaid);
+  if (!user) return adminError(404, 'NOT_FOUND', 'No such user.');
+  const standing = STANDINGS.find((s) => isRecord(body) && s === body.standing);
+  if (standing === undefined)
+    return adminError(400, 'INVALID_BODY', `standing must be one of ${STANDINGS.join(', ')}`);
+  const updated = { ...user, standing };
+  tenant.store.putUser(updated);
+  return json(updated);
+}

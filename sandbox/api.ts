@@ -1,0 +1,140 @@
+import { constantTimeEqual, randomBase62, s256Challenge } from './encoding';
+import { ApiError, envelope } from './envelope';
+import { kycData } from './kyc-data';
+import { APPROVED_OUTCOMES, isApproved, STANDING_ERRORS } from './outcomes';
+import { parseQrRequest } from './qr-request';
+import { currentState, type Tenant } from './tenant';
+import type { QrSession, SandboxUser } from './types';
+
+/** PayPay's default QR lifetime when the merchant set none. */
+const DEFAULT_QR_TTL_SECONDS = 300;
+/** PayPay documents userAuthorizationId as at most 64 characters. */
+const MAX_UAID_LENGTH = 64;
+/** RFC 7636 verifiers: 43-128 unreserved characters. */
+const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
+
+/** `POST /v1/qr/sessions`: stores a KYC Passport QR session and answers 201. */
+export async function createQr(tenant: Tenant, body: Record<string, unknown>): Promise<Response> {
+  const parsed = parseQrRequest(body);
+  if (!parsed.ok) throw new ApiError(parsed.error.code, parsed.error.message);
+  const now = tenant.now();
+  const session: QrSession = {
+    ...parsed.value,
+    codeId: 'kpq_' + randomBase62(24),
+    createdAt: now,
+    expiresAt: now + (tenant.merchant.qrTtlSeconds ?? DEFAULT_QR_TTL_SECONDS),
+    state: 'pending',
+  };
+  tenant.store.putSession(session);
+  await tenant.store.schedulePrune();
+  const data = {
+    codeId: session.codeId,
+    linkQRCodeURL: `${tenant.origin}/phone/${tenant.id}/${session.codeId}`,
+    expiryDate: session.expiresAt,
+  };
+  return envelope('SUCCESS', 'Success', data, 201);
+}
+
+/** `POST /v1/qr/sessions/{codeId}/kyc`: the KYC info of a QR the user approved. */
+export async function fetchCompletedKyc(
+  tenant: Tenant,
+  codeId: string,
+  body: Record<string, unknown>,
+): Promise<Response> {
+  const { codeVerifier, userAuthorizationId } = body;
+  if (codeVerifier === undefined)
+    throw new ApiError('MISSING_REQUEST_PARAMS', 'codeVerifier is required');
+  if (typeof codeVerifier !== 'string' || !CODE_VERIFIER.test(codeVerifier)) {
+    throw new ApiError('INVALID_PARAMS', 'codeVerifier must be 43-128 PKCE characters');
+  }
+  if (
+    userAuthorizationId !== undefined &&
+    (typeof userAuthorizationId !== 'string' || userAuthorizationId.length > MAX_UAID_LENGTH)
+  ) {
+    throw new ApiError(
+      'INVALID_PARAMS',
+      `userAuthorizationId must be a string of at most ${MAX_UAID_LENGTH} characters`,
+    );
+  }
+  const session = tenant.store.session(codeId);
+  if (!session || currentState(session, tenant.now()) === 'expired') {
+    throw new ApiError('SESSION_NOT_FOUND', 'The code ID is not found or has expired.');
+  }
+  if (!constantTimeEqual(await s256Challenge(codeVerifier), session.codeChallenge)) {
+    throw new ApiError(
+      'INVALID_PARAMS',
+      'codeVerifier does not match the codeChallenge of this QR',
+    );
+  }
+  if (session.state !== 'approved' || !session.outcome || !isApproved(session.outcome)) {
+    throw new ApiError(
+      'KYC_PASSPORT_NOT_COMPLETED',
+      'The user has not completed the KYC Passport process.',
+    );
+  }
+  const user = session.userAuthorizationId
+    ? tenant.store.user(session.userAuthorizationId)
+    : undefined;
+  if (!user || userAuthorizationId !== user.userAuthorizationId) {
+    throw new ApiError(
+      'INVALID_USER_AUTHORIZATION_ID',
+      'The user authorization ID is not the one that approved this QR.',
+    );
+  }
+  const { fetchError } = APPROVED_OUTCOMES[session.outcome];
+  if (fetchError)
+    throw new ApiError(fetchError, `The user's KYC Passport ended with ${session.outcome}.`);
+  const selfie = `${tenant.origin}/selfie/${tenant.id}/${user.userAuthorizationId}.jpg`;
+  return envelope('SUCCESS', 'Success', kycData(user, selfie));
+}
+
+/** `GET /v1/kyc/passport` with `X-USER-AUTHORIZATION-ID`: the user's KYC Passport info. */
+export function kycPassportInfo(tenant: Tenant, request: Request): Response {
+  const uaid = requireUaid(
+    request.headers.get('X-USER-AUTHORIZATION-ID'),
+    'X-USER-AUTHORIZATION-ID',
+  );
+  const user = findUser(tenant, uaid);
+  checkStanding(user);
+  return envelope('SUCCESS', 'Success', kycData(user));
+}
+
+/** `GET /v2/user/kycInfo?userAuthorizationId=&requiredKycType=`: "Get user KYC info". */
+export function userKycInfo(tenant: Tenant, url: URL): Response {
+  const uaid = requireUaid(url.searchParams.get('userAuthorizationId'), 'userAuthorizationId');
+  const requiredKycType = url.searchParams.get('requiredKycType') ?? '';
+  if (requiredKycType !== '' && requiredKycType !== 'EKYC') {
+    throw new ApiError('INVALID_PARAMS', 'requiredKycType must be EKYC or empty');
+  }
+  const user = findUser(tenant, uaid);
+  // PayPay: this endpoint needs the user to have linked with the get_kyc_info scope.
+  if (!user.scopes.includes('get_kyc_info')) {
+    throw new ApiError('OP_OUT_OF_SCOPE', 'The user did not grant the get_kyc_info scope.');
+  }
+  if (requiredKycType === 'EKYC' && user.kycType !== 'EKYC') {
+    throw new ApiError('NON_EKYC_USER', 'The user did not complete KYC with eKYC.');
+  }
+  checkStanding(user);
+  return envelope('SUCCESS', 'Success', kycData(user));
+}
+
+function requireUaid(uaid: string | null, field: string): string {
+  if (uaid === null || uaid === '')
+    throw new ApiError('MISSING_REQUEST_PARAMS', `${field} is required`);
+  if (uaid.length > MAX_UAID_LENGTH) {
+    throw new ApiError('INVALID_PARAMS', `${field} must be at most ${MAX_UAID_LENGTH} characters`);
+  }
+  return uaid;
+}
+
+function findUser(tenant: Tenant, uaid: string): SandboxUser {
+  const user = tenant.store.user(uaid);
+  if (!user)
+    throw new ApiError('INVALID_USER_AUTHORIZATION_ID', 'The user authorization ID is invalid.');
+  return user;
+}
+
+function checkStanding(user: SandboxUser): void {
+  const code = STANDING_ERRORS[user.standing];
+  if (code) throw new ApiError(code, `The user's standing is ${user.standing}.`);
+}

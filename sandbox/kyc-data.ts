@@ -1,0 +1,108 @@
+import type { SandboxUser } from './types';
+
+/**
+ * The KYC info payload. PayPay does not publish its shape (../shared/paypay/README.md,
+ * "Not published"), so this is our guess in one place: realistic Japanese data,
+ * different per user so tests can tell users apart, the same for the same user.
+ */
+export interface KycData {
+  userAuthorizationId: string;
+  kycStatus: 'COMPLETED';
+  kycType: SandboxUser['kycType'];
+  /** Epoch seconds. */
+  kycCompletedAt: number;
+  name: { lastName: string; firstName: string; lastNameKana: string; firstNameKana: string };
+  dateOfBirth: string;
+  gender: 'MALE' | 'FEMALE';
+  address: {
+    postalCode: string;
+    prefecture: string;
+    city: string;
+    addressLine1: string;
+    addressLine2: string;
+  };
+  eKycDocument: { type: string };
+  /** Only in "Fetch KYC info of completed KYC Passport QR" (PayPay added it 2026-03-27). */
+  selfieImageUrl?: string;
+  /** Only with the `kyc_foreign_status` scope (PayPay, 2025-11-28). */
+  residenceType?: string;
+  expiryDate?: string;
+}
+
+const LAST_NAMES = [
+  ['山田', 'ヤマダ'],
+  ['佐藤', 'サトウ'],
+  ['鈴木', 'スズキ'],
+  ['高橋', 'タカハシ'],
+  ['田中', 'タナカ'],
+  ['伊藤', 'イトウ'],
+  ['渡辺', 'ワタナベ'],
+  ['中村', 'ナカムラ'],
+] as const;
+
+const FIRST_NAMES = [
+  ['太郎', 'タロウ', 'MALE'],
+  ['花子', 'ハナコ', 'FEMALE'],
+  ['健太', 'ケンタ', 'MALE'],
+  ['美咲', 'ミサキ', 'FEMALE'],
+  ['翔太', 'ショウタ', 'MALE'],
+  ['結衣', 'ユイ', 'FEMALE'],
+] as const;
+
+const ADDRESSES = [
+  { postalCode: '100-0001', prefecture: '東京都', city: '千代田区', addressLine1: '千代田1-1' },
+  { postalCode: '530-0001', prefecture: '大阪府', city: '大阪市北区', addressLine1: '梅田1-1-3' },
+  { postalCode: '810-0001', prefecture: '福岡県', city: '福岡市中央区', addressLine1: '天神1-8-1' },
+] as const;
+
+const DOCUMENTS = ['MY_NUMBER_CARD', 'DRIVERS_LICENSE', 'RESIDENCE_CARD'] as const;
+
+/** The KYC info of `user`; `selfieImageUrl` only for the completed-QR fetch. */
+export function kycData(user: SandboxUser, selfieImageUrl?: string): KycData {
+  const h = hash(user.userAuthorizationId);
+  const [lastName, lastNameKana] = pick(LAST_NAMES, h);
+  const [firstName, firstNameKana, gender] = pick(FIRST_NAMES, h >>> 4);
+  const foreign = user.scopes.includes('kyc_foreign_status');
+  const year = 1960 + ((h >>> 8) % 45);
+  const month = 1 + ((h >>> 14) % 12);
+  const day = 1 + ((h >>> 18) % 28);
+  return {
+    userAuthorizationId: user.userAuthorizationId,
+    kycStatus: 'COMPLETED',
+    kycType: user.kycType,
+    kycCompletedAt: user.kycCompletedAt,
+    name: { lastName, firstName, lastNameKana, firstNameKana },
+    dateOfBirth: `${year}-${pad(month)}-${pad(day)}`,
+    gender,
+    address: { ...pick(ADDRESSES, h >>> 23), addressLine2: '' },
+    // A foreign resident proves identity with the residence card.
+    eKycDocument: { type: foreign ? 'RESIDENCE_CARD' : pick(DOCUMENTS.slice(0, 2), h >>> 26) },
+    ...(selfieImageUrl !== undefined ? { selfieImageUrl } : {}),
+    ...(foreign ? { residenceType: 'PERMANENT_RESIDENT', expiryDate: '2030-03-31' } : {}),
+  };
+}
+
+/** Four digits for the masked phone number, stable per user. */
+export function phoneLast4(userAuthorizationId: string): string {
+  return String(hash(userAuthorizationId) % 10_000).padStart(4, '0');
+}
+
+/** FNV-1a: a cheap stable spread of the id over the tables above. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function pick<T>(items: readonly T[], h: number): T {
+  const item = items[h % items.length];
+  if (item === undefined) throw new Error('empty table');
+  return item;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}

@@ -1,0 +1,149 @@
+import { signResponseToken, RESPONSE_TOKEN_TTL_SECONDS, type ResponseTokenClaims } from './jwt';
+import { escapeHtml, htmlResponse, messagePage, page } from './html';
+import { phoneLast4 } from './kyc-data';
+import { APPROVED_OUTCOMES, isApproved } from './outcomes';
+import { currentState, type Tenant } from './tenant';
+import { OUTCOMES, type Outcome, type QrSession, type SandboxUser } from './types';
+import { eventNotification } from './webhooks';
+
+const LABELS: Record<Outcome, [ja: string, en: string]> = {
+  complete: ['本人確認を完了して連携する', 'Complete KYC and link'],
+  decline: ['連携しない', 'Decline'],
+  kyc_not_completed: ['本人確認が未完了', 'KYC not completed'],
+  risk_flagged: ['リスク検知されたユーザー', 'User flagged for risk'],
+  kyc_update_required: ['本人確認書類の更新が必要', 'KYC documents need an update'],
+  cancelled_user: ['退会済みアカウント', 'Account cancelled'],
+  bad_request: ['不正なリクエスト', 'Bad request'],
+  expire: ['QRコードを期限切れにする', 'Expire this QR code'],
+};
+
+/** `GET /phone/<tenant>/<codeId>`: the screen the PayPay app would show. */
+export function showPhonePage(tenant: Tenant, codeId: string): Response {
+  const session = tenant.store.session(codeId);
+  if (!session) return notFoundPage();
+  const closed = closedPage(session, tenant.now());
+  if (closed) return closed;
+  const expires = new Date(session.expiresAt * 1000).toISOString().replace('.000Z', 'Z');
+  const buttons = OUTCOMES.map((outcome) => {
+    const [ja, en] = LABELS[outcome];
+    const primary = outcome === 'complete' ? ' class="primary"' : '';
+    return `<button type="submit" name="outcome" value="${outcome}" data-outcome="${outcome}"${primary}>${ja}<span class="en">${en}</span></button>`;
+  }).join('\n');
+  const body = `<section>
+<p>加盟店が本人確認情報の提供を求めています。<span class="en">A merchant asks for your verified identity (KYC Passport).</span></p>
+<dl>
+<dt>referenceId</dt><dd data-field="referenceId">${escapeHtml(session.referenceId ?? '-')}</dd>
+<dt>scopes</dt><dd data-field="scopes">${escapeHtml(session.scopes.join(', '))}</dd>
+<dt>期限 / expires</dt><dd>${expires}</dd>
+</dl>
+<form method="post">
+<label class="option"><input type="checkbox" name="kycType" value="NON_EKYC"> eKYC 以外で本人確認済み <span class="en">(KYC not done by eKYC)</span></label>
+${buttons}
+</form>
+</section>
+<footer>結果を選ぶと加盟店に戻ります。<span class="en">Pick an outcome to go back to the merchant.</span></footer>`;
+  return htmlResponse(page('PayPay KYC Passport', body));
+}
+
+/**
+ * `POST /phone/<tenant>/<codeId>`: records the outcome, creates the user when the
+ * link is approved, and sends the browser back with PayPay's responseToken.
+ */
+export async function answerPhone(
+  tenant: Tenant,
+  codeId: string,
+  request: Request,
+): Promise<Response> {
+  const now = tenant.now();
+  const session = tenant.store.session(codeId);
+  if (!session) return notFoundPage();
+  const closed = closedPage(session, now);
+  if (closed) return closed;
+  const form = await request.formData().catch(() => null);
+  const outcome = OUTCOMES.find((o) => o === form?.get('outcome'));
+  if (outcome === undefined) {
+    return messagePage(400, '結果を選んでください。', 'Pick one of the outcomes.');
+  }
+  // Re-read after the await: another answer may have closed the session meanwhile.
+  const fresh = tenant.store.session(codeId);
+  if (!fresh) return notFoundPage();
+  const closedMeanwhile = closedPage(fresh, now);
+  if (closedMeanwhile) return closedMeanwhile;
+  const decided: QrSession = { ...fresh, outcome, decidedAt: now };
+  if (outcome === 'expire') {
+    tenant.store.putSession({ ...decided, state: 'expired' });
+    return expiredPage();
+  }
+  const claims: ResponseTokenClaims = {
+    iss: 'paypay.ne.jp',
+    aud: tenant.merchant.apiKey,
+    exp: now + RESPONSE_TOKEN_TTL_SECONDS,
+    result: 'declined',
+    nonce: fresh.nonce,
+    ...(fresh.referenceId !== undefined ? { referenceId: fresh.referenceId } : {}),
+  };
+  if (outcome === 'decline' || outcome === 'bad_request') {
+    claims.result = outcome === 'decline' ? 'declined' : 'bad_request';
+    tenant.store.putSession({
+      ...decided,
+      state: outcome === 'decline' ? 'declined' : 'bad_request',
+    });
+  } else {
+    const user = approve(tenant, decided, outcome, form?.get('kycType') === 'NON_EKYC');
+    claims.result = 'succeeded';
+    claims.userAuthorizationId = user.userAuthorizationId;
+    claims.profileIdentifier = `*******${user.phoneLast4}`;
+  }
+  const token = await signResponseToken(claims, tenant.merchant.apiSecret);
+  const location = new URL(fresh.redirectUrl);
+  location.searchParams.append('responseToken', token);
+  return new Response(null, {
+    status: 303,
+    headers: { Location: location.href, 'Cache-Control': 'no-store' },
+  });
+}
+
+function approve(
+  tenant: Tenant,
+  session: QrSession,
+  outcome: Outcome,
+  nonEkyc: boolean,
+): SandboxUser {
+  if (!isApproved(outcome)) throw new Error(`${outcome} does not approve`);
+  const { standing, webhook } = APPROVED_OUTCOMES[outcome];
+  const userAuthorizationId = crypto.randomUUID();
+  const digits = session.phoneNumber?.replace(/\D/g, '') ?? '';
+  const user: SandboxUser = {
+    userAuthorizationId,
+    scopes: session.scopes,
+    standing,
+    kycType: nonEkyc ? 'NON_EKYC' : 'EKYC',
+    phoneLast4: digits.length >= 4 ? digits.slice(-4) : phoneLast4(userAuthorizationId),
+    kycCompletedAt: session.createdAt,
+  };
+  tenant.store.putUser(user);
+  tenant.store.putSession({ ...session, state: 'approved', userAuthorizationId });
+  // PayPay tells the merchant about risk, KYC and account changes by webhook.
+  if (webhook) tenant.background(tenant.send(eventNotification(webhook, userAuthorizationId)));
+  return user;
+}
+
+function closedPage(session: QrSession, now: number): Response | null {
+  const state = currentState(session, now);
+  if (state === 'expired') return expiredPage();
+  if (state !== 'pending') return usedPage();
+  return null;
+}
+
+/** 404 page for a QR code (or tenant) that does not exist. */
+export function notFoundPage(): Response {
+  return messagePage(404, 'このQRコードは見つかりません。', 'This QR code does not exist.');
+}
+
+function expiredPage(): Response {
+  return messagePage(410, 'このQRコードは有効期限が切れています。', 'This QR code has expired.');
+}
+
+function usedPage(): Response {
+  return messagePage(410, 'このQRコードは使用済みです。', 'This QR code has already been used.');
+}

@@ -1,0 +1,114 @@
+import { RECON_FILE_TYPES } from '../shared/paypay-codes';
+import { isRecord, type Result } from './config';
+import { constantTimeEqual } from './encoding';
+import type { Notification } from './webhooks';
+import type { ReconFile } from './types';
+
+/** One recon file type. */
+export type ReconFileType = (typeof RECON_FILE_TYPES)[number];
+
+/** What `POST /_sandbox/recon` asks for. */
+export interface ReconRequest {
+  fileType: ReconFileType;
+  userAuthorizationIds: string[];
+  notificationId?: string;
+  notify: boolean;
+}
+
+/** PayPay's file acquisition period: the download link works this long. */
+export const RECON_FILE_TTL_SECONDS = 2 * 3600;
+
+/** File-name prefix per type, from PayPay's spec (`<prefix>_<id>_<from>_<to>.csv`). */
+const FILE_PREFIX: Record<ReconFileType, string> = {
+  kyc_passport_sync_recon: 'kyc_passport',
+  kyc_passport_risk_sync_recon: 'kyc_passport_risk',
+  kyc_passport_account_status_sync_recon: 'kyc_passport_account_status',
+};
+
+const JST_OFFSET_SECONDS = 9 * 3600;
+
+/** Validates a `POST /_sandbox/recon` body. */
+export function parseReconRequest(input: unknown): Result<ReconRequest> {
+  if (!isRecord(input)) return fail('body must be a JSON object');
+  const fileType = RECON_FILE_TYPES.find((t) => t === input.fileType);
+  if (fileType === undefined) return fail(`fileType must be one of ${RECON_FILE_TYPES.join(', ')}`);
+  const ids = input.userAuthorizationIds;
+  // One id per CSV line: a comma or line break inside would forge extra rows.
+  if (
+    !Array.isArray(ids) ||
+    !ids.every((id) => typeof id === 'string' && /^[\w-]{1,64}$/.test(id))
+  ) {
+    return fail('userAuthorizationIds must be an array of ids (letters, digits, "-", "_", <= 64)');
+  }
+  const { notificationId, notify } = input;
+  if (
+    notificationId !== undefined &&
+    (typeof notificationId !== 'string' || notificationId === '')
+  ) {
+    return fail('notificationId must be a non-empty string');
+  }
+  if (notify !== undefined && typeof notify !== 'boolean') return fail('notify must be a boolean');
+  return {
+    ok: true,
+    value: {
+      fileType,
+      userAuthorizationIds: ids.filter((id): id is string => typeof id === 'string'),
+      ...(notificationId !== undefined ? { notificationId } : {}),
+      notify: notify ?? true,
+    },
+  };
+}
+
+/**
+ * The file name PayPay gives, for yesterday's JST processing day (PayPay lists the
+ * users updated from 00:00:00 to 23:59:59 JST and notifies the next morning).
+ */
+export function reconFileName(fileType: ReconFileType, clientId: string, now: number): string {
+  const day = new Date((now + JST_OFFSET_SECONDS - 86_400) * 1000).toISOString().slice(0, 10);
+  const date = day.replaceAll('-', '');
+  return `${FILE_PREFIX[fileType]}_${clientId}_${date}_${date}.csv`;
+}
+
+/** The CSV: UTF-8, CRLF line ends, a header line, one id a line, ending in CRLF. */
+export function reconCsv(userAuthorizationIds: string[]): string {
+  return ['userAuthorizationId', ...userAuthorizationIds].map((line) => `${line}\r\n`).join('');
+}
+
+/** The `file.created` notification, shaped exactly as PayPay's spec shows it. */
+export function reconNotification(
+  fileType: ReconFileType,
+  path: string,
+  notificationId: string,
+  now: number,
+): Notification {
+  const body = JSON.stringify({
+    notification_type: 'file.created',
+    notification_id: notificationId,
+    fileType,
+    path,
+    requestedAt: String(now),
+  });
+  return { target: 'recon', notificationId, body };
+}
+
+/** The download, or null (404) for a wrong name or token or a file past its window. */
+export function reconDownload(
+  file: ReconFile | undefined,
+  fileName: string,
+  token: string,
+  now: number,
+): Response | null {
+  if (!file || file.fileName !== fileName || !constantTimeEqual(file.token, token)) return null;
+  if (now >= file.expiresAt) return null;
+  return new Response(reconCsv(file.userAuthorizationIds), {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${file.fileName}"`,
+      'Cache-Control': 'no-store',
+    },
+  });
+}
+
+function fail(error: string): { ok: false; error: string } {
+  return { ok: false, error };
+}

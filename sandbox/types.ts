@@ -1,0 +1,113 @@
+import type { PayPayOperation, RECON_FILE_TYPES, WEBHOOK_KINDS } from '../shared/paypay-codes';
+
+/** Where each kind of notification goes; PayPay configures one URL per kind at onboarding. */
+export type WebhookTarget = keyof typeof WEBHOOK_KINDS | 'recon';
+
+/** The webhook URLs a merchant registered. */
+export type WebhookUrls = Partial<Record<WebhookTarget, string>>;
+
+/** A merchant: one API key, its own Durable Object and everything in it. */
+export interface Merchant {
+  apiKey: string;
+  /** The secret as PayPay issues it, base64: HMAC keys on its text, the JWT on its bytes. */
+  apiSecret: string;
+  merchantId?: string;
+  qrTtlSeconds?: number;
+  webhookUrls: WebhookUrls;
+}
+
+/** What a person picks on the phone page. */
+export const OUTCOMES = [
+  'complete',
+  'decline',
+  'kyc_not_completed',
+  'risk_flagged',
+  'kyc_update_required',
+  'cancelled_user',
+  'bad_request',
+  'expire',
+] as const;
+
+/** One phone-page outcome. */
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** Where a user stands with PayPay; decides what the KYC reads answer. */
+export const STANDINGS = [
+  'active',
+  'risk_flagged',
+  'kyc_update_required',
+  'cancelled',
+  'inactive',
+  'kyc_not_completed',
+] as const;
+
+/** One user standing. */
+export type Standing = (typeof STANDINGS)[number];
+
+/** The user's kind of KYC: eKYC (online, with documents) or not. */
+export type KycType = 'EKYC' | 'NON_EKYC';
+
+/** A KYC Passport QR session as createQr stored it, plus what the phone did with it. */
+export interface QrSession {
+  codeId: string;
+  scopes: string[];
+  nonce: string;
+  redirectUrl: string;
+  redirectType: 'WEB_LINK' | 'APP_DEEP_LINK';
+  referenceId?: string;
+  phoneNumber?: string;
+  userAgent?: string;
+  kycData?: Record<string, unknown>;
+  codeChallenge: string;
+  /** Epoch seconds. */
+  createdAt: number;
+  /** Epoch seconds after which the QR can no longer be scanned. */
+  expiresAt: number;
+  state: 'pending' | 'approved' | 'declined' | 'bad_request' | 'expired';
+  outcome?: Outcome;
+  userAuthorizationId?: string;
+  /** Epoch seconds of the phone's answer. */
+  decidedAt?: number;
+}
+
+/** A PayPay user who linked with the merchant (created by a phone approval). */
+export interface SandboxUser {
+  userAuthorizationId: string;
+  scopes: string[];
+  standing: Standing;
+  kycType: KycType;
+  /** Last four digits of the phone number, shown masked in the responseToken. */
+  phoneLast4: string;
+  /** Epoch seconds. */
+  kycCompletedAt: number;
+}
+
+/** A recon file waiting to be downloaded. */
+export interface ReconFile {
+  fileId: string;
+  fileType: (typeof RECON_FILE_TYPES)[number];
+  fileName: string;
+  token: string;
+  userAuthorizationIds: string[];
+  /** Epoch seconds after which the download answers 404. */
+  expiresAt: number;
+}
+
+/** One try at delivering one notification. */
+export interface DeliveryAttempt {
+  url: string;
+  kind: WebhookTarget;
+  notificationId: string;
+  attempt: number;
+  /** The HTTP status the receiver answered, when it answered. */
+  status?: number;
+  /** Why there was no answer (timeout, network). */
+  error?: string;
+  /** The exact JSON body sent. */
+  body: string;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
+/** Per-operation request counters. */
+export type CallCounts = Record<PayPayOperation | 'unauthorized', number>;
