@@ -1,0 +1,117 @@
+import { env } from 'cloudflare:workers';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../worker/config';
+import handler from '../../worker/index';
+import { ORIGIN } from './support/flow';
+
+const good = {
+  PAYPAY_API_BASE_URL: 'https://paypay.test',
+  PAYPAY_API_KEY: 'k',
+  PAYPAY_API_SECRET: 'c2VjcmV0',
+  ALLOWED_ORIGINS: 'https://a.example, https://b.example:8443',
+  CALLBACK_URL: 'https://kyc.example/v1/callback',
+  MERCHANT_API_TOKEN: 'x'.repeat(32),
+};
+
+async function call(overrides: Record<string, string | undefined>, path: string, init: RequestInit = {}) {
+  const ctx = createExecutionContext();
+  const response = await handler.fetch(new Request(`https://kyc.example${path}`, init), { ...env, ...overrides } as Env, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+describe('parseConfig', () => {
+  it('reads a complete configuration with defaults', () => {
+    const config = parseConfig(good);
+    expect(config.problems).toEqual([]);
+    expect([...config.allowedOrigins]).toEqual(['https://a.example', 'https://b.example:8443']);
+    expect(config).toMatchObject({ sessionRateLimitPerMinute: 10, publicSessions: true, resultTtlSeconds: 600, kycRetentionSeconds: 900 });
+    expect(config.paypay.scopes).toEqual(['kyc_passport_qr']);
+  });
+
+  it.each([
+    ['PAYPAY_API_KEY', { PAYPAY_API_KEY: '' }, 'missing'],
+    ['PAYPAY_API_SECRET', { PAYPAY_API_SECRET: 'not base64!' }, 'invalid'],
+    ['PAYPAY_API_BASE_URL', { PAYPAY_API_BASE_URL: 'http://paypay.test' }, 'invalid'],
+    ['PAYPAY_ENDPOINTS', { PAYPAY_ENDPOINTS: '{' }, 'invalid'],
+    ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://a.example/path' }, 'invalid'],
+    ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: '' }, 'missing'],
+    ['CALLBACK_URL', { CALLBACK_URL: 'ftp://x' }, 'invalid'],
+    ['MERCHANT_API_TOKEN', { MERCHANT_API_TOKEN: 'short' }, 'invalid'],
+    ['SESSION_RATE_LIMIT_PER_MINUTE', { SESSION_RATE_LIMIT_PER_MINUTE: 'ten' }, 'invalid'],
+    ['PUBLIC_SESSIONS', { PUBLIC_SESSIONS: 'maybe' }, 'invalid'],
+  ])('names %s when it is %s', (setting, override, problem) => {
+    const config = parseConfig({ ...good, ...override });
+    expect(config.problems).toContainEqual(expect.objectContaining({ setting, problem }));
+  });
+
+  it('allows http only for loopback hosts', () => {
+    expect(parseConfig({ ...good, PAYPAY_API_BASE_URL: 'http://127.0.0.1:8788' }).problems).toEqual([]);
+    expect(parseConfig({ ...good, CALLBACK_URL: 'http://localhost:8787/v1/callback' }).problems).toEqual([]);
+  });
+
+  it('never puts a value in a problem', () => {
+    const secret = 'not-base64-secret-value!';
+    const config = parseConfig({ ...good, PAYPAY_API_SECRET: secret, MERCHANT_API_TOKEN: 'tiny' });
+    expect(JSON.stringify(config.problems)).not.toContain(secret);
+    expect(JSON.stringify(config.problems)).not.toContain('tiny');
+  });
+});
+
+describe('GET /healthz', () => {
+  it('says ok when everything is set', async () => {
+    const response = await call({}, '/healthz');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true, missing: [], invalid: [] });
+  });
+
+  it('lists missing and malformed settings by name, never by value', async () => {
+    const response = await call({ PAYPAY_API_KEY: undefined, PAYPAY_API_SECRET: 'bad secret value' }, '/healthz');
+    expect(response.status).toBe(503);
+    const text = await response.text();
+    expect(JSON.parse(text)).toMatchObject({ ok: false, missing: ['PAYPAY_API_KEY'], invalid: [{ setting: 'PAYPAY_API_SECRET' }] });
+    expect(text).not.toContain('bad secret value');
+  });
+});
+
+describe('routes that need a missing setting', () => {
+  it('answer 503 with a code naming the setting', async () => {
+    const response = await call({ CALLBACK_URL: '' }, '/v1/sessions', {
+      method: 'POST',
+      headers: { Origin: ORIGIN, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ error: { code: 'CONFIG_CALLBACK_URL' } });
+  });
+
+  it('answer 503 on merchant routes without MERCHANT_API_TOKEN', async () => {
+    const response = await call({ MERCHANT_API_TOKEN: '' }, '/v1/results/exchange', {
+      method: 'POST',
+      headers: { Authorization: 'Bearer anything', 'Content-Type': 'application/json' },
+      body: '{"resultToken":"x"}',
+    });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ error: { code: 'CONFIG_MERCHANT_API_TOKEN' } });
+  });
+
+  it('PUBLIC_SESSIONS=off refuses browser session creation with 403', async () => {
+    const response = await call({ PUBLIC_SESSIONS: 'off' }, '/v1/sessions', {
+      method: 'POST',
+      headers: { Origin: ORIGIN, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ error: { code: 'PUBLIC_SESSIONS_DISABLED' } });
+  });
+});
+
+describe('unknown routes', () => {
+  it('answer a JSON 404 with a request id header', async () => {
+    const response = await call({}, '/nope');
+    expect(response.status).toBe(404);
+    expect(response.headers.get('X-Request-Id')).toMatch(/^req_/);
+    expect(await response.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+});
