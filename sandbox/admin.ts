@@ -1,4 +1,4 @@
-import { isRecord } from './config';
+import { isIntegerIn, isRecord } from './validate';
 import { randomBase62, randomHex } from './encoding';
 import { parseFault } from './faults';
 import { phoneLast4 } from './kyc-data';
@@ -69,8 +69,9 @@ export async function handleAdmin(
   if (route === 'POST /recon') return createRecon(tenant, await readJson(request));
   if (route === 'POST /users') return createUser(tenant, await readJson(request));
   const standing = /^\/users\/([^/]+)\/standing$/.exec(path)?.[1];
-  if (standing !== undefined && method === 'POST')
+  if (standing !== undefined && method === 'POST') {
     return setStanding(tenant, standing, await readJson(request));
+  }
   if (route === 'GET /sessions') {
     const now = tenant.now();
     return json({ sessions: store.sessions().map((s) => ({ ...s, state: currentState(s, now) })) });
@@ -103,12 +104,7 @@ async function sendWebhook(tenant: Tenant, body: unknown): Promise<Response> {
   ) {
     return adminError(400, 'INVALID_BODY', 'notificationId must be a non-empty string');
   }
-  if (
-    typeof copies !== 'number' ||
-    !Number.isInteger(copies) ||
-    copies < 1 ||
-    copies > MAX_COPIES
-  ) {
+  if (!isIntegerIn(copies, 1, MAX_COPIES)) {
     return adminError(400, 'INVALID_BODY', `copies must be an integer from 1 to ${MAX_COPIES}`);
   }
   const notification = eventNotification(
@@ -175,8 +171,9 @@ function createUser(tenant: Tenant, body: unknown): Response {
     return adminError(400, 'INVALID_BODY', 'scopes must be an array of strings');
   }
   const userStanding = STANDINGS.find((s) => s === standing);
-  if (userStanding === undefined)
+  if (userStanding === undefined) {
     return adminError(400, 'INVALID_BODY', `standing must be one of ${STANDINGS.join(', ')}`);
+  }
   if (kycType !== 'EKYC' && kycType !== 'NON_EKYC') {
     return adminError(400, 'INVALID_BODY', 'kycType must be EKYC or NON_EKYC');
   }
@@ -197,8 +194,9 @@ function setStanding(tenant: Tenant, uaid: string, body: unknown): Response {
   const user = tenant.store.user(uaid);
   if (!user) return adminError(404, 'NOT_FOUND', 'No such user.');
   const standing = STANDINGS.find((s) => isRecord(body) && s === body.standing);
-  if (standing === undefined)
+  if (standing === undefined) {
     return adminError(400, 'INVALID_BODY', `standing must be one of ${STANDINGS.join(', ')}`);
+  }
   const updated = { ...user, standing };
   tenant.store.putUser(updated);
   return json(updated);

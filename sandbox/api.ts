@@ -42,8 +42,9 @@ export async function fetchCompletedKyc(
   body: Record<string, unknown>,
 ): Promise<Response> {
   const { codeVerifier, userAuthorizationId } = body;
-  if (codeVerifier === undefined)
+  if (codeVerifier === undefined) {
     throw new ApiError('MISSING_REQUEST_PARAMS', 'codeVerifier is required');
+  }
   if (typeof codeVerifier !== 'string' || !CODE_VERIFIER.test(codeVerifier)) {
     throw new ApiError('INVALID_PARAMS', 'codeVerifier must be 43-128 PKCE characters');
   }
@@ -82,8 +83,9 @@ export async function fetchCompletedKyc(
     );
   }
   const { fetchError } = APPROVED_OUTCOMES[session.outcome];
-  if (fetchError)
+  if (fetchError) {
     throw new ApiError(fetchError, `The user's KYC Passport ended with ${session.outcome}.`);
+  }
   const selfie = `${tenant.origin}/selfie/${tenant.id}/${user.userAuthorizationId}.jpg`;
   return envelope('SUCCESS', 'Success', kycData(user, selfie));
 }
@@ -119,8 +121,9 @@ export function userKycInfo(tenant: Tenant, url: URL): Response {
 }
 
 function requireUaid(uaid: string | null, field: string): string {
-  if (uaid === null || uaid === '')
+  if (uaid === null || uaid === '') {
     throw new ApiError('MISSING_REQUEST_PARAMS', `${field} is required`);
+  }
   if (uaid.length > MAX_UAID_LENGTH) {
     throw new ApiError('INVALID_PARAMS', `${field} must be at most ${MAX_UAID_LENGTH} characters`);
   }
@@ -129,8 +132,9 @@ function requireUaid(uaid: string | null, field: string): string {
 
 function findUser(tenant: Tenant, uaid: string): SandboxUser {
   const user = tenant.store.user(uaid);
-  if (!user)
+  if (!user) {
     throw new ApiError('INVALID_USER_AUTHORIZATION_ID', 'The user authorization ID is invalid.');
+  }
   return user;
 }
 

@@ -1,4 +1,4 @@
-import type { Result } from './config';
+import { fail, type Result } from './validate';
 import { fromBase64, toBase64, utf8 } from './encoding';
 
 /** The parts of `Authorization: hmac OPA-Auth:<apiKey>:<mac>:<nonce>:<epoch>:<bodyHash>`. */
@@ -89,8 +89,4 @@ async function bodyHash(contentType: string, body: Uint8Array): Promise<string> 
   data.set(body, type.byteLength);
   // MD5 is not standard WebCrypto; workerd supports it because PayPay requires it.
   return toBase64(new Uint8Array(await crypto.subtle.digest('MD5', data)));
-}
-
-function fail(error: string): { ok: false; error: string } {
-  return { ok: false, error };
 }

@@ -1,9 +1,7 @@
 import { WEBHOOK_KINDS } from '../shared/paypay-codes';
 import { fromBase64 } from './encoding';
 import type { Merchant, WebhookTarget, WebhookUrls } from './types';
-
-/** A validator's answer: a value, or a message naming what is wrong. */
-export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+import { fail, isIntegerIn, isRecord, type Result } from './validate';
 
 /** The sandbox's settings, parsed from wrangler vars. */
 export interface SandboxConfig {
@@ -60,13 +58,7 @@ export function parseMerchant(input: unknown): Result<Merchant> {
   ) {
     return fail('merchantId must be 1-64 letters, digits, "_" or "-"');
   }
-  if (
-    qrTtlSeconds !== undefined &&
-    (typeof qrTtlSeconds !== 'number' ||
-      !Number.isInteger(qrTtlSeconds) ||
-      qrTtlSeconds < 1 ||
-      qrTtlSeconds > 86_400)
-  ) {
+  if (qrTtlSeconds !== undefined && !isIntegerIn(qrTtlSeconds, 1, 86_400)) {
     return fail('qrTtlSeconds must be an integer from 1 to 86400');
   }
   const urls = parseWebhookUrls(webhookUrls ?? {});
@@ -87,8 +79,9 @@ function parseWebhookUrls(input: unknown): Result<WebhookUrls> {
   if (!isRecord(input)) return fail('webhookUrls must be an object');
   const urls: WebhookUrls = {};
   for (const [key, value] of Object.entries(input)) {
-    if (!isWebhookTarget(key))
+    if (!isWebhookTarget(key)) {
       return fail(`webhookUrls.${key} is not kyc, risk, account-status or recon`);
+    }
     if (typeof value !== 'string' || !isHttpUrl(value)) {
       return fail(`webhookUrls.${key} must be an http(s) URL`);
     }
@@ -97,15 +90,6 @@ function parseWebhookUrls(input: unknown): Result<WebhookUrls> {
   return { ok: true, value: urls };
 }
 
-/** True for a JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isHttpUrl(value: string): boolean {
   return URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
-}
-
-function fail(error: string): { ok: false; error: string } {
-  return { ok: false, error };
 }

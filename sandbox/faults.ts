@@ -1,5 +1,5 @@
 import { PAYPAY_OPERATIONS, type PayPayOperation } from '../shared/paypay-codes';
-import { isRecord, type Result } from './config';
+import { fail, isIntegerIn, isRecord, type Result } from './validate';
 
 /** The failures the sandbox can inject, as PayPay's own answers under load or outage. */
 export const FAULT_KINDS = [
@@ -44,8 +44,9 @@ export function parseFault(input: unknown): Result<Fault> {
   if (!isRecord(input)) return fail('body must be a JSON object');
   const { operation, fault, times, latencyMs } = input;
   const op = operation === '*' ? '*' : PAYPAY_OPERATIONS.find((o) => o === operation);
-  if (op === undefined)
+  if (op === undefined) {
     return fail(`operation must be * or one of ${PAYPAY_OPERATIONS.join(', ')}`);
+  }
   const kind = FAULT_KINDS.find((k) => k === fault);
   if (kind === undefined) return fail(`fault must be one of ${FAULT_KINDS.join(', ')}`);
   if (times !== undefined && !isIntegerIn(times, 1, 1_000_000)) {
@@ -94,12 +95,4 @@ export function planFaults(faults: Fault[], operation: PayPayOperation): FaultPl
 /** Resolves after `ms`. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function isIntegerIn(value: unknown, min: number, max: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-}
-
-function fail(error: string): { ok: false; error: string } {
-  return { ok: false, error };
 }

@@ -1,6 +1,7 @@
 import { json } from './admin';
 import { parseOpaAuth } from './auth';
-import { isRecord, parseConfig } from './config';
+import { parseConfig } from './config';
+import { isRecord } from './validate';
 import { envelope, internalError, unknownPath, wrongMethod } from './envelope';
 import { indexPage } from './html';
 import { notFoundPage } from './phone';

@@ -3,7 +3,8 @@ import type { PayPayOperation } from '../shared/paypay-codes';
 import { adminError, handleAdmin, json, readJson } from './admin';
 import { createQr, fetchCompletedKyc, kycPassportInfo, userKycInfo } from './api';
 import { parseOpaAuth, verifyOpaAuth } from './auth';
-import { isRecord, parseConfig, parseMerchant, type Result, type SandboxConfig } from './config';
+import { parseConfig, parseMerchant, type SandboxConfig } from './config';
+import { isRecord, type Result } from './validate';
 import { ApiError, envelope, errorEnvelope, internalError, unknownPath } from './envelope';
 import { planFaults, sleep } from './faults';
 import { messagePage } from './html';
@@ -164,8 +165,9 @@ export class SandboxMerchant extends DurableObject<SandboxEnv> {
       return { ok: false, error: "X-ASSUME-MERCHANT is not this client's merchant" };
     }
     // Checked last and synchronously: a replay cannot slip in between check and record.
-    if (!this.store.rememberNonce(auth.nonce, now))
+    if (!this.store.rememberNonce(auth.nonce, now)) {
       return { ok: false, error: 'nonce already used' };
+    }
     return verdict;
   }
 
@@ -216,8 +218,9 @@ function parseJsonBody(request: Request, body: Uint8Array): Record<string, unkno
   } catch {
     throw new ApiError('INVALID_REQUEST_PARAMS', 'The body is not valid JSON.');
   }
-  if (!isRecord(value))
+  if (!isRecord(value)) {
     throw new ApiError('INVALID_REQUEST_PARAMS', 'The body must be a JSON object.');
+  }
   return value;
 }
 

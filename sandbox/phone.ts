@@ -1,7 +1,7 @@
 import { signResponseToken, RESPONSE_TOKEN_TTL_SECONDS, type ResponseTokenClaims } from './jwt';
 import { escapeHtml, htmlResponse, messagePage, page } from './html';
 import { phoneLast4 } from './kyc-data';
-import { APPROVED_OUTCOMES, isApproved } from './outcomes';
+import { APPROVED_OUTCOMES, isApproved, type ApprovedOutcome } from './outcomes';
 import { currentState, type Tenant } from './tenant';
 import { OUTCOMES, type Outcome, type QrSession, type SandboxUser } from './types';
 import { eventNotification } from './webhooks';
@@ -74,25 +74,26 @@ export async function answerPhone(
     tenant.store.putSession({ ...decided, state: 'expired' });
     return expiredPage();
   }
-  const claims: ResponseTokenClaims = {
+  const base = {
     iss: 'paypay.ne.jp',
     aud: tenant.merchant.apiKey,
     exp: now + RESPONSE_TOKEN_TTL_SECONDS,
-    result: 'declined',
     nonce: fresh.nonce,
     ...(fresh.referenceId !== undefined ? { referenceId: fresh.referenceId } : {}),
-  };
-  if (outcome === 'decline' || outcome === 'bad_request') {
-    claims.result = outcome === 'decline' ? 'declined' : 'bad_request';
-    tenant.store.putSession({
-      ...decided,
-      state: outcome === 'decline' ? 'declined' : 'bad_request',
-    });
-  } else {
+  } as const;
+  let claims: ResponseTokenClaims;
+  if (isApproved(outcome)) {
     const user = approve(tenant, decided, outcome, form?.get('kycType') === 'NON_EKYC');
-    claims.result = 'succeeded';
-    claims.userAuthorizationId = user.userAuthorizationId;
-    claims.profileIdentifier = `*******${user.phoneLast4}`;
+    claims = {
+      ...base,
+      result: 'succeeded',
+      userAuthorizationId: user.userAuthorizationId,
+      profileIdentifier: `*******${user.phoneLast4}`,
+    };
+  } else {
+    const result = outcome === 'decline' ? 'declined' : 'bad_request';
+    tenant.store.putSession({ ...decided, state: result });
+    claims = { ...base, result };
   }
   const token = await signResponseToken(claims, tenant.merchant.apiSecret);
   const location = new URL(fresh.redirectUrl);
@@ -106,10 +107,9 @@ export async function answerPhone(
 function approve(
   tenant: Tenant,
   session: QrSession,
-  outcome: Outcome,
+  outcome: ApprovedOutcome,
   nonEkyc: boolean,
 ): SandboxUser {
-  if (!isApproved(outcome)) throw new Error(`${outcome} does not approve`);
   const { standing, webhook } = APPROVED_OUTCOMES[outcome];
   const userAuthorizationId = crypto.randomUUID();
   const digits = session.phoneNumber?.replace(/\D/g, '') ?? '';

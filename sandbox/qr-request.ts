@@ -1,5 +1,5 @@
 import type { PayPayCode } from '../shared/paypay-codes';
-import { isRecord } from './config';
+import { isRecord } from './validate';
 import type { QrSession } from './types';
 
 /** The createQr body fields the sandbox stores. */
@@ -40,8 +40,9 @@ export function parseQrRequest(body: Record<string, unknown>): Parsed<QrRequest>
   if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every(isNonEmptyString)) {
     return invalid('scopes must be a non-empty array of strings');
   }
-  if (!isNonEmptyString(nonce))
+  if (!isNonEmptyString(nonce)) {
     return nonce === undefined ? missing('nonce') : invalid('nonce must be a non-empty string');
+  }
   if (nonce.length > MAX_LENGTH) return invalid(`nonce must be at most ${MAX_LENGTH} characters`);
   const redirectType = body.redirectType ?? 'WEB_LINK';
   if (redirectType !== 'WEB_LINK' && redirectType !== 'APP_DEEP_LINK') {
@@ -66,8 +67,9 @@ export function parseQrRequest(body: Record<string, unknown>): Parsed<QrRequest>
   }
   if (kycData !== undefined && !isRecord(kycData)) return invalid('kycData must be an object');
   if (body.accountLinkFlow === undefined) return missing('accountLinkFlow');
-  if (body.accountLinkFlow !== 'KYC_PASSPORT')
+  if (body.accountLinkFlow !== 'KYC_PASSPORT') {
     return invalid('accountLinkFlow must be KYC_PASSPORT');
+  }
   const passport = body.kycPassport;
   if (passport === undefined) return missing('kycPassport');
   if (!isRecord(passport)) return invalid('kycPassport must be an object');
@@ -79,8 +81,9 @@ export function parseQrRequest(body: Record<string, unknown>): Parsed<QrRequest>
     );
   }
   if (codeChallengeMethod === undefined) return missing('kycPassport.codeChallengeMethod');
-  if (codeChallengeMethod !== 'S256')
+  if (codeChallengeMethod !== 'S256') {
     return invalid('kycPassport.codeChallengeMethod must be S256');
+  }
   return {
     ok: true,
     value: {

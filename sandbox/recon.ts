@@ -1,5 +1,5 @@
 import { RECON_FILE_TYPES } from '../shared/paypay-codes';
-import { isRecord, type Result } from './config';
+import { fail, isRecord, type Result } from './validate';
 import { constantTimeEqual } from './encoding';
 import type { Notification } from './webhooks';
 import type { ReconFile } from './types';
@@ -107,8 +107,4 @@ export function reconDownload(
       'Cache-Control': 'no-store',
     },
   });
-}
-
-function fail(error: string): { ok: false; error: string } {
-  return { ok: false, error };
 }

@@ -192,9 +192,9 @@ export class MerchantStore {
   prune(now: number): boolean {
     let remaining = 0;
     for (const [key, session] of [...this.kv.list<QrSession>({ prefix: 'v1:session:' })]) {
-      if ((session.decidedAt ?? session.expiresAt) + SESSION_KEEP_SECONDS < now)
+      if ((session.decidedAt ?? session.expiresAt) + SESSION_KEEP_SECONDS < now) {
         this.kv.delete(key);
-      else remaining++;
+      } else remaining++;
     }
     for (const [key, file] of [...this.kv.list<ReconFile>({ prefix: 'v1:file:' })]) {
       if (file.expiresAt < now) this.kv.delete(key);
