@@ -1,5 +1,4 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { PayPayOperation } from '../shared/paypay-codes';
 import { adminError, handleAdmin, json, readJson } from './admin';
 import { createQr, fetchCompletedKyc, kycPassportInfo, userKycInfo } from './api';
 import { parseOpaAuth, verifyOpaAuth } from './auth';
@@ -26,6 +25,8 @@ type ApiRoute = Extract<Route, { kind: 'api' }>;
  */
 export class SandboxMerchant extends DurableObject<SandboxEnv> {
   private readonly store: MerchantStore;
+  /** Parsed on first use: the vars do not change within an instance. */
+  private config?: SandboxConfig;
 
   constructor(ctx: DurableObjectState, env: SandboxEnv) {
     super(ctx, env);
@@ -37,7 +38,7 @@ export class SandboxMerchant extends DurableObject<SandboxEnv> {
     try {
       const url = new URL(request.url);
       const route = matchRoute(request.method, url.pathname);
-      const config = parseConfig(this.env);
+      const config = (this.config ??= parseConfig(this.env));
       if (route.kind === 'admin' && route.path === '/merchant' && request.method === 'PUT') {
         return this.register(await readJson(request));
       }
