@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import lit from 'eslint-plugin-lit';
 import wc from 'eslint-plugin-wc';
 import tseslint from 'typescript-eslint';
@@ -12,7 +13,10 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': ['error', { allow: ['log', 'warn', 'error'] }],
     },
   },
@@ -25,9 +29,7 @@ export default tseslint.config(
     ...wc.configs['flat/recommended'],
   },
   {
-    files: ['scripts/**/*.mjs', '.ci/**'],
-    languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', AbortSignal: 'readonly', performance: 'readonly', Buffer: 'readonly', TextEncoder: 'readonly' },
-    },
+    files: ['scripts/**/*.mjs', 'demo/**/*.mjs', '*.js'],
+    languageOptions: { globals: globals.node },
   },
 );

@@ -14,7 +14,8 @@ export default defineConfig({
       entry: 'widget/index.ts',
       name: 'PayPayKycPassport',
       formats: ['es', 'iife'],
-      fileName: (format) => (format === 'es' ? 'paypay-kyc-passport.js' : 'paypay-kyc-passport.iife.js'),
+      fileName: (format) =>
+        format === 'es' ? 'paypay-kyc-passport.js' : 'paypay-kyc-passport.iife.js',
     },
   },
 });

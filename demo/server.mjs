@@ -21,7 +21,8 @@ function send(res, status, body, type = 'application/json') {
   res.writeHead(status, {
     'Content-Type': type,
     'Cache-Control': 'no-store',
-    'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; connect-src *; img-src 'self' data:",
+    'Content-Security-Policy':
+      "default-src 'self'; script-src 'self'; style-src 'self'; connect-src *; img-src 'self' data:",
   });
   res.end(body);
 }
@@ -65,12 +66,16 @@ export function startDemoServer({ port, host, workerUrl, merchantApiToken }) {
         const { resultToken } = await readJson(req);
         const answer = await fetch(`${workerUrl}/v1/results/exchange`, {
           method: 'POST',
-          headers: { Authorization: `Bearer ${merchantApiToken}`, 'Content-Type': 'application/json' },
+          headers: {
+            Authorization: `Bearer ${merchantApiToken}`,
+            'Content-Type': 'application/json',
+          },
           body: JSON.stringify({ resultToken }),
         });
         return send(res, answer.status, await answer.text());
       }
-      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, '{"error":"method"}');
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return send(res, 405, '{"error":"method"}');
       return serveStatic(req, res);
     } catch {
       send(res, 400, JSON.stringify({ error: 'bad request' }));

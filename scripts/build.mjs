@@ -7,10 +7,14 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const quiet = process.argv.includes('--quiet');
-const vite = spawnSync(join(root, 'node_modules/.bin/vite'), ['build', '--logLevel', quiet ? 'warn' : 'info'], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const vite = spawnSync(
+  join(root, 'node_modules/.bin/vite'),
+  ['build', '--logLevel', quiet ? 'warn' : 'info'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 if (vite.status !== 0) process.exit(vite.status ?? 1);
 
 for (const file of ['paypay-kyc-passport.js', 'paypay-kyc-passport.iife.js']) {

@@ -30,8 +30,12 @@ function writeEnvFile(name, values) {
   const dir = join(root, '.wrangler', 'stack');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.env`);
+  // Single quotes: dotenv takes such values literally (JSON values keep their quotes).
   const text = Object.entries(values)
-    .map(([k, v]) => `${k}=${JSON.stringify(String(v))}`)
+    .map(([k, v]) => {
+      if (/['\n]/.test(String(v))) throw new Error(`${k} cannot contain a quote or newline`);
+      return `${k}='${v}'`;
+    })
     .join('\n');
   writeFileSync(file, text + '\n', { mode: 0o600 });
   return file;
@@ -40,10 +44,23 @@ function writeEnvFile(name, values) {
 function startWrangler(name, args, envFile, log) {
   const child = spawn(
     wranglerBin,
-    ['dev', ...args, '--env-file', envFile, '--show-interactive-dev-session=false', '--log-level', 'warn'],
+    [
+      'dev',
+      ...args,
+      '--env-file',
+      envFile,
+      '--show-interactive-dev-session=false',
+      '--log-level',
+      'warn',
+    ],
     {
       cwd: root,
-      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+      env: {
+        ...process.env,
+        CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+        WRANGLER_SEND_METRICS: 'false',
+        NO_COLOR: '1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -131,14 +148,36 @@ export async function startStack(options = {}) {
   try {
     const sandbox = startWrangler(
       'sandbox',
-      ['-c', 'sandbox/wrangler.toml', '--ip', host, '--port', String(sandboxPort), '--inspector-port', String(await freePort()), '--persist-to', persist],
+      [
+        '-c',
+        'sandbox/wrangler.toml',
+        '--ip',
+        host,
+        '--port',
+        String(sandboxPort),
+        '--inspector-port',
+        String(await freePort()),
+        '--persist-to',
+        persist,
+      ],
       sandboxEnv,
       log,
     );
     children.push(sandbox);
     const worker = startWrangler(
       'worker',
-      ['-c', 'wrangler.toml', '--ip', host, '--port', String(workerPort), '--inspector-port', String(await freePort()), '--persist-to', persist],
+      [
+        '-c',
+        'wrangler.toml',
+        '--ip',
+        host,
+        '--port',
+        String(workerPort),
+        '--inspector-port',
+        String(await freePort()),
+        '--persist-to',
+        persist,
+      ],
       workerEnv,
       log,
     );

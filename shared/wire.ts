@@ -5,7 +5,13 @@
  */
 
 /** Where a verification session is. */
-export const SESSION_STATUSES = ['pending', 'authorized', 'completed', 'failed', 'expired'] as const;
+export const SESSION_STATUSES = [
+  'pending',
+  'authorized',
+  'completed',
+  'failed',
+  'expired',
+] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 /** Statuses a session never leaves. */
@@ -67,25 +73,36 @@ export interface SessionView {
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{24}$/;
 
 /** referenceId: PayPay allows 255 characters; we also keep it to a safe charset. */
-export const REFERENCE_ID_PATTERN = /^[A-Za-z0-9._:@\-]{1,255}$/;
+export const REFERENCE_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,255}$/;
 
 /** A validation outcome: a value, or the field and what is wrong with it. */
-export type Validated<T> = { ok: true; value: T } | { ok: false; code: 'INVALID_FIELD' | 'UNKNOWN_FIELD'; field: string; message: string };
+export type Validated<T> =
+  | { ok: true; value: T }
+  | { ok: false; code: 'INVALID_FIELD' | 'UNKNOWN_FIELD'; field: string; message: string };
 
 /** Checks a browser's session request; unknown fields are refused by name. */
 export function validateCreateSession(body: unknown): Validated<CreateSessionRequest> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, code: 'INVALID_FIELD', field: '(body)', message: 'The body must be a JSON object' };
+    return {
+      ok: false,
+      code: 'INVALID_FIELD',
+      field: '(body)',
+      message: 'The body must be a JSON object',
+    };
   }
   const allowed = new Set(['referenceId', 'redirectType', 'lang']);
   for (const key of Object.keys(body)) {
-    if (!allowed.has(key)) return { ok: false, code: 'UNKNOWN_FIELD', field: key, message: `Unknown field "${key}"` };
+    if (!allowed.has(key))
+      return { ok: false, code: 'UNKNOWN_FIELD', field: key, message: `Unknown field "${key}"` };
   }
   const { referenceId, redirectType, lang } = body as Record<string, unknown>;
   const value: CreateSessionRequest = {};
   if (referenceId !== undefined) {
     if (typeof referenceId !== 'string' || !REFERENCE_ID_PATTERN.test(referenceId)) {
-      return invalid('referenceId', 'referenceId must be 1-255 characters of A-Z a-z 0-9 . _ : @ -');
+      return invalid(
+        'referenceId',
+        'referenceId must be 1-255 characters of A-Z a-z 0-9 . _ : @ -',
+      );
     }
     value.referenceId = referenceId;
   }
@@ -96,7 +113,8 @@ export function validateCreateSession(body: unknown): Validated<CreateSessionReq
     value.redirectType = redirectType as RedirectType;
   }
   if (lang !== undefined) {
-    if (!(LANGS as readonly unknown[]).includes(lang)) return invalid('lang', 'lang must be ja or en');
+    if (!(LANGS as readonly unknown[]).includes(lang))
+      return invalid('lang', 'lang must be ja or en');
     value.lang = lang as Lang;
   }
   return { ok: true, value };

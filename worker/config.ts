@@ -49,8 +49,10 @@ export function configOf(env: object): Config {
  */
 export function parseConfig(env: RawSettings): Config {
   const problems: SettingProblem[] = [];
-  const missing = (setting: string) => problems.push({ setting, problem: 'missing', reason: `${setting} is not set` });
-  const bad = (setting: string, reason: string) => problems.push({ setting, problem: 'invalid', reason });
+  const missing = (setting: string) =>
+    problems.push({ setting, problem: 'missing', reason: `${setting} is not set` });
+  const bad = (setting: string, reason: string) =>
+    problems.push({ setting, problem: 'invalid', reason });
   const text = (name: string): string | null => {
     const value = env[name]?.trim();
     if (!value) {
@@ -76,15 +78,21 @@ export function parseConfig(env: RawSettings): Config {
   if (!endpoints.ok) bad('PAYPAY_ENDPOINTS', endpoints.reason);
 
   const scopes = (env.PAYPAY_SCOPES ?? '').split(/[\s,]+/).filter(Boolean);
-  if (scopes.some((scope) => !/^[a-z_]{1,64}$/.test(scope))) bad('PAYPAY_SCOPES', 'PAYPAY_SCOPES must be scope names');
+  if (scopes.some((scope) => !/^[a-z_]{1,64}$/.test(scope)))
+    bad('PAYPAY_SCOPES', 'PAYPAY_SCOPES must be scope names');
 
   const allowedOrigins = new Set<string>();
-  for (const entry of (env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of (env.ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const origin = asOrigin(entry);
-    if (origin === null) bad('ALLOWED_ORIGINS', `ALLOWED_ORIGINS has an entry that is not an origin`);
+    if (origin === null)
+      bad('ALLOWED_ORIGINS', `ALLOWED_ORIGINS has an entry that is not an origin`);
     else allowedOrigins.add(origin);
   }
-  if (allowedOrigins.size === 0 && !problems.some((p) => p.setting === 'ALLOWED_ORIGINS')) missing('ALLOWED_ORIGINS');
+  if (allowedOrigins.size === 0 && !problems.some((p) => p.setting === 'ALLOWED_ORIGINS'))
+    missing('ALLOWED_ORIGINS');
 
   let callbackUrl = text('CALLBACK_URL');
   if (callbackUrl !== null && !isServiceUrl(callbackUrl)) {
@@ -144,7 +152,12 @@ function integer(
   return value;
 }
 
-function onOff(env: RawSettings, name: string, fallback: boolean, bad: (s: string, r: string) => void): boolean {
+function onOff(
+  env: RawSettings,
+  name: string,
+  fallback: boolean,
+  bad: (s: string, r: string) => void,
+): boolean {
   const raw = env[name]?.trim().toLowerCase();
   if (!raw) return fallback;
   if (raw === 'on') return true;
@@ -155,7 +168,11 @@ function onOff(env: RawSettings, name: string, fallback: boolean, bad: (s: strin
 
 /** http is accepted only for loopback hosts, which only exist in local development. */
 export function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+  return (
+    hostname === 'localhost' ||
+    hostname === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
 }
 
 function isServiceUrl(value: string): boolean {

@@ -24,7 +24,10 @@ export default {
     try {
       response = await router.fetch(request, env, ctx, rc);
     } catch (error) {
-      response = error instanceof ApiError ? errorResponse(error, rc.requestId, rc.headers) : internalError(error, rc);
+      response =
+        error instanceof ApiError
+          ? errorResponse(error, rc.requestId, rc.headers)
+          : internalError(error, rc);
     }
     rc.route = (request as Request & { route?: string }).route ?? rc.route;
     if (!response.headers.has('X-Request-Id')) {
@@ -38,6 +41,16 @@ export default {
 
 function internalError(error: unknown, rc: RequestContext): Response {
   // The error's name only: messages can carry request data.
-  console.error(JSON.stringify({ type: 'error', requestId: rc.requestId, error: error instanceof Error ? error.name : typeof error }));
-  return errorResponse(new ApiError(500, 'INTERNAL_ERROR', 'Something went wrong'), rc.requestId, rc.headers);
+  console.error(
+    JSON.stringify({
+      type: 'error',
+      requestId: rc.requestId,
+      error: error instanceof Error ? error.name : typeof error,
+    }),
+  );
+  return errorResponse(
+    new ApiError(500, 'INTERNAL_ERROR', 'Something went wrong'),
+    rc.requestId,
+    rc.headers,
+  );
 }

@@ -24,7 +24,10 @@ export class CreationRateLimiter extends DurableObject<Env> {
     this.hits = this.hits.filter((t) => t > now - WINDOW_MS);
     if (this.hits.length >= limit) {
       const oldest = this.hits[0] ?? now;
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + WINDOW_MS - now) / 1000)) };
+      return {
+        allowed: false,
+        retryAfterSeconds: Math.max(1, Math.ceil((oldest + WINDOW_MS - now) / 1000)),
+      };
     }
     this.hits.push(now);
     return { allowed: true, retryAfterSeconds: 0 };

@@ -29,17 +29,31 @@ export async function run(log) {
       redirectUrl: 'https://kyc.example.com/v1/callback',
       referenceId: 'user-42',
       accountLinkFlow: 'KYC_PASSPORT',
-      kycPassport: { codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', codeChallengeMethod: 'S256' },
+      kycPassport: {
+        codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        codeChallengeMethod: 'S256',
+      },
     }),
   );
-  const input = { apiKey: 'k', apiSecret: 's'.repeat(44), method: 'POST', path: '/v1/qr/sessions', contentType: 'application/json', body, nonce: 'abcdefgh', epoch: 1_790_000_000 };
+  const input = {
+    apiKey: 'k',
+    apiSecret: 's'.repeat(44),
+    method: 'POST',
+    path: '/v1/qr/sessions',
+    contentType: 'application/json',
+    body,
+    nonce: 'abcdefgh',
+    epoch: 1_790_000_000,
+  };
   for (let i = 0; i < 2000; i++) opaAuthHeader(input); // warm up
   const sign = cpuMicros(50_000, (n) => {
     let last = '';
     for (let i = 0; i < n; i++) last = opaAuthHeader(input);
     return last;
   });
-  log(`opaAuthHeader (${body.length}-byte body): ${sign.perOp.toFixed(2)} µs CPU per signature (50,000 runs)`);
+  log(
+    `opaAuthHeader (${body.length}-byte body): ${sign.perOp.toFixed(2)} µs CPU per signature (50,000 runs)`,
+  );
 
   const canned = JSON.stringify({
     resultInfo: { code: 'SUCCESS', message: 'Success', codeId: '08100001' },
@@ -62,5 +76,7 @@ export async function run(log) {
     });
   await cpuMicrosAsync(1000, call); // warm up
   const perRequest = await cpuMicrosAsync(10_000, call);
-  log(`one signed createQr request, end to end without network: ${perRequest.toFixed(1)} µs CPU (10,000 runs)`);
+  log(
+    `one signed createQr request, end to end without network: ${perRequest.toFixed(1)} µs CPU (10,000 runs)`,
+  );
 }

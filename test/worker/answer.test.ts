@@ -16,41 +16,59 @@ describe('parseAnswer', () => {
     const result = parseAnswer(
       'createQr',
       'create',
-      answer(201, { resultInfo: { code: 'SUCCESS', message: 'Success', codeId: '08100001' }, data: { x: 1 } }),
+      answer(201, {
+        resultInfo: { code: 'SUCCESS', message: 'Success', codeId: '08100001' },
+        data: { x: 1 },
+      }),
       1,
     );
-    expect(result).toEqual({ ok: true, operation: 'createQr', status: 201, data: { x: 1 }, requestId: 'OPA-REQ-1', attempts: 1 });
-  });
-
-  it.each(errorCodes)('names PayPay code %s with status, codeId, message and request id', (code) => {
-    const { status } = PAYPAY_CODES[code];
-    const codeId = 'codeId' in PAYPAY_CODES[code] ? (PAYPAY_CODES[code] as { codeId: string }).codeId : '08109999';
-    const result = parseAnswer(
-      'createQr',
-      'create',
-      answer(status, { resultInfo: { code, message: `message of ${code}`, codeId }, data: null }),
-      2,
-    );
     expect(result).toEqual({
-      ok: false,
+      ok: true,
       operation: 'createQr',
-      kind: 'api',
-      status,
-      code,
-      known: true,
-      codeId,
-      message: `message of ${code}`,
+      status: 201,
+      data: { x: 1 },
       requestId: 'OPA-REQ-1',
-      outcomeUnknown: code === 'INTERNAL_SERVER_ERROR',
-      attempts: 2,
+      attempts: 1,
     });
   });
+
+  it.each(errorCodes)(
+    'names PayPay code %s with status, codeId, message and request id',
+    (code) => {
+      const { status } = PAYPAY_CODES[code];
+      const codeId =
+        'codeId' in PAYPAY_CODES[code]
+          ? (PAYPAY_CODES[code] as { codeId: string }).codeId
+          : '08109999';
+      const result = parseAnswer(
+        'createQr',
+        'create',
+        answer(status, { resultInfo: { code, message: `message of ${code}`, codeId }, data: null }),
+        2,
+      );
+      expect(result).toEqual({
+        ok: false,
+        operation: 'createQr',
+        kind: 'api',
+        status,
+        code,
+        known: true,
+        codeId,
+        message: `message of ${code}`,
+        requestId: 'OPA-REQ-1',
+        outcomeUnknown: code === 'INTERNAL_SERVER_ERROR',
+        attempts: 2,
+      });
+    },
+  );
 
   it('reports an unknown code clearly, as unknown', () => {
     const result = parseAnswer(
       'userKycInfo',
       'read',
-      answer(400, { resultInfo: { code: 'NEW_CODE_2027', message: 'Something new', codeId: '08199999' } }),
+      answer(400, {
+        resultInfo: { code: 'NEW_CODE_2027', message: 'Something new', codeId: '08199999' },
+      }),
       1,
     );
     expect(result).toMatchObject({ ok: false, kind: 'api', code: 'NEW_CODE_2027', known: false });
@@ -65,17 +83,32 @@ describe('parseAnswer', () => {
     ['resultInfo without code', 400, '{"resultInfo":{"message":"x"}}', false],
   ])('reports %s as BAD_RESPONSE, never throwing', (_, status, body, unknown) => {
     const result = parseAnswer('createQr', 'create', answer(status, body), 1);
-    expect(result).toMatchObject({ ok: false, kind: 'bad_response', code: 'BAD_RESPONSE', status, outcomeUnknown: unknown });
+    expect(result).toMatchObject({
+      ok: false,
+      kind: 'bad_response',
+      code: 'BAD_RESPONSE',
+      status,
+      outcomeUnknown: unknown,
+    });
   });
 
   it('never calls the outcome of a read unknown', () => {
     const failure = { resultInfo: { code: 'INTERNAL_SERVER_ERROR', message: 'm' } };
-    expect(parseAnswer('kycPassportInfo', 'read', answer(500, failure), 1)).toMatchObject({ outcomeUnknown: false });
-    expect(parseAnswer('kycPassportInfo', 'read', answer(502, '<html>'), 1)).toMatchObject({ outcomeUnknown: false });
+    expect(parseAnswer('kycPassportInfo', 'read', answer(500, failure), 1)).toMatchObject({
+      outcomeUnknown: false,
+    });
+    expect(parseAnswer('kycPassportInfo', 'read', answer(502, '<html>'), 1)).toMatchObject({
+      outcomeUnknown: false,
+    });
   });
 
   it('treats a non-SUCCESS code on a 200 as a failure', () => {
-    const result = parseAnswer('userKycInfo', 'read', answer(200, { resultInfo: { code: 'INVALID_PARAMS', message: 'm' } }), 1);
+    const result = parseAnswer(
+      'userKycInfo',
+      'read',
+      answer(200, { resultInfo: { code: 'INVALID_PARAMS', message: 'm' } }),
+      1,
+    );
     expect(result).toMatchObject({ ok: false, code: 'INVALID_PARAMS' });
   });
 
@@ -86,11 +119,20 @@ describe('parseAnswer', () => {
       status: null,
       outcomeUnknown: true,
     });
-    expect(parseAnswer('userKycInfo', 'read', { kind: 'timeout', timeoutMs: 10 }, 1)).toMatchObject({ outcomeUnknown: false });
+    expect(parseAnswer('userKycInfo', 'read', { kind: 'timeout', timeoutMs: 10 }, 1)).toMatchObject(
+      { outcomeUnknown: false },
+    );
   });
 
   it('reports a broken connection as NETWORK_ERROR', () => {
-    expect(parseAnswer('userKycInfo', 'read', { kind: 'network', detail: 'userKycInfo: connection to PayPay failed (TypeError)' }, 3)).toMatchObject({
+    expect(
+      parseAnswer(
+        'userKycInfo',
+        'read',
+        { kind: 'network', detail: 'userKycInfo: connection to PayPay failed (TypeError)' },
+        3,
+      ),
+    ).toMatchObject({
       kind: 'network',
       code: 'NETWORK_ERROR',
       attempts: 3,

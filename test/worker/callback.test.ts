@@ -13,7 +13,11 @@ async function statusOf(sessionId: string) {
 
 async function pageOf(response: Response) {
   const html = await response.text();
-  return { html, outcome: /data-outcome="([a-z]+)"/.exec(html)?.[1], lang: /<html lang="(ja|en)">/.exec(html)?.[1] };
+  return {
+    html,
+    outcome: /data-outcome="([a-z]+)"/.exec(html)?.[1],
+    lang: /<html lang="(ja|en)">/.exec(html)?.[1],
+  };
 }
 
 describe('GET /v1/callback', () => {
@@ -44,15 +48,20 @@ describe('GET /v1/callback', () => {
     ['risk_flagged', 'UNACCEPTABLE_OP'],
     ['kyc_update_required', 'KYC_UPDATE_REQUIRED'],
     ['cancelled_user', 'CANCELED_USER'],
-  ])('ends the session as failed(%s -> %s), with a page in the session language', async (outcome, reason) => {
-    const { sessionId, qrUrl } = await newSession({ lang: 'ja' });
-    const response = await arrive((await phone(qrUrl, outcome))!);
-    expect(response.status).toBe(200);
-    const page = await pageOf(response);
-    expect(page).toMatchObject({ outcome: 'failed', lang: 'ja' });
-    expect(page.html).toContain('本人確認を完了できませんでした');
-    expect(await statusOf(sessionId)).toEqual(expect.objectContaining({ status: 'failed', error: { reason } }));
-  });
+  ])(
+    'ends the session as failed(%s -> %s), with a page in the session language',
+    async (outcome, reason) => {
+      const { sessionId, qrUrl } = await newSession({ lang: 'ja' });
+      const response = await arrive((await phone(qrUrl, outcome))!);
+      expect(response.status).toBe(200);
+      const page = await pageOf(response);
+      expect(page).toMatchObject({ outcome: 'failed', lang: 'ja' });
+      expect(page.html).toContain('本人確認を完了できませんでした');
+      expect(await statusOf(sessionId)).toEqual(
+        expect.objectContaining({ status: 'failed', error: { reason } }),
+      );
+    },
+  );
 
   it('fails the session as PAYPAY_UNAVAILABLE when the KYC fetch keeps failing after retries', async () => {
     const { sessionId, qrUrl } = await newSession();
@@ -66,7 +75,10 @@ describe('GET /v1/callback', () => {
       await fault(null);
     }
     expect((await sandboxCalls()).fetchCompletedKyc! - before.fetchCompletedKyc!).toBe(3);
-    expect(await statusOf(sessionId)).toMatchObject({ status: 'failed', error: { reason: 'PAYPAY_UNAVAILABLE' } });
+    expect(await statusOf(sessionId)).toMatchObject({
+      status: 'failed',
+      error: { reason: 'PAYPAY_UNAVAILABLE' },
+    });
   });
 
   it('recovers from one 500 on the KYC fetch by retrying the read', async () => {
@@ -111,7 +123,9 @@ describe('GET /v1/callback', () => {
     ['garbage', '?responseToken=not.a.jwt'],
     ['an overlong token', `?responseToken=${'a'.repeat(5000)}`],
   ])('shows the invalid page (400) for %s', async (_, query) => {
-    const response = await worker(`/v1/callback${query}`, { headers: { 'Accept-Language': 'en-US' } });
+    const response = await worker(`/v1/callback${query}`, {
+      headers: { 'Accept-Language': 'en-US' },
+    });
     expect(response.status).toBe(400);
     const page = await pageOf(response);
     expect(page).toMatchObject({ outcome: 'invalid', lang: 'en' });
@@ -121,7 +135,12 @@ describe('GET /v1/callback', () => {
   it('refuses a token signed with the wrong key, and leaves the session pending', async () => {
     const { sessionId, qrUrl } = await newSession();
     const location = new URL((await phone(qrUrl, 'complete'))!);
-    const claims = JSON.parse(Buffer.from(location.searchParams.get('responseToken')!.split('.')[1]!, 'base64url').toString());
+    const claims = JSON.parse(
+      Buffer.from(
+        location.searchParams.get('responseToken')!.split('.')[1]!,
+        'base64url',
+      ).toString(),
+    );
     const forged = await signToken(claims, { key: new TextEncoder().encode('guessed-key') });
     const response = await worker(`/v1/callback?responseToken=${forged}`);
     expect((await pageOf(response)).outcome).toBe('invalid');
@@ -131,26 +150,43 @@ describe('GET /v1/callback', () => {
   it('refuses a validly signed token whose nonce is not the session nonce', async () => {
     const { sessionId, qrUrl } = await newSession();
     const location = new URL((await phone(qrUrl, 'complete'))!);
-    const claims = JSON.parse(Buffer.from(location.searchParams.get('responseToken')!.split('.')[1]!, 'base64url').toString());
+    const claims = JSON.parse(
+      Buffer.from(
+        location.searchParams.get('responseToken')!.split('.')[1]!,
+        'base64url',
+      ).toString(),
+    );
     const [id] = String(claims.nonce).split('.');
-    const secret = new Uint8Array(Buffer.from('c2FuZGJveF9zZWNyZXRfZm9yX2xvY2FsX2RldmVsb3BtZW50', 'base64'));
+    const secret = new Uint8Array(
+      Buffer.from('c2FuZGJveF9zZWNyZXRfZm9yX2xvY2FsX2RldmVsb3BtZW50', 'base64'),
+    );
     const token = await signToken({ ...claims, nonce: `${id}.${'A'.repeat(32)}` }, { key: secret });
-    expect((await pageOf(await worker(`/v1/callback?responseToken=${token}`))).outcome).toBe('invalid');
+    expect((await pageOf(await worker(`/v1/callback?responseToken=${token}`))).outcome).toBe(
+      'invalid',
+    );
     expect((await statusOf(sessionId)).status).toBe('pending');
   });
 
   it('says expired (410) when the session expired before the phone came back', async () => {
     const { qrUrl } = await newSession({ lang: 'en' });
     const location = (await phone(qrUrl, 'complete'))!;
-    const claims = JSON.parse(Buffer.from(new URL(location).searchParams.get('responseToken')!.split('.')[1]!, 'base64url').toString());
+    const claims = JSON.parse(
+      Buffer.from(
+        new URL(location).searchParams.get('responseToken')!.split('.')[1]!,
+        'base64url',
+      ).toString(),
+    );
     const { env } = await import('cloudflare:workers');
     const { runInDurableObject } = await import('cloudflare:test');
     const sessionId = String(claims.nonce).split('.')[0]!;
-    await runInDurableObject(env.SESSIONS.get(env.SESSIONS.idFromName(sessionId)), async (instance, state) => {
-      const holder = instance as unknown as { record: { expiresAt: number } };
-      holder.record = { ...holder.record, expiresAt: Date.now() - 1 };
-      await state.storage.put('session', holder.record);
-    });
+    await runInDurableObject(
+      env.SESSIONS.get(env.SESSIONS.idFromName(sessionId)),
+      async (instance, state) => {
+        const holder = instance as unknown as { record: { expiresAt: number } };
+        holder.record = { ...holder.record, expiresAt: Date.now() - 1 };
+        await state.storage.put('session', holder.record);
+      },
+    );
     const response = await arrive(location);
     expect(response.status).toBe(410);
     expect((await pageOf(response)).outcome).toBe('expired');
@@ -159,6 +195,8 @@ describe('GET /v1/callback', () => {
   it('answers a wrong method with a JSON 405', async () => {
     const response = await worker('/v1/callback', { method: 'POST' });
     expect(response.status).toBe(405);
-    expect((await response.json<{ error: { code: string } }>()).error.code).toBe('METHOD_NOT_ALLOWED');
+    expect((await response.json<{ error: { code: string } }>()).error.code).toBe(
+      'METHOD_NOT_ALLOWED',
+    );
   });
 });

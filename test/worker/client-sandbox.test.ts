@@ -13,13 +13,24 @@ const BASE = 'https://sandbox.test';
 const admin = { 'X-Sandbox-Api-Key': KEY, 'Content-Type': 'application/json' };
 
 async function adminCall(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${BASE}/_sandbox${path}`, { method, headers: admin, body: body === undefined ? null : JSON.stringify(body) });
+  const response = await fetch(`${BASE}/_sandbox${path}`, {
+    method,
+    headers: admin,
+    body: body === undefined ? null : JSON.stringify(body),
+  });
   expect(response.ok, `${method} ${path}`).toBe(true);
   return response.json<Record<string, unknown>>();
 }
 
 function client(extra: Partial<ConstructorParameters<typeof PayPayClient>[0]> = {}) {
-  return new PayPayClient({ baseUrl: BASE, apiKey: KEY, apiSecret: SECRET, merchantId: MERCHANT_ID, sleep: async () => {}, ...extra });
+  return new PayPayClient({
+    baseUrl: BASE,
+    apiKey: KEY,
+    apiSecret: SECRET,
+    merchantId: MERCHANT_ID,
+    sleep: async () => {},
+    ...extra,
+  });
 }
 
 async function user(body: Record<string, unknown> = {}): Promise<string> {
@@ -71,7 +82,11 @@ describe('PayPayClient against the sandbox', () => {
   it('completes the PayPay side of a verification: token verifies, KYC is fetched with PKCE', async () => {
     const created = await qr();
     const token = await approve(created.linkQRCodeURL, 'complete');
-    const verdict = await verifyResponseToken(token, { apiKey: KEY, apiSecret: SECRET, expectedNonce: created.nonce });
+    const verdict = await verifyResponseToken(token, {
+      apiKey: KEY,
+      apiSecret: SECRET,
+      expectedNonce: created.nonce,
+    });
     expect(verdict.verdict).toBe('ok');
     if (verdict.verdict !== 'ok') return;
     const kyc = await client().fetchCompletedKyc(created.codeId, {
@@ -93,8 +108,17 @@ describe('PayPayClient against the sandbox', () => {
     const token = await approve(created.linkQRCodeURL, 'complete');
     const verdict = await verifyResponseToken(token, { apiKey: KEY, apiSecret: SECRET });
     const uaid = verdict.verdict === 'ok' ? verdict.claims.userAuthorizationId : '';
-    const kyc = await client().fetchCompletedKyc(created.codeId, { codeVerifier: createCodeVerifier(), userAuthorizationId: uaid });
-    expect(kyc).toMatchObject({ ok: false, status: 400, code: 'INVALID_PARAMS', known: true, attempts: 1 });
+    const kyc = await client().fetchCompletedKyc(created.codeId, {
+      codeVerifier: createCodeVerifier(),
+      userAuthorizationId: uaid,
+    });
+    expect(kyc).toMatchObject({
+      ok: false,
+      status: 400,
+      code: 'INVALID_PARAMS',
+      known: true,
+      attempts: 1,
+    });
   });
 
   it.each([
@@ -107,19 +131,34 @@ describe('PayPayClient against the sandbox', () => {
     const token = await approve(created.linkQRCodeURL, outcome);
     const verdict = await verifyResponseToken(token, { apiKey: KEY, apiSecret: SECRET });
     const uaid = verdict.verdict === 'ok' ? verdict.claims.userAuthorizationId : '';
-    const kyc = await client().fetchCompletedKyc(created.codeId, { codeVerifier: created.verifier, userAuthorizationId: uaid });
-    expect(kyc).toMatchObject({ ok: false, status, code, known: true, requestId: expect.any(String) });
+    const kyc = await client().fetchCompletedKyc(created.codeId, {
+      codeVerifier: created.verifier,
+      userAuthorizationId: uaid,
+    });
+    expect(kyc).toMatchObject({
+      ok: false,
+      status,
+      code,
+      known: true,
+      requestId: expect.any(String),
+    });
   });
 
   it('answers SESSION_NOT_FOUND for an unknown code id', async () => {
-    const kyc = await client().fetchCompletedKyc('kpq_unknown', { codeVerifier: createCodeVerifier(), userAuthorizationId: 'u' });
+    const kyc = await client().fetchCompletedKyc('kpq_unknown', {
+      codeVerifier: createCodeVerifier(),
+      userAuthorizationId: 'u',
+    });
     expect(kyc).toMatchObject({ ok: false, status: 404, code: 'SESSION_NOT_FOUND' });
   });
 
   it('reads KYC Passport info with the X-USER-AUTHORIZATION-ID header', async () => {
     const uaid = await user();
     const info = await client().kycPassportInfo(uaid);
-    expect(info.ok && info.data).toMatchObject({ userAuthorizationId: uaid, kycStatus: 'COMPLETED' });
+    expect(info.ok && info.data).toMatchObject({
+      userAuthorizationId: uaid,
+      kycStatus: 'COMPLETED',
+    });
   });
 
   it.each([
@@ -134,12 +173,19 @@ describe('PayPayClient against the sandbox', () => {
   });
 
   it('answers INVALID_USER_AUTHORIZATION_ID for an unknown user', async () => {
-    expect(await client().kycPassportInfo('nobody')).toMatchObject({ ok: false, status: 401, code: 'INVALID_USER_AUTHORIZATION_ID' });
+    expect(await client().kycPassportInfo('nobody')).toMatchObject({
+      ok: false,
+      status: 401,
+      code: 'INVALID_USER_AUTHORIZATION_ID',
+    });
   });
 
   it('gets user KYC info with get_kyc_info, and eKYC details when asked', async () => {
     const uaid = await user({ scopes: ['get_kyc_info'] });
-    expect(await client().userKycInfo(uaid)).toMatchObject({ ok: true, data: { userAuthorizationId: uaid } });
+    expect(await client().userKycInfo(uaid)).toMatchObject({
+      ok: true,
+      data: { userAuthorizationId: uaid },
+    });
     expect(await client().userKycInfo(uaid, 'EKYC')).toMatchObject({ ok: true });
   });
 
@@ -151,13 +197,25 @@ describe('PayPayClient against the sandbox', () => {
       codeId: '08100023',
     });
     const nonEkyc = await user({ scopes: ['get_kyc_info'], kycType: 'NON_EKYC' });
-    expect(await client().userKycInfo(nonEkyc, 'EKYC')).toMatchObject({ ok: false, status: 400, code: 'NON_EKYC_USER' });
+    expect(await client().userKycInfo(nonEkyc, 'EKYC')).toMatchObject({
+      ok: false,
+      status: 400,
+      code: 'NON_EKYC_USER',
+    });
   });
 
   it('is refused with UNAUTHORIZED under a wrong secret or a wrong X-ASSUME-MERCHANT', async () => {
     const wrongSecret = client({ apiSecret: Buffer.from('wrong').toString('base64') });
-    expect(await wrongSecret.kycPassportInfo('u')).toMatchObject({ ok: false, status: 401, code: 'UNAUTHORIZED', codeId: '08100016' });
-    expect(await client({ merchantId: 'M-OTHER' }).kycPassportInfo('u')).toMatchObject({ ok: false, code: 'UNAUTHORIZED' });
+    expect(await wrongSecret.kycPassportInfo('u')).toMatchObject({
+      ok: false,
+      status: 401,
+      code: 'UNAUTHORIZED',
+      codeId: '08100016',
+    });
+    expect(await client({ merchantId: 'M-OTHER' }).kycPassportInfo('u')).toMatchObject({
+      ok: false,
+      code: 'UNAUTHORIZED',
+    });
   });
 
   it('follows PAYPAY_ENDPOINTS to paths the sandbox does not serve, and says so', async () => {
@@ -171,8 +229,16 @@ describe('PayPayClient against the sandbox', () => {
 describe('PayPayClient retries under sandbox faults', () => {
   it('retries a read through RATE_LIMIT and MAINTENANCE_MODE, then succeeds', async () => {
     const uaid = await user();
-    await adminCall('PUT', '/faults', { operation: 'kycPassportInfo', fault: 'rate_limit', times: 1 });
-    await adminCall('PUT', '/faults', { operation: 'kycPassportInfo', fault: 'maintenance', times: 1 });
+    await adminCall('PUT', '/faults', {
+      operation: 'kycPassportInfo',
+      fault: 'rate_limit',
+      times: 1,
+    });
+    await adminCall('PUT', '/faults', {
+      operation: 'kycPassportInfo',
+      fault: 'maintenance',
+      times: 1,
+    });
     const info = await client().kycPassportInfo(uaid);
     expect(info).toMatchObject({ ok: true, attempts: 3 });
     expect((await adminCall('GET', '/calls')).kycPassportInfo).toBe(3);
@@ -181,7 +247,13 @@ describe('PayPayClient retries under sandbox faults', () => {
   it('gives up on a read after the bounded number of tries', async () => {
     await adminCall('PUT', '/faults', { operation: 'userKycInfo', fault: 'internal_error' });
     const info = await client().userKycInfo('u');
-    expect(info).toMatchObject({ ok: false, status: 500, code: 'INTERNAL_SERVER_ERROR', attempts: 3, outcomeUnknown: false });
+    expect(info).toMatchObject({
+      ok: false,
+      status: 500,
+      code: 'INTERNAL_SERVER_ERROR',
+      attempts: 3,
+      outcomeUnknown: false,
+    });
     expect((await adminCall('GET', '/calls')).userKycInfo).toBe(3);
   });
 
@@ -211,7 +283,13 @@ describe('PayPayClient retries under sandbox faults', () => {
       redirectType: 'WEB_LINK',
       codeChallenge: await codeChallengeS256(createCodeVerifier()),
     });
-    expect(result).toMatchObject({ ok: false, kind: 'timeout', code: 'TIMEOUT', outcomeUnknown: true, attempts: 1 });
+    expect(result).toMatchObject({
+      ok: false,
+      kind: 'timeout',
+      code: 'TIMEOUT',
+      outcomeUnknown: true,
+      attempts: 1,
+    });
     expect(Date.now() - started).toBeLessThan(1200);
     expect((await adminCall('GET', '/calls')).createQr).toBe(1);
   });
@@ -220,7 +298,12 @@ describe('PayPayClient retries under sandbox faults', () => {
     const uaid = await user();
     const parsed = parseEndpoints('{"kycPassportInfo":{"timeoutMs":200}}');
     if (!parsed.ok) throw new Error(parsed.reason);
-    await adminCall('PUT', '/faults', { operation: 'kycPassportInfo', fault: 'hang', latencyMs: 1000, times: 1 });
+    await adminCall('PUT', '/faults', {
+      operation: 'kycPassportInfo',
+      fault: 'hang',
+      latencyMs: 1000,
+      times: 1,
+    });
     const info = await client({ endpoints: parsed.table }).kycPassportInfo(uaid);
     expect(info).toMatchObject({ ok: true, attempts: 2 });
   });

@@ -38,7 +38,10 @@ function doubleFetch(script: Array<(seen: Seen) => Response | Promise<Response>>
       epoch: Number(epoch),
     });
     if (request.headers.get('Authorization') !== expected) {
-      return Response.json({ resultInfo: { code: 'UNAUTHORIZED', message: 'bad signature', codeId: '08100016' } }, { status: 401 });
+      return Response.json(
+        { resultInfo: { code: 'UNAUTHORIZED', message: 'bad signature', codeId: '08100016' } },
+        { status: 401 },
+      );
     }
     const step = script[Math.min(seen.length - 1, script.length - 1)]!;
     return step(entry);
@@ -46,11 +49,23 @@ function doubleFetch(script: Array<(seen: Seen) => Response | Promise<Response>>
   return { fn, seen };
 }
 
-function envelope(status: number, code: string, data: unknown = null, headers: Record<string, string> = {}) {
-  return () => Response.json({ resultInfo: { code, message: code.toLowerCase(), codeId: '08100000' }, data }, { status, headers: { 'X-REQUEST-ID': `REQ-${code}`, ...headers } });
+function envelope(
+  status: number,
+  code: string,
+  data: unknown = null,
+  headers: Record<string, string> = {},
+) {
+  return () =>
+    Response.json(
+      { resultInfo: { code, message: code.toLowerCase(), codeId: '08100000' }, data },
+      { status, headers: { 'X-REQUEST-ID': `REQ-${code}`, ...headers } },
+    );
 }
 
-function client(fetchFn: typeof fetch, extra: Partial<ConstructorParameters<typeof PayPayClient>[0]> = {}) {
+function client(
+  fetchFn: typeof fetch,
+  extra: Partial<ConstructorParameters<typeof PayPayClient>[0]> = {},
+) {
   const sleeps: number[] = [];
   const c = new PayPayClient({
     baseUrl: 'https://paypay.test',
@@ -79,7 +94,11 @@ const qrInput = {
 describe('PayPayClient', () => {
   it('creates a KYC Passport QR with a signed body that is exactly the sent body', async () => {
     const { fn, seen } = doubleFetch([
-      envelope(201, 'SUCCESS', { codeId: 'kpq_1', linkQRCodeURL: 'https://qr.paypay.test/kpq_1', expiryDate: 1_790_000_300 }),
+      envelope(201, 'SUCCESS', {
+        codeId: 'kpq_1',
+        linkQRCodeURL: 'https://qr.paypay.test/kpq_1',
+        expiryDate: 1_790_000_300,
+      }),
     ]);
     const { c } = client(fn);
     const result = await c.createKycPassportQr(qrInput);
@@ -87,7 +106,11 @@ describe('PayPayClient', () => {
       ok: true,
       operation: 'createQr',
       status: 201,
-      data: { codeId: 'kpq_1', linkQRCodeURL: 'https://qr.paypay.test/kpq_1', expiryDate: 1_790_000_300 },
+      data: {
+        codeId: 'kpq_1',
+        linkQRCodeURL: 'https://qr.paypay.test/kpq_1',
+        expiryDate: 1_790_000_300,
+      },
       requestId: 'REQ-SUCCESS',
       attempts: 1,
     });
@@ -105,7 +128,9 @@ describe('PayPayClient', () => {
       accountLinkFlow: 'KYC_PASSPORT',
       kycPassport: { codeChallenge: qrInput.codeChallenge, codeChallengeMethod: 'S256' },
     });
-    expect(seen[0]!.headers.get('Authorization')).toMatch(/^hmac OPA-Auth:client_key:[A-Za-z0-9+/=]+:[a-z0-9]{16}:1790000000:[A-Za-z0-9+/=]+$/);
+    expect(seen[0]!.headers.get('Authorization')).toMatch(
+      /^hmac OPA-Auth:client_key:[A-Za-z0-9+/=]+:[a-z0-9]{16}:1790000000:[A-Za-z0-9+/=]+$/,
+    );
   });
 
   it('sends X-ASSUME-MERCHANT only when a merchant id is configured', async () => {
@@ -127,21 +152,32 @@ describe('PayPayClient', () => {
     const { fn, seen } = doubleFetch([envelope(200, 'SUCCESS', { kycType: 'EKYC' })]);
     const result = await client(fn).c.userKycInfo('uaid 1', 'EKYC');
     expect(result.ok).toBe(true);
-    expect(seen[0]!.url).toBe('https://paypay.test/v2/user/kycInfo?userAuthorizationId=uaid+1&requiredKycType=EKYC');
+    expect(seen[0]!.url).toBe(
+      'https://paypay.test/v2/user/kycInfo?userAuthorizationId=uaid+1&requiredKycType=EKYC',
+    );
   });
 
   it('encodes the codeId into the fetch path and posts verifier and user', async () => {
     const { fn, seen } = doubleFetch([envelope(200, 'SUCCESS', { name: 'x' })]);
-    await client(fn).c.fetchCompletedKyc('kpq/1?', { codeVerifier: 'v'.repeat(64), userAuthorizationId: 'u' });
+    await client(fn).c.fetchCompletedKyc('kpq/1?', {
+      codeVerifier: 'v'.repeat(64),
+      userAuthorizationId: 'u',
+    });
     expect(new URL(seen[0]!.url).pathname).toBe('/v1/qr/sessions/kpq%2F1%3F/kyc');
-    expect(JSON.parse(new TextDecoder().decode(seen[0]!.body!))).toEqual({ codeVerifier: 'v'.repeat(64), userAuthorizationId: 'u' });
+    expect(JSON.parse(new TextDecoder().decode(seen[0]!.body!))).toEqual({
+      codeVerifier: 'v'.repeat(64),
+      userAuthorizationId: 'u',
+    });
   });
 
   it('follows PAYPAY_ENDPOINTS and a base URL with a path prefix', async () => {
     const parsed = parseEndpoints('{"kycPassportInfo":{"path":"/v9/passport"}}');
     if (!parsed.ok) throw new Error(parsed.reason);
     const { fn, seen } = doubleFetch([envelope(200, 'SUCCESS', {})]);
-    await client(fn, { endpoints: parsed.table, baseUrl: 'https://paypay.test/opa/' }).c.kycPassportInfo('u');
+    await client(fn, {
+      endpoints: parsed.table,
+      baseUrl: 'https://paypay.test/opa/',
+    }).c.kycPassportInfo('u');
     expect(seen[0]!.url).toBe('https://paypay.test/opa/v9/passport');
   });
 
@@ -164,7 +200,12 @@ describe('PayPayClient', () => {
   it('stops after the bounded number of tries and reports the last failure', async () => {
     const { fn, seen } = doubleFetch([envelope(500, 'INTERNAL_SERVER_ERROR')]);
     const result = await client(fn).c.userKycInfo('u');
-    expect(result).toMatchObject({ ok: false, code: 'INTERNAL_SERVER_ERROR', attempts: 3, requestId: 'REQ-INTERNAL_SERVER_ERROR' });
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'INTERNAL_SERVER_ERROR',
+      attempts: 3,
+      requestId: 'REQ-INTERNAL_SERVER_ERROR',
+    });
     expect(seen).toHaveLength(3);
   });
 
@@ -183,7 +224,11 @@ describe('PayPayClient', () => {
     ]);
     const { c, sleeps } = client(fn);
     const result = await c.createKycPassportQr(qrInput);
-    expect(result).toMatchObject({ ok: true, attempts: 3, data: { codeId: 'c', expiryDate: null } });
+    expect(result).toMatchObject({
+      ok: true,
+      attempts: 3,
+      data: { codeId: 'c', expiryDate: null },
+    });
     expect(sleeps[0]).toBe(1000);
     // The same bytes on every try.
     expect(new Set(seen.map((s) => new TextDecoder().decode(s.body!))).size).toBe(1);
@@ -192,7 +237,12 @@ describe('PayPayClient', () => {
   it('never retries a create after INTERNAL_SERVER_ERROR, and says the outcome is unknown', async () => {
     const { fn, seen } = doubleFetch([envelope(500, 'INTERNAL_SERVER_ERROR')]);
     const result = await client(fn).c.createKycPassportQr(qrInput);
-    expect(result).toMatchObject({ ok: false, code: 'INTERNAL_SERVER_ERROR', outcomeUnknown: true, attempts: 1 });
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'INTERNAL_SERVER_ERROR',
+      outcomeUnknown: true,
+      attempts: 1,
+    });
     expect(seen).toHaveLength(1);
   });
 
@@ -202,10 +252,20 @@ describe('PayPayClient', () => {
     let calls = 0;
     const hang: typeof fetch = (_input, init) => {
       calls++;
-      return new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+      return new Promise((_, reject) =>
+        init?.signal?.addEventListener('abort', () =>
+          reject(new DOMException('aborted', 'AbortError')),
+        ),
+      );
     };
     const result = await client(hang, { endpoints: parsed.table }).c.createKycPassportQr(qrInput);
-    expect(result).toMatchObject({ ok: false, kind: 'timeout', code: 'TIMEOUT', outcomeUnknown: true, attempts: 1 });
+    expect(result).toMatchObject({
+      ok: false,
+      kind: 'timeout',
+      code: 'TIMEOUT',
+      outcomeUnknown: true,
+      attempts: 1,
+    });
     expect(calls).toBe(1);
   });
 
@@ -223,7 +283,12 @@ describe('PayPayClient', () => {
   it('reports a create answer without codeId as BAD_RESPONSE', async () => {
     const { fn } = doubleFetch([envelope(201, 'SUCCESS', { linkQRCodeURL: 'https://q.test/x' })]);
     const result = await client(fn).c.createKycPassportQr(qrInput);
-    expect(result).toMatchObject({ ok: false, kind: 'bad_response', code: 'BAD_RESPONSE', requestId: 'REQ-SUCCESS' });
+    expect(result).toMatchObject({
+      ok: false,
+      kind: 'bad_response',
+      code: 'BAD_RESPONSE',
+      requestId: 'REQ-SUCCESS',
+    });
   });
 
   it('reports a success without a data object as BAD_RESPONSE', async () => {

@@ -14,9 +14,17 @@ const good = {
   MERCHANT_API_TOKEN: 'x'.repeat(32),
 };
 
-async function call(overrides: Record<string, string | undefined>, path: string, init: RequestInit = {}) {
+async function call(
+  overrides: Record<string, string | undefined>,
+  path: string,
+  init: RequestInit = {},
+) {
   const ctx = createExecutionContext();
-  const response = await handler.fetch(new Request(`https://kyc.example${path}`, init), { ...env, ...overrides } as Env, ctx);
+  const request = new Request(`https://kyc.example${path}`, init) as Request<
+    unknown,
+    IncomingRequestCfProperties
+  >;
+  const response = await handler.fetch(request, { ...env, ...overrides } as Env, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }
@@ -26,7 +34,12 @@ describe('parseConfig', () => {
     const config = parseConfig(good);
     expect(config.problems).toEqual([]);
     expect([...config.allowedOrigins]).toEqual(['https://a.example', 'https://b.example:8443']);
-    expect(config).toMatchObject({ sessionRateLimitPerMinute: 10, publicSessions: true, resultTtlSeconds: 600, kycRetentionSeconds: 900 });
+    expect(config).toMatchObject({
+      sessionRateLimitPerMinute: 10,
+      publicSessions: true,
+      resultTtlSeconds: 600,
+      kycRetentionSeconds: 900,
+    });
     expect(config.paypay.scopes).toEqual(['kyc_passport_qr']);
   });
 
@@ -47,8 +60,12 @@ describe('parseConfig', () => {
   });
 
   it('allows http only for loopback hosts', () => {
-    expect(parseConfig({ ...good, PAYPAY_API_BASE_URL: 'http://127.0.0.1:8788' }).problems).toEqual([]);
-    expect(parseConfig({ ...good, CALLBACK_URL: 'http://localhost:8787/v1/callback' }).problems).toEqual([]);
+    expect(parseConfig({ ...good, PAYPAY_API_BASE_URL: 'http://127.0.0.1:8788' }).problems).toEqual(
+      [],
+    );
+    expect(
+      parseConfig({ ...good, CALLBACK_URL: 'http://localhost:8787/v1/callback' }).problems,
+    ).toEqual([]);
   });
 
   it('never puts a value in a problem', () => {
@@ -67,10 +84,17 @@ describe('GET /healthz', () => {
   });
 
   it('lists missing and malformed settings by name, never by value', async () => {
-    const response = await call({ PAYPAY_API_KEY: undefined, PAYPAY_API_SECRET: 'bad secret value' }, '/healthz');
+    const response = await call(
+      { PAYPAY_API_KEY: undefined, PAYPAY_API_SECRET: 'bad secret value' },
+      '/healthz',
+    );
     expect(response.status).toBe(503);
     const text = await response.text();
-    expect(JSON.parse(text)).toMatchObject({ ok: false, missing: ['PAYPAY_API_KEY'], invalid: [{ setting: 'PAYPAY_API_SECRET' }] });
+    expect(JSON.parse(text)).toMatchObject({
+      ok: false,
+      missing: ['PAYPAY_API_KEY'],
+      invalid: [{ setting: 'PAYPAY_API_SECRET' }],
+    });
     expect(text).not.toContain('bad secret value');
   });
 });

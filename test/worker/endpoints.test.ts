@@ -8,14 +8,31 @@ describe('parseEndpoints', () => {
   });
 
   it('has the documented defaults, with a 10 s QR creation timeout', () => {
-    expect(DEFAULT_ENDPOINTS.createQr).toEqual({ method: 'POST', path: '/v1/qr/sessions', timeoutMs: 10_000, kind: 'create' });
-    expect(DEFAULT_ENDPOINTS.fetchCompletedKyc).toMatchObject({ method: 'POST', path: '/v1/qr/sessions/{codeId}/kyc', kind: 'read' });
-    expect(DEFAULT_ENDPOINTS.kycPassportInfo).toMatchObject({ method: 'GET', path: '/v1/kyc/passport' });
-    expect(DEFAULT_ENDPOINTS.userKycInfo).toMatchObject({ method: 'GET', path: '/v2/user/kycInfo' });
+    expect(DEFAULT_ENDPOINTS.createQr).toEqual({
+      method: 'POST',
+      path: '/v1/qr/sessions',
+      timeoutMs: 10_000,
+      kind: 'create',
+    });
+    expect(DEFAULT_ENDPOINTS.fetchCompletedKyc).toMatchObject({
+      method: 'POST',
+      path: '/v1/qr/sessions/{codeId}/kyc',
+      kind: 'read',
+    });
+    expect(DEFAULT_ENDPOINTS.kycPassportInfo).toMatchObject({
+      method: 'GET',
+      path: '/v1/kyc/passport',
+    });
+    expect(DEFAULT_ENDPOINTS.userKycInfo).toMatchObject({
+      method: 'GET',
+      path: '/v2/user/kycInfo',
+    });
   });
 
   it('overrides one entry and keeps the rest', () => {
-    const result = parseEndpoints('{"kycPassportInfo":{"path":"/v2/kyc/passport","timeoutMs":3000}}');
+    const result = parseEndpoints(
+      '{"kycPassportInfo":{"path":"/v2/kyc/passport","timeoutMs":3000}}',
+    );
     expect(result.ok && result.table.kycPassportInfo).toEqual({
       method: 'GET',
       path: '/v2/kyc/passport',
@@ -34,7 +51,12 @@ describe('parseEndpoints', () => {
         userKycInfo: { path: '/d' },
       }),
     );
-    expect(result.ok && Object.values(result.table).map((e) => e.path)).toEqual(['/a', '/b/{codeId}', '/c', '/d']);
+    expect(result.ok && Object.values(result.table).map((e) => e.path)).toEqual([
+      '/a',
+      '/b/{codeId}',
+      '/c',
+      '/d',
+    ]);
   });
 
   it.each([

@@ -2,7 +2,15 @@ import { env } from 'cloudflare:workers';
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { SessionRecord } from '../../worker/session/record';
-import { completedSession, exchange, expectError, MERCHANT_TOKEN, newSession, ORIGIN, worker } from './support/flow';
+import {
+  completedSession,
+  exchange,
+  expectError,
+  MERCHANT_TOKEN,
+  newSession,
+  ORIGIN,
+  worker,
+} from './support/flow';
 
 const stubOf = (sessionId: string) => env.SESSIONS.get(env.SESSIONS.idFromName(sessionId));
 
@@ -20,10 +28,20 @@ describe('POST /v1/results/exchange', () => {
     const first = await exchange(resultToken);
     expect(first.status).toBe(200);
     const body = await first.json<Record<string, unknown>>();
-    expect(Object.keys(body).sort()).toEqual(['completedAt', 'kyc', 'mode', 'referenceId', 'sessionId', 'userAuthorizationId']);
+    expect(Object.keys(body).sort()).toEqual([
+      'completedAt',
+      'kyc',
+      'mode',
+      'referenceId',
+      'sessionId',
+      'userAuthorizationId',
+    ]);
     expect(body).toMatchObject({ sessionId, referenceId: 'user-42', mode: 'public' });
     expect(body.userAuthorizationId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(body.kyc).toMatchObject({ userAuthorizationId: body.userAuthorizationId, kycStatus: 'COMPLETED' });
+    expect(body.kyc).toMatchObject({
+      userAuthorizationId: body.userAuthorizationId,
+      kycStatus: 'COMPLETED',
+    });
     expect(Date.parse(String(body.completedAt))).toBeLessThanOrEqual(Date.now());
     await expectError(await exchange(resultToken), 410, 'RESULT_ALREADY_EXCHANGED');
   });
@@ -31,15 +49,26 @@ describe('POST /v1/results/exchange', () => {
   it('deletes the personal data from the session once exchanged, and stops showing the token', async () => {
     const { sessionId, resultToken } = await completedSession();
     await exchange(resultToken);
-    const record = await runInDurableObject(stubOf(sessionId), (_o, state) => state.storage.get<SessionRecord>('session'));
-    expect(record).toMatchObject({ kyc: null, userAuthorizationId: null, codeVerifier: null, resultToken: null });
-    const view = await (await worker(`/v1/sessions/${sessionId}`, { headers: { Origin: ORIGIN } })).json();
+    const record = await runInDurableObject(stubOf(sessionId), (_o, state) =>
+      state.storage.get<SessionRecord>('session'),
+    );
+    expect(record).toMatchObject({
+      kyc: null,
+      userAuthorizationId: null,
+      codeVerifier: null,
+      resultToken: null,
+    });
+    const view = await (
+      await worker(`/v1/sessions/${sessionId}`, { headers: { Origin: ORIGIN } })
+    ).json();
     expect(view).not.toHaveProperty('resultToken');
   });
 
   it('gives one of two concurrent exchanges the data and the other 410', async () => {
     const { resultToken } = await completedSession();
-    const statuses = (await Promise.all([exchange(resultToken), exchange(resultToken)])).map((r) => r.status).sort();
+    const statuses = (await Promise.all([exchange(resultToken), exchange(resultToken)]))
+      .map((r) => r.status)
+      .sort();
     expect(statuses).toEqual([200, 410]);
   });
 
@@ -54,7 +83,9 @@ describe('POST /v1/results/exchange', () => {
     await patchRecord(sessionId, { completedAt: Date.now() - 16 * 60_000 });
     await runInDurableObject(stubOf(sessionId), (_o, state) => state.storage.setAlarm(Date.now()));
     expect(await runDurableObjectAlarm(stubOf(sessionId))).toBe(true);
-    const record = await runInDurableObject(stubOf(sessionId), (_o, state) => state.storage.get<SessionRecord>('session'));
+    const record = await runInDurableObject(stubOf(sessionId), (_o, state) =>
+      state.storage.get<SessionRecord>('session'),
+    );
     expect(record).toMatchObject({ kyc: null, userAuthorizationId: null, status: 'completed' });
     await expectError(await exchange(resultToken), 410, 'RESULT_EXPIRED');
   });
@@ -63,7 +94,11 @@ describe('POST /v1/results/exchange', () => {
     const { resultToken } = await completedSession();
     const [, id] = resultToken.split('.');
     await expectError(await exchange(`rt1.${id}.${'A'.repeat(43)}`), 404, 'RESULT_NOT_FOUND');
-    await expectError(await exchange(`rt1.AAAAAAAAAAAAAAAAAAAAAAAA.${'A'.repeat(43)}`), 404, 'RESULT_NOT_FOUND');
+    await expectError(
+      await exchange(`rt1.AAAAAAAAAAAAAAAAAAAAAAAA.${'A'.repeat(43)}`),
+      404,
+      'RESULT_NOT_FOUND',
+    );
     await expectError(await exchange('rt1.short.x'), 404, 'RESULT_NOT_FOUND');
     await expectError(await exchange('x'.repeat(500)), 404, 'RESULT_NOT_FOUND');
     // The real token still works after the misses.
@@ -72,7 +107,11 @@ describe('POST /v1/results/exchange', () => {
 
   it('answers 404 for a session that never completed', async () => {
     const { sessionId } = await newSession();
-    await expectError(await exchange(`rt1.${sessionId}.${'A'.repeat(43)}`), 404, 'RESULT_NOT_FOUND');
+    await expectError(
+      await exchange(`rt1.${sessionId}.${'A'.repeat(43)}`),
+      404,
+      'RESULT_NOT_FOUND',
+    );
   });
 
   it.each([
@@ -96,8 +135,20 @@ describe('POST /v1/results/exchange', () => {
     ['invalid JSON', 'application/json', '{', 400, 'INVALID_JSON'],
     ['a number token', 'application/json', '{"resultToken":1}', 400, 'INVALID_FIELD'],
     ['a missing token', 'application/json', '{}', 400, 'INVALID_FIELD'],
-    ['an unknown field', 'application/json', '{"resultToken":"x","sessionId":"y"}', 400, 'UNKNOWN_FIELD'],
-    ['an oversize body', 'application/json', JSON.stringify({ resultToken: 'x'.repeat(2000) }), 413, 'PAYLOAD_TOO_LARGE'],
+    [
+      'an unknown field',
+      'application/json',
+      '{"resultToken":"x","sessionId":"y"}',
+      400,
+      'UNKNOWN_FIELD',
+    ],
+    [
+      'an oversize body',
+      'application/json',
+      JSON.stringify({ resultToken: 'x'.repeat(2000) }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
   ])('answers %s with a JSON 4xx', async (_, type, body, status, code) => {
     const response = await worker('/v1/results/exchange', {
       method: 'POST',
@@ -108,7 +159,10 @@ describe('POST /v1/results/exchange', () => {
   });
 
   it('has no CORS: a browser origin gets no CORS headers', async () => {
-    const response = await worker('/v1/results/exchange', { method: 'OPTIONS', headers: { Origin: ORIGIN } });
+    const response = await worker('/v1/results/exchange', {
+      method: 'OPTIONS',
+      headers: { Origin: ORIGIN },
+    });
     expect(response.headers.get('Access-Control-Allow-Origin')).toBeNull();
     await expectError(response, 405, 'METHOD_NOT_ALLOWED');
   });

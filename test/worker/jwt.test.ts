@@ -34,44 +34,67 @@ describe('verifyResponseToken', () => {
   it('refuses alg none', async () => {
     const token = await signToken(claims, { header: { alg: 'none', typ: 'JWT' } });
     const unsigned = token.split('.').slice(0, 2).join('.') + '.';
-    expect(await verifyResponseToken(unsigned, options)).toEqual({ verdict: 'invalid', reason: 'algorithm' });
+    expect(await verifyResponseToken(unsigned, options)).toEqual({
+      verdict: 'invalid',
+      reason: 'algorithm',
+    });
   });
 
   it('refuses HS512 and RS256 headers', async () => {
     for (const alg of ['HS512', 'RS256']) {
       const token = await signToken(claims, { header: { alg } });
-      expect(await verifyResponseToken(token, options)).toEqual({ verdict: 'invalid', reason: 'algorithm' });
+      expect(await verifyResponseToken(token, options)).toEqual({
+        verdict: 'invalid',
+        reason: 'algorithm',
+      });
     }
   });
 
   it('refuses a token signed with the raw (not base64-decoded) secret', async () => {
     const token = await signToken(claims, { key: new TextEncoder().encode(TEST_SECRET) });
-    expect(await verifyResponseToken(token, options)).toEqual({ verdict: 'invalid', reason: 'signature' });
+    expect(await verifyResponseToken(token, options)).toEqual({
+      verdict: 'invalid',
+      reason: 'signature',
+    });
   });
 
   it('refuses an expired token', async () => {
     const token = await signToken({ ...claims, exp: NOW / 1000 - 1 });
-    expect(await verifyResponseToken(token, options)).toEqual({ verdict: 'invalid', reason: 'expired' });
+    expect(await verifyResponseToken(token, options)).toEqual({
+      verdict: 'invalid',
+      reason: 'expired',
+    });
   });
 
   it('refuses a token for another API key', async () => {
     const token = await signToken({ ...claims, aud: 'someone_else' });
-    expect(await verifyResponseToken(token, options)).toEqual({ verdict: 'invalid', reason: 'audience' });
+    expect(await verifyResponseToken(token, options)).toEqual({
+      verdict: 'invalid',
+      reason: 'audience',
+    });
   });
 
   it('refuses a token from another issuer', async () => {
     const token = await signToken({ ...claims, iss: 'evil.example' });
-    expect(await verifyResponseToken(token, options)).toEqual({ verdict: 'invalid', reason: 'issuer' });
+    expect(await verifyResponseToken(token, options)).toEqual({
+      verdict: 'invalid',
+      reason: 'issuer',
+    });
   });
 
   it('refuses a token whose nonce is not the session nonce', async () => {
     const token = await signToken({ ...claims, nonce: 'nonce-other' });
-    expect(await verifyResponseToken(token, options)).toEqual({ verdict: 'invalid', reason: 'nonce' });
+    expect(await verifyResponseToken(token, options)).toEqual({
+      verdict: 'invalid',
+      reason: 'nonce',
+    });
   });
 
   it('refuses a tampered payload', async () => {
     const [head, , sig] = (await signToken(claims)).split('.');
-    const forged = Buffer.from(JSON.stringify({ ...claims, userAuthorizationId: 'victim' })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...claims, userAuthorizationId: 'victim' }),
+    ).toString('base64url');
     expect(await verifyResponseToken(`${head}.${forged}.${sig}`, options)).toEqual({
       verdict: 'invalid',
       reason: 'signature',
@@ -79,7 +102,11 @@ describe('verifyResponseToken', () => {
   });
 
   it('reports declined and bad_request results with their nonce', async () => {
-    const declined = await signToken({ ...claims, result: 'declined', userAuthorizationId: undefined });
+    const declined = await signToken({
+      ...claims,
+      result: 'declined',
+      userAuthorizationId: undefined,
+    });
     expect(await verifyResponseToken(declined, options)).toMatchObject({
       verdict: 'declined',
       claims: { nonce: 'nonce-abc' },
@@ -90,12 +117,18 @@ describe('verifyResponseToken', () => {
 
   it('refuses a succeeded token without a userAuthorizationId', async () => {
     const token = await signToken({ ...claims, userAuthorizationId: undefined });
-    expect(await verifyResponseToken(token, options)).toEqual({ verdict: 'invalid', reason: 'claims' });
+    expect(await verifyResponseToken(token, options)).toEqual({
+      verdict: 'invalid',
+      reason: 'claims',
+    });
   });
 
   it('refuses an unknown result value', async () => {
     const token = await signToken({ ...claims, result: 'maybe' });
-    expect(await verifyResponseToken(token, options)).toEqual({ verdict: 'invalid', reason: 'claims' });
+    expect(await verifyResponseToken(token, options)).toEqual({
+      verdict: 'invalid',
+      reason: 'claims',
+    });
   });
 
   it('lets the caller learn the nonce when the session is not known yet', async () => {
@@ -110,7 +143,10 @@ describe('verifyResponseToken', () => {
     ['two parts', 'a.b'],
     ['four parts', 'a.b.c.d'],
     ['bad base64', '!!.??.**'],
-    ['not JSON', `${Buffer.from('nope').toString('base64url')}.${Buffer.from('{').toString('base64url')}.xx`],
+    [
+      'not JSON',
+      `${Buffer.from('nope').toString('base64url')}.${Buffer.from('{').toString('base64url')}.xx`,
+    ],
     ['JSON array header', `${Buffer.from('[1]').toString('base64url')}.e30.xx`],
     ['huge', 'a'.repeat(10_000)],
     ['invalid UTF-8', `${Buffer.from([0xff, 0xfe]).toString('base64url')}.e30.xx`],

@@ -22,30 +22,43 @@ describe('what leaves the Worker', () => {
   it('never shows secrets, the user id or KYC fields outside the exchange and merchant routes', async () => {
     const browserFacing: string[] = [];
     const keep = async (response: Response) => {
-      browserFacing.push(`${response.status} ${[...response.headers].map((h) => h.join(': ')).join('\n')}\n${await response.clone().text()}`);
+      browserFacing.push(
+        `${response.status} ${[...response.headers].map((h) => h.join(': ')).join('\n')}\n${await response.clone().text()}`,
+      );
       return response;
     };
 
     const created = await keep(await postSession({ referenceId: 'user-42', lang: 'ja' }));
     const { sessionId, qrUrl } = await created.json<{ sessionId: string; qrUrl: string }>();
     // The stream is read whole once it ends (at `completed`), not cloned now.
-    const events = await worker(`/v1/sessions/${sessionId}/events`, { headers: { Origin: ORIGIN } });
+    const events = await worker(`/v1/sessions/${sessionId}/events`, {
+      headers: { Origin: ORIGIN },
+    });
     await keep(await worker(`/v1/sessions/${sessionId}`, { headers: { Origin: ORIGIN } }));
     const location = (await phone(qrUrl, 'complete'))!;
     await keep(await arrive(location));
     const streamed = await events.text();
     browserFacing.push(streamed);
-    const view = await (await keep(await worker(`/v1/sessions/${sessionId}`, { headers: { Origin: ORIGIN } }))).json<{ resultToken: string }>();
+    const view = await (
+      await keep(await worker(`/v1/sessions/${sessionId}`, { headers: { Origin: ORIGIN } }))
+    ).json<{ resultToken: string }>();
 
     const exchanged = await exchange(view.resultToken);
-    const result = await exchanged.json<{ userAuthorizationId: string; kyc: Record<string, unknown> }>();
+    const result = await exchanged.json<{
+      userAuthorizationId: string;
+      kyc: Record<string, unknown>;
+    }>();
     const merchantLive = await worker(`/v1/users/${result.userAuthorizationId}/kyc`, {
       headers: { Authorization: `Bearer ${env.MERCHANT_API_TOKEN}` },
     });
     expect(merchantLive.status).toBe(200);
     await keep(await exchange(view.resultToken)); // the refused second exchange is as good as public
 
-    const kyc = result.kyc as { name: Record<string, string>; dateOfBirth: string; address: Record<string, string> };
+    const kyc = result.kyc as {
+      name: Record<string, string>;
+      dateOfBirth: string;
+      address: Record<string, string>;
+    };
     const forbidden = {
       'API secret': env.PAYPAY_API_SECRET,
       'API key': env.PAYPAY_API_KEY,
@@ -57,13 +70,14 @@ describe('what leaves the Worker', () => {
       'date of birth': kyc.dateOfBirth,
       'postal code': kyc.address.postalCode!,
       'address line': kyc.address.addressLine1!,
-      'responseToken': new URL(location).searchParams.get('responseToken')!,
+      responseToken: new URL(location).searchParams.get('responseToken')!,
     };
     expect(streamed).toContain('completed');
     expect(logs.length).toBeGreaterThanOrEqual(7);
     for (const [what, value] of Object.entries(forbidden)) {
       expect(value.length, what).toBeGreaterThan(1);
-      for (const body of browserFacing) expect(body, `${what} in a browser-facing response`).not.toContain(value);
+      for (const body of browserFacing)
+        expect(body, `${what} in a browser-facing response`).not.toContain(value);
       for (const line of logs) expect(line, `${what} in a log line`).not.toContain(value);
     }
     // The result token is a bearer of personal data too: never logged.
@@ -72,7 +86,9 @@ describe('what leaves the Worker', () => {
 
   it('writes one structured JSON line per request with route, status, time and request ids', async () => {
     const response = await postSession({});
-    const lines = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.type === 'request');
+    const lines = logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.type === 'request');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toEqual({
       type: 'request',

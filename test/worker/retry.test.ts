@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, DEFAULT_RETRY, isRetryable, parseRetryAfter } from '../../worker/paypay/retry';
+import {
+  backoffDelay,
+  DEFAULT_RETRY,
+  isRetryable,
+  parseRetryAfter,
+} from '../../worker/paypay/retry';
 
 describe('isRetryable', () => {
   it('retries reads on 429, 5xx, timeouts and broken connections', () => {
@@ -7,7 +12,9 @@ describe('isRetryable', () => {
       expect(isRetryable('read', { status, code: 'X', kind: 'api' })).toBe(true);
     }
     expect(isRetryable('read', { status: null, code: 'TIMEOUT', kind: 'timeout' })).toBe(true);
-    expect(isRetryable('read', { status: null, code: 'NETWORK_ERROR', kind: 'network' })).toBe(true);
+    expect(isRetryable('read', { status: null, code: 'NETWORK_ERROR', kind: 'network' })).toBe(
+      true,
+    );
   });
 
   it('does not retry reads on 4xx answers other than 429', () => {
@@ -18,12 +25,22 @@ describe('isRetryable', () => {
 
   it('retries creates only on RATE_LIMIT and MAINTENANCE_MODE', () => {
     expect(isRetryable('create', { status: 429, code: 'RATE_LIMIT', kind: 'api' })).toBe(true);
-    expect(isRetryable('create', { status: 503, code: 'MAINTENANCE_MODE', kind: 'api' })).toBe(true);
-    expect(isRetryable('create', { status: 500, code: 'INTERNAL_SERVER_ERROR', kind: 'api' })).toBe(false);
-    expect(isRetryable('create', { status: 503, code: 'BAD_RESPONSE', kind: 'bad_response' })).toBe(false);
-    expect(isRetryable('create', { status: 502, code: 'BAD_RESPONSE', kind: 'bad_response' })).toBe(false);
+    expect(isRetryable('create', { status: 503, code: 'MAINTENANCE_MODE', kind: 'api' })).toBe(
+      true,
+    );
+    expect(isRetryable('create', { status: 500, code: 'INTERNAL_SERVER_ERROR', kind: 'api' })).toBe(
+      false,
+    );
+    expect(isRetryable('create', { status: 503, code: 'BAD_RESPONSE', kind: 'bad_response' })).toBe(
+      false,
+    );
+    expect(isRetryable('create', { status: 502, code: 'BAD_RESPONSE', kind: 'bad_response' })).toBe(
+      false,
+    );
     expect(isRetryable('create', { status: null, code: 'TIMEOUT', kind: 'timeout' })).toBe(false);
-    expect(isRetryable('create', { status: null, code: 'NETWORK_ERROR', kind: 'network' })).toBe(false);
+    expect(isRetryable('create', { status: null, code: 'NETWORK_ERROR', kind: 'network' })).toBe(
+      false,
+    );
   });
 });
 

@@ -2,14 +2,30 @@ import { env } from 'cloudflare:workers';
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { SessionRecord } from '../../worker/session/record';
-import { arrive, expectError, fault, freshIp, newSession, ORIGIN, phone, postSession, sandboxCalls, worker } from './support/flow';
+import {
+  arrive,
+  expectError,
+  fault,
+  freshIp,
+  newSession,
+  ORIGIN,
+  phone,
+  postSession,
+  sandboxCalls,
+  worker,
+} from './support/flow';
 
-const get = (path: string, headers: Record<string, string> = { Origin: ORIGIN }) => worker(path, { headers });
+const get = (path: string, headers: Record<string, string> = { Origin: ORIGIN }) =>
+  worker(path, { headers });
 
 describe('POST /v1/sessions', () => {
   it('creates a pending session with a QR URL and expiry, with CORS for the origin', async () => {
     const before = await sandboxCalls();
-    const response = await postSession({ referenceId: 'user-42', lang: 'en', redirectType: 'WEB_LINK' });
+    const response = await postSession({
+      referenceId: 'user-42',
+      lang: 'en',
+      redirectType: 'WEB_LINK',
+    });
     expect(response.status).toBe(201);
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe(ORIGIN);
     expect(response.headers.get('Vary')).toContain('Origin');
@@ -25,12 +41,18 @@ describe('POST /v1/sessions', () => {
   it('sends PayPay the KYC Passport flow, PKCE challenge, callback and a nonce carrying the session id', async () => {
     const { sessionId, qrUrl } = await newSession({ referenceId: 'ref-1' });
     const codeId = qrUrl.split('/').pop()!;
-    const stored = await (await fetch(`https://sandbox.test/_sandbox/sessions/${codeId}`)).json<Record<string, unknown>>();
-    expect(stored).toMatchObject({ referenceId: 'ref-1', redirectUrl: 'https://kyc.example/v1/callback' });
+    const stored = await (
+      await fetch(`https://sandbox.test/_sandbox/sessions/${codeId}`)
+    ).json<Record<string, unknown>>();
+    expect(stored).toMatchObject({
+      referenceId: 'ref-1',
+      redirectUrl: 'https://kyc.example/v1/callback',
+    });
     expect(String(stored.nonce)).toMatch(new RegExp(`^${sessionId}\\.[A-Za-z0-9_-]{32}$`));
     // The verifier stays in the Durable Object; PayPay only ever sees the challenge.
-    const record = await runInDurableObject(env.SESSIONS.get(env.SESSIONS.idFromName(sessionId)), async (_o, state) =>
-      state.storage.get<SessionRecord>('session'),
+    const record = await runInDurableObject(
+      env.SESSIONS.get(env.SESSIONS.idFromName(sessionId)),
+      async (_o, state) => state.storage.get<SessionRecord>('session'),
     );
     expect(JSON.stringify(stored)).not.toContain(record!.codeVerifier!);
   });
@@ -48,7 +70,10 @@ describe('POST /v1/sessions', () => {
   it('refuses other origins with 403 and no CORS headers, preflight included', async () => {
     for (const response of [
       await postSession({}, { Origin: 'https://evil.example' }),
-      await worker('/v1/sessions', { method: 'OPTIONS', headers: { Origin: 'https://evil.example' } }),
+      await worker('/v1/sessions', {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://evil.example' },
+      }),
     ]) {
       expect(response.headers.get('Access-Control-Allow-Origin')).toBeNull();
       await expectError(response, 403, 'ORIGIN_NOT_ALLOWED');
@@ -56,7 +81,11 @@ describe('POST /v1/sessions', () => {
   });
 
   it('refuses a browser request without an Origin', async () => {
-    const response = await worker('/v1/sessions', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const response = await worker('/v1/sessions', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     await expectError(response, 403, 'ORIGIN_NOT_ALLOWED');
   });
 
@@ -70,16 +99,38 @@ describe('POST /v1/sessions', () => {
     ['a JSON array', JSON_TYPE, '[]', 400, 'INVALID_FIELD'],
     ['JSON null', JSON_TYPE, 'null', 400, 'INVALID_FIELD'],
     ['a number referenceId', JSON_TYPE, '{"referenceId":42}', 400, 'INVALID_FIELD'],
-    ['an overlong referenceId', JSON_TYPE, JSON.stringify({ referenceId: 'a'.repeat(256) }), 400, 'INVALID_FIELD'],
-    ['an unsafe referenceId', JSON_TYPE, JSON.stringify({ referenceId: '<script>' }), 400, 'INVALID_FIELD'],
+    [
+      'an overlong referenceId',
+      JSON_TYPE,
+      JSON.stringify({ referenceId: 'a'.repeat(256) }),
+      400,
+      'INVALID_FIELD',
+    ],
+    [
+      'an unsafe referenceId',
+      JSON_TYPE,
+      JSON.stringify({ referenceId: '<script>' }),
+      400,
+      'INVALID_FIELD',
+    ],
     ['a bad redirectType', JSON_TYPE, '{"redirectType":"POPUP"}', 400, 'INVALID_FIELD'],
     ['a bad lang', JSON_TYPE, '{"lang":"fr"}', 400, 'INVALID_FIELD'],
     ['an unknown field', JSON_TYPE, '{"phoneNumber":"09000000000"}', 400, 'UNKNOWN_FIELD'],
-    ['a body over 4 KiB', JSON_TYPE, JSON.stringify({ referenceId: 'a', pad: 'x'.repeat(5000) }), 413, 'PAYLOAD_TOO_LARGE'],
+    [
+      'a body over 4 KiB',
+      JSON_TYPE,
+      JSON.stringify({ referenceId: 'a', pad: 'x'.repeat(5000) }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
   ])('answers %s with a JSON 4xx', async (_, type, body, status, code) => {
     const headers: Record<string, string> = { Origin: ORIGIN, 'CF-Connecting-IP': freshIp() };
     if (type !== null) headers['Content-Type'] = type;
-    await expectError(await worker('/v1/sessions', { method: 'POST', headers, body }), status, code);
+    await expectError(
+      await worker('/v1/sessions', { method: 'POST', headers, body }),
+      status,
+      code,
+    );
   });
 
   it('refuses a body whose declared length is too large before reading it', async () => {
@@ -96,7 +147,8 @@ describe('POST /v1/sessions', () => {
   it('limits creations per client address and says when to retry', async () => {
     const ip = '198.51.100.77';
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) statuses.push((await postSession({}, { 'CF-Connecting-IP': ip })).status);
+    for (let i = 0; i < 11; i++)
+      statuses.push((await postSession({}, { 'CF-Connecting-IP': ip })).status);
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(201));
     const limited = await postSession({}, { 'CF-Connecting-IP': ip });
     expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThan(0);
@@ -146,7 +198,11 @@ describe('GET /v1/sessions/:id', () => {
 
   it('refuses a disallowed origin', async () => {
     const { sessionId } = await newSession();
-    await expectError(await get(`/v1/sessions/${sessionId}`, { Origin: 'https://evil.example' }), 403, 'ORIGIN_NOT_ALLOWED');
+    await expectError(
+      await get(`/v1/sessions/${sessionId}`, { Origin: 'https://evil.example' }),
+      403,
+      'ORIGIN_NOT_ALLOWED',
+    );
   });
 
   it('expires a pending session by alarm when the QR expires', async () => {
@@ -166,7 +222,9 @@ describe('GET /v1/sessions/:id', () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const view = await (await get(`/v1/sessions/${sessionId}`)).json<{ status: string }>();
     expect(view.status).toBe('expired');
-    const record = await runInDurableObject(stub, (_o, state) => state.storage.get<SessionRecord>('session'));
+    const record = await runInDurableObject(stub, (_o, state) =>
+      state.storage.get<SessionRecord>('session'),
+    );
     expect(record!.codeVerifier).toBeNull();
   });
 });
@@ -190,7 +248,11 @@ describe('GET /v1/sessions/:id/events', () => {
   });
 
   it('answers 404 for an unknown session', async () => {
-    await expectError(await get('/v1/sessions/AAAAAAAAAAAAAAAAAAAAAAAA/events'), 404, 'SESSION_NOT_FOUND');
+    await expectError(
+      await get('/v1/sessions/AAAAAAAAAAAAAAAAAAAAAAAA/events'),
+      404,
+      'SESSION_NOT_FOUND',
+    );
   });
 
   it('ends at once with the final status for a finished session', async () => {
@@ -225,4 +287,3 @@ function readEvents(response: Response) {
     },
   };
 }
-

@@ -46,8 +46,13 @@ describe('opaAuthHeader', () => {
 
   it('changes when one byte of the body changes', () => {
     const base = {
-      apiKey: 'k', apiSecret: 's', method: 'POST', path: '/p', contentType: 'application/json',
-      nonce: 'n', epoch: 1,
+      apiKey: 'k',
+      apiSecret: 's',
+      method: 'POST',
+      path: '/p',
+      contentType: 'application/json',
+      nonce: 'n',
+      epoch: 1,
     };
     const a = opaAuthHeader({ ...base, body: new TextEncoder().encode('{"a":1}') });
     const b = opaAuthHeader({ ...base, body: new TextEncoder().encode('{"a":2}') });

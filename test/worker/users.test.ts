@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { completedSession, exchange, expectError, fault, MERCHANT_TOKEN, ORIGIN, SANDBOX, worker } from './support/flow';
+import {
+  completedSession,
+  exchange,
+  expectError,
+  fault,
+  MERCHANT_TOKEN,
+  ORIGIN,
+  SANDBOX,
+  worker,
+} from './support/flow';
 
 const auth = { Authorization: `Bearer ${MERCHANT_TOKEN}` };
 
 async function linkedUser(): Promise<string> {
   const { resultToken } = await completedSession();
-  return (await (await exchange(resultToken)).json<{ userAuthorizationId: string }>()).userAuthorizationId;
+  return (await (await exchange(resultToken)).json<{ userAuthorizationId: string }>())
+    .userAuthorizationId;
 }
 
 async function setStanding(uaid: string, standing: string) {
@@ -22,7 +32,10 @@ describe('GET /v1/users/:uaid/kyc', () => {
     const uaid = await linkedUser();
     const response = await worker(`/v1/users/${uaid}/kyc`, { headers: auth });
     expect(response.status).toBe(200);
-    const body = await response.json<{ userAuthorizationId: string; kyc: Record<string, unknown> }>();
+    const body = await response.json<{
+      userAuthorizationId: string;
+      kyc: Record<string, unknown>;
+    }>();
     expect(body.userAuthorizationId).toBe(uaid);
     expect(body.kyc).toMatchObject({ userAuthorizationId: uaid, kycStatus: 'COMPLETED' });
     expect(response.headers.get('Access-Control-Allow-Origin')).toBeNull();
@@ -43,43 +56,79 @@ describe('GET /v1/users/:uaid/kyc', () => {
   });
 
   it('maps an unknown user to 404 INVALID_USER_AUTHORIZATION_ID', async () => {
-    await expectError(await worker('/v1/users/00000000-0000-0000-0000-000000000000/kyc', { headers: auth }), 404, 'INVALID_USER_AUTHORIZATION_ID');
+    await expectError(
+      await worker('/v1/users/00000000-0000-0000-0000-000000000000/kyc', { headers: auth }),
+      404,
+      'INVALID_USER_AUTHORIZATION_ID',
+    );
   });
 
   it('answers 503 PAYPAY_UNAVAILABLE when PayPay keeps failing', async () => {
     const uaid = await linkedUser();
     await fault({ operation: 'kycPassportInfo', fault: 'internal_error' });
     try {
-      await expectError(await worker(`/v1/users/${uaid}/kyc`, { headers: auth }), 503, 'PAYPAY_UNAVAILABLE');
+      await expectError(
+        await worker(`/v1/users/${uaid}/kyc`, { headers: auth }),
+        503,
+        'PAYPAY_UNAVAILABLE',
+      );
     } finally {
       await fault(null);
     }
   });
 
   it('refuses malformed and overlong ids', async () => {
-    await expectError(await worker(`/v1/users/${'a'.repeat(65)}/kyc`, { headers: auth }), 404, 'INVALID_ID');
+    await expectError(
+      await worker(`/v1/users/${'a'.repeat(65)}/kyc`, { headers: auth }),
+      404,
+      'INVALID_ID',
+    );
     await expectError(await worker('/v1/users/a%20b/kyc', { headers: auth }), 404, 'INVALID_ID');
   });
 
   it('needs the merchant bearer', async () => {
-    await expectError(await worker('/v1/users/u1/kyc', { headers: { Origin: ORIGIN } }), 401, 'UNAUTHORIZED');
-    await expectError(await worker('/v1/users/u1/kyc', { headers: { Authorization: 'Bearer nope' } }), 401, 'UNAUTHORIZED');
+    await expectError(
+      await worker('/v1/users/u1/kyc', { headers: { Origin: ORIGIN } }),
+      401,
+      'UNAUTHORIZED',
+    );
+    await expectError(
+      await worker('/v1/users/u1/kyc', { headers: { Authorization: 'Bearer nope' } }),
+      401,
+      'UNAUTHORIZED',
+    );
   });
 
   it('answers a wrong method with 405', async () => {
-    await expectError(await worker('/v1/users/u1/kyc', { method: 'DELETE', headers: auth }), 405, 'METHOD_NOT_ALLOWED');
+    await expectError(
+      await worker('/v1/users/u1/kyc', { method: 'DELETE', headers: auth }),
+      405,
+      'METHOD_NOT_ALLOWED',
+    );
   });
 });
 
 describe('GET /v1/users/:uaid/kyc-info', () => {
   it('passes OP_OUT_OF_SCOPE on when the user was linked without get_kyc_info', async () => {
     const uaid = await linkedUser();
-    await expectError(await worker(`/v1/users/${uaid}/kyc-info?requiredKycType=EKYC`, { headers: auth }), 403, 'OP_OUT_OF_SCOPE');
+    await expectError(
+      await worker(`/v1/users/${uaid}/kyc-info?requiredKycType=EKYC`, { headers: auth }),
+      403,
+      'OP_OUT_OF_SCOPE',
+    );
   });
 
   it('refuses a requiredKycType other than EKYC and unknown parameters', async () => {
-    await expectError(await worker('/v1/users/u1/kyc-info?requiredKycType=PASSPORT', { headers: auth }), 400, 'INVALID_FIELD');
-    await expectError(await worker('/v1/users/u1/kyc-info?foo=1', { headers: auth }), 400, 'UNKNOWN_FIELD');
+    await expectError(
+      await worker('/v1/users/u1/kyc-info?requiredKycType=PASSPORT', { headers: auth }),
+      400,
+      'INVALID_FIELD',
+    );
+    await expectError(
+      await worker('/v1/users/u1/kyc-info?foo=1', { headers: auth }),
+      400,
+      'UNKNOWN_FIELD',
+    );
   });
 
   it('needs the merchant bearer', async () => {

@@ -11,7 +11,8 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
     throw ApiError.of('UNSUPPORTED_MEDIA_TYPE', 'The body must be application/json');
   }
   const declared = Number(request.headers.get('Content-Length') ?? '0');
-  if (declared > limit) throw ApiError.of('PAYLOAD_TOO_LARGE', `The body must be at most ${limit} bytes`);
+  if (declared > limit)
+    throw ApiError.of('PAYLOAD_TOO_LARGE', `The body must be at most ${limit} bytes`);
   const text = await readLimited(request, limit);
   try {
     return JSON.parse(text);

@@ -5,17 +5,26 @@ import { ApiError } from './errors';
  * headers; any other Origin is refused outright rather than answered without
  * them, so a misconfigured page fails loudly.
  */
-export function corsHeaders(request: Request, allowed: ReadonlySet<string>): Record<string, string> {
+export function corsHeaders(
+  request: Request,
+  allowed: ReadonlySet<string>,
+): Record<string, string> {
   const origin = request.headers.get('Origin');
   if (origin === null) return {};
-  if (!allowed.has(origin)) throw ApiError.of('ORIGIN_NOT_ALLOWED', 'This origin may not use the KYC Passport API');
+  if (!allowed.has(origin))
+    throw ApiError.of('ORIGIN_NOT_ALLOWED', 'This origin may not use the KYC Passport API');
   return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
 }
 
 /** The answer to a preflight from an allowed origin. */
-export function preflight(request: Request, allowed: ReadonlySet<string>, methods: string): Response {
+export function preflight(
+  request: Request,
+  allowed: ReadonlySet<string>,
+  methods: string,
+): Response {
   const headers = corsHeaders(request, allowed);
-  if (!headers['Access-Control-Allow-Origin']) throw ApiError.of('ORIGIN_NOT_ALLOWED', 'A preflight needs an Origin');
+  if (!headers['Access-Control-Allow-Origin'])
+    throw ApiError.of('ORIGIN_NOT_ALLOWED', 'A preflight needs an Origin');
   return new Response(null, {
     status: 204,
     headers: {

@@ -23,12 +23,20 @@ export class ApiError extends Error {
 
   /** 503 for the first unusable setting a route needs: the name, never the value. */
   static config(problem: SettingProblem): ApiError {
-    return new ApiError(503, configErrorCode(problem.setting), `The Worker is not configured: ${problem.reason}`);
+    return new ApiError(
+      503,
+      configErrorCode(problem.setting),
+      `The Worker is not configured: ${problem.reason}`,
+    );
   }
 }
 
 /** The `{error:{code,message,requestId}}` answer. */
-export function errorResponse(error: ApiError, requestId: string, extraHeaders: HeadersInit = {}): Response {
+export function errorResponse(
+  error: ApiError,
+  requestId: string,
+  extraHeaders: HeadersInit = {},
+): Response {
   const body: ErrorBody = { error: { code: error.code, message: error.message, requestId } };
   if (error.paypayRequestId) body.error.paypayRequestId = error.paypayRequestId;
   const headers = new Headers(extraHeaders);

@@ -19,20 +19,47 @@ const BACK = {
 };
 
 const REASONS: Record<FailureReason, Record<Lang, string>> = {
-  declined: { ja: 'PayPayでの連携がキャンセルされました。', en: 'The link was declined in PayPay.' },
-  bad_request: { ja: 'PayPayとの連携を完了できませんでした。', en: 'PayPay could not complete the request.' },
+  declined: {
+    ja: 'PayPayでの連携がキャンセルされました。',
+    en: 'The link was declined in PayPay.',
+  },
+  bad_request: {
+    ja: 'PayPayとの連携を完了できませんでした。',
+    en: 'PayPay could not complete the request.',
+  },
   KYC_PASSPORT_NOT_COMPLETED: {
     ja: 'PayPayで本人確認（KYCパスポート）が完了していません。',
     en: 'Identity verification (KYC Passport) has not been completed in PayPay.',
   },
-  UNACCEPTABLE_OP: { ja: '現在このアカウントでは本人確認情報を共有できません。', en: 'Identity information cannot be shared from this account right now.' },
-  KYC_UPDATE_REQUIRED: { ja: 'PayPayで本人確認書類の更新が必要です。', en: 'Your identity documents need to be updated in PayPay.' },
-  CANCELED_USER: { ja: 'このPayPayアカウントは解約されています。', en: 'This PayPay account has been closed.' },
-  USER_STATE_IS_NOT_ACTIVE: { ja: 'このPayPayアカウントは現在ご利用いただけません。', en: 'This PayPay account is not active.' },
+  UNACCEPTABLE_OP: {
+    ja: '現在このアカウントでは本人確認情報を共有できません。',
+    en: 'Identity information cannot be shared from this account right now.',
+  },
+  KYC_UPDATE_REQUIRED: {
+    ja: 'PayPayで本人確認書類の更新が必要です。',
+    en: 'Your identity documents need to be updated in PayPay.',
+  },
+  CANCELED_USER: {
+    ja: 'このPayPayアカウントは解約されています。',
+    en: 'This PayPay account has been closed.',
+  },
+  USER_STATE_IS_NOT_ACTIVE: {
+    ja: 'このPayPayアカウントは現在ご利用いただけません。',
+    en: 'This PayPay account is not active.',
+  },
   SESSION_NOT_FOUND: { ja: 'QRコードの有効期限が切れました。', en: 'The QR code has expired.' },
-  KYC_DATA_MISMATCH: { ja: 'ご登録の情報とPayPayの本人確認情報が一致しませんでした。', en: 'Your details did not match the identity verified by PayPay.' },
-  PAYPAY_UNAVAILABLE: { ja: 'PayPayに接続できませんでした。しばらくしてからお試しください。', en: 'PayPay could not be reached. Please try again shortly.' },
-  PAYPAY_ERROR: { ja: 'PayPayとの連携中にエラーが発生しました。', en: 'Something went wrong while talking to PayPay.' },
+  KYC_DATA_MISMATCH: {
+    ja: 'ご登録の情報とPayPayの本人確認情報が一致しませんでした。',
+    en: 'Your details did not match the identity verified by PayPay.',
+  },
+  PAYPAY_UNAVAILABLE: {
+    ja: 'PayPayに接続できませんでした。しばらくしてからお試しください。',
+    en: 'PayPay could not be reached. Please try again shortly.',
+  },
+  PAYPAY_ERROR: {
+    ja: 'PayPayとの連携中にエラーが発生しました。',
+    en: 'Something went wrong while talking to PayPay.',
+  },
 };
 
 function textOf(page: PageKind, lang: Lang): Text {
@@ -41,15 +68,25 @@ function textOf(page: PageKind, lang: Lang): Text {
     case 'completed':
       return { title: ja ? '本人確認が完了しました' : 'Verification complete', body: BACK[lang] };
     case 'failed':
-      return { title: ja ? '本人確認を完了できませんでした' : 'Verification not completed', body: `${REASONS[page.reason][lang]} ${BACK[lang]}` };
+      return {
+        title: ja ? '本人確認を完了できませんでした' : 'Verification not completed',
+        body: `${REASONS[page.reason][lang]} ${BACK[lang]}`,
+      };
     case 'expired':
-      return { title: ja ? '有効期限切れです' : 'This QR code has expired', body: ja ? '元の画面で新しいQRコードを表示してください。' : 'Show a new QR code on the other screen.' };
+      return {
+        title: ja ? '有効期限切れです' : 'This QR code has expired',
+        body: ja
+          ? '元の画面で新しいQRコードを表示してください。'
+          : 'Show a new QR code on the other screen.',
+      };
     case 'already':
       return { title: ja ? 'この手続きは処理済みです' : 'Already handled', body: BACK[lang] };
     case 'invalid':
       return {
         title: ja ? 'このリンクは無効です' : 'This link is not valid',
-        body: ja ? 'リンクが正しくないか、有効期限が切れています。元の画面からやり直してください。' : 'The link is wrong or has expired. Start again from the other screen.',
+        body: ja
+          ? 'リンクが正しくないか、有効期限が切れています。元の画面からやり直してください。'
+          : 'The link is wrong or has expired. Start again from the other screen.',
       };
   }
 }
@@ -66,7 +103,12 @@ h1{font-size:20px;margin:0 0 12px}p{margin:0 0 8px;color:var(--muted)}small{colo
  * The small page the phone lands on. No script, no external resource; the one
  * style block is allowed by a per-response CSP nonce.
  */
-export function callbackPage(page: PageKind, lang: Lang, requestId: string, status: number): Response {
+export function callbackPage(
+  page: PageKind,
+  lang: Lang,
+  requestId: string,
+  status: number,
+): Response {
   const { title, body } = textOf(page, lang);
   const good = page.kind === 'completed' || page.kind === 'already';
   const nonce = crypto.randomUUID().replaceAll('-', '');

@@ -4,7 +4,13 @@ import type { PayPayResult } from './result';
 
 /** What one try produced before interpretation. */
 export type Attempt =
-  | { kind: 'answer'; status: number; text: string; requestId: string | null; retryAfter: string | null }
+  | {
+      kind: 'answer';
+      status: number;
+      text: string;
+      requestId: string | null;
+      retryAfter: string | null;
+    }
   | { kind: 'timeout'; timeoutMs: number }
   | { kind: 'network'; detail: string };
 
@@ -76,7 +82,8 @@ export function parseAnswer(
     // MAINTENANCE_MODE is PayPay saying it did nothing; other gateway errors are not.
     outcomeUnknown:
       kind === 'create' &&
-      (code === 'INTERNAL_SERVER_ERROR' || (status >= 502 && status <= 504 && code !== 'MAINTENANCE_MODE')),
+      (code === 'INTERNAL_SERVER_ERROR' ||
+        (status >= 502 && status <= 504 && code !== 'MAINTENANCE_MODE')),
   };
 }
 

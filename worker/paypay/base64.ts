@@ -3,7 +3,8 @@ import { Buffer } from 'node:buffer';
 /** Standard base64 text to bytes, or null when it is not base64. */
 export function decodeBase64(text: string): Uint8Array | null {
   const compact = text.trim();
-  if (compact === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 === 1) return null;
+  if (compact === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 === 1)
+    return null;
   return new Uint8Array(Buffer.from(compact, 'base64'));
 }
 

@@ -2,7 +2,13 @@ import type { PayPayOperation } from '../../shared/paypay-codes';
 import { DEFAULT_ENDPOINTS, type EndpointTable } from './endpoints';
 import { parseAnswer, type Attempt } from './answer';
 import type { CreatedQr, KycInfo, PayPayFailure, PayPayResult } from './result';
-import { backoffDelay, DEFAULT_RETRY, isRetryable, parseRetryAfter, type RetryPolicy } from './retry';
+import {
+  backoffDelay,
+  DEFAULT_RETRY,
+  isRetryable,
+  parseRetryAfter,
+  type RetryPolicy,
+} from './retry';
 import { newRequestNonce, opaAuthHeader } from './signing';
 
 /** Credentials and seams of a client; the seams exist so tests control time and randomness. */
@@ -104,11 +110,17 @@ export class PayPayClient {
   }
 
   /** "Get the user's KYC information", optionally asking for eKYC details. */
-  userKycInfo(userAuthorizationId: string, requiredKycType?: 'EKYC'): Promise<PayPayResult<KycInfo>> {
+  userKycInfo(
+    userAuthorizationId: string,
+    requiredKycType?: 'EKYC',
+  ): Promise<PayPayResult<KycInfo>> {
     return this.callForObject('userKycInfo', { query: { userAuthorizationId, requiredKycType } });
   }
 
-  private async callForObject(operation: PayPayOperation, spec: CallSpec): Promise<PayPayResult<KycInfo>> {
+  private async callForObject(
+    operation: PayPayOperation,
+    spec: CallSpec,
+  ): Promise<PayPayResult<KycInfo>> {
     const result = await this.call(operation, spec);
     if (!result.ok) return result;
     if (typeof result.data !== 'object' || result.data === null || Array.isArray(result.data)) {
@@ -126,10 +138,19 @@ export class PayPayClient {
       if (value !== undefined) url.searchParams.set(name, value);
     }
     // Serialised once: the bytes signed are the bytes sent, on every try.
-    const bytes = spec.body === undefined ? undefined : textEncoder.encode(JSON.stringify(spec.body));
+    const bytes =
+      spec.body === undefined ? undefined : textEncoder.encode(JSON.stringify(spec.body));
     let attempt = 1;
     for (;;) {
-      const outcome = await this.attempt(operation, endpoint.method, url, path, spec.headers, bytes, endpoint.timeoutMs);
+      const outcome = await this.attempt(
+        operation,
+        endpoint.method,
+        url,
+        path,
+        spec.headers,
+        bytes,
+        endpoint.timeoutMs,
+      );
       const result = parseAnswer(operation, endpoint.kind, outcome, attempt);
       if (result.ok || attempt >= this.retry.maxAttempts || !isRetryable(endpoint.kind, result)) {
         return result;
@@ -196,7 +217,9 @@ export class PayPayClient {
 }
 
 function fillPath(template: string, params: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+  return template.replace(/\{(\w+)\}/g, (_, name: string) =>
+    encodeURIComponent(params[name] ?? ''),
+  );
 }
 
 function readCreatedQr(data: unknown): CreatedQr | null {
@@ -211,7 +234,15 @@ function readCreatedQr(data: unknown): CreatedQr | null {
   };
 }
 
-function badShape(result: { operation: PayPayOperation; status: number; requestId: string | null; attempts: number }, message: string): PayPayFailure {
+function badShape(
+  result: {
+    operation: PayPayOperation;
+    status: number;
+    requestId: string | null;
+    attempts: number;
+  },
+  message: string,
+): PayPayFailure {
   return {
     ok: false,
     operation: result.operation,
@@ -232,4 +263,3 @@ function describeNetworkError(operation: PayPayOperation, error: unknown): strin
   const name = error instanceof Error ? error.name : 'Error';
   return `${operation}: connection to PayPay failed (${name})`;
 }
-

@@ -1,4 +1,8 @@
-import { DEFAULT_PAYPAY_ROUTES, PAYPAY_OPERATIONS, type PayPayOperation } from '../../shared/paypay-codes';
+import {
+  DEFAULT_PAYPAY_ROUTES,
+  PAYPAY_OPERATIONS,
+  type PayPayOperation,
+} from '../../shared/paypay-codes';
 
 /**
  * How a call may be retried. `create` calls change state at PayPay, so they are
@@ -25,7 +29,11 @@ export type EndpointTable = Readonly<Record<PayPayOperation, Endpoint>>;
  */
 export const DEFAULT_ENDPOINTS: EndpointTable = {
   createQr: { ...DEFAULT_PAYPAY_ROUTES.createQr, timeoutMs: 10_000, kind: 'create' },
-  fetchCompletedKyc: { ...DEFAULT_PAYPAY_ROUTES.fetchCompletedKyc, timeoutMs: 10_000, kind: 'read' },
+  fetchCompletedKyc: {
+    ...DEFAULT_PAYPAY_ROUTES.fetchCompletedKyc,
+    timeoutMs: 10_000,
+    kind: 'read',
+  },
   kycPassportInfo: { ...DEFAULT_PAYPAY_ROUTES.kycPassportInfo, timeoutMs: 10_000, kind: 'read' },
   userKycInfo: { ...DEFAULT_PAYPAY_ROUTES.userKycInfo, timeoutMs: 10_000, kind: 'read' },
 };
@@ -50,7 +58,8 @@ export function parseEndpoints(raw: string | undefined): EndpointsResult {
   } catch {
     return { ok: false, reason: 'PAYPAY_ENDPOINTS is not valid JSON' };
   }
-  if (!isPlainObject(parsed)) return { ok: false, reason: 'PAYPAY_ENDPOINTS must be a JSON object' };
+  if (!isPlainObject(parsed))
+    return { ok: false, reason: 'PAYPAY_ENDPOINTS must be a JSON object' };
   const table: Record<PayPayOperation, Endpoint> = { ...DEFAULT_ENDPOINTS };
   for (const [name, override] of Object.entries(parsed)) {
     if (!(PAYPAY_OPERATIONS as readonly string[]).includes(name)) {
@@ -64,7 +73,11 @@ export function parseEndpoints(raw: string | undefined): EndpointsResult {
   return { ok: true, table };
 }
 
-function mergeEntry(operation: PayPayOperation, base: Endpoint, override: unknown): Endpoint | string {
+function mergeEntry(
+  operation: PayPayOperation,
+  base: Endpoint,
+  override: unknown,
+): Endpoint | string {
   const where = `PAYPAY_ENDPOINTS.${operation}`;
   if (!isPlainObject(override)) return `${where} must be an object`;
   for (const key of Object.keys(override)) {
@@ -72,7 +85,8 @@ function mergeEntry(operation: PayPayOperation, base: Endpoint, override: unknow
   }
   const entry = { ...base };
   if (override.method !== undefined) {
-    if (override.method !== 'GET' && override.method !== 'POST') return `${where}.method must be GET or POST`;
+    if (override.method !== 'GET' && override.method !== 'POST')
+      return `${where}.method must be GET or POST`;
     entry.method = override.method;
   }
   if (override.path !== undefined) {

@@ -3,7 +3,12 @@ import { ApiError } from '../http/errors';
 import { PayPayClient } from './client';
 
 /** Settings without which no PayPay call can be made. */
-export const PAYPAY_SETTINGS = ['PAYPAY_API_BASE_URL', 'PAYPAY_API_KEY', 'PAYPAY_API_SECRET', 'PAYPAY_ENDPOINTS'] as const;
+export const PAYPAY_SETTINGS = [
+  'PAYPAY_API_BASE_URL',
+  'PAYPAY_API_KEY',
+  'PAYPAY_API_SECRET',
+  'PAYPAY_ENDPOINTS',
+] as const;
 
 /** The PayPay client the settings describe; throws a 503 ApiError naming a missing setting. */
 export function paypayClientOf(config: Config): PayPayClient {

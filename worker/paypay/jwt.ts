@@ -21,7 +21,10 @@ export interface TokenClaims {
 
 /** What a responseToken says, once its signature and claims have been checked. */
 export type TokenVerdict =
-  | { verdict: 'ok'; claims: TokenClaims & { userAuthorizationId: string; profileIdentifier: string | null } }
+  | {
+      verdict: 'ok';
+      claims: TokenClaims & { userAuthorizationId: string; profileIdentifier: string | null };
+    }
   | { verdict: 'declined'; claims: TokenClaims }
   | { verdict: 'bad_request'; claims: TokenClaims }
   | { verdict: 'invalid'; reason: InvalidReason };
@@ -47,7 +50,10 @@ const RESULTS = new Set(['succeeded', 'declined', 'bad_request']);
  * nonce equal to the session's. It never throws, whatever the input, so the
  * callback can always show the phone a page.
  */
-export async function verifyResponseToken(token: string, options: VerifyOptions): Promise<TokenVerdict> {
+export async function verifyResponseToken(
+  token: string,
+  options: VerifyOptions,
+): Promise<TokenVerdict> {
   try {
     return await verify(token, options);
   } catch {
@@ -68,9 +74,13 @@ async function verify(token: string, options: VerifyOptions): Promise<TokenVerdi
   if (header.alg !== 'HS256') return invalid('algorithm');
   const keyBytes = decodeBase64(options.apiSecret);
   if (keyBytes === null || keyBytes.byteLength === 0) return invalid('key');
-  const key = await crypto.subtle.importKey('raw', keyBytes, { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'verify',
-  ]);
+  const key = await crypto.subtle.importKey(
+    'raw',
+    keyBytes,
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['verify'],
+  );
   const signed = new TextEncoder().encode(`${headerPart}.${payloadPart}`);
   if (!(await crypto.subtle.verify('HMAC', key, signature, signed))) return invalid('signature');
   return checkClaims(payload, options);
@@ -84,7 +94,8 @@ function checkClaims(payload: Record<string, unknown>, options: VerifyOptions): 
   if (typeof exp !== 'number' || !Number.isFinite(exp)) return invalid('claims');
   if (exp * 1000 <= (options.now ?? Date.now())) return invalid('expired');
   if (typeof nonce !== 'string' || nonce === '' || nonce.length > 255) return invalid('claims');
-  if (options.expectedNonce !== undefined && !sameString(nonce, options.expectedNonce)) return invalid('nonce');
+  if (options.expectedNonce !== undefined && !sameString(nonce, options.expectedNonce))
+    return invalid('nonce');
   if (typeof result !== 'string' || !RESULTS.has(result)) return invalid('claims');
   const claims: TokenClaims = {
     nonce,
@@ -110,7 +121,9 @@ function checkClaims(payload: Record<string, unknown>, options: VerifyOptions): 
 function readJsonObject(part: string): Record<string, unknown> | null {
   const bytes = decodeBase64Url(part);
   if (bytes === null) return null;
-  const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
+  const value: unknown = JSON.parse(
+    new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes),
+  );
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : null;

@@ -54,10 +54,28 @@ export function apiErrorOf(failure: PayPayFailure): ApiError {
     return new ApiError(ERROR_CODES[code], code, `PayPay answered ${code}`, {}, requestId);
   }
   if (failure.outcomeUnknown) {
-    return new ApiError(502, 'PAYPAY_OUTCOME_UNKNOWN', `PayPay's outcome is unknown (${failure.code})`, {}, requestId);
+    return new ApiError(
+      502,
+      'PAYPAY_OUTCOME_UNKNOWN',
+      `PayPay's outcome is unknown (${failure.code})`,
+      {},
+      requestId,
+    );
   }
   if (isUnavailable(failure)) {
-    return new ApiError(503, 'PAYPAY_UNAVAILABLE', `PayPay is unavailable (${failure.code})`, { 'Retry-After': '5' }, requestId);
+    return new ApiError(
+      503,
+      'PAYPAY_UNAVAILABLE',
+      `PayPay is unavailable (${failure.code})`,
+      { 'Retry-After': '5' },
+      requestId,
+    );
   }
-  return new ApiError(502, 'PAYPAY_REJECTED', `PayPay refused the request (${failure.code})`, {}, requestId);
+  return new ApiError(
+    502,
+    'PAYPAY_REJECTED',
+    `PayPay refused the request (${failure.code})`,
+    {},
+    requestId,
+  );
 }

@@ -26,7 +26,9 @@ export interface AttemptOutcome {
  */
 export function isRetryable(kind: EndpointKind, outcome: AttemptOutcome): boolean {
   if (kind === 'create') {
-    return outcome.status === 429 || (outcome.status === 503 && outcome.code === 'MAINTENANCE_MODE');
+    return (
+      outcome.status === 429 || (outcome.status === 503 && outcome.code === 'MAINTENANCE_MODE')
+    );
   }
   if (outcome.kind === 'timeout' || outcome.kind === 'network') return true;
   return outcome.status !== null && (outcome.status === 429 || outcome.status >= 500);

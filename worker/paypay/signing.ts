@@ -33,8 +33,17 @@ export function opaAuthHeader(input: SigningInput): string {
     ? createHash('md5').update(contentType, 'utf8').update(input.body!).digest('base64')
     : EMPTY;
   const epoch = String(Math.floor(input.epoch));
-  const macData = [input.path, input.method.toUpperCase(), input.nonce, epoch, contentType, bodyHash].join('\n');
-  const mac = createHmac('sha256', Buffer.from(input.apiSecret, 'utf8')).update(macData, 'utf8').digest('base64');
+  const macData = [
+    input.path,
+    input.method.toUpperCase(),
+    input.nonce,
+    epoch,
+    contentType,
+    bodyHash,
+  ].join('\n');
+  const mac = createHmac('sha256', Buffer.from(input.apiSecret, 'utf8'))
+    .update(macData, 'utf8')
+    .digest('base64');
   return `hmac OPA-Auth:${input.apiKey}:${mac}:${input.nonce}:${epoch}:${bodyHash}`;
 }
 

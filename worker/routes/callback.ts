@@ -12,23 +12,39 @@ import { langOf } from './sessions';
  * `GET /v1/callback?responseToken=`: where PayPay sends the phone. Whatever
  * happens, the phone gets a page in its language, never a stack trace.
  */
-export async function callback(request: IRequest, env: Env, _ctx: ExecutionContext, rc: RequestContext): Promise<Response> {
+export async function callback(
+  request: IRequest,
+  env: Env,
+  _ctx: ExecutionContext,
+  rc: RequestContext,
+): Promise<Response> {
   const lang = langOf(request);
   const invalid = () => callbackPage({ kind: 'invalid' }, lang, rc.requestId, 400);
   const { config } = rc;
-  if (problemsWith(config, PAYPAY_SETTINGS).length > 0 || !config.paypay.apiKey || !config.paypay.apiSecret) {
+  if (
+    problemsWith(config, PAYPAY_SETTINGS).length > 0 ||
+    !config.paypay.apiKey ||
+    !config.paypay.apiSecret
+  ) {
     return callbackPage({ kind: 'failed', reason: 'PAYPAY_ERROR' }, lang, rc.requestId, 503);
   }
   const token = new URL(request.url).searchParams.get('responseToken');
   if (token === null || token.length === 0 || token.length > 4096) return invalid();
-  const verdict = await verifyResponseToken(token, { apiKey: config.paypay.apiKey, apiSecret: config.paypay.apiSecret });
+  const verdict = await verifyResponseToken(token, {
+    apiKey: config.paypay.apiKey,
+    apiSecret: config.paypay.apiSecret,
+  });
   if (verdict.verdict === 'invalid') return invalid();
   const sessionId = sessionIdOfNonce(verdict.claims.nonce);
   if (sessionId === null) return invalid();
 
   const input: CallbackInput =
     verdict.verdict === 'ok'
-      ? { result: 'succeeded', nonce: verdict.claims.nonce, userAuthorizationId: verdict.claims.userAuthorizationId }
+      ? {
+          result: 'succeeded',
+          nonce: verdict.claims.nonce,
+          userAuthorizationId: verdict.claims.userAuthorizationId,
+        }
       : { result: verdict.verdict, nonce: verdict.claims.nonce };
   const outcome = await env.SESSIONS.get(env.SESSIONS.idFromName(sessionId)).callback(input);
   switch (outcome.outcome) {
@@ -39,10 +55,20 @@ export async function callback(request: IRequest, env: Env, _ctx: ExecutionConte
       return callbackPage({ kind: 'completed' }, outcome.lang, rc.requestId, 200);
     case 'failed':
       rc.paypayRequestId = outcome.paypayRequestId;
-      return callbackPage({ kind: 'failed', reason: outcome.reason }, outcome.lang, rc.requestId, 200);
+      return callbackPage(
+        { kind: 'failed', reason: outcome.reason },
+        outcome.lang,
+        rc.requestId,
+        200,
+      );
     case 'expired':
       return callbackPage({ kind: 'expired' }, outcome.lang, rc.requestId, 410);
     case 'already':
-      return callbackPage({ kind: 'already', status: outcome.status }, outcome.lang, rc.requestId, 200);
+      return callbackPage(
+        { kind: 'already', status: outcome.status },
+        outcome.lang,
+        rc.requestId,
+        200,
+      );
   }
 }

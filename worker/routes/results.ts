@@ -13,7 +13,12 @@ const EXCHANGE_MESSAGES = {
 } as const;
 
 /** `POST /v1/results/exchange`: the merchant server trades a result token for the KYC info, once. */
-export async function exchangeResult(request: IRequest, env: Env, _ctx: ExecutionContext, rc: RequestContext): Promise<Response> {
+export async function exchangeResult(
+  request: IRequest,
+  env: Env,
+  _ctx: ExecutionContext,
+  rc: RequestContext,
+): Promise<Response> {
   await requireMerchant(request, rc);
   const body = await readJsonBody(request, 1024);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -22,11 +27,15 @@ export async function exchangeResult(request: IRequest, env: Env, _ctx: Executio
   const extra = Object.keys(body).find((key) => key !== 'resultToken');
   if (extra !== undefined) throw ApiError.of('UNKNOWN_FIELD', `Unknown field "${extra}"`);
   const { resultToken } = body as { resultToken?: unknown };
-  if (typeof resultToken !== 'string') throw ApiError.of('INVALID_FIELD', 'resultToken must be a string');
+  if (typeof resultToken !== 'string')
+    throw ApiError.of('INVALID_FIELD', 'resultToken must be a string');
   const parsed = parseResultToken(resultToken);
   if (parsed === null) throw ApiError.of('RESULT_NOT_FOUND', 'No such result');
-  const outcome = await env.SESSIONS.get(env.SESSIONS.idFromName(parsed.sessionId)).exchange(parsed.secret);
-  if ('result' in outcome) return Response.json(outcome.result, { headers: { 'Cache-Control': 'no-store' } });
+  const outcome = await env.SESSIONS.get(env.SESSIONS.idFromName(parsed.sessionId)).exchange(
+    parsed.secret,
+  );
+  if ('result' in outcome)
+    return Response.json(outcome.result, { headers: { 'Cache-Control': 'no-store' } });
   throw ApiError.of(outcome.code, EXCHANGE_MESSAGES[outcome.code]);
 }
 
@@ -34,7 +43,9 @@ export async function exchangeResult(request: IRequest, env: Env, _ctx: Executio
 export async function requireMerchant(request: Request, rc: RequestContext): Promise<void> {
   const [problem] = problemsWith(rc.config, ['MERCHANT_API_TOKEN']);
   if (problem || !rc.config.merchantApiToken) {
-    throw problem ? ApiError.config(problem) : new ApiError(503, 'CONFIG_MERCHANT_API_TOKEN', 'MERCHANT_API_TOKEN is not set');
+    throw problem
+      ? ApiError.config(problem)
+      : new ApiError(503, 'CONFIG_MERCHANT_API_TOKEN', 'MERCHANT_API_TOKEN is not set');
   }
   await requireBearer(request, rc.config.merchantApiToken);
 }

@@ -13,12 +13,20 @@ const MAX_BODY_BYTES = 4096;
 const CREATE_SETTINGS = [...PAYPAY_SETTINGS, 'ALLOWED_ORIGINS', 'CALLBACK_URL'] as const;
 
 /** `POST /v1/sessions` from a browser on an allowed origin. */
-export async function createSession(request: IRequest, env: Env, _ctx: ExecutionContext, rc: RequestContext): Promise<Response> {
+export async function createSession(
+  request: IRequest,
+  env: Env,
+  _ctx: ExecutionContext,
+  rc: RequestContext,
+): Promise<Response> {
   const { config } = rc;
   const [problem] = problemsWith(config, CREATE_SETTINGS);
   if (problem) throw ApiError.config(problem);
   if (!config.publicSessions) {
-    throw ApiError.of('PUBLIC_SESSIONS_DISABLED', 'Sessions are created by the merchant server only');
+    throw ApiError.of(
+      'PUBLIC_SESSIONS_DISABLED',
+      'Sessions are created by the merchant server only',
+    );
   }
   if (request.headers.get('Origin') === null) {
     throw ApiError.of('ORIGIN_NOT_ALLOWED', 'Browsers must send an Origin from ALLOWED_ORIGINS');
@@ -51,11 +59,19 @@ export async function createSession(request: IRequest, env: Env, _ctx: Execution
     throw new ApiError(status, code, message, headers, paypayRequestId);
   }
   rc.paypayRequestId = outcome.paypayRequestId;
-  return Response.json(outcome.session, { status: 201, headers: { ...rc.headers, 'Cache-Control': 'no-store' } });
+  return Response.json(outcome.session, {
+    status: 201,
+    headers: { ...rc.headers, 'Cache-Control': 'no-store' },
+  });
 }
 
 /** `GET /v1/sessions/:id`: status only, never anything personal. */
-export async function getSession(request: IRequest, env: Env, _ctx: ExecutionContext, rc: RequestContext): Promise<Response> {
+export async function getSession(
+  request: IRequest,
+  env: Env,
+  _ctx: ExecutionContext,
+  rc: RequestContext,
+): Promise<Response> {
   rc.headers = corsHeaders(request, rc.config.allowedOrigins);
   const view = await sessionStub(request, env).view();
   if (view === null) throw ApiError.of('SESSION_NOT_FOUND', 'No such session');
@@ -63,11 +79,17 @@ export async function getSession(request: IRequest, env: Env, _ctx: ExecutionCon
 }
 
 /** `GET /v1/sessions/:id/events`: the status as Server-Sent Events from the session's object. */
-export async function sessionEvents(request: IRequest, env: Env, _ctx: ExecutionContext, rc: RequestContext): Promise<Response> {
+export async function sessionEvents(
+  request: IRequest,
+  env: Env,
+  _ctx: ExecutionContext,
+  rc: RequestContext,
+): Promise<Response> {
   rc.headers = corsHeaders(request, rc.config.allowedOrigins);
   const answer = await sessionStub(request, env).fetch('https://session/events');
   if (answer.status === 404) throw ApiError.of('SESSION_NOT_FOUND', 'No such session');
-  if (answer.status === 429) throw ApiError.of('RATE_LIMITED', 'Too many open streams for this session');
+  if (answer.status === 429)
+    throw ApiError.of('RATE_LIMITED', 'Too many open streams for this session');
   const response = new Response(answer.body, answer);
   for (const [name, value] of Object.entries(rc.headers)) response.headers.set(name, value);
   return response;

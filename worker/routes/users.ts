@@ -10,7 +10,12 @@ import { requireMerchant } from './results';
 export const UAID_PATTERN = /^[A-Za-z0-9\-_.:]{1,64}$/;
 
 /** `GET /v1/users/:uaid/kyc`: KYC Passport info, live from PayPay. */
-export async function userKyc(request: IRequest, _env: Env, _ctx: ExecutionContext, rc: RequestContext): Promise<Response> {
+export async function userKyc(
+  request: IRequest,
+  _env: Env,
+  _ctx: ExecutionContext,
+  rc: RequestContext,
+): Promise<Response> {
   await requireMerchant(request, rc);
   const uaid = userIdOf(request);
   const client = paypayClientOf(rc.config);
@@ -18,27 +23,38 @@ export async function userKyc(request: IRequest, _env: Env, _ctx: ExecutionConte
 }
 
 /** `GET /v1/users/:uaid/kyc-info?requiredKycType=EKYC`: "Get user KYC info", live from PayPay. */
-export async function userKycInfo(request: IRequest, _env: Env, _ctx: ExecutionContext, rc: RequestContext): Promise<Response> {
+export async function userKycInfo(
+  request: IRequest,
+  _env: Env,
+  _ctx: ExecutionContext,
+  rc: RequestContext,
+): Promise<Response> {
   await requireMerchant(request, rc);
   const uaid = userIdOf(request);
   const url = new URL(request.url);
   for (const name of url.searchParams.keys()) {
-    if (name !== 'requiredKycType') throw ApiError.of('UNKNOWN_FIELD', `Unknown parameter "${name}"`);
+    if (name !== 'requiredKycType')
+      throw ApiError.of('UNKNOWN_FIELD', `Unknown parameter "${name}"`);
   }
   const type = url.searchParams.get('requiredKycType');
-  if (type !== null && type !== '' && type !== 'EKYC') throw ApiError.of('INVALID_FIELD', 'requiredKycType must be EKYC');
+  if (type !== null && type !== '' && type !== 'EKYC')
+    throw ApiError.of('INVALID_FIELD', 'requiredKycType must be EKYC');
   const client = paypayClientOf(rc.config);
   return answer(rc, uaid, await client.userKycInfo(uaid, type === 'EKYC' ? 'EKYC' : undefined));
 }
 
 function userIdOf(request: IRequest): string {
   const uaid = decodeURIComponent(request.params.uaid ?? '');
-  if (!UAID_PATTERN.test(uaid)) throw ApiError.of('INVALID_ID', 'userAuthorizationId must be 1-64 safe characters');
+  if (!UAID_PATTERN.test(uaid))
+    throw ApiError.of('INVALID_ID', 'userAuthorizationId must be 1-64 safe characters');
   return uaid;
 }
 
 function answer(rc: RequestContext, uaid: string, result: PayPayResult<KycInfo>): Response {
   rc.paypayRequestId = result.ok ? result.requestId : result.requestId;
   if (!result.ok) throw apiErrorOf(result);
-  return Response.json({ userAuthorizationId: uaid, kyc: result.data }, { headers: { 'Cache-Control': 'no-store' } });
+  return Response.json(
+    { userAuthorizationId: uaid, kyc: result.data },
+    { headers: { 'Cache-Control': 'no-store' } },
+  );
 }

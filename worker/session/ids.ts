@@ -41,7 +41,8 @@ export function newResultToken(sessionId: string): { token: string; secret: stri
 export function parseResultToken(token: unknown): { sessionId: string; secret: string } | null {
   if (typeof token !== 'string' || token.length > 100) return null;
   const [version, sessionId, secret, ...rest] = token.split('.');
-  if (version !== 'rt1' || rest.length > 0 || sessionId === undefined || secret === undefined) return null;
+  if (version !== 'rt1' || rest.length > 0 || sessionId === undefined || secret === undefined)
+    return null;
   if (!SESSION_ID_PATTERN.test(sessionId) || !/^[A-Za-z0-9_-]{43}$/.test(secret)) return null;
   return { sessionId, secret };
 }

@@ -1,5 +1,13 @@
 import { DurableObject } from 'cloudflare:workers';
-import { TERMINAL_STATUSES, type CreatedSession, type FailureReason, type Lang, type RedirectType, type SessionStatus, type SessionView } from '../../shared/wire';
+import {
+  TERMINAL_STATUSES,
+  type CreatedSession,
+  type FailureReason,
+  type Lang,
+  type RedirectType,
+  type SessionStatus,
+  type SessionView,
+} from '../../shared/wire';
 import { configOf } from '../config';
 import { ApiError } from '../http/errors';
 import { sameString } from '../paypay/jwt';
@@ -9,7 +17,13 @@ import { codeChallengeS256, createCodeVerifier } from '../paypay/pkce';
 import type { KycInfo } from '../paypay/result';
 import { EventHub, MAX_STREAMS } from './events';
 import { hashSecret, newNonce, newResultToken } from './ids';
-import { canMove, viewOf, withoutPersonalData, type SessionMode, type SessionRecord } from './record';
+import {
+  canMove,
+  viewOf,
+  withoutPersonalData,
+  type SessionMode,
+  type SessionRecord,
+} from './record';
 
 /** What a route asks a new session for. */
 export interface CreateInput {
@@ -32,7 +46,9 @@ export interface ErrorData {
   paypayRequestId: string | null;
 }
 
-export type CreateOutcome = { ok: true; session: CreatedSession; paypayRequestId: string | null } | { ok: false; error: ErrorData };
+export type CreateOutcome =
+  | { ok: true; session: CreatedSession; paypayRequestId: string | null }
+  | { ok: false; error: ErrorData };
 
 /** The verified responseToken, as the callback route hands it over. */
 export type CallbackInput =
@@ -87,7 +103,10 @@ export class VerificationSession extends DurableObject<Env> {
   /** Creates the PayPay QR for this session. */
   async create(input: CreateInput): Promise<CreateOutcome> {
     if (this.record !== null) {
-      return { ok: false, error: plain(new ApiError(409, 'BAD_REQUEST', 'Session already exists')) };
+      return {
+        ok: false,
+        error: plain(new ApiError(409, 'BAD_REQUEST', 'Session already exists')),
+      };
     }
     const config = configOf(this.env);
     try {
@@ -107,7 +126,8 @@ export class VerificationSession extends DurableObject<Env> {
         kycData: input.kycData,
       });
       if (!result.ok) return { ok: false, error: plain(apiErrorOf(result)) };
-      const expiresAt = result.data.expiryDate !== null ? result.data.expiryDate * 1000 : now + DEFAULT_QR_TTL_MS;
+      const expiresAt =
+        result.data.expiryDate !== null ? result.data.expiryDate * 1000 : now + DEFAULT_QR_TTL_MS;
       const record: SessionRecord = {
         sessionId: input.sessionId,
         mode: input.mode,
@@ -135,7 +155,12 @@ export class VerificationSession extends DurableObject<Env> {
       await this.save(record);
       return {
         ok: true,
-        session: { sessionId: record.sessionId, qrUrl: record.qrUrl, expiresAt: new Date(expiresAt).toISOString(), status: 'pending' },
+        session: {
+          sessionId: record.sessionId,
+          qrUrl: record.qrUrl,
+          expiresAt: new Date(expiresAt).toISOString(),
+          status: 'pending',
+        },
         paypayRequestId: result.requestId,
       };
     } catch (error) {
@@ -164,7 +189,8 @@ export class VerificationSession extends DurableObject<Env> {
     if (record === null || !sameString(input.nonce, record.nonce)) return { outcome: 'invalid' };
     const lang = record.lang;
     await this.expireIfDue();
-    if (record.status === 'expired' || this.record?.status === 'expired') return { outcome: 'expired', lang };
+    if (record.status === 'expired' || this.record?.status === 'expired')
+      return { outcome: 'expired', lang };
     // A second callback (a reload, a replay, a race) changes nothing.
     if (record.status !== 'pending') return { outcome: 'already', status: record.status, lang };
     if (input.result !== 'succeeded') {
@@ -172,7 +198,11 @@ export class VerificationSession extends DurableObject<Env> {
       return { outcome: 'failed', reason: input.result, lang, paypayRequestId: null };
     }
     // Marked before the PayPay call, so a concurrent callback sees `authorized` and stops.
-    await this.move({ status: 'authorized', authorizedAt: Date.now(), userAuthorizationId: input.userAuthorizationId });
+    await this.move({
+      status: 'authorized',
+      authorizedAt: Date.now(),
+      userAuthorizationId: input.userAuthorizationId,
+    });
     const client = paypayClientOf(configOf(this.env));
     const answer = await client.fetchCompletedKyc(record.codeId, {
       codeVerifier: record.codeVerifier ?? '',
@@ -202,11 +232,18 @@ export class VerificationSession extends DurableObject<Env> {
   async exchange(secret: string): Promise<ExchangeOutcome> {
     await this.expireIfDue();
     const record = this.record;
-    if (record === null || record.resultSecretHash === null) return { ok: false, code: 'RESULT_NOT_FOUND' };
-    if (!sameString(await hashSecret(secret), record.resultSecretHash)) return { ok: false, code: 'RESULT_NOT_FOUND' };
+    if (record === null || record.resultSecretHash === null)
+      return { ok: false, code: 'RESULT_NOT_FOUND' };
+    if (!sameString(await hashSecret(secret), record.resultSecretHash))
+      return { ok: false, code: 'RESULT_NOT_FOUND' };
     if (record.exchangedAt !== null) return { ok: false, code: 'RESULT_ALREADY_EXCHANGED' };
     const now = Date.now();
-    if (record.resultExpiresAt === null || record.resultExpiresAt <= now || record.kyc === null || record.userAuthorizationId === null) {
+    if (
+      record.resultExpiresAt === null ||
+      record.resultExpiresAt <= now ||
+      record.kyc === null ||
+      record.userAuthorizationId === null
+    ) {
       return { ok: false, code: 'RESULT_EXPIRED' };
     }
     const result = {
@@ -233,11 +270,19 @@ export class VerificationSession extends DurableObject<Env> {
       await this.ctx.storage.deleteAll();
       return;
     }
-    if (record.status === 'authorized' && record.authorizedAt !== null && now >= record.authorizedAt + AUTHORIZED_TIMEOUT_MS) {
+    if (
+      record.status === 'authorized' &&
+      record.authorizedAt !== null &&
+      now >= record.authorizedAt + AUTHORIZED_TIMEOUT_MS
+    ) {
       await this.fail('PAYPAY_UNAVAILABLE');
       return;
     }
-    if (record.kyc !== null && record.completedAt !== null && now >= record.completedAt + configOf(this.env).kycRetentionSeconds * 1000) {
+    if (
+      record.kyc !== null &&
+      record.completedAt !== null &&
+      now >= record.completedAt + configOf(this.env).kycRetentionSeconds * 1000
+    ) {
       await this.save(withoutPersonalData(record));
       return;
     }
@@ -246,19 +291,31 @@ export class VerificationSession extends DurableObject<Env> {
 
   private async expireIfDue(): Promise<boolean> {
     const record = this.record;
-    if (record === null || record.status !== 'pending' || Date.now() < record.expiresAt) return false;
+    if (record === null || record.status !== 'pending' || Date.now() < record.expiresAt)
+      return false;
     await this.move({ status: 'expired', endedAt: Date.now(), codeVerifier: null });
     return true;
   }
 
   private async fail(reason: FailureReason): Promise<void> {
-    await this.move({ status: 'failed', failure: reason, endedAt: Date.now(), codeVerifier: null, userAuthorizationId: null });
+    await this.move({
+      status: 'failed',
+      failure: reason,
+      endedAt: Date.now(),
+      codeVerifier: null,
+      userAuthorizationId: null,
+    });
   }
 
   private async move(change: Partial<SessionRecord>): Promise<void> {
     const record = this.record;
     if (record === null) return;
-    if (change.status !== undefined && change.status !== record.status && !canMove(record.status, change.status)) return;
+    if (
+      change.status !== undefined &&
+      change.status !== record.status &&
+      !canMove(record.status, change.status)
+    )
+      return;
     const next = { ...record, ...change };
     await this.save(next);
     if (next.status !== record.status) this.hub.send(viewOf(next, Date.now()), isFinal(next));
@@ -275,7 +332,9 @@ export class VerificationSession extends DurableObject<Env> {
     const retention = configOf(this.env).kycRetentionSeconds * 1000;
     const due = [
       record.status === 'pending' ? record.expiresAt : null,
-      record.status === 'authorized' && record.authorizedAt !== null ? record.authorizedAt + AUTHORIZED_TIMEOUT_MS : null,
+      record.status === 'authorized' && record.authorizedAt !== null
+        ? record.authorizedAt + AUTHORIZED_TIMEOUT_MS
+        : null,
       record.kyc !== null && record.completedAt !== null ? record.completedAt + retention : null,
       record.endedAt !== null ? record.endedAt + KEEP_ENDED_MS : null,
     ].filter((t): t is number => t !== null);
@@ -288,5 +347,11 @@ function isFinal(record: SessionRecord): boolean {
 }
 
 function plain(error: ApiError): ErrorData {
-  return { status: error.status, code: error.code, message: error.message, headers: error.headers, paypayRequestId: error.paypayRequestId };
+  return {
+    status: error.status,
+    code: error.code,
+    message: error.message,
+    headers: error.headers,
+    paypayRequestId: error.paypayRequestId,
+  };
 }

@@ -1,4 +1,10 @@
-import type { FailureReason, Lang, RedirectType, SessionStatus, SessionView } from '../../shared/wire';
+import type {
+  FailureReason,
+  Lang,
+  RedirectType,
+  SessionStatus,
+  SessionView,
+} from '../../shared/wire';
 import type { KycInfo } from '../paypay/result';
 
 /** Who created a session: a browser (public) or the merchant's server (bearer). */
@@ -57,8 +63,10 @@ export function viewOf(record: SessionRecord, now: number): SessionView {
     status: record.status,
     expiresAt: new Date(record.expiresAt).toISOString(),
   };
-  const tokenLive = record.resultExpiresAt !== null && record.resultExpiresAt > now && record.exchangedAt === null;
-  if (record.status === 'completed' && record.resultToken && tokenLive) view.resultToken = record.resultToken;
+  const tokenLive =
+    record.resultExpiresAt !== null && record.resultExpiresAt > now && record.exchangedAt === null;
+  if (record.status === 'completed' && record.resultToken && tokenLive)
+    view.resultToken = record.resultToken;
   if (record.status === 'failed' && record.failure) view.error = { reason: record.failure };
   return view;
 }

@@ -19,16 +19,26 @@ export function worker(path: string, init: RequestInit = {}): Promise<Response> 
 }
 
 /** `POST /v1/sessions` as the element would send it. */
-export function postSession(body: unknown = {}, headers: Record<string, string> = {}): Promise<Response> {
+export function postSession(
+  body: unknown = {},
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return worker('/v1/sessions', {
     method: 'POST',
-    headers: { Origin: ORIGIN, 'Content-Type': 'application/json', 'CF-Connecting-IP': freshIp(), ...headers },
+    headers: {
+      Origin: ORIGIN,
+      'Content-Type': 'application/json',
+      'CF-Connecting-IP': freshIp(),
+      ...headers,
+    },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
 
 /** A created session, checked. */
-export async function newSession(body: unknown = {}): Promise<{ sessionId: string; qrUrl: string; expiresAt: string }> {
+export async function newSession(
+  body: unknown = {},
+): Promise<{ sessionId: string; qrUrl: string; expiresAt: string }> {
   const response = await postSession(body);
   expect(response.status).toBe(201);
   return response.json();
@@ -50,7 +60,10 @@ export async function phone(qrUrl: string, outcome: string): Promise<string | nu
 }
 
 /** The phone arriving at our callback: the path of PayPay's redirect, on the Worker. */
-export function arrive(callbackUrl: string, headers: Record<string, string> = {}): Promise<Response> {
+export function arrive(
+  callbackUrl: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const url = new URL(callbackUrl);
   return worker(url.pathname + url.search, { headers });
 }
@@ -65,12 +78,16 @@ export function exchange(resultToken: unknown, token = MERCHANT_TOKEN): Promise<
 }
 
 /** A session taken all the way to `completed`; returns its id and result token. */
-export async function completedSession(body: unknown = {}): Promise<{ sessionId: string; resultToken: string }> {
+export async function completedSession(
+  body: unknown = {},
+): Promise<{ sessionId: string; resultToken: string }> {
   const session = await newSession(body);
   const location = await phone(session.qrUrl, 'complete');
   expect(location).not.toBeNull();
   expect((await arrive(location!)).status).toBe(200);
-  const view = await (await worker(`/v1/sessions/${session.sessionId}`, { headers: { Origin: ORIGIN } })).json<{ resultToken: string }>();
+  const view = await (
+    await worker(`/v1/sessions/${session.sessionId}`, { headers: { Origin: ORIGIN } })
+  ).json<{ resultToken: string }>();
   return { sessionId: session.sessionId, resultToken: view.resultToken };
 }
 
@@ -92,7 +109,9 @@ export async function sandboxCalls(): Promise<Record<string, number>> {
 /** The error envelope every failure carries, checked. */
 export async function expectError(response: Response, status: number, code: string): Promise<void> {
   expect(response.status).toBe(status);
-  const body = await response.json<{ error: { code: string; message: string; requestId: string } }>();
+  const body = await response.json<{
+    error: { code: string; message: string; requestId: string };
+  }>();
   expect(body.error.code).toBe(code);
   expect(body.error.message).toEqual(expect.any(String));
   expect(body.error.requestId).toMatch(/^req_[0-9a-f]{24}$/);

@@ -19,7 +19,13 @@ export async function signToken(
   const head = b64url(JSON.stringify(options.header ?? { alg: 'HS256', typ: 'JWT' }));
   const body = b64url(JSON.stringify(payload));
   const keyBytes = options.key ?? new Uint8Array(Buffer.from(TEST_SECRET, 'base64'));
-  const key = await crypto.subtle.importKey('raw', keyBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await crypto.subtle.importKey(
+    'raw',
+    keyBytes,
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
   const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${head}.${body}`));
   return `${head}.${body}.${b64url(new Uint8Array(mac))}`;
 }

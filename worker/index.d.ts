@@ -1,4 +1,0 @@
-declare const _default: {
-    fetch(): Promise<Response>;
-};
-export default _default;
