@@ -29,6 +29,10 @@ export default tseslint.config(
     ...wc.configs['flat/recommended'],
   },
   {
+    files: ['demo/**/*.js'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     files: ['scripts/**/*.mjs', 'demo/**/*.mjs', '*.js'],
     languageOptions: { globals: globals.node },
   },

@@ -7,5 +7,7 @@ import { widgetProject } from './test/widget/project.ts';
 export default defineConfig({
   test: {
     projects: [workerProject, widgetProject],
+    // The Worker's one-line request logs are asserted in leaks.test.ts; elsewhere they are noise.
+    onConsoleLog: (line) => !line.startsWith('{"type":"request"'),
   },
 });

@@ -1,30 +1,54 @@
 // The demo merchant: its web page (with the element) and its own backend, which
 // holds MERCHANT_API_TOKEN and exchanges result tokens with the Worker. A real
 // merchant's server does the same, in whatever language it is written in.
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+const demoDir = join(root, 'demo');
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json',
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
 };
-/** Static files the demo serves: its own folder and the built element. */
-const MOUNTS = { '/dist/': join(root, 'dist'), '/': join(root, 'demo') };
 
-function send(res, status, body, type = 'application/json') {
+/**
+ * A strict CSP, as a careful merchant would set: scripts only from the page and
+ * the Worker, no inline script or style, connections only to the Worker.
+ */
+function csp(workerUrl) {
+  const worker = new URL(workerUrl).origin;
+  return [
+    "default-src 'self'",
+    `script-src 'self' ${worker}`,
+    "style-src 'self'",
+    `connect-src 'self' ${worker}`,
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+function send(res, status, body, type, workerUrl) {
   res.writeHead(status, {
     'Content-Type': type,
     'Cache-Control': 'no-store',
-    'Content-Security-Policy':
-      "default-src 'self'; script-src 'self'; style-src 'self'; connect-src *; img-src 'self' data:",
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': csp(workerUrl),
   });
   res.end(body);
+}
+
+/** The page, with the Worker's URL and the script's SRI hash filled in. */
+async function page(workerUrl) {
+  const script = await readFile(join(root, 'dist', 'paypay-kyc-passport.iife.js'));
+  const sri = `sha384-${createHash('sha384').update(script).digest('base64')}`;
+  const template = await readFile(join(demoDir, 'index.html'), 'utf8');
+  return template.replaceAll('{{WORKER_URL}}', workerUrl).replaceAll('{{SRI}}', sri);
 }
 
 async function readJson(req, limit = 4096) {
@@ -38,47 +62,48 @@ async function readJson(req, limit = 4096) {
   return JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }
 
-async function serveStatic(req, res) {
-  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  for (const [prefix, dir] of Object.entries(MOUNTS)) {
-    if (!path.startsWith(prefix)) continue;
-    const relative = normalize(path.slice(prefix.length) || 'index.html');
-    if (relative.startsWith('..') || relative.includes('\0') || relative.endsWith('.mjs')) break;
-    try {
-      const body = await readFile(join(dir, relative));
-      return send(res, 200, body, TYPES[extname(relative)] ?? 'application/octet-stream');
-    } catch {
-      break;
-    }
+/** The backend route: trade the page's result token for the KYC info. */
+async function exchange(req, workerUrl, merchantApiToken) {
+  const { resultToken } = await readJson(req);
+  const answer = await fetch(`${workerUrl}/v1/results/exchange`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${merchantApiToken}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ resultToken }),
+  });
+  return { status: answer.status, body: await answer.text() };
+}
+
+async function serveFile(pathname) {
+  const relative = normalize(pathname.slice(1));
+  if (relative.startsWith('..') || relative.includes('\0') || relative.endsWith('.mjs'))
+    return null;
+  try {
+    return { body: await readFile(join(demoDir, relative)), type: TYPES[extname(relative)] };
+  } catch {
+    return null;
   }
-  send(res, 404, JSON.stringify({ error: 'not found' }));
 }
 
 /** Starts the demo site; resolves with the server once it listens. */
 export function startDemoServer({ port, host, workerUrl, merchantApiToken }) {
   const server = createServer(async (req, res) => {
+    const json = (status, body) => send(res, status, body, 'application/json', workerUrl);
     try {
-      const url = new URL(req.url, 'http://x');
-      if (url.pathname === '/demo-config.json') {
-        return send(res, 200, JSON.stringify({ endpoint: workerUrl }));
+      const { pathname } = new URL(req.url, 'http://demo');
+      if (pathname === '/api/exchange') {
+        if (req.method !== 'POST') return json(405, '{"error":"use POST"}');
+        const answer = await exchange(req, workerUrl, merchantApiToken);
+        return json(answer.status, answer.body);
       }
-      if (url.pathname === '/api/exchange' && req.method === 'POST') {
-        const { resultToken } = await readJson(req);
-        const answer = await fetch(`${workerUrl}/v1/results/exchange`, {
-          method: 'POST',
-          headers: {
-            Authorization: `Bearer ${merchantApiToken}`,
-            'Content-Type': 'application/json',
-          },
-          body: JSON.stringify({ resultToken }),
-        });
-        return send(res, answer.status, await answer.text());
+      if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, '{"error":"use GET"}');
+      if (pathname === '/' || pathname === '/index.html') {
+        return send(res, 200, await page(workerUrl), TYPES['.html'], workerUrl);
       }
-      if (req.method !== 'GET' && req.method !== 'HEAD')
-        return send(res, 405, '{"error":"method"}');
-      return serveStatic(req, res);
+      const file = await serveFile(decodeURIComponent(pathname));
+      if (!file?.type) return json(404, '{"error":"not found"}');
+      return send(res, 200, file.body, file.type, workerUrl);
     } catch {
-      send(res, 400, JSON.stringify({ error: 'bad request' }));
+      json(400, '{"error":"bad request"}');
     }
   });
   return new Promise((resolve, reject) => {

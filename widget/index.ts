@@ -1,2 +1,18 @@
-// Placeholder entry until the element lands (issue 4): the build needs an entry.
-export const VERSION = '0.1.0';
+/**
+ * `<paypay-kyc-passport>`: importing this file (or loading the built script)
+ * registers the element, once, however often it is loaded.
+ */
+import { PayPayKycPassport } from './paypay-kyc-passport';
+
+PayPayKycPassport.define();
+
+export { PayPayKycPassport };
+export type { DisplayMode, ViewState } from './paypay-kyc-passport';
+export * from './events';
+export type { FailureReason, SessionStatus } from '../shared/wire';
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'paypay-kyc-passport': PayPayKycPassport;
+  }
+}

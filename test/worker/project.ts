@@ -57,7 +57,5 @@ export const workerProject = defineProject({
     include: ['test/worker/**/*.test.ts'],
     // One shared sandbox merchant: files that inject PayPay faults must not overlap.
     fileParallelism: false,
-    // The Worker's one-line request logs are asserted in leaks.test.ts; here they are noise.
-    onConsoleLog: (line) => !line.startsWith('{"type":"request"'),
   },
 });

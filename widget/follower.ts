@@ -1,0 +1,121 @@
+import { TERMINAL_STATUSES, type SessionView } from '../shared/wire';
+import { base, readStatus } from './session-api';
+
+/** Poll every 2 s while healthy, backing off to 15 s while the Worker is unreachable. */
+const POLL_MIN_MS = 2_000;
+const POLL_MAX_MS = 15_000;
+/** Stream errors in a row, without a message between them, before falling back to polling. */
+const STREAM_ERRORS_BEFORE_POLLING = 3;
+
+/**
+ * Follows one session's status: live from the Worker's event stream, falling
+ * back to polling when streams fail (proxies, old browsers). Paused while the
+ * tab is hidden; leaves no connection or timer behind after `stop()`.
+ */
+export class StatusFollower {
+  private source: EventSource | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private aborter: AbortController | null = null;
+  private streamErrors = 0;
+  private polling = false;
+  private pollDelay = POLL_MIN_MS;
+  private running = false;
+
+  constructor(
+    private readonly endpoint: string,
+    private readonly sessionId: string,
+    private readonly onView: (view: SessionView) => void,
+  ) {}
+
+  /** Starts (or resumes) following, with an immediate check so nothing missed while paused is lost. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.check();
+    this.connect();
+  }
+
+  /** Closes everything; `start()` may follow again later. */
+  stop(): void {
+    this.running = false;
+    this.source?.close();
+    this.source = null;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.aborter?.abort();
+    this.aborter = null;
+  }
+
+  /** Whether any connection or timer is open (tests use it to prove a clean stop). */
+  get active(): boolean {
+    return this.source !== null || this.timer !== null || this.aborter !== null;
+  }
+
+  private connect(): void {
+    if (!this.running) return;
+    if (this.polling || typeof EventSource === 'undefined') {
+      this.schedulePoll(this.pollDelay);
+      return;
+    }
+    const source = new EventSource(`${base(this.endpoint)}/v1/sessions/${this.sessionId}/events`);
+    this.source = source;
+    source.addEventListener('status', (event) => {
+      this.streamErrors = 0;
+      this.deliver((event as MessageEvent<string>).data);
+    });
+    source.addEventListener('error', () => {
+      this.streamErrors += 1;
+      if (
+        source.readyState === EventSource.CLOSED ||
+        this.streamErrors >= STREAM_ERRORS_BEFORE_POLLING
+      ) {
+        source.close();
+        if (this.source === source) this.source = null;
+        this.polling = true;
+        this.schedulePoll(0);
+      }
+    });
+  }
+
+  private deliver(data: string): void {
+    let view: SessionView;
+    try {
+      view = JSON.parse(data) as SessionView;
+    } catch {
+      return;
+    }
+    this.handle(view);
+  }
+
+  private handle(view: SessionView): void {
+    if (!this.running) return;
+    if (TERMINAL_STATUSES.includes(view.status)) this.stop();
+    this.onView(view);
+  }
+
+  private schedulePoll(delay: number): void {
+    if (!this.running || this.timer !== null) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.check().then((ok) => {
+        this.pollDelay = ok ? POLL_MIN_MS : Math.min(POLL_MAX_MS, this.pollDelay * 2);
+        if (this.polling) this.schedulePoll(this.pollDelay);
+      });
+    }, delay);
+  }
+
+  private async check(): Promise<boolean> {
+    const aborter = new AbortController();
+    this.aborter?.abort();
+    this.aborter = aborter;
+    try {
+      const view = await readStatus(this.endpoint, this.sessionId, aborter.signal);
+      this.handle(view);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      if (this.aborter === aborter) this.aborter = null;
+    }
+  }
+}
