@@ -113,9 +113,11 @@ export async function startStack(options = {}) {
   const workerUrl = `http://${host}:${workerPort}`;
   const demoUrl = `http://${host}:${demoPort}`;
   const merchantApiToken = options.merchantApiToken ?? randomBytes(24).toString('base64url');
+  // One state folder per process: two workerd processes on one SQLite file lock each other out.
   const persist = options.persistTo ?? join(root, '.wrangler', 'state');
 
-  const sandboxEnv = writeEnvFile('sandbox', {
+  // Per-port names: several stacks (tests, bench, npm start) may run at once.
+  const sandboxEnv = writeEnvFile(`sandbox-${sandboxPort}`, {
     SANDBOX_API_KEY,
     SANDBOX_API_SECRET,
     SANDBOX_PUBLIC_URL: sandboxUrl,
@@ -127,7 +129,7 @@ export async function startStack(options = {}) {
     }),
     ...options.sandboxOverrides,
   });
-  const workerEnv = writeEnvFile('worker', {
+  const workerEnv = writeEnvFile(`worker-${workerPort}`, {
     PAYPAY_API_BASE_URL: sandboxUrl,
     PAYPAY_API_KEY: SANDBOX_API_KEY,
     PAYPAY_API_SECRET: SANDBOX_API_SECRET,
@@ -158,7 +160,7 @@ export async function startStack(options = {}) {
         '--inspector-port',
         String(await freePort()),
         '--persist-to',
-        persist,
+        join(persist, 'sandbox'),
       ],
       sandboxEnv,
       log,
@@ -176,7 +178,7 @@ export async function startStack(options = {}) {
         '--inspector-port',
         String(await freePort()),
         '--persist-to',
-        persist,
+        join(persist, 'worker'),
       ],
       workerEnv,
       log,

@@ -9,6 +9,13 @@ const report = join(root, '.cache', 'vitest-report.json');
 mkdirSync(join(root, '.cache'), { recursive: true });
 rmSync(report, { force: true });
 
+// The element is built once here: the Worker under wrangler dev serves it to the tests.
+const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--quiet'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (build.status !== 0) process.exit(build.status ?? 1);
+
 const run = spawnSync(
   join(root, 'node_modules/.bin/vitest'),
   [

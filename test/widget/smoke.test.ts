@@ -1,4 +1,5 @@
-import { expect, it } from 'vitest';
-it('runs in chromium', () => {
-  expect(navigator.userAgent).toContain('Chrome');
+import { expect, inject, it } from 'vitest';
+it('reaches the Worker from the allowed origin', async () => {
+  const r = await fetch(`${inject('workerUrl')}/v1/sessions/AAAAAAAAAAAAAAAAAAAAAAAA`);
+  expect(r.status).toBe(404);
 });
