@@ -29,7 +29,10 @@ export type DisplayMode = 'auto' | 'qr' | 'button';
 
 /** A narrow touch screen is a phone: it cannot scan its own screen. */
 const PHONE_QUERY = '(pointer: coarse) and (max-width: 640px)';
-/** With auto-refresh, a new QR is fetched this long before the old one expires. */
+/**
+ * With auto-refresh, a new QR is fetched this long before the old one expires:
+ * 15 s, or a quarter of a short-lived QR's life, so a refresh never loops.
+ */
 const REFRESH_AHEAD_MS = 15_000;
 const RETRY_MIN_MS = 2_000;
 const RETRY_MAX_MS = 30_000;
@@ -331,7 +334,8 @@ export class PayPayKycPassport extends LitElement {
 
   private scheduleRefresh(): void {
     if (!this.autoRefresh || !this.session) return;
-    const delay = Math.max(0, Date.parse(this.session.expiresAt) - Date.now() - REFRESH_AHEAD_MS);
+    const life = Date.parse(this.session.expiresAt) - Date.now();
+    const delay = Math.max(0, life - Math.min(REFRESH_AHEAD_MS, life / 4));
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = null;
       this.refresh();

@@ -85,6 +85,8 @@ export async function readStatus(
 
 /** The endpoint without a trailing slash, or an error for anything that is not http(s). */
 export function base(endpoint: string): string {
+  if (!endpoint.trim())
+    throw new WidgetApiError('INVALID_CONFIG', 'endpoint is required', null, false);
   let url: URL;
   try {
     url = new URL(endpoint, document.baseURI);
