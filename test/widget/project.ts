@@ -1,7 +1,7 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineProject } from 'vitest/config';
 import { freePort } from '../../scripts/stack.mjs';
-import { commands } from './setup/commands';
+import { commands } from './setup/commands.ts';
 
 /** Chromium flags for a machine with no network: no background connections. */
 const chromiumArgs = [
