@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { startStack } from '../../../scripts/stack.mjs';
 
@@ -6,6 +6,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     workerUrl: string;
     sandboxUrl: string;
+    /** package.json version: the path of the element's immutable copy. */
+    version: string;
   }
 }
 
@@ -38,5 +40,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   project.provide('workerUrl', stack.workerUrl);
   project.provide('sandboxUrl', stack.sandboxUrl);
+  project.provide('version', JSON.parse(readFileSync('package.json', 'utf8')).version);
   return () => stack.stop();
 }
