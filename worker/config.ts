@@ -1,5 +1,6 @@
 import { parseEndpoints, type EndpointTable } from './paypay/endpoints';
 import { decodeBase64 } from './paypay/base64';
+import { parseCidr, type Cidr } from './webhooks/cidr';
 
 /** A setting that is missing or unusable: the name only, never the value. */
 export interface SettingProblem {
@@ -25,7 +26,19 @@ export interface Config {
   publicSessions: boolean;
   resultTtlSeconds: number;
   kycRetentionSeconds: number;
+  webhooks: {
+    /** Source blocks allowed on the webhook routes; null = any source (local development). */
+    allowedCidrs: Cidr[] | null;
+    /** The secret path segment of the webhook routes, when set. */
+    pathToken: string | null;
+  };
+  /** `host` or `host:port` entries a recon file's `path` may name, lower case. */
+  reconAllowedHosts: Set<string>;
+  /** Where feed events are also pushed, and the Standard Webhooks key; null = no forwarding. */
+  merchantWebhook: { url: string; secret: Uint8Array } | null;
   problems: SettingProblem[];
+  /** Settings that work but should not reach production as they are. */
+  warnings: SettingProblem[];
 }
 
 /** The settings a Worker reads, including optional secrets wrangler types cannot see. */
@@ -109,6 +122,13 @@ export function parseConfig(env: RawSettings): Config {
     merchantApiToken = null;
   }
 
+  const warnings: SettingProblem[] = [];
+  const webhooks = parseWebhookSettings(env, bad, warnings);
+  const reconAllowedHosts = parseReconHosts(env.RECON_ALLOWED_HOSTS, bad);
+  if (reconAllowedHosts.size === 0 && !problems.some((p) => p.setting === 'RECON_ALLOWED_HOSTS'))
+    missing('RECON_ALLOWED_HOSTS');
+  const merchantWebhook = parseMerchantWebhook(env, missing, bad);
+
   return {
     paypay: {
       baseUrl,
@@ -125,13 +145,103 @@ export function parseConfig(env: RawSettings): Config {
     publicSessions: onOff(env, 'PUBLIC_SESSIONS', true, bad),
     resultTtlSeconds: integer(env, 'RESULT_TTL_SECONDS', 600, 30, 3600, bad),
     kycRetentionSeconds: integer(env, 'KYC_RETENTION_SECONDS', 900, 60, 86_400, bad),
+    webhooks,
+    reconAllowedHosts,
+    merchantWebhook,
     problems,
+    warnings,
   };
 }
 
 /** The problems among `settings`, or none: what a route checks before it acts. */
 export function problemsWith(config: Config, settings: readonly string[]): SettingProblem[] {
   return config.problems.filter((p) => settings.includes(p.setting));
+}
+
+function parseWebhookSettings(
+  env: RawSettings,
+  bad: (setting: string, reason: string) => void,
+  warnings: SettingProblem[],
+): Config['webhooks'] {
+  const entries = (env.WEBHOOK_ALLOWED_CIDRS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  let allowedCidrs: Cidr[] | null = null;
+  if (entries.length === 0) {
+    warnings.push({
+      setting: 'WEBHOOK_ALLOWED_CIDRS',
+      problem: 'missing',
+      reason: 'WEBHOOK_ALLOWED_CIDRS is empty: webhook routes accept any source (development only)',
+    });
+  } else {
+    const blocks = entries.map(parseCidr);
+    if (blocks.some((block) => block === null))
+      bad('WEBHOOK_ALLOWED_CIDRS', 'WEBHOOK_ALLOWED_CIDRS has an entry that is not an IP or CIDR');
+    else allowedCidrs = blocks as Cidr[];
+  }
+  let pathToken = env.WEBHOOK_PATH_TOKEN?.trim() || null;
+  // A path segment: URL-safe, and long enough not to be guessed.
+  if (pathToken !== null && !/^[A-Za-z0-9_-]{16,128}$/.test(pathToken)) {
+    bad('WEBHOOK_PATH_TOKEN', 'WEBHOOK_PATH_TOKEN must be 16-128 characters of A-Z a-z 0-9 _ -');
+    pathToken = null;
+  }
+  return { allowedCidrs, pathToken };
+}
+
+function parseReconHosts(
+  raw: string | undefined,
+  bad: (setting: string, reason: string) => void,
+): Set<string> {
+  const hosts = new Set<string>();
+  for (const entry of (raw ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean)) {
+    // Exactly what URL.host gives for that entry: a host, optionally ":port", nothing else.
+    const host = URL.canParse(`https://${entry}/`) ? new URL(`https://${entry}/`) : null;
+    if (host === null || host.host !== entry || host.username || host.password) {
+      bad(
+        'RECON_ALLOWED_HOSTS',
+        'RECON_ALLOWED_HOSTS has an entry that is not a host or host:port',
+      );
+      return new Set();
+    }
+    hosts.add(entry);
+  }
+  return hosts;
+}
+
+function parseMerchantWebhook(
+  env: RawSettings,
+  missing: (setting: string) => void,
+  bad: (setting: string, reason: string) => void,
+): Config['merchantWebhook'] {
+  const url = env.MERCHANT_WEBHOOK_URL?.trim() || null;
+  const secret = env.MERCHANT_WEBHOOK_SECRET?.trim() || null;
+  if (url === null) return null;
+  let usable = true;
+  if (!isServiceUrl(url)) {
+    bad(
+      'MERCHANT_WEBHOOK_URL',
+      'MERCHANT_WEBHOOK_URL must be an https URL (http only for loopback)',
+    );
+    usable = false;
+  }
+  if (secret === null) {
+    missing('MERCHANT_WEBHOOK_SECRET');
+    return null;
+  }
+  // Standard Webhooks: "whsec_" + base64 of 24 to 64 random bytes.
+  const key = secret.startsWith('whsec_') ? decodeBase64(secret.slice(6)) : null;
+  if (key === null || key.length < 24 || key.length > 64) {
+    bad(
+      'MERCHANT_WEBHOOK_SECRET',
+      'MERCHANT_WEBHOOK_SECRET must be whsec_ + base64 of 24-64 bytes',
+    );
+    return null;
+  }
+  return usable ? { url, secret: key } : null;
 }
 
 function integer(

@@ -12,6 +12,7 @@ const good = {
   ALLOWED_ORIGINS: 'https://a.example, https://b.example:8443',
   CALLBACK_URL: 'https://kyc.example/v1/callback',
   MERCHANT_API_TOKEN: 'x'.repeat(32),
+  RECON_ALLOWED_HOSTS: 'files.paypay.test',
 };
 
 async function call(
@@ -54,6 +55,26 @@ describe('parseConfig', () => {
     ['MERCHANT_API_TOKEN', { MERCHANT_API_TOKEN: 'short' }, 'invalid'],
     ['SESSION_RATE_LIMIT_PER_MINUTE', { SESSION_RATE_LIMIT_PER_MINUTE: 'ten' }, 'invalid'],
     ['PUBLIC_SESSIONS', { PUBLIC_SESSIONS: 'maybe' }, 'invalid'],
+    ['WEBHOOK_ALLOWED_CIDRS', { WEBHOOK_ALLOWED_CIDRS: '10.0.0.0/33' }, 'invalid'],
+    ['WEBHOOK_ALLOWED_CIDRS', { WEBHOOK_ALLOWED_CIDRS: '192.0.2.0/24, nope' }, 'invalid'],
+    ['WEBHOOK_PATH_TOKEN', { WEBHOOK_PATH_TOKEN: 'short' }, 'invalid'],
+    ['WEBHOOK_PATH_TOKEN', { WEBHOOK_PATH_TOKEN: 'has/slash/in/it/0123456' }, 'invalid'],
+    ['RECON_ALLOWED_HOSTS', { RECON_ALLOWED_HOSTS: '' }, 'missing'],
+    ['RECON_ALLOWED_HOSTS', { RECON_ALLOWED_HOSTS: 'https://files.paypay.test' }, 'invalid'],
+    ['RECON_ALLOWED_HOSTS', { RECON_ALLOWED_HOSTS: 'a.test/path' }, 'invalid'],
+    ['RECON_ALLOWED_HOSTS', { RECON_ALLOWED_HOSTS: 'user@a.test' }, 'invalid'],
+    ['MERCHANT_WEBHOOK_URL', { MERCHANT_WEBHOOK_URL: 'http://merchant.test/hook' }, 'invalid'],
+    ['MERCHANT_WEBHOOK_SECRET', { MERCHANT_WEBHOOK_URL: 'https://m.test/h' }, 'missing'],
+    [
+      'MERCHANT_WEBHOOK_SECRET',
+      { MERCHANT_WEBHOOK_URL: 'https://m.test/h', MERCHANT_WEBHOOK_SECRET: 'c2VjcmV0' },
+      'invalid',
+    ],
+    [
+      'MERCHANT_WEBHOOK_SECRET',
+      { MERCHANT_WEBHOOK_URL: 'https://m.test/h', MERCHANT_WEBHOOK_SECRET: 'whsec_c2VjcmV0' },
+      'invalid',
+    ],
   ])('names %s when it is %s', (setting, override, problem) => {
     const config = parseConfig({ ...good, ...override });
     expect(config.problems).toContainEqual(expect.objectContaining({ setting, problem }));
@@ -68,6 +89,44 @@ describe('parseConfig', () => {
     ).toEqual([]);
   });
 
+  it('reads the webhook, recon and forwarding settings', () => {
+    const config = parseConfig({
+      ...good,
+      WEBHOOK_ALLOWED_CIDRS: '192.0.2.0/24, 2001:db8::/32',
+      WEBHOOK_PATH_TOKEN: 'tok_0123456789abcdef',
+      RECON_ALLOWED_HOSTS: 'Files.PayPay.test, 127.0.0.1:8788',
+      MERCHANT_WEBHOOK_URL: 'https://merchant.test/hooks',
+      MERCHANT_WEBHOOK_SECRET: 'whsec_' + btoa('k'.repeat(32)),
+    });
+    expect(config.problems).toEqual([]);
+    expect(config.warnings).toEqual([]);
+    expect(config.webhooks.allowedCidrs).toHaveLength(2);
+    expect(config.webhooks.pathToken).toBe('tok_0123456789abcdef');
+    expect([...config.reconAllowedHosts]).toEqual(['files.paypay.test', '127.0.0.1:8788']);
+    expect(config.merchantWebhook?.url).toBe('https://merchant.test/hooks');
+    expect(config.merchantWebhook?.secret).toHaveLength(32);
+  });
+
+  it('warns, without failing, when webhooks are accepted from any source', () => {
+    const config = parseConfig({ ...good, WEBHOOK_ALLOWED_CIDRS: '' });
+    expect(config.problems).toEqual([]);
+    expect(config.webhooks.allowedCidrs).toBeNull();
+    expect(config.warnings).toEqual([
+      expect.objectContaining({ setting: 'WEBHOOK_ALLOWED_CIDRS' }),
+    ]);
+  });
+
+  it('allows forwarding over http only to loopback', () => {
+    const secret = 'whsec_' + btoa('k'.repeat(24));
+    const local = parseConfig({
+      ...good,
+      MERCHANT_WEBHOOK_URL: 'http://127.0.0.1:9000/hooks',
+      MERCHANT_WEBHOOK_SECRET: secret,
+    });
+    expect(local.problems).toEqual([]);
+    expect(local.merchantWebhook).not.toBeNull();
+  });
+
   it('never puts a value in a problem', () => {
     const secret = 'not-base64-secret-value!';
     const config = parseConfig({ ...good, PAYPAY_API_SECRET: secret, MERCHANT_API_TOKEN: 'tiny' });
@@ -80,7 +139,13 @@ describe('GET /healthz', () => {
   it('says ok when everything is set', async () => {
     const response = await call({}, '/healthz');
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ok: true, missing: [], invalid: [] });
+    expect(await response.json()).toEqual({
+      ok: true,
+      missing: [],
+      invalid: [],
+      // The test settings accept webhooks from any source: fine here, not in production.
+      warnings: [{ setting: 'WEBHOOK_ALLOWED_CIDRS', reason: expect.stringContaining('empty') }],
+    });
   });
 
   it('lists missing and malformed settings by name, never by value', async () => {

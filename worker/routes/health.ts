@@ -1,7 +1,10 @@
 import type { IRequest } from 'itty-router';
 import type { RequestContext } from '../http/context';
 
-/** `GET /healthz`: which settings are missing or malformed, by name only. */
+/**
+ * `GET /healthz`: which settings are missing or malformed, by name only, and
+ * warnings about settings that work but do not belong in production.
+ */
 export function health(
   _request: IRequest,
   _env: Env,
@@ -16,6 +19,7 @@ export function health(
       invalid: problems
         .filter((p) => p.problem === 'invalid')
         .map((p) => ({ setting: p.setting, reason: p.reason })),
+      warnings: rc.config.warnings.map((p) => ({ setting: p.setting, reason: p.reason })),
     },
     { status: problems.length === 0 ? 200 : 503, headers: { 'Cache-Control': 'no-store' } },
   );

@@ -1,0 +1,114 @@
+/**
+ * The merchant event feed (`GET /v1/events`) and per-user state
+ * (`GET /v1/users/:userAuthorizationId`): the shapes merchants read. The Worker
+ * builds them; merchants' servers and tests read them.
+ */
+
+/** Route names of PayPay's three KYC Passport webhook kinds. */
+export const NOTIFICATION_KINDS = ['kyc', 'risk', 'account-status'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** Who told us: a PayPay webhook, a recon file, or a re-read of PayPay's API. */
+export const EVENT_SOURCES = ['webhook', 'recon', 'paypay'] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+/** The feed event type of each webhook kind. */
+export const WEBHOOK_EVENT_TYPES = {
+  kyc: 'kyc.updated',
+  risk: 'risk.flagged',
+  'account-status': 'account_status.updated',
+} as const satisfies Record<NotificationKind, string>;
+
+/** Every feed event type. */
+export const FEED_EVENT_TYPES = [
+  'kyc.updated',
+  'risk.flagged',
+  'account_status.updated',
+  'recon.missed',
+  'standing.changed',
+  'recon.lost',
+] as const;
+export type FeedEventType = (typeof FEED_EVENT_TYPES)[number];
+
+/**
+ * What PayPay's KYC Passport info answered for a user at the last re-read:
+ * `OK` for a success, otherwise PayPay's code about the user.
+ */
+export const STANDINGS = [
+  'OK',
+  'UNACCEPTABLE_OP',
+  'KYC_UPDATE_REQUIRED',
+  'CANCELED_USER',
+  'USER_STATE_IS_NOT_ACTIVE',
+  'KYC_NOT_COMPLETED',
+  'NON_EKYC_USER',
+  'INVALID_USER_AUTHORIZATION_ID',
+  'EXPIRED_USER_AUTHORIZATION_ID',
+] as const;
+export type Standing = (typeof STANDINGS)[number];
+
+/** True for a standing code. */
+export function isStanding(value: unknown): value is Standing {
+  return typeof value === 'string' && (STANDINGS as readonly string[]).includes(value);
+}
+
+/**
+ * One feed event. `notificationId` is PayPay's notification_id and appears only
+ * on events one PayPay notification caused: the three webhook kinds, and
+ * `recon.lost` (the file notification to ask PayPay to resend).
+ */
+export interface FeedEvent {
+  /** Stable, unique; also the `webhook-id` when the event is forwarded. */
+  id: string;
+  type: FeedEventType;
+  userAuthorizationId?: string;
+  /** ISO 8601: when the Worker recorded the event. */
+  occurredAt: string;
+  source: EventSource;
+  notificationId?: string;
+  /** recon.missed: which webhook kind the recon file says we missed. */
+  kind?: NotificationKind;
+  /** recon.missed, recon.lost: the recon file's type. */
+  fileType?: string;
+  /** recon.missed, recon.lost: PayPay's processing days (JST, yyyy-mm-dd) the file covers. */
+  period?: { from: string; to: string };
+  /** standing.changed: the new standing and the one before (null when unknown). */
+  standing?: Standing;
+  previousStanding?: Standing | null;
+  /** recon.lost: why the file could not be used, and PayPay's requestedAt (ISO). */
+  reason?: string;
+  requestedAt?: string;
+}
+
+/** Answer of `GET /v1/events`. */
+export interface FeedPage {
+  events: FeedEvent[];
+  /** Pass back as `after`; unchanged when `events` is empty (caught up). */
+  cursor: string;
+}
+
+/** The latest of one kind of notification about a user. */
+export interface KindState {
+  /** ISO 8601 of the latest change we know of (a recon file counts at its period's end). */
+  lastAt: string;
+  /** Who told us about that latest change. */
+  source: 'webhook' | 'recon';
+  /** Changes recorded, all sources. */
+  count: number;
+  /** The most recent events of this kind, newest first (at most 20). */
+  recent: { eventId: string; at: string; source: 'webhook' | 'recon'; notificationId?: string }[];
+}
+
+/** Answer of `GET /v1/users/:userAuthorizationId`. */
+export interface UserState {
+  userAuthorizationId: string;
+  kyc: KindState | null;
+  risk: KindState | null;
+  accountStatus: KindState | null;
+  /** PayPay's answer at the last re-read; null before the first. */
+  standing: { value: Standing; checkedAt: string; changedAt: string } | null;
+  /** Whether a fresh read from PayPay is due (notifications are hints; PayPay's API is the truth). */
+  reread: { due: boolean; dueAt: string | null; lastError: string | null };
+  /** ISO 8601 of the state's last change. */
+  updatedAt: string;
+}
