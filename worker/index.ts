@@ -1,8 +1,10 @@
 import { configOf } from './config';
+import { runScheduled } from './cron';
 import { logRequest, newRequestId, type RequestContext } from './http/context';
 import { ApiError, errorResponse } from './http/errors';
 import { router } from './router';
 
+export { EventFeed } from './feed/object';
 export { CreationRateLimiter } from './rate-limit';
 export { VerificationSession } from './session/object';
 
@@ -36,6 +38,20 @@ export default {
     }
     logRequest(request.method, rc, response.status);
     return response;
+  },
+
+  /** Every minute: recon retries, due re-reads, forwarding retries, KV copies. */
+  async scheduled(controller, env): Promise<void> {
+    const startedAt = Date.now();
+    const summary = await runScheduled(env, configOf(env), controller.scheduledTime);
+    console.log(
+      JSON.stringify({
+        type: 'cron',
+        cron: controller.cron,
+        ms: Date.now() - startedAt,
+        ...summary,
+      }),
+    );
   },
 } satisfies ExportedHandler<Env>;
 

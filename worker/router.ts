@@ -5,7 +5,9 @@ import { callback } from './routes/callback';
 import { health } from './routes/health';
 import { exchangeResult } from './routes/results';
 import { createSession, getSession, sessionEvents, sessionsPreflight } from './routes/sessions';
-import { userKyc, userKycInfo } from './routes/users';
+import { listEvents } from './routes/events';
+import { userKyc, userKycInfo, userState } from './routes/users';
+import { receiveWebhook } from './routes/webhooks';
 
 type Args = [Env, ExecutionContext, RequestContext];
 
@@ -36,6 +38,13 @@ export const router = Router<IRequest, Args>()
   .all('/v1/users/:uaid/kyc', methodNotAllowed('GET'))
   .get('/v1/users/:uaid/kyc-info', userKycInfo)
   .all('/v1/users/:uaid/kyc-info', methodNotAllowed('GET'))
+  .get('/v1/users/:uaid', userState)
+  .all('/v1/users/:uaid', methodNotAllowed('GET'))
+  .get('/v1/events', listEvents)
+  .all('/v1/events', methodNotAllowed('GET'))
+  // Every method reaches the receiver: it checks source and path token before the method.
+  .all('/v1/webhooks/paypay/:kind', receiveWebhook)
+  .all('/v1/webhooks/paypay/:token/:kind', receiveWebhook)
   .all('*', () => {
     throw ApiError.of('NOT_FOUND', 'No such route');
   });

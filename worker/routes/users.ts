@@ -4,10 +4,27 @@ import { ApiError } from '../http/errors';
 import { paypayClientOf } from '../paypay/from-config';
 import { apiErrorOf } from '../paypay/outcomes';
 import type { PayPayResult, KycInfo } from '../paypay/result';
+import { getUserState } from '../store/users';
 import { requireMerchant } from './results';
 
 /** PayPay caps userAuthorizationId at 64 characters; the charset keeps it out of headers' trouble. */
 export const UAID_PATTERN = /^[A-Za-z0-9\-_.:]{1,64}$/;
+
+/**
+ * `GET /v1/users/:uaid`: what webhooks, recon files and re-reads told us about a
+ * user, from KV (written by the event feed object; up to a minute old elsewhere).
+ */
+export async function userState(
+  request: IRequest,
+  env: Env,
+  _ctx: ExecutionContext,
+  rc: RequestContext,
+): Promise<Response> {
+  await requireMerchant(request, rc);
+  const state = await getUserState(env.KYC_KV, userIdOf(request));
+  if (state === null) throw ApiError.of('USER_NOT_FOUND', 'Nothing is known about this user');
+  return Response.json(state, { headers: { 'Cache-Control': 'no-store' } });
+}
 
 /** `GET /v1/users/:uaid/kyc`: KYC Passport info, live from PayPay. */
 export async function userKyc(

@@ -1,0 +1,64 @@
+import type { Config } from './config';
+import { mapLimit } from './concurrency';
+import { feedOf } from './feed/stub';
+import { forwardDue } from './forward/deliver';
+import { processRecon } from './recon/process';
+import { reread } from './webhooks/reread';
+
+/**
+ * Work per cron run, bounded so one invocation stays far inside Workers'
+ * limits (subrequests, wall time): recon files, re-reads (PayPay calls, each
+ * possibly retried) and forwarded events.
+ */
+export const CRON_LIMITS = { reconFiles: 2, rereads: 25, rereadConcurrency: 5, forwards: 100 };
+
+/** What one run did, for its log line. */
+export interface CronSummary {
+  recon: string[];
+  rereads: number;
+  forwarded: number;
+  unflushed: number;
+  failed: string[];
+}
+
+/**
+ * The cron trigger (every minute): retries recon downloads until PayPay's
+ * window closes (then the file is reported lost), performs due re-reads,
+ * retries forwarding, and copies state to KV. `now` is the scheduled time, so
+ * tests drive it.
+ */
+export async function runScheduled(
+  env: Env,
+  config: Config,
+  now: number,
+  fetchFn?: typeof fetch,
+): Promise<CronSummary> {
+  const feed = feedOf(env);
+  const forward = config.merchantWebhook !== null;
+  const summary: CronSummary = { recon: [], rereads: 0, forwarded: 0, unflushed: 0, failed: [] };
+  const step = async (name: string, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (error) {
+      summary.failed.push(`${name}: ${error instanceof Error ? error.name : typeof error}`);
+    }
+  };
+  await step('recon', async () => {
+    for (const claim of await feed.dueRecon(now, CRON_LIMITS.reconFiles, forward)) {
+      summary.recon.push(await processRecon(env, config, claim, now, fetchFn));
+    }
+  });
+  await step('rereads', async () => {
+    const due = await feed.dueRereads(now, CRON_LIMITS.rereads);
+    await mapLimit(due, CRON_LIMITS.rereadConcurrency, (claim) => reread(env, config, claim, now));
+    summary.rereads = due.length;
+  });
+  await step('forward', async () => {
+    summary.forwarded = await forwardDue(env, config, now, CRON_LIMITS.forwards, fetchFn);
+  });
+  await step('flush', async () => {
+    summary.unflushed = await feed.flush();
+  });
+  await step('prune', () => feed.prune(now));
+  return summary;
+}

@@ -1,0 +1,114 @@
+import type {
+  EventSource,
+  FeedEvent,
+  FeedEventType,
+  KindState,
+  NotificationKind,
+  Standing,
+  UserState,
+} from '../../shared/feed';
+
+/** One row of `events`. */
+export type EventRow = {
+  seq: number;
+  type: string;
+  kind: string | null;
+  uaid: string | null;
+  occurred_at: number;
+  source: string;
+  notification_id: string | null;
+  data: string;
+};
+
+/** One row of `users`. */
+export type UserRow = {
+  uaid: string;
+  kyc_at: number | null;
+  kyc_source: string | null;
+  kyc_count: number;
+  risk_at: number | null;
+  risk_source: string | null;
+  risk_count: number;
+  status_at: number | null;
+  status_source: string | null;
+  status_count: number;
+  standing: string | null;
+  standing_checked_at: number | null;
+  standing_changed_at: number | null;
+  reread_due_at: number | null;
+  reread_error: string | null;
+  updated_at: number;
+  version: number;
+};
+
+/** Events kept per kind in a user's KV state. */
+export const RECENT_PER_KIND = 20;
+
+/** A feed event as merchants read it. */
+export function eventOf(row: EventRow): FeedEvent {
+  const data = JSON.parse(row.data) as Partial<FeedEvent>;
+  return {
+    ...data,
+    id: eventId(row.seq),
+    type: row.type as FeedEventType,
+    ...(row.uaid !== null ? { userAuthorizationId: row.uaid } : {}),
+    occurredAt: new Date(row.occurred_at).toISOString(),
+    source: row.source as EventSource,
+    ...(row.notification_id !== null ? { notificationId: row.notification_id } : {}),
+  };
+}
+
+/** The public id of the event at `seq`: stable, and the `webhook-id` of its forwarding. */
+export function eventId(seq: number): string {
+  return `ev_${seq}`;
+}
+
+/** A user's state for KV, from its row and its recent events (newest first). */
+export function userStateOf(row: UserRow, recent: EventRow[]): UserState {
+  const kind = (
+    name: NotificationKind,
+    at: number | null,
+    source: string | null,
+    count: number,
+  ): KindState | null =>
+    at === null
+      ? null
+      : {
+          lastAt: iso(at),
+          source: source === 'recon' ? 'recon' : 'webhook',
+          count,
+          recent: recent
+            .filter((e) => e.kind === name)
+            .slice(0, RECENT_PER_KIND)
+            .map((e) => ({
+              eventId: eventId(e.seq),
+              at: iso(e.occurred_at),
+              source: e.source === 'recon' ? 'recon' : 'webhook',
+              ...(e.notification_id !== null ? { notificationId: e.notification_id } : {}),
+            })),
+        };
+  return {
+    userAuthorizationId: row.uaid,
+    kyc: kind('kyc', row.kyc_at, row.kyc_source, row.kyc_count),
+    risk: kind('risk', row.risk_at, row.risk_source, row.risk_count),
+    accountStatus: kind('account-status', row.status_at, row.status_source, row.status_count),
+    standing:
+      row.standing !== null && row.standing_checked_at !== null
+        ? {
+            value: row.standing as Standing,
+            checkedAt: iso(row.standing_checked_at),
+            changedAt: iso(row.standing_changed_at ?? row.standing_checked_at),
+          }
+        : null,
+    reread: {
+      due: row.reread_due_at !== null,
+      dueAt: row.reread_due_at !== null ? iso(row.reread_due_at) : null,
+      lastError: row.reread_error,
+    },
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,64 @@
+import type { Config } from '../config';
+import { mapLimit } from '../concurrency';
+import type { DeliveryResult } from '../feed/outbox-table';
+import { feedOf } from '../feed/stub';
+import { standardWebhookSignature } from './sign';
+
+const TIMEOUT_MS = 10_000;
+const CONCURRENCY = 10;
+
+/**
+ * Forwards due feed events to MERCHANT_WEBHOOK_URL, signed per Standard
+ * Webhooks, and reports each outcome to the outbox. At-least-once: an event is
+ * deleted from the outbox only after a 2xx; `webhook-id` (the event id) lets the
+ * merchant drop a repeat. Returns how many were delivered.
+ */
+export async function forwardDue(
+  env: Env,
+  config: Config,
+  now: number,
+  limit: number,
+  fetchFn: typeof fetch = (input, init) => fetch(input, init),
+): Promise<number> {
+  const target = config.merchantWebhook;
+  if (target === null) return 0;
+  const feed = feedOf(env);
+  const due = await feed.dueDeliveries(now, limit);
+  if (due.length === 0) return 0;
+  const results = await mapLimit(due, CONCURRENCY, async (delivery): Promise<DeliveryResult> => {
+    const body = JSON.stringify({
+      type: delivery.event.type,
+      timestamp: delivery.event.occurredAt,
+      data: delivery.event,
+    });
+    // The send time, not the event's: receivers reject old timestamps (replay protection).
+    const timestamp = Math.floor(Date.now() / 1000);
+    try {
+      const response = await fetchFn(target.url, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+        headers: {
+          'Content-Type': 'application/json',
+          'webhook-id': delivery.event.id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': await standardWebhookSignature(
+            target.secret,
+            delivery.event.id,
+            timestamp,
+            body,
+          ),
+        },
+        body,
+      });
+      await response.body?.cancel();
+      const ok = response.status >= 200 && response.status < 300;
+      return { seq: delivery.seq, ok, status: response.status, error: null };
+    } catch (error) {
+      const name = error instanceof Error ? error.name : 'Error';
+      return { seq: delivery.seq, ok: false, status: null, error: name };
+    }
+  });
+  await feed.settleDeliveries(results, now);
+  return results.filter((r) => r.ok).length;
+}

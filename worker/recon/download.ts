@@ -1,0 +1,112 @@
+import { isLoopbackHost } from '../config';
+
+/** What a download gives: the bytes, or why not (a code, safe to log and show). */
+export type Download = { ok: true; bytes: Uint8Array } | { ok: false; reason: string };
+
+/** Seams and limits of a download. */
+export interface DownloadOptions {
+  allowedHosts: ReadonlySet<string>;
+  fetch?: typeof fetch;
+  /** 8 MiB holds about 200,000 ids of PayPay's 36-character UUIDs. */
+  maxBytes?: number;
+  timeoutMs?: number;
+  /** Redirects followed, and only to the same allowed host. */
+  maxRedirects?: number;
+}
+
+const DEFAULTS = { maxBytes: 8 * 1024 * 1024, timeoutMs: 20_000, maxRedirects: 3 };
+
+/**
+ * Why a recon `path` may not be fetched, or null when it may: https (http only
+ * to a loopback host, which exists only in local development), no userinfo
+ * (`https://allowed@evil/` names host "evil"), and a host, with its port when
+ * not the default, listed exactly in RECON_ALLOWED_HOSTS. IP literals, other
+ * ports and look-alike names are refused because they are not in the list.
+ */
+export function refusalOf(path: string, allowedHosts: ReadonlySet<string>): string | null {
+  if (!URL.canParse(path)) return 'PATH_NOT_A_URL';
+  const url = new URL(path);
+  if (url.username !== '' || url.password !== '') return 'PATH_HAS_USERINFO';
+  const secure =
+    url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+  if (!secure) return 'PATH_NOT_HTTPS';
+  if (!allowedHosts.has(url.host)) return 'HOST_NOT_ALLOWED';
+  return null;
+}
+
+/**
+ * Downloads a recon file: the URL is checked before any request, redirects are
+ * not followed by fetch but by us, to the same allowed host only, and the size
+ * and time are bounded while reading.
+ */
+export async function downloadRecon(path: string, options: DownloadOptions): Promise<Download> {
+  const { maxBytes, timeoutMs, maxRedirects } = { ...DEFAULTS, ...options };
+  const fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+  const refused = refusalOf(path, options.allowedHosts);
+  if (refused !== null) return { ok: false, reason: refused };
+  const origin = new URL(path);
+  let url = origin;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    for (let hop = 0; ; hop++) {
+      const response = await fetchFn(url.href, {
+        redirect: 'manual',
+        signal: controller.signal,
+        headers: { Accept: 'text/csv, */*' },
+      });
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel();
+        const location = response.headers.get('Location');
+        if (location === null || !URL.canParse(location, url)) {
+          return { ok: false, reason: 'BAD_REDIRECT' };
+        }
+        const next = new URL(location, url);
+        if (refusalOf(next.href, options.allowedHosts) !== null || next.host !== origin.host) {
+          return { ok: false, reason: 'REDIRECT_NOT_ALLOWED' };
+        }
+        if (hop >= maxRedirects) return { ok: false, reason: 'TOO_MANY_REDIRECTS' };
+        url = next;
+        continue;
+      }
+      if (response.status !== 200) {
+        await response.body?.cancel();
+        return { ok: false, reason: `HTTP_${response.status}` };
+      }
+      const bytes = await readLimited(response, maxBytes);
+      return bytes === null ? { ok: false, reason: 'FILE_TOO_LARGE' } : { ok: true, bytes };
+    }
+  } catch {
+    return { ok: false, reason: controller.signal.aborted ? 'TIMEOUT' : 'NETWORK_ERROR' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readLimited(response: Response, limit: number): Promise<Uint8Array | null> {
+  if (Number(response.headers.get('Content-Length') ?? '0') > limit) {
+    await response.body?.cancel();
+    return null;
+  }
+  if (!response.body) return new Uint8Array();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}

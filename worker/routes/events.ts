@@ -1,0 +1,41 @@
+import type { IRequest } from 'itty-router';
+import type { FeedPage } from '../../shared/feed';
+import type { RequestContext } from '../http/context';
+import { ApiError } from '../http/errors';
+import { feedOf } from '../feed/stub';
+import { requireMerchant } from './results';
+
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 1000;
+
+/**
+ * `GET /v1/events?after=<cursor>&limit=`: the merchant event feed, oldest first.
+ * The cursor is the position of the last event returned; the feed object
+ * assigns positions in one place, so a page never skips an event that a later
+ * page would show.
+ */
+export async function listEvents(
+  request: IRequest,
+  env: Env,
+  _ctx: ExecutionContext,
+  rc: RequestContext,
+): Promise<Response> {
+  await requireMerchant(request, rc);
+  const params = new URL(request.url).searchParams;
+  for (const name of params.keys()) {
+    if (name !== 'after' && name !== 'limit')
+      throw ApiError.of('UNKNOWN_FIELD', `Unknown parameter "${name}"`);
+  }
+  const after = params.get('after') ?? '';
+  if (after !== '' && !/^(0|[1-9]\d{0,14})$/.test(after)) {
+    throw ApiError.of('INVALID_CURSOR', 'after must be a cursor this feed returned');
+  }
+  const limitText = params.get('limit') ?? '';
+  const limit = limitText === '' ? DEFAULT_LIMIT : Number(limitText);
+  if (limitText !== '' && (!/^[1-9]\d{0,3}$/.test(limitText) || limit > MAX_LIMIT)) {
+    throw ApiError.of('INVALID_FIELD', `limit must be an integer from 1 to ${MAX_LIMIT}`);
+  }
+  const page = await feedOf(env).page(after === '' ? 0 : Number(after), limit);
+  const body: FeedPage = { events: page.events, cursor: String(page.cursor) };
+  return Response.json(body, { headers: { 'Cache-Control': 'no-store' } });
+}

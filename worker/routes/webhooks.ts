@@ -1,0 +1,155 @@
+import type { IRequest } from 'itty-router';
+import { problemsWith, type Config } from '../config';
+import { readJsonBody } from '../http/body';
+import type { RequestContext } from '../http/context';
+import { ApiError } from '../http/errors';
+import { feedOf } from '../feed/stub';
+import { forwardDue } from '../forward/deliver';
+import { sameString } from '../paypay/jwt';
+import { periodOf } from '../recon/period';
+import { processRecon } from '../recon/process';
+import { refusalOf } from '../recon/download';
+import { ipAllowed } from '../webhooks/cidr';
+import {
+  isReceiverKind,
+  parseNotification,
+  type EventNotification,
+  type ReconNotification,
+} from '../webhooks/notification';
+import { reread } from '../webhooks/reread';
+
+/** PayPay's notifications are a few hundred bytes; 16 KiB leaves room for added fields. */
+const MAX_BODY_BYTES = 16 * 1024;
+const WEBHOOK_SETTINGS = ['WEBHOOK_ALLOWED_CIDRS', 'WEBHOOK_PATH_TOKEN'] as const;
+const RECON_SETTINGS = [...WEBHOOK_SETTINGS, 'RECON_ALLOWED_HOSTS'] as const;
+/** Forwarding attempts made right after a notification; the cron trigger does the rest. */
+const FORWARD_NOW = 10;
+
+/**
+ * `POST /v1/webhooks/paypay/[<token>/]<kind>`: one of PayPay's four receivers.
+ * It checks source, path token, method, type and fields, records the
+ * notification in the feed object (durable before we answer), answers `OK`,
+ * and does everything else in `ctx.waitUntil`. A notification that could not be
+ * recorded gets a 503, so PayPay sends it again: never a 200 without a record.
+ */
+export async function receiveWebhook(
+  request: IRequest,
+  env: Env,
+  ctx: ExecutionContext,
+  rc: RequestContext,
+): Promise<Response> {
+  const { config } = rc;
+  const kind = request.params.kind ?? '';
+  const [problem] = problemsWith(config, kind === 'recon' ? RECON_SETTINGS : WEBHOOK_SETTINGS);
+  if (problem) throw ApiError.config(problem);
+  // The source first: an address outside the allowlist learns nothing about the routes.
+  const allowed = config.webhooks.allowedCidrs;
+  if (allowed !== null && !ipAllowed(request.headers.get('CF-Connecting-IP') ?? '', allowed)) {
+    throw ApiError.of('FORBIDDEN_SOURCE', 'This source may not send webhooks');
+  }
+  if (!pathTokenMatches(request.params.token, config.webhooks.pathToken) || !isReceiverKind(kind)) {
+    throw ApiError.of('NOT_FOUND', 'No such route');
+  }
+  if (request.method !== 'POST') {
+    throw ApiError.of('METHOD_NOT_ALLOWED', 'Use POST', { Allow: 'POST' });
+  }
+  const parsed = parseNotification(kind, await readJsonBody(request, MAX_BODY_BYTES));
+  if (!parsed.ok) throw ApiError.of(parsed.code, parsed.message);
+  const now = Date.now();
+  const notification = parsed.value;
+  try {
+    if (notification.kind === 'recon') await recordRecon(env, ctx, config, notification, now);
+    else await recordEvent(env, ctx, config, notification, now);
+  } catch (error) {
+    console.error(
+      JSON.stringify({
+        type: 'error',
+        requestId: rc.requestId,
+        error: error instanceof Error ? error.name : typeof error,
+        what: 'webhook not recorded',
+      }),
+    );
+    throw ApiError.of('NOT_RECORDED', 'The notification could not be recorded; send it again');
+  }
+  return new Response('OK', {
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+  });
+}
+
+/**
+ * With WEBHOOK_PATH_TOKEN set only `/<token>/<kind>` exists, compared in
+ * constant time; without it only `/<kind>` does.
+ */
+function pathTokenMatches(presented: string | undefined, expected: string | null): boolean {
+  if (expected === null) return presented === undefined;
+  return presented !== undefined && sameString(presented, expected);
+}
+
+async function recordEvent(
+  env: Env,
+  ctx: ExecutionContext,
+  config: Config,
+  notification: EventNotification,
+  now: number,
+): Promise<void> {
+  const forward = config.merchantWebhook !== null;
+  const outcome = await feedOf(env).record({ ...notification, receivedAt: now, forward });
+  if (outcome.duplicate) return;
+  ctx.waitUntil(
+    background(async () => {
+      if (outcome.reread) {
+        await reread(
+          env,
+          config,
+          { userAuthorizationId: notification.userAuthorizationId, startedAt: now },
+          now,
+        );
+      }
+      if (forward) await forwardDue(env, config, now, FORWARD_NOW);
+    }),
+  );
+}
+
+async function recordRecon(
+  env: Env,
+  ctx: ExecutionContext,
+  config: Config,
+  notification: ReconNotification,
+  now: number,
+): Promise<void> {
+  const forward = config.merchantWebhook !== null;
+  const outcome = await feedOf(env).recordRecon({
+    notificationId: notification.notificationId,
+    fileType: notification.fileType,
+    path: notification.path,
+    requestedAt: notification.requestedAt,
+    period: periodOf(notification.path, notification.requestedAt),
+    receivedAt: now,
+    // Checked before anything is fetched: a path we may not fetch is reported lost at once.
+    refused: refusalOf(notification.path, config.reconAllowedHosts),
+    forward,
+  });
+  const claim = outcome.claim;
+  if (outcome.duplicate) return;
+  ctx.waitUntil(
+    background(async () => {
+      if (claim !== null) await processRecon(env, config, claim, now);
+      if (forward) await forwardDue(env, config, now, FORWARD_NOW);
+    }),
+  );
+}
+
+/** Background work logs its failure by name; the cron trigger picks up what it left. */
+async function background(work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    console.error(
+      JSON.stringify({
+        type: 'error',
+        what: 'webhook background work',
+        error: error instanceof Error ? error.name : typeof error,
+      }),
+    );
+  }
+}

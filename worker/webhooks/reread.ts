@@ -1,0 +1,30 @@
+import { isStanding } from '../../shared/feed';
+import type { Config } from '../config';
+import type { RereadClaim, RereadResult } from '../feed/object';
+import { feedOf } from '../feed/stub';
+import { paypayClientOf } from '../paypay/from-config';
+
+/**
+ * Re-reads a user's KYC Passport info from PayPay and stores the answer as the
+ * user's standing. Notifications are unsigned hints; this answer is the truth.
+ * An outage or a refusal that is not about the user leaves the re-read due.
+ */
+export async function reread(
+  env: Env,
+  config: Config,
+  claim: RereadClaim,
+  now: number,
+): Promise<RereadResult> {
+  let result: RereadResult;
+  try {
+    const answer = await paypayClientOf(config).kycPassportInfo(claim.userAuthorizationId);
+    if (answer.ok) result = { standing: 'OK' };
+    else if (isStanding(answer.code)) result = { standing: answer.code };
+    else result = { error: answer.code };
+  } catch {
+    // paypayClientOf throws only for settings that are missing.
+    result = { error: 'PAYPAY_NOT_CONFIGURED' };
+  }
+  await feedOf(env).recordStanding(claim, result, now, config.merchantWebhook !== null);
+  return result;
+}
