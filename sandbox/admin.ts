@@ -68,6 +68,12 @@ export async function handleAdmin(
   if (route === 'POST /webhooks') return sendWebhook(tenant, await readJson(request));
   if (route === 'POST /recon') return createRecon(tenant, await readJson(request));
   if (route === 'POST /users') return createUser(tenant, await readJson(request));
+  const fileId = /^\/files\/([^/]+)$/.exec(path)?.[1];
+  if (fileId !== undefined && method === 'GET') {
+    const file = store.file(fileId);
+    if (!file) return adminError(404, 'NOT_FOUND', 'No such recon file.');
+    return json({ fileId, fileName: file.fileName, downloads: file.downloads ?? 0 });
+  }
   const standing = /^\/users\/([^/]+)\/standing$/.exec(path)?.[1];
   if (standing !== undefined && method === 'POST') {
     return setStanding(tenant, standing, await readJson(request));
@@ -137,7 +143,7 @@ async function sendCopies(
 async function createRecon(tenant: Tenant, body: unknown): Promise<Response> {
   const parsed = parseReconRequest(body);
   if (!parsed.ok) return adminError(400, 'INVALID_BODY', parsed.error);
-  const { fileType, userAuthorizationIds, notify } = parsed.value;
+  const { fileType, userAuthorizationIds, notify, generate, failures, redirectTo } = parsed.value;
   if (notify && !tenant.merchant.webhookUrls.recon) {
     return adminError(
       409,
@@ -154,14 +160,21 @@ async function createRecon(tenant: Tenant, body: unknown): Promise<Response> {
     fileName: reconFileName(fileType, clientId, now),
     token: randomBase62(32),
     userAuthorizationIds,
+    ...(generate ? { generate } : {}),
+    ...(failures ? { failuresLeft: failures } : {}),
+    ...(redirectTo ? { redirectTo } : {}),
+    downloads: 0,
     expiresAt: now + RECON_FILE_TTL_SECONDS,
   };
   tenant.store.putFile(file);
   await tenant.store.schedulePrune();
   const path = `${tenant.origin}/recon/${tenant.id}/${file.fileId}/${file.fileName}?token=${file.token}`;
-  if (!notify) return json({ path, fileName: file.fileName });
+  if (!notify) return json({ path, fileName: file.fileName, fileId: file.fileId });
   const notificationId = parsed.value.notificationId ?? crypto.randomUUID();
-  return sendCopies(tenant, reconNotification(fileType, path, notificationId, now), 1, { path });
+  return sendCopies(tenant, reconNotification(fileType, path, notificationId, now), 1, {
+    path,
+    fileId: file.fileId,
+  });
 }
 
 function createUser(tenant: Tenant, body: unknown): Response {

@@ -59,7 +59,15 @@ export class SandboxMerchant extends DurableObject<SandboxEnv> {
         case 'recon': {
           const token = url.searchParams.get('token') ?? '';
           const file = this.store.file(route.fileId);
-          const download = reconDownload(file, route.fileName, token, tenant.now());
+          const failing = (file?.failuresLeft ?? 0) > 0;
+          if (file) {
+            this.store.putFile({
+              ...file,
+              downloads: (file.downloads ?? 0) + 1,
+              failuresLeft: Math.max(0, (file.failuresLeft ?? 0) - 1),
+            });
+          }
+          const download = reconDownload(file, route.fileName, token, tenant.now(), failing);
           return download ?? new Response('Not found', { status: 404 });
         }
         case 'selfie':

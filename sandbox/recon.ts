@@ -1,5 +1,5 @@
 import { RECON_FILE_TYPES } from '../shared/paypay-codes';
-import { fail, isRecord, type Result } from './validate';
+import { fail, isIntegerIn, isRecord, type Result } from './validate';
 import { constantTimeEqual } from './encoding';
 import type { Notification } from './webhooks';
 import type { ReconFile } from './types';
@@ -11,9 +11,18 @@ export type ReconFileType = (typeof RECON_FILE_TYPES)[number];
 export interface ReconRequest {
   fileType: ReconFileType;
   userAuthorizationIds: string[];
+  /** Ids `<prefix><n>` for n below count, made at download time: files too big to store. */
+  generate?: { prefix: string; count: number };
+  /** The first `failures` downloads answer 503, as a storage hiccup would. */
+  failures?: number;
+  /** The download answers 302 to this URL (files served through a redirect). */
+  redirectTo?: string;
   notificationId?: string;
   notify: boolean;
 }
+
+/** Largest generated file: 200,000 ids is about 8 MiB of UUID-length ids. */
+const MAX_GENERATED = 200_000;
 
 /** PayPay's file acquisition period: the download link works this long. */
 export const RECON_FILE_TTL_SECONDS = 2 * 3600;
@@ -32,13 +41,34 @@ export function parseReconRequest(input: unknown): Result<ReconRequest> {
   if (!isRecord(input)) return fail('body must be a JSON object');
   const fileType = RECON_FILE_TYPES.find((t) => t === input.fileType);
   if (fileType === undefined) return fail(`fileType must be one of ${RECON_FILE_TYPES.join(', ')}`);
-  const ids = input.userAuthorizationIds;
+  const { generate, failures, redirectTo } = input;
+  const ids = input.userAuthorizationIds ?? (generate !== undefined ? [] : undefined);
   // One id per CSV line: a comma or line break inside would forge extra rows.
   if (
     !Array.isArray(ids) ||
     !ids.every((id) => typeof id === 'string' && /^[\w-]{1,64}$/.test(id))
   ) {
     return fail('userAuthorizationIds must be an array of ids (letters, digits, "-", "_", <= 64)');
+  }
+  if (
+    generate !== undefined &&
+    (!isRecord(generate) ||
+      typeof generate.prefix !== 'string' ||
+      !/^[\w-]{1,40}$/.test(generate.prefix) ||
+      !isIntegerIn(generate.count, 1, MAX_GENERATED))
+  ) {
+    return fail(`generate must be {prefix (1-40 of [A-Za-z0-9_-]), count (1-${MAX_GENERATED})}`);
+  }
+  if (failures !== undefined && !isIntegerIn(failures, 0, 10)) {
+    return fail('failures must be an integer from 0 to 10');
+  }
+  if (
+    redirectTo !== undefined &&
+    (typeof redirectTo !== 'string' ||
+      !URL.canParse(redirectTo) ||
+      !/^https?:$/.test(new URL(redirectTo).protocol))
+  ) {
+    return fail('redirectTo must be an http(s) URL');
   }
   const { notificationId, notify } = input;
   if (
@@ -53,6 +83,11 @@ export function parseReconRequest(input: unknown): Result<ReconRequest> {
     value: {
       fileType,
       userAuthorizationIds: ids.filter((id): id is string => typeof id === 'string'),
+      ...(isRecord(generate)
+        ? { generate: { prefix: String(generate.prefix), count: Number(generate.count) } }
+        : {}),
+      ...(failures !== undefined ? { failures } : {}),
+      ...(typeof redirectTo === 'string' ? { redirectTo } : {}),
       ...(notificationId !== undefined ? { notificationId } : {}),
       notify: notify ?? true,
     },
@@ -70,8 +105,13 @@ export function reconFileName(fileType: ReconFileType, clientId: string, now: nu
 }
 
 /** The CSV: UTF-8, CRLF line ends, a header line, one id a line, ending in CRLF. */
-export function reconCsv(userAuthorizationIds: string[]): string {
-  return ['userAuthorizationId', ...userAuthorizationIds].map((line) => `${line}\r\n`).join('');
+export function reconCsv(
+  userAuthorizationIds: string[],
+  generate?: { prefix: string; count: number },
+): string {
+  const lines = ['userAuthorizationId', ...userAuthorizationIds];
+  for (let n = 0; n < (generate?.count ?? 0); n++) lines.push(`${generate?.prefix}${n}`);
+  return lines.join('\r\n') + '\r\n';
 }
 
 /** The `file.created` notification, shaped exactly as PayPay's spec shows it. */
@@ -91,16 +131,25 @@ export function reconNotification(
   return { target: 'recon', notificationId, body };
 }
 
-/** The download, or null (404) for a wrong name or token or a file past its window. */
+/**
+ * The download, or null (404) for a wrong name or token or a file past its
+ * window. `failing` (a download the file was told to fail) answers 503, and a
+ * file with `redirectTo` answers 302 there.
+ */
 export function reconDownload(
   file: ReconFile | undefined,
   fileName: string,
   token: string,
   now: number,
+  failing = false,
 ): Response | null {
   if (!file || file.fileName !== fileName || !constantTimeEqual(file.token, token)) return null;
   if (now >= file.expiresAt) return null;
-  return new Response(reconCsv(file.userAuthorizationIds), {
+  if (failing) return new Response('Service Unavailable', { status: 503 });
+  if (file.redirectTo !== undefined) {
+    return new Response(null, { status: 302, headers: { Location: file.redirectTo } });
+  }
+  return new Response(reconCsv(file.userAuthorizationIds, file.generate), {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="${file.fileName}"`,

@@ -89,6 +89,14 @@ export interface ReconFile {
   fileName: string;
   token: string;
   userAuthorizationIds: string[];
+  /** Ids made at download time (`<prefix><n>`), after the listed ones. */
+  generate?: { prefix: string; count: number };
+  /** Downloads still to fail with 503. */
+  failuresLeft?: number;
+  /** Where the download redirects (302) instead of serving the file. */
+  redirectTo?: string;
+  /** Requests that reached this file (any token), for tests that must see none. */
+  downloads?: number;
   /** Epoch seconds after which the download answers 404. */
   expiresAt: number;
 }

@@ -1198,6 +1198,67 @@ describe('recon files', () => {
     expect((await fetch(path)).status).toBe(200);
   });
 
+  it('generates large files at download time, after the listed ids', async () => {
+    const merchant = await registerMerchant();
+    const res = await admin(merchant, 'POST', '/recon', {
+      fileType: 'kyc_passport_sync_recon',
+      userAuthorizationIds: ['listed-1'],
+      generate: { prefix: 'gen-', count: 3 },
+      notify: false,
+    });
+    const { path } = (await res.json()) as { path: string };
+    expect(await (await fetch(path)).text()).toBe(
+      'userAuthorizationId\r\nlisted-1\r\ngen-0\r\ngen-1\r\ngen-2\r\n',
+    );
+  });
+
+  it('fails the first downloads when asked, and counts every download', async () => {
+    const merchant = await registerMerchant();
+    const res = await admin(merchant, 'POST', '/recon', {
+      fileType: 'kyc_passport_sync_recon',
+      userAuthorizationIds: ['u-1'],
+      failures: 2,
+      notify: false,
+    });
+    const { path, fileId } = (await res.json()) as { path: string; fileId: string };
+    expect((await fetch(path)).status).toBe(503);
+    expect((await fetch(path)).status).toBe(503);
+    expect((await fetch(path)).status).toBe(200);
+    const file = await (await admin(merchant, 'GET', `/files/${fileId}`)).json();
+    expect(file).toMatchObject({ fileId, downloads: 3 });
+    expect((await admin(merchant, 'GET', '/files/nope')).status).toBe(404);
+  });
+
+  it('serves a file through a redirect when asked', async () => {
+    const merchant = await registerMerchant();
+    const res = await admin(merchant, 'POST', '/recon', {
+      fileType: 'kyc_passport_sync_recon',
+      userAuthorizationIds: [],
+      redirectTo: 'https://storage.test/elsewhere.csv',
+      notify: false,
+    });
+    const { path } = (await res.json()) as { path: string };
+    const answer = await fetch(path, { redirect: 'manual' });
+    expect(answer.status).toBe(302);
+    expect(answer.headers.get('Location')).toBe('https://storage.test/elsewhere.csv');
+  });
+
+  it.each([
+    [{ generate: { prefix: 'bad prefix', count: 1 } }],
+    [{ generate: { prefix: 'p', count: 200_001 } }],
+    [{ failures: 11 }],
+    [{ redirectTo: 'ftp://x.test/a' }],
+  ])('refuses a recon request with %j', async (extra) => {
+    const merchant = await registerMerchant();
+    const res = await admin(merchant, 'POST', '/recon', {
+      fileType: 'kyc_passport_sync_recon',
+      userAuthorizationIds: [],
+      notify: false,
+      ...extra,
+    });
+    expect(res.status).toBe(400);
+  });
+
   it('stops serving a file after the 2 h acquisition window', () => {
     const file = {
       fileId: 'f1',
