@@ -101,9 +101,23 @@ async function stopChild(child) {
 
 /**
  * Starts sandbox, Worker and demo site; resolves once all three answer.
- * `overrides` adds or replaces Worker settings (tests use it for short TTLs).
+ * `workerOverrides` / `sandboxOverrides` add or replace settings (tests use them).
+ * A free port can be taken by another process before wrangler binds it, so a
+ * start on chosen-by-us ports is tried again on new ones.
  */
 export async function startStack(options = {}) {
+  const fixed = options.sandboxPort || options.workerPort || options.demoPort;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startStackOnce(options);
+    } catch (error) {
+      if (fixed || attempt >= 3) throw error;
+      (options.log ?? console.log)(`[stack] start failed (${error.message}); trying other ports`);
+    }
+  }
+}
+
+async function startStackOnce(options) {
   const log = options.log ?? ((line) => console.log(line));
   const host = '127.0.0.1';
   const sandboxPort = options.sandboxPort ?? (await freePort());
@@ -148,6 +162,11 @@ export async function startStack(options = {}) {
   };
   let demo = null;
   try {
+    if (options.demo !== false) {
+      // Listening first holds the port the Worker's ALLOWED_ORIGINS already names.
+      const { startDemoServer } = await import('../demo/server.mjs');
+      demo = await startDemoServer({ port: demoPort, host, workerUrl, merchantApiToken });
+    }
     const sandbox = startWrangler(
       'sandbox',
       [
@@ -188,10 +207,6 @@ export async function startStack(options = {}) {
       waitForHealth(`${sandboxUrl}/healthz`, sandbox, 'sandbox'),
       waitForHealth(`${workerUrl}/healthz`, worker, 'worker'),
     ]);
-    if (options.demo !== false) {
-      const { startDemoServer } = await import('../demo/server.mjs');
-      demo = await startDemoServer({ port: demoPort, host, workerUrl, merchantApiToken });
-    }
   } catch (error) {
     await stop();
     throw error;

@@ -1,0 +1,152 @@
+// `npm run screenshots`: pictures of every state of the element, light and dark,
+// taken from the demo page in headless Chromium against the local stack.
+// Written to docs/screenshots/ (committed; the README shows them).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright';
+import { SANDBOX_API_KEY, SANDBOX_API_SECRET, startStack } from './stack.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const out = join(root, 'docs', 'screenshots');
+mkdirSync(out, { recursive: true });
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+const stack = await startStack({
+  log: () => {},
+  persistTo: join(root, '.wrangler', 'screenshots'),
+  workerOverrides: { SESSION_RATE_LIMIT_PER_MINUTE: '1000' },
+});
+const admin = (method, path, body) =>
+  fetch(`${stack.sandboxUrl}/_sandbox${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    body: body && JSON.stringify(body),
+  });
+const lifetime = (seconds) =>
+  admin('PUT', '/merchant', {
+    apiKey: SANDBOX_API_KEY,
+    apiSecret: SANDBOX_API_SECRET,
+    qrTtlSeconds: seconds,
+  });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: CHROMIUM_ARGS,
+});
+
+async function phone(qrUrl, outcome) {
+  const answer = await fetch(qrUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: `outcome=${outcome}`,
+    redirect: 'manual',
+  });
+  return fetch(answer.headers.get('Location'));
+}
+
+/** Opens the demo in `scheme`, lets `prepare` bring the element to `state`, screenshots it. */
+async function shoot(name, scheme, state, prepare, contextOptions = {}) {
+  const context = await browser.newContext({
+    colorScheme: scheme,
+    viewport: { width: 1100, height: 900 },
+    deviceScaleFactor: 2,
+    ...contextOptions,
+  });
+  const page = await context.newPage();
+  await page.goto(`${stack.demoUrl}/`);
+  await page.selectOption('#theme', scheme);
+  const el = page.locator('paypay-kyc-passport');
+  await el.evaluate((node) => {
+    node.removeAttribute('auto-refresh');
+    node.setAttribute('lang', 'ja');
+  });
+  await prepare(page, el);
+  await page.waitForFunction(
+    (s) =>
+      document.querySelector('paypay-kyc-passport')?.shadowRoot?.querySelector('[part~="card"]')
+        ?.dataset.state === s,
+    state,
+    { timeout: 15_000 },
+  );
+  await page.waitForTimeout(150);
+  await el.screenshot({ path: join(out, `${name}-${scheme}.png`), animations: 'disabled' });
+  await context.close();
+  console.log(`docs/screenshots/${name}-${scheme}.png`);
+}
+
+const qrUrlOf = (el) =>
+  el.evaluate((node) => {
+    const root = node.shadowRoot;
+    return (
+      root.querySelector('[part~="open-button"]')?.href ??
+      /(https?:[^)）\s]+)/.exec(root.querySelector('[part~="qr"]').getAttribute('aria-label'))[1]
+    );
+  });
+const ready = (page) =>
+  page.waitForFunction(() =>
+    document
+      .querySelector('paypay-kyc-passport')
+      ?.shadowRoot?.querySelector('[part~="qr"], [part~="open-button"]'),
+  );
+
+try {
+  for (const scheme of ['light', 'dark']) {
+    await shoot('qr', scheme, 'qr', ready);
+    await shoot('button', scheme, 'qr', ready, {
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    await shoot('idle', scheme, 'idle', (_page, el) => el.evaluate((node) => node.reset()));
+    await shoot('creating', scheme, 'creating', async (_page, el) => {
+      await admin('PUT', '/faults', {
+        operation: 'createQr',
+        fault: 'latency',
+        latencyMs: 4000,
+        times: 1,
+      });
+      await el.evaluate((node) => void node.start());
+    });
+    await shoot('authorized', scheme, 'authorized', async (page, el) => {
+      await ready(page);
+      await admin('PUT', '/faults', {
+        operation: 'fetchCompletedKyc',
+        fault: 'latency',
+        latencyMs: 4000,
+        times: 1,
+      });
+      void phone(await qrUrlOf(el), 'complete');
+    });
+    await admin('DELETE', '/faults');
+    await shoot('completed', scheme, 'completed', async (page, el) => {
+      await ready(page);
+      await phone(await qrUrlOf(el), 'complete');
+    });
+    await shoot('failed', scheme, 'failed', async (page, el) => {
+      await ready(page);
+      await phone(await qrUrlOf(el), 'kyc_update_required');
+    });
+    await lifetime(2);
+    await shoot('expired', scheme, 'expired', async (_page, el) =>
+      el.evaluate((node) => void node.start()),
+    );
+    await lifetime(300);
+    await admin('PUT', '/faults', { operation: 'createQr', fault: 'maintenance' });
+    await shoot('error', scheme, 'error', async (_page, el) =>
+      el.evaluate((node) => void node.start()),
+    );
+    await admin('DELETE', '/faults');
+  }
+} finally {
+  await browser.close();
+  await stack.stop();
+}
