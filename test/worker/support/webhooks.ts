@@ -1,0 +1,180 @@
+import { env } from 'cloudflare:workers';
+import {
+  createExecutionContext,
+  createScheduledController,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
+import { expect } from 'vitest';
+import type { FeedEvent, FeedPage, UserState } from '../../../shared/feed';
+import { WEBHOOK_KINDS } from '../../../shared/paypay-codes';
+import handler from '../../../worker/index';
+import { MERCHANT_TOKEN, SANDBOX } from './flow';
+
+/** Settings to change for one call, on top of test/worker/wrangler.test.toml. */
+export type Overrides = Record<string, string | undefined>;
+
+export const bearer = { Authorization: `Bearer ${MERCHANT_TOKEN}` };
+
+/** A unique id with a readable prefix, so tests never see each other's notifications. */
+export function uid(prefix: string): string {
+  return `${prefix}-${crypto.randomUUID()}`;
+}
+
+/** The env of one call: the test settings plus overrides. */
+export function envWith(overrides: Overrides = {}): Env {
+  return { ...env, ...overrides } as Env;
+}
+
+/**
+ * A request to the Worker's default handler that also waits for its
+ * `ctx.waitUntil` work (re-reads, recon downloads, forwarding) to finish.
+ */
+export async function call(
+  path: string,
+  init: RequestInit = {},
+  overrides: Overrides = {},
+): Promise<Response> {
+  const ctx = createExecutionContext();
+  const request = new Request(`https://kyc.example${path}`, init) as Request<
+    unknown,
+    IncomingRequestCfProperties
+  >;
+  const response = await handler.fetch(request, envWith(overrides), ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+/** POSTs a notification body to a receiver route as PayPay would. */
+export function postWebhook(
+  route: string,
+  body: unknown,
+  options: { headers?: Record<string, string>; overrides?: Overrides; method?: string } = {},
+): Promise<Response> {
+  const method = options.method ?? 'POST';
+  const payload =
+    method === 'GET' || method === 'HEAD'
+      ? null
+      : typeof body === 'string' || body instanceof Uint8Array
+        ? body
+        : JSON.stringify(body);
+  return call(
+    `/v1/webhooks/paypay/${route}`,
+    {
+      method,
+      headers: {
+        'Content-Type': 'application/json',
+        'CF-Connecting-IP': '192.0.2.10',
+        ...options.headers,
+      },
+      body: payload,
+    },
+    options.overrides,
+  );
+}
+
+/** A KYC / risk / account-status notification exactly as PayPay's spec shows it. */
+export function eventBody(
+  kind: keyof typeof WEBHOOK_KINDS,
+  userAuthorizationId: string,
+  notificationId = uid('evt'),
+): { notification_type: string; notification_id: string; user_authorization_id: string } {
+  return {
+    notification_type: WEBHOOK_KINDS[kind],
+    notification_id: notificationId,
+    user_authorization_id: userAuthorizationId,
+  };
+}
+
+/** A `file.created` notification. */
+export function reconBody(
+  path: string,
+  fields: { fileType?: string; notificationId?: string; requestedAt?: number } = {},
+): Record<string, string> {
+  return {
+    notification_type: 'file.created',
+    notification_id: fields.notificationId ?? crypto.randomUUID(),
+    fileType: fields.fileType ?? 'kyc_passport_sync_recon',
+    path,
+    requestedAt: String(Math.floor((fields.requestedAt ?? Date.now()) / 1000)),
+  };
+}
+
+/** The feed object. */
+export function feed() {
+  return env.EVENT_FEED.get(env.EVENT_FEED.idFromName('feed'));
+}
+
+/** The position of the feed's last event: read the feed after it to see only what a test added. */
+export async function tailCursor(): Promise<string> {
+  return runInDurableObject(feed(), (_object, state) => {
+    const row = state.storage.sql
+      .exec<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM events')
+      .one();
+    return String(row.seq ?? 0);
+  });
+}
+
+/** `GET /v1/events` with the merchant bearer. */
+export async function eventsPage(query: string): Promise<FeedPage> {
+  const response = await call(`/v1/events?${query}`, { headers: bearer });
+  expect(response.status).toBe(200);
+  return response.json<FeedPage>();
+}
+
+/** Every event after `cursor`, following the cursor page by page. */
+export async function eventsAfter(cursor: string): Promise<FeedEvent[]> {
+  const all: FeedEvent[] = [];
+  for (;;) {
+    const page = await eventsPage(`after=${cursor}&limit=1000`);
+    if (page.events.length === 0) return all;
+    all.push(...page.events);
+    cursor = page.cursor;
+  }
+}
+
+/** Waits until every changed user is copied to KV (KV allows one write per second per key). */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    if ((await feed().flush()) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error('users still not copied to KV');
+}
+
+/** `GET /v1/users/:uaid` after the KV copy, checked to be 200. */
+export async function userStateOf(uaid: string): Promise<UserState> {
+  await settle();
+  const response = await call(`/v1/users/${uaid}`, { headers: bearer });
+  expect(response.status).toBe(200);
+  return response.json<UserState>();
+}
+
+/** Runs the cron trigger at `scheduledTime`; it finishes its work before it returns. */
+export async function cron(scheduledTime: number, overrides: Overrides = {}): Promise<void> {
+  await handler.scheduled(
+    createScheduledController({ scheduledTime, cron: '* * * * *' }),
+    envWith(overrides),
+  );
+}
+
+/** A sandbox user (default merchant) whose KYC Passport info answers by `standing`. */
+export async function sandboxUser(standing = 'active'): Promise<string> {
+  const response = await fetch(`${SANDBOX}/_sandbox/users`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ standing }),
+  });
+  expect(response.status).toBe(201);
+  return (await response.json<{ userAuthorizationId: string }>()).userAuthorizationId;
+}
+
+/** Changes what PayPay (the sandbox) answers about a user. */
+export async function setStanding(uaid: string, standing: string): Promise<void> {
+  const response = await fetch(`${SANDBOX}/_sandbox/users/${uaid}/standing`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ standing }),
+  });
+  expect(response.ok).toBe(true);
+}
