@@ -1,6 +1,6 @@
 import { constantTimeEqual, randomBase62, s256Challenge } from './encoding';
 import { ApiError, envelope } from './envelope';
-import { kycData } from './kyc-data';
+import { kycData, kycDataMatches } from './kyc-data';
 import { APPROVED_OUTCOMES, isApproved, STANDING_ERRORS } from './outcomes';
 import { parseQrRequest } from './qr-request';
 import { currentState, type Tenant } from './tenant';
@@ -85,6 +85,12 @@ export async function fetchCompletedKyc(
   const { fetchError } = APPROVED_OUTCOMES[session.outcome];
   if (fetchError) {
     throw new ApiError(fetchError, `The user's KYC Passport ended with ${session.outcome}.`);
+  }
+  if (session.kycData && !kycDataMatches(session.kycData, user)) {
+    throw new ApiError(
+      'KYC_DATA_MISMATCH',
+      "The kycData of this QR does not match the user's KYC.",
+    );
   }
   const selfie = `${tenant.origin}/selfie/${tenant.id}/${user.userAuthorizationId}.jpg`;
   return envelope('SUCCESS', 'Success', kycData(user, selfie));

@@ -1,4 +1,4 @@
-import type { SandboxUser } from './types';
+import type { Identity, SandboxUser } from './types';
 
 /**
  * The KYC info payload. PayPay does not publish its shape (../shared/paypay/README.md,
@@ -71,8 +71,13 @@ export function kycData(user: SandboxUser, selfieImageUrl?: string): KycData {
     kycStatus: 'COMPLETED',
     kycType: user.kycType,
     kycCompletedAt: user.kycCompletedAt,
-    name: { lastName, firstName, lastNameKana, firstNameKana },
-    dateOfBirth: `${year}-${pad(month)}-${pad(day)}`,
+    name: {
+      lastName: user.identity?.lastName ?? lastName,
+      firstName: user.identity?.firstName ?? firstName,
+      lastNameKana: user.identity?.lastNameKana ?? lastNameKana,
+      firstNameKana: user.identity?.firstNameKana ?? firstNameKana,
+    },
+    dateOfBirth: user.identity?.dateOfBirth ?? `${year}-${pad(month)}-${pad(day)}`,
     gender,
     address: { ...pick(ADDRESSES, h >>> 23), addressLine2: '' },
     // A foreign resident proves identity with the residence card.
@@ -105,4 +110,60 @@ function pick<T>(items: readonly T[], h: number): T {
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
+}
+
+/** The kycData fields compared with the user's KYC (our guess at PayPay's names). */
+const MATCHED_FIELDS = [
+  'lastName',
+  'firstName',
+  'lastNameKana',
+  'firstNameKana',
+  'dateOfBirth',
+] as const;
+
+/**
+ * PayPay's "KYC data match": every field the merchant sent must equal the
+ * user's KYC, after Unicode normalisation (full/half width) and trimming.
+ */
+export function kycDataMatches(expected: Record<string, unknown>, user: SandboxUser): boolean {
+  const kyc = kycData(user);
+  const actual: Record<string, string> = { ...kyc.name, dateOfBirth: kyc.dateOfBirth };
+  const norm = (value: string) => value.normalize('NFKC').trim();
+  return MATCHED_FIELDS.every((field) => {
+    const wanted = expected[field];
+    return typeof wanted !== 'string' || norm(wanted) === norm(actual[field] ?? '');
+  });
+}
+
+/** Someone other than the person the merchant expects. */
+export function otherPerson(expected: Record<string, unknown>): Identity {
+  const sato = {
+    lastName: '佐藤',
+    firstName: '花子',
+    lastNameKana: 'サトウ',
+    firstNameKana: 'ハナコ',
+    dateOfBirth: '1985-10-12',
+  };
+  return expected.lastName === sato.lastName
+    ? {
+        lastName: '鈴木',
+        firstName: '一郎',
+        lastNameKana: 'スズキ',
+        firstNameKana: 'イチロウ',
+        dateOfBirth: '1972-02-29',
+      }
+    : sato;
+}
+
+/** The identity the merchant expects, read from its kycData (strings only). */
+export function expectedPerson(expected: Record<string, unknown>): Identity {
+  const text = (key: string) =>
+    typeof expected[key] === 'string' ? (expected[key] as string) : undefined;
+  return {
+    lastName: text('lastName') ?? '山田',
+    firstName: text('firstName') ?? '太郎',
+    ...(text('lastNameKana') ? { lastNameKana: text('lastNameKana')! } : {}),
+    ...(text('firstNameKana') ? { firstNameKana: text('firstNameKana')! } : {}),
+    dateOfBirth: text('dateOfBirth') ?? '1990-04-01',
+  };
 }

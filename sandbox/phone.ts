@@ -1,6 +1,6 @@
 import { signResponseToken, RESPONSE_TOKEN_TTL_SECONDS, type ResponseTokenClaims } from './jwt';
 import { escapeHtml, htmlResponse, messagePage, page } from './html';
-import { phoneLast4 } from './kyc-data';
+import { expectedPerson, otherPerson, phoneLast4 } from './kyc-data';
 import { APPROVED_OUTCOMES, isApproved, type ApprovedOutcome } from './outcomes';
 import { currentState, type Tenant } from './tenant';
 import { OUTCOMES, type Outcome, type QrSession, type SandboxUser } from './types';
@@ -16,6 +16,15 @@ const LABELS: Record<Outcome, [ja: string, en: string]> = {
   bad_request: ['不正なリクエスト', 'Bad request'],
   expire: ['QRコードを期限切れにする', 'Expire this QR code'],
 };
+
+/**
+ * Shown when the merchant sent kycData: who is holding the phone decides
+ * whether PayPay's KYC data match succeeds.
+ */
+const IDENTITY_CHOICE = `<fieldset class="option"><legend>承認する人 <span class="en">(who approves)</span></legend>
+<label><input type="radio" name="identity" value="expected" checked data-identity="expected"> 加盟店の登録と同じ本人 <span class="en">(the customer the merchant expects)</span></label>
+<label><input type="radio" name="identity" value="other" data-identity="other"> 別の人 <span class="en">(someone else: KYC data will not match)</span></label>
+</fieldset>`;
 
 /** `GET /phone/<tenant>/<codeId>`: the screen the PayPay app would show. */
 export function showPhonePage(tenant: Tenant, codeId: string): Response {
@@ -37,6 +46,7 @@ export function showPhonePage(tenant: Tenant, codeId: string): Response {
 <dt>期限 / expires</dt><dd>${expires}</dd>
 </dl>
 <form method="post">
+${session.kycData ? IDENTITY_CHOICE : ''}
 <label class="option"><input type="checkbox" name="kycType" value="NON_EKYC"> eKYC 以外で本人確認済み <span class="en">(KYC not done by eKYC)</span></label>
 ${buttons}
 </form>
@@ -83,7 +93,13 @@ export async function answerPhone(
   } as const;
   let claims: ResponseTokenClaims;
   if (isApproved(outcome)) {
-    const user = approve(tenant, decided, outcome, form?.get('kycType') === 'NON_EKYC');
+    const user = approve(
+      tenant,
+      decided,
+      outcome,
+      form?.get('kycType') === 'NON_EKYC',
+      form?.get('identity') === 'other',
+    );
     claims = {
       ...base,
       result: 'succeeded',
@@ -109,6 +125,7 @@ function approve(
   session: QrSession,
   outcome: ApprovedOutcome,
   nonEkyc: boolean,
+  someoneElse: boolean,
 ): SandboxUser {
   const { standing, webhook } = APPROVED_OUTCOMES[outcome];
   const userAuthorizationId = crypto.randomUUID();
@@ -120,6 +137,9 @@ function approve(
     kycType: nonEkyc ? 'NON_EKYC' : 'EKYC',
     phoneLast4: digits.length >= 4 ? digits.slice(-4) : phoneLast4(userAuthorizationId),
     kycCompletedAt: session.createdAt,
+    ...(session.kycData
+      ? { identity: someoneElse ? otherPerson(session.kycData) : expectedPerson(session.kycData) }
+      : {}),
   };
   tenant.store.putUser(user);
   tenant.store.putSession({ ...session, state: 'approved', userAuthorizationId });

@@ -80,6 +80,21 @@ export interface SandboxUser {
   phoneLast4: string;
   /** Epoch seconds. */
   kycCompletedAt: number;
+  /**
+   * Who the person on the phone really is, when the merchant sent `kycData`:
+   * PayPay's KYC then carries this name and birth date, and the QR's kycData
+   * must match it.
+   */
+  identity?: Identity;
+}
+
+/** The fields of a KYC identity that `kycData` can be checked against. */
+export interface Identity {
+  lastName: string;
+  firstName: string;
+  lastNameKana?: string;
+  firstNameKana?: string;
+  dateOfBirth: string;
 }
 
 /** A recon file waiting to be downloaded. */

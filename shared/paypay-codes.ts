@@ -25,6 +25,10 @@ export const PAYPAY_CODES = {
   SERVICE_ERROR: { status: 500 },
   INTERNAL_SERVER_ERROR: { status: 500, codeId: '08101000' },
   MAINTENANCE_MODE: { status: 503, codeId: '08100999' },
+  // [G] Not in PayPay's published tables. PayPay checks `kycData` against the
+  // user's KYC ("KYC data to be verified during account link") but does not say
+  // how a mismatch is answered; the sandbox answers this, the Worker maps it by name.
+  KYC_DATA_MISMATCH: { status: 400 },
 } as const satisfies Record<string, { status: number; codeId?: string }>;
 
 /** A code PayPay publishes. */

@@ -49,6 +49,20 @@ export interface CreateSessionRequest {
   lang?: Lang;
 }
 
+/**
+ * Body of `POST /v1/sessions` from the merchant's server (bearer): it may also
+ * pass what it knows of the signed-in customer, which PayPay checks.
+ */
+export interface MerchantSessionRequest extends CreateSessionRequest {
+  phoneNumber?: string;
+  userAgent?: string;
+  /** Passed to PayPay as is; PayPay does not publish its fields. */
+  kycData?: Record<string, string>;
+}
+
+/** Fields only a merchant server may set: a browser could put anything in them. */
+export const MERCHANT_ONLY_FIELDS = ['phoneNumber', 'kycData', 'userAgent'] as const;
+
 /** Answer of `POST /v1/sessions` (201). */
 export interface CreatedSession {
   sessionId: string;
@@ -78,10 +92,32 @@ export const REFERENCE_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,255}$/;
 /** A validation outcome: a value, or the field and what is wrong with it. */
 export type Validated<T> =
   | { ok: true; value: T }
-  | { ok: false; code: 'INVALID_FIELD' | 'UNKNOWN_FIELD'; field: string; message: string };
+  | {
+      ok: false;
+      code: 'INVALID_FIELD' | 'UNKNOWN_FIELD' | 'MERCHANT_ONLY_FIELD';
+      field: string;
+      message: string;
+    };
+
+const PUBLIC_FIELDS = new Set(['referenceId', 'redirectType', 'lang']);
+const MERCHANT_FIELDS = new Set([...PUBLIC_FIELDS, ...MERCHANT_ONLY_FIELDS]);
+const PHONE_PATTERN = /^\+?[0-9]{10,15}$/;
+const KYC_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+/** Printable text: no control characters, which have no place in a header or a name. */
+const PRINTABLE = /^[^\u0000-\u001f\u007f]*$/;
+const MAX_KYC_FIELDS = 16;
 
 /** Checks a browser's session request; unknown fields are refused by name. */
 export function validateCreateSession(body: unknown): Validated<CreateSessionRequest> {
+  return validate(body, false);
+}
+
+/** Checks a merchant server's session request, with the merchant-only fields. */
+export function validateMerchantSession(body: unknown): Validated<MerchantSessionRequest> {
+  return validate(body, true);
+}
+
+function validate(body: unknown, merchant: boolean): Validated<MerchantSessionRequest> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return {
       ok: false,
@@ -90,13 +126,23 @@ export function validateCreateSession(body: unknown): Validated<CreateSessionReq
       message: 'The body must be a JSON object',
     };
   }
-  const allowed = new Set(['referenceId', 'redirectType', 'lang']);
   for (const key of Object.keys(body)) {
-    if (!allowed.has(key))
-      return { ok: false, code: 'UNKNOWN_FIELD', field: key, message: `Unknown field "${key}"` };
+    if ((merchant ? MERCHANT_FIELDS : PUBLIC_FIELDS).has(key)) continue;
+    if ((MERCHANT_ONLY_FIELDS as readonly string[]).includes(key)) {
+      return {
+        ok: false,
+        code: 'MERCHANT_ONLY_FIELD',
+        field: key,
+        message: `"${key}" may only be set by the merchant server`,
+      };
+    }
+    return { ok: false, code: 'UNKNOWN_FIELD', field: key, message: `Unknown field "${key}"` };
   }
-  const { referenceId, redirectType, lang } = body as Record<string, unknown>;
-  const value: CreateSessionRequest = {};
+  const { referenceId, redirectType, lang, phoneNumber, userAgent, kycData } = body as Record<
+    string,
+    unknown
+  >;
+  const value: MerchantSessionRequest = {};
   if (referenceId !== undefined) {
     if (typeof referenceId !== 'string' || !REFERENCE_ID_PATTERN.test(referenceId)) {
       return invalid(
@@ -117,7 +163,53 @@ export function validateCreateSession(body: unknown): Validated<CreateSessionReq
       return invalid('lang', 'lang must be ja or en');
     value.lang = lang as Lang;
   }
+  if (phoneNumber !== undefined) {
+    if (typeof phoneNumber !== 'string' || !PHONE_PATTERN.test(phoneNumber)) {
+      return invalid('phoneNumber', 'phoneNumber must be 10-15 digits, optionally after +');
+    }
+    value.phoneNumber = phoneNumber;
+  }
+  if (userAgent !== undefined) {
+    if (
+      typeof userAgent !== 'string' ||
+      userAgent.length === 0 ||
+      userAgent.length > 255 ||
+      !PRINTABLE.test(userAgent)
+    ) {
+      return invalid('userAgent', 'userAgent must be 1-255 printable characters');
+    }
+    value.userAgent = userAgent;
+  }
+  if (kycData !== undefined) {
+    const checked = checkKycData(kycData);
+    if (typeof checked === 'string') return invalid('kycData', checked);
+    value.kycData = checked;
+  }
   return { ok: true, value };
+}
+
+/** kycData: a flat object of short texts (PayPay does not publish its fields, so none are required). */
+function checkKycData(kycData: unknown): Record<string, string> | string {
+  if (typeof kycData !== 'object' || kycData === null || Array.isArray(kycData))
+    return 'kycData must be an object';
+  const entries = Object.entries(kycData);
+  if (entries.length === 0 || entries.length > MAX_KYC_FIELDS)
+    return `kycData must have 1-${MAX_KYC_FIELDS} fields`;
+  const out: Record<string, string> = {};
+  for (const [key, field] of entries) {
+    if (!KYC_KEY_PATTERN.test(key))
+      return `kycData field names must be letters and digits (${key.slice(0, 20)})`;
+    if (
+      typeof field !== 'string' ||
+      field.length === 0 ||
+      field.length > 255 ||
+      !PRINTABLE.test(field)
+    ) {
+      return `kycData.${key} must be 1-255 printable characters`;
+    }
+    out[key] = field;
+  }
+  return out;
 }
 
 function invalid(field: string, message: string): Validated<never> {

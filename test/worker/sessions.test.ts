@@ -115,7 +115,7 @@ describe('POST /v1/sessions', () => {
     ],
     ['a bad redirectType', JSON_TYPE, '{"redirectType":"POPUP"}', 400, 'INVALID_FIELD'],
     ['a bad lang', JSON_TYPE, '{"lang":"fr"}', 400, 'INVALID_FIELD'],
-    ['an unknown field', JSON_TYPE, '{"phoneNumber":"09000000000"}', 400, 'UNKNOWN_FIELD'],
+    ['an unknown field', JSON_TYPE, '{"deviceId":"d-1"}', 400, 'UNKNOWN_FIELD'],
     [
       'a body over 4 KiB',
       JSON_TYPE,

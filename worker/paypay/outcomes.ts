@@ -11,6 +11,7 @@ const USER_REASONS = new Set<FailureReason>([
   'CANCELED_USER',
   'USER_STATE_IS_NOT_ACTIVE',
   'SESSION_NOT_FOUND',
+  'KYC_DATA_MISMATCH',
 ]);
 
 /** PayPay codes the merchant routes pass on under the same name (see shared/errors.ts). */

@@ -1,18 +1,37 @@
 import type { IRequest } from 'itty-router';
-import { SESSION_ID_PATTERN, validateCreateSession, type Lang } from '../../shared/wire';
+import {
+  SESSION_ID_PATTERN,
+  validateCreateSession,
+  validateMerchantSession,
+  type Lang,
+  type MerchantSessionRequest,
+  type Validated,
+} from '../../shared/wire';
 import { problemsWith } from '../config';
 import { readJsonBody } from '../http/body';
 import { corsHeaders, preflight } from '../http/cors';
 import type { RequestContext } from '../http/context';
+import { hasBearer } from '../http/auth';
 import { ApiError } from '../http/errors';
 import { PAYPAY_SETTINGS } from '../paypay/from-config';
 import { newSessionId } from '../session/ids';
+import type { SessionMode } from '../session/record';
+import { requireMerchant } from './results';
 
 /** JSON bodies of session creation are small; anything bigger is not ours. */
 const MAX_BODY_BYTES = 4096;
 const CREATE_SETTINGS = [...PAYPAY_SETTINGS, 'ALLOWED_ORIGINS', 'CALLBACK_URL'] as const;
+const MERCHANT_CREATE_SETTINGS = [
+  ...PAYPAY_SETTINGS,
+  'CALLBACK_URL',
+  'MERCHANT_API_TOKEN',
+] as const;
 
-/** `POST /v1/sessions` from a browser on an allowed origin. */
+/**
+ * `POST /v1/sessions`: from a browser on an allowed origin (public mode), or
+ * from the merchant's server with the bearer token (merchant mode), which may
+ * also pass what it knows of its signed-in customer.
+ */
 export async function createSession(
   request: IRequest,
   env: Env,
@@ -20,38 +39,36 @@ export async function createSession(
   rc: RequestContext,
 ): Promise<Response> {
   const { config } = rc;
-  const [problem] = problemsWith(config, CREATE_SETTINGS);
+  const [problem] = problemsWith(
+    config,
+    hasBearer(request) ? MERCHANT_CREATE_SETTINGS : CREATE_SETTINGS,
+  );
   if (problem) throw ApiError.config(problem);
-  if (!config.publicSessions) {
-    throw ApiError.of(
-      'PUBLIC_SESSIONS_DISABLED',
-      'Sessions are created by the merchant server only',
-    );
+  let mode: SessionMode;
+  let checked: Validated<MerchantSessionRequest>;
+  if (hasBearer(request)) {
+    // A server call: no CORS, and no per-IP limit (one server speaks for every customer).
+    await requireMerchant(request, rc);
+    mode = 'merchant';
+    checked = validateMerchantSession(await readJsonBody(request, MAX_BODY_BYTES));
+  } else {
+    await admitBrowser(request, env, rc);
+    mode = 'public';
+    checked = validateCreateSession(await readJsonBody(request, MAX_BODY_BYTES));
   }
-  if (request.headers.get('Origin') === null) {
-    throw ApiError.of('ORIGIN_NOT_ALLOWED', 'Browsers must send an Origin from ALLOWED_ORIGINS');
-  }
-  rc.headers = corsHeaders(request, config.allowedOrigins);
-
-  const ip = request.headers.get('CF-Connecting-IP') ?? 'unknown';
-  const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`create:${ip}`));
-  const verdict = await limiter.hit(config.sessionRateLimitPerMinute);
-  if (!verdict.allowed) {
-    throw ApiError.of('RATE_LIMITED', 'Too many sessions from this address; try again shortly', {
-      'Retry-After': String(verdict.retryAfterSeconds),
-    });
-  }
-
-  const checked = validateCreateSession(await readJsonBody(request, MAX_BODY_BYTES));
   if (!checked.ok) throw ApiError.of(checked.code, checked.message);
+  const { value } = checked;
   const sessionId = newSessionId();
   const stub = env.SESSIONS.get(env.SESSIONS.idFromName(sessionId));
   const outcome = await stub.create({
     sessionId,
-    mode: 'public',
-    lang: checked.value.lang ?? langOf(request),
-    redirectType: checked.value.redirectType ?? 'WEB_LINK',
-    referenceId: checked.value.referenceId,
+    mode,
+    lang: value.lang ?? langOf(request),
+    redirectType: value.redirectType ?? 'WEB_LINK',
+    referenceId: value.referenceId,
+    phoneNumber: value.phoneNumber,
+    userAgent: value.userAgent,
+    kycData: value.kycData,
   });
   if (!outcome.ok) {
     const { status, code, message, headers, paypayRequestId } = outcome.error;
@@ -63,6 +80,29 @@ export async function createSession(
     status: 201,
     headers: { ...rc.headers, 'Cache-Control': 'no-store' },
   });
+}
+
+/** A browser may create a session when public sessions are on, from an allowed origin, within the rate. */
+async function admitBrowser(request: Request, env: Env, rc: RequestContext): Promise<void> {
+  const { config } = rc;
+  if (!config.publicSessions) {
+    throw ApiError.of(
+      'PUBLIC_SESSIONS_DISABLED',
+      'Sessions are created by the merchant server only',
+    );
+  }
+  if (request.headers.get('Origin') === null) {
+    throw ApiError.of('ORIGIN_NOT_ALLOWED', 'Browsers must send an Origin from ALLOWED_ORIGINS');
+  }
+  rc.headers = corsHeaders(request, config.allowedOrigins);
+  const ip = request.headers.get('CF-Connecting-IP') ?? 'unknown';
+  const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`create:${ip}`));
+  const verdict = await limiter.hit(config.sessionRateLimitPerMinute);
+  if (!verdict.allowed) {
+    throw ApiError.of('RATE_LIMITED', 'Too many sessions from this address; try again shortly', {
+      'Retry-After': String(verdict.retryAfterSeconds),
+    });
+  }
 }
 
 /** `GET /v1/sessions/:id`: status only, never anything personal. */

@@ -48,11 +48,15 @@ export async function newSession(
  * Plays the PayPay user on the sandbox phone page and returns the callback URL
  * PayPay would send the phone to (or null when the outcome does not redirect).
  */
-export async function phone(qrUrl: string, outcome: string): Promise<string | null> {
+export async function phone(
+  qrUrl: string,
+  outcome: string,
+  fields: Record<string, string> = {},
+): Promise<string | null> {
   const response = await fetch(qrUrl, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ outcome }),
+    body: new URLSearchParams({ outcome, ...fields }),
     redirect: 'manual',
   });
   if (response.status !== 303) return null;
