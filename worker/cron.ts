@@ -24,7 +24,8 @@ export interface CronSummary {
 /**
  * The cron trigger (every minute): retries recon downloads until PayPay's
  * window closes (then the file is reported lost), performs due re-reads,
- * retries forwarding, and copies state to KV. `now` is the scheduled time, so
+ * retries forwarding, and makes sure state still waiting for KV gets its
+ * copy (the feed object's alarm writes it). `now` is the scheduled time, so
  * tests drive it.
  */
 export async function runScheduled(
@@ -57,7 +58,7 @@ export async function runScheduled(
     summary.forwarded = await forwardDue(env, config, now, CRON_LIMITS.forwards, fetchFn);
   });
   await step('flush', async () => {
-    summary.unflushed = await feed.flush();
+    summary.unflushed = await feed.kickFlush();
   });
   await step('prune', () => feed.prune(now));
   return summary;

@@ -258,6 +258,18 @@ export class EventFeed extends DurableObject<Env> {
     return this.flushing;
   }
 
+  /**
+   * Arms the alarm when users wait for their KV copy (the cron trigger's
+   * backstop: the copy itself runs in the alarm, not in the cron invocation).
+   */
+  async kickFlush(): Promise<number> {
+    const waiting = this.sql
+      .exec<{ n: number }>('SELECT COUNT(*) AS n FROM users WHERE version > kv_version')
+      .one();
+    if (waiting.n > 0) await this.armAlarm(Date.now());
+    return waiting.n;
+  }
+
   /** Deletes feed events and recon files older than their retention. */
   async prune(now: number): Promise<void> {
     const before = now - T.eventRetentionMs;

@@ -1,0 +1,552 @@
+import { env } from 'cloudflare:workers';
+import { runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import type { FeedEvent } from '../../shared/feed';
+import { parseConfig } from '../../worker/config';
+import { parseReconCsv } from '../../worker/recon/csv';
+import { downloadRecon, refusalOf } from '../../worker/recon/download';
+import { jstDayStart, periodOf } from '../../worker/recon/period';
+import { processRecon } from '../../worker/recon/process';
+import { SANDBOX } from './support/flow';
+import {
+  cron,
+  eventsAfter,
+  feed,
+  postWebhook,
+  reconBody,
+  tailCursor,
+  uid,
+  userStateOf,
+} from './support/webhooks';
+
+const encode = (text: string) => new TextEncoder().encode(text);
+const HOURS = 3_600_000;
+
+async function sandboxFile(
+  ids: string[],
+  extra: Record<string, unknown> = {},
+): Promise<{ path: string; fileId: string; fileName: string }> {
+  const response = await fetch(`${SANDBOX}/_sandbox/recon`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      fileType: 'kyc_passport_sync_recon',
+      userAuthorizationIds: ids,
+      notify: false,
+      ...extra,
+    }),
+  });
+  expect(response.status).toBe(200);
+  return response.json();
+}
+
+async function downloads(fileId: string): Promise<number> {
+  return (await (await fetch(`${SANDBOX}/_sandbox/files/${fileId}`)).json<{ downloads: number }>())
+    .downloads;
+}
+
+type FileRow = {
+  state: string;
+  attempts: number;
+  last_error: string | null;
+  junk: number;
+  junk_lines: string | null;
+  ids_total: number | null;
+  missed: number;
+};
+
+function reconRow(notificationId: string): Promise<FileRow> {
+  return runInDurableObject(feed(), (_object, state) =>
+    state.storage.sql
+      .exec<FileRow>(
+        'SELECT state, attempts, last_error, junk, junk_lines, ids_total, missed FROM recon_files WHERE notification_id = ?',
+        notificationId,
+      )
+      .one(),
+  );
+}
+
+/** The sandbox names files for yesterday (JST); a time inside that day. */
+function insidePeriod(fileName: string): number {
+  const match = /_(\d{4})(\d{2})(\d{2})_\d{8}\.csv$/.exec(fileName);
+  return jstDayStart(`${match?.[1]}-${match?.[2]}-${match?.[3]}`) + 12 * HOURS;
+}
+
+function missedFor(events: FeedEvent[], ids: string[]): FeedEvent[] {
+  return events.filter(
+    (e) => e.type === 'recon.missed' && ids.includes(e.userAuthorizationId ?? ''),
+  );
+}
+
+describe('parseReconCsv', () => {
+  it('reads PayPay CRLF files', () => {
+    expect(parseReconCsv(encode('userAuthorizationId\r\nu-1\r\nu-2\r\n'))).toEqual({
+      ok: true,
+      ids: ['u-1', 'u-2'],
+      junk: 0,
+      junkLines: [],
+    });
+  });
+
+  it('tolerates LF line ends, a BOM, no final line end and blank lines', () => {
+    expect(parseReconCsv(encode('\uFEFFuserAuthorizationId\nu-1\n\nu-2'))).toMatchObject({
+      ok: true,
+      ids: ['u-1', 'u-2'],
+      junk: 0,
+    });
+  });
+
+  it('reads quoted values', () => {
+    expect(parseReconCsv(encode('"userAuthorizationId"\r\n"u-1"\r\n'))).toMatchObject({
+      ids: ['u-1'],
+    });
+  });
+
+  it.each([
+    ['an empty file', ''],
+    ['a header only', 'userAuthorizationId\r\n'],
+    ['a header without line end', 'userAuthorizationId'],
+  ])('holds no ids in %s', (_name, text) => {
+    expect(parseReconCsv(encode(text))).toEqual({ ok: true, ids: [], junk: 0, junkLines: [] });
+  });
+
+  it('skips and counts junk lines, keeping their line numbers', () => {
+    const text =
+      'userAuthorizationId\r\nu-1\r\nu 2\r\nu-3,extra\r\n<script>\r\n' +
+      'x'.repeat(65) +
+      '\r\nu-4\r\n';
+    expect(parseReconCsv(encode(text))).toEqual({
+      ok: true,
+      ids: ['u-1', 'u-4'],
+      junk: 4,
+      junkLines: [3, 4, 5, 6],
+    });
+  });
+
+  it('refuses a file without the header, or not UTF-8', () => {
+    expect(parseReconCsv(encode('u-1\r\nu-2\r\n'))).toEqual({ ok: false, reason: 'BAD_HEADER' });
+    expect(parseReconCsv(new Uint8Array([0x75, 0xff, 0x0a]))).toEqual({
+      ok: false,
+      reason: 'NOT_UTF8',
+    });
+  });
+});
+
+describe('periodOf', () => {
+  it('reads the days from PayPay file names', () => {
+    expect(periodOf('https://f.test/kyc_passport_M1_20260801_20260801.csv?x=1', 0)).toEqual({
+      from: '2026-08-01',
+      to: '2026-08-01',
+    });
+    expect(periodOf('https://f.test/kyc_passport_risk_C9_20260801_20260803.csv', 0)).toEqual({
+      from: '2026-08-01',
+      to: '2026-08-03',
+    });
+  });
+
+  it('falls back to the JST day before requestedAt', () => {
+    // 2026-08-02 03:00 JST is 2026-08-01 18:00 UTC.
+    const requestedAt = Date.UTC(2026, 7, 1, 18);
+    expect(periodOf('https://f.test/file.csv', requestedAt)).toEqual({
+      from: '2026-08-01',
+      to: '2026-08-01',
+    });
+    expect(periodOf('https://f.test/kyc_passport_M1_20261399_20261399.csv', requestedAt).from).toBe(
+      '2026-08-01',
+    );
+  });
+});
+
+describe('recon downloads refuse what is not an allowed host', () => {
+  const hosts = new Set(['sandbox.test', '127.0.0.1:8788']);
+
+  it.each([
+    ['another host', 'https://evil.test/f.csv', 'HOST_NOT_ALLOWED'],
+    ['a look-alike host', 'https://sandbox.test.evil.test/f.csv', 'HOST_NOT_ALLOWED'],
+    ['a trailing-dot host', 'https://sandbox.test./f.csv', 'HOST_NOT_ALLOWED'],
+    ['another port', 'https://sandbox.test:8443/f.csv', 'HOST_NOT_ALLOWED'],
+    ['an IPv4 literal', 'https://127.0.0.1/f.csv', 'HOST_NOT_ALLOWED'],
+    ['a decimal IPv4 literal', 'https://2130706433/f.csv', 'HOST_NOT_ALLOWED'],
+    ['an IPv6 literal', 'https://[::1]/f.csv', 'HOST_NOT_ALLOWED'],
+    ['a metadata address', 'https://169.254.169.254/latest', 'HOST_NOT_ALLOWED'],
+    ['http to a public host', 'http://sandbox.test/f.csv', 'PATH_NOT_HTTPS'],
+    [
+      'userinfo naming the allowed host',
+      'https://sandbox.test@evil.test/f.csv',
+      'PATH_HAS_USERINFO',
+    ],
+    [
+      'userinfo before the allowed host',
+      'https://evil.test@sandbox.test/f.csv',
+      'PATH_HAS_USERINFO',
+    ],
+    ['a password', 'https://u:p@sandbox.test/f.csv', 'PATH_HAS_USERINFO'],
+    ['a backslash trick', 'https://evil.test\\@sandbox.test/f.csv', 'HOST_NOT_ALLOWED'],
+    ['another scheme', 'ftp://sandbox.test/f.csv', 'PATH_NOT_HTTPS'],
+    ['a file URL', 'file:///etc/passwd', 'PATH_NOT_HTTPS'],
+  ])('%s, without fetching anything', async (_name, path, reason) => {
+    expect(refusalOf(path, hosts)).toBe(reason);
+    const seen: string[] = [];
+    const result = await downloadRecon(path, {
+      allowedHosts: hosts,
+      fetch: async (input) => {
+        seen.push(String(input));
+        return new Response('userAuthorizationId\r\n');
+      },
+    });
+    expect(result).toEqual({ ok: false, reason });
+    expect(seen).toEqual([]);
+  });
+
+  it('allows https to a listed host, and http only to a listed loopback host', () => {
+    expect(refusalOf('https://SANDBOX.test:443/f.csv?x=1', hosts)).toBeNull();
+    expect(refusalOf('http://127.0.0.1:8788/f.csv', hosts)).toBeNull();
+    expect(refusalOf('http://127.0.0.1:9999/f.csv', hosts)).toBe('HOST_NOT_ALLOWED');
+  });
+
+  it('follows a redirect to the same host a bounded number of times, never to another host', async () => {
+    const seen: string[] = [];
+    const redirecting = (to: (n: number) => string) => async (input: RequestInfo | URL) => {
+      seen.push(String(input));
+      return new Response(null, { status: 302, headers: { Location: to(seen.length) } });
+    };
+    expect(
+      await downloadRecon('https://sandbox.test/a.csv', {
+        allowedHosts: hosts,
+        fetch: redirecting(() => 'https://evil.test/b.csv'),
+      }),
+    ).toEqual({ ok: false, reason: 'REDIRECT_NOT_ALLOWED' });
+    expect(seen).toEqual(['https://sandbox.test/a.csv']);
+
+    seen.length = 0;
+    expect(
+      await downloadRecon('https://sandbox.test/a.csv', {
+        allowedHosts: hosts,
+        fetch: redirecting(() => 'http://sandbox.test/b.csv'),
+      }),
+    ).toEqual({ ok: false, reason: 'REDIRECT_NOT_ALLOWED' });
+
+    seen.length = 0;
+    expect(
+      await downloadRecon('https://sandbox.test/a.csv', {
+        allowedHosts: hosts,
+        fetch: redirecting((n) => `/hop${n}.csv`),
+      }),
+    ).toEqual({ ok: false, reason: 'TOO_MANY_REDIRECTS' });
+    expect(seen).toHaveLength(4);
+    expect(seen.every((url) => new URL(url).host === 'sandbox.test')).toBe(true);
+  });
+
+  it('bounds size and time', async () => {
+    const big = 'userAuthorizationId\r\n' + 'u-1\r\n'.repeat(100);
+    expect(
+      await downloadRecon('https://sandbox.test/a.csv', {
+        allowedHosts: hosts,
+        maxBytes: 100,
+        fetch: async () => new Response(new Blob([big]).stream()),
+      }),
+    ).toEqual({ ok: false, reason: 'FILE_TOO_LARGE' });
+    expect(
+      await downloadRecon('https://sandbox.test/a.csv', {
+        allowedHosts: hosts,
+        maxBytes: 100,
+        fetch: async () => new Response('x', { headers: { 'Content-Length': '999999' } }),
+      }),
+    ).toEqual({ ok: false, reason: 'FILE_TOO_LARGE' });
+    expect(
+      await downloadRecon('https://sandbox.test/a.csv', {
+        allowedHosts: hosts,
+        timeoutMs: 50,
+        fetch: (_input, init) =>
+          new Promise((_resolve, reject) =>
+            init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))),
+          ),
+      }),
+    ).toEqual({ ok: false, reason: 'TIMEOUT' });
+  });
+});
+
+describe('POST /v1/webhooks/paypay/recon', () => {
+  it('turns every id not seen by a webhook of its kind during the period into one missed event', async () => {
+    const [seen, missed, seenToday] = [uid('seen'), uid('missed'), uid('today')];
+    const file = await sandboxFile([seen, missed, seenToday]);
+    await feed().record({
+      kind: 'kyc',
+      notificationId: uid('evt'),
+      userAuthorizationId: seen,
+      receivedAt: insidePeriod(file.fileName),
+      forward: false,
+    });
+    // A webhook of another kind, or after the period, does not cover it.
+    await feed().record({
+      kind: 'risk',
+      notificationId: uid('evt'),
+      userAuthorizationId: missed,
+      receivedAt: insidePeriod(file.fileName),
+      forward: false,
+    });
+    expect(
+      (
+        await postWebhook('kyc', {
+          notification_type: 'kyc_passport.kyc_info.updated',
+          notification_id: uid('evt'),
+          user_authorization_id: seenToday,
+        })
+      ).status,
+    ).toBe(200);
+
+    const cursor = await tailCursor();
+    const body = reconBody(file.path);
+    const response = await postWebhook('recon', body);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('OK');
+
+    const events = await eventsAfter(cursor);
+    const misses = missedFor(events, [seen, missed, seenToday]);
+    expect(misses.map((e) => e.userAuthorizationId).sort()).toEqual([missed, seenToday].sort());
+    expect(misses[0]).toEqual({
+      id: expect.stringMatching(/^ev_\d+$/),
+      type: 'recon.missed',
+      userAuthorizationId: expect.any(String),
+      occurredAt: expect.any(String),
+      source: 'recon',
+      kind: 'kyc',
+      fileType: 'kyc_passport_sync_recon',
+      period: periodOf(file.path, 0),
+    });
+    expect(misses[0]).not.toHaveProperty('notificationId');
+    expect(await reconRow(body.notification_id ?? '')).toMatchObject({
+      state: 'done',
+      ids_total: 3,
+      missed: 2,
+    });
+
+    const state = await userStateOf(missed);
+    expect(state.kyc).toMatchObject({ source: 'recon', count: 1 });
+    expect(state.risk).toMatchObject({ source: 'webhook', count: 1 });
+    expect(state.reread.due || state.standing !== null).toBe(true);
+  });
+
+  it('records a repeated notification once and the same file again adds nothing', async () => {
+    const ids = [uid('a'), uid('b')];
+    const file = await sandboxFile(ids);
+    const cursor = await tailCursor();
+    const body = reconBody(file.path);
+    for (let i = 0; i < 2; i++) expect((await postWebhook('recon', body)).status).toBe(200);
+    await Promise.all([postWebhook('recon', body), postWebhook('recon', body)]);
+    expect(await downloads(file.fileId)).toBe(1);
+    // PayPay resending the file under a new notification id: downloaded again, no new event.
+    expect((await postWebhook('recon', reconBody(file.path))).status).toBe(200);
+    expect(await downloads(file.fileId)).toBe(2);
+    expect(missedFor(await eventsAfter(cursor), ids)).toHaveLength(2);
+  });
+
+  it('processes a header-only file as a file without ids', async () => {
+    const file = await sandboxFile([]);
+    const body = reconBody(file.path, { fileType: 'kyc_passport_risk_sync_recon' });
+    expect((await postWebhook('recon', body)).status).toBe(200);
+    expect(await reconRow(body.notification_id ?? '')).toMatchObject({
+      state: 'done',
+      ids_total: 0,
+      missed: 0,
+    });
+  });
+
+  it('processes a 5,000-id file in batches, each id once', async () => {
+    const prefix = `big${crypto.randomUUID().slice(0, 8)}-`;
+    const file = await sandboxFile([], {
+      generate: { prefix, count: 5000 },
+      fileType: 'kyc_passport_account_status_sync_recon',
+    });
+    const cursor = await tailCursor();
+    const body = reconBody(file.path, { fileType: 'kyc_passport_account_status_sync_recon' });
+    expect((await postWebhook('recon', body)).status).toBe(200);
+    const misses = (await eventsAfter(cursor)).filter((e) => e.type === 'recon.missed');
+    expect(misses).toHaveLength(5000);
+    expect(new Set(misses.map((e) => e.userAuthorizationId)).size).toBe(5000);
+    expect(misses.every((e) => e.kind === 'account-status')).toBe(true);
+    expect(await reconRow(body.notification_id ?? '')).toMatchObject({
+      state: 'done',
+      ids_total: 5000,
+      missed: 5000,
+    });
+  });
+
+  it.each([
+    ['another host', (p: URL) => `https://evil.test${p.pathname}${p.search}`, 'HOST_NOT_ALLOWED'],
+    ['an IP literal', (p: URL) => `https://127.0.0.1${p.pathname}${p.search}`, 'HOST_NOT_ALLOWED'],
+    ['http', (p: URL) => `http://sandbox.test${p.pathname}${p.search}`, 'PATH_NOT_HTTPS'],
+    [
+      'userinfo (https://allowed@evil/)',
+      (p: URL) => `https://sandbox.test@evil.test${p.pathname}${p.search}`,
+      'PATH_HAS_USERINFO',
+    ],
+    [
+      'userinfo before the allowed host',
+      (p: URL) => `https://evil.test@sandbox.test${p.pathname}${p.search}`,
+      'PATH_HAS_USERINFO',
+    ],
+  ])('refuses %s without a fetch, and reports the file lost', async (_name, rewrite, reason) => {
+    const file = await sandboxFile([uid('u')]);
+    const cursor = await tailCursor();
+    const body = reconBody(rewrite(new URL(file.path)));
+    expect((await postWebhook('recon', body)).status).toBe(200);
+    expect(await downloads(file.fileId)).toBe(0);
+    const lost = (await eventsAfter(cursor)).filter((e) => e.type === 'recon.lost');
+    expect(lost).toEqual([
+      expect.objectContaining({
+        source: 'recon',
+        notificationId: body.notification_id,
+        reason,
+        fileType: 'kyc_passport_sync_recon',
+      }),
+    ]);
+  });
+
+  it('refuses a redirect to another host without fetching it, then reports the file lost when the window closes', async () => {
+    const target = await sandboxFile([uid('u')]);
+    const evil = new URL(target.path);
+    evil.host = 'evil.test';
+    const file = await sandboxFile([], { redirectTo: evil.href });
+    const cursor = await tailCursor();
+    const body = reconBody(file.path);
+    expect((await postWebhook('recon', body)).status).toBe(200);
+    expect(await downloads(file.fileId)).toBe(1);
+    expect(await downloads(target.fileId)).toBe(0);
+    expect(await reconRow(body.notification_id ?? '')).toMatchObject({
+      state: 'pending',
+      last_error: 'REDIRECT_NOT_ALLOWED',
+    });
+    await cron(Date.now() + 2 * HOURS + 60_000);
+    const lost = (await eventsAfter(cursor)).filter(
+      (e) => e.notificationId === body.notification_id,
+    );
+    expect(lost).toEqual([
+      expect.objectContaining({ type: 'recon.lost', reason: 'REDIRECT_NOT_ALLOWED' }),
+    ]);
+    expect(await downloads(target.fileId)).toBe(0);
+  });
+
+  it('follows a redirect to the same allowed host', async () => {
+    const id = uid('u');
+    const target = await sandboxFile([id]);
+    const file = await sandboxFile([], { redirectTo: target.path });
+    const cursor = await tailCursor();
+    expect((await postWebhook('recon', reconBody(file.path))).status).toBe(200);
+    expect(await downloads(target.fileId)).toBe(1);
+    expect(missedFor(await eventsAfter(cursor), [id])).toHaveLength(1);
+  });
+});
+
+describe('the cron trigger and failed downloads', () => {
+  it('retries a failed download and records the file then', async () => {
+    const id = uid('u');
+    const file = await sandboxFile([id], { failures: 1 });
+    const cursor = await tailCursor();
+    const body = reconBody(file.path);
+    expect((await postWebhook('recon', body)).status).toBe(200);
+    expect(await reconRow(body.notification_id ?? '')).toMatchObject({
+      state: 'pending',
+      attempts: 1,
+      last_error: 'HTTP_503',
+    });
+    expect(missedFor(await eventsAfter(cursor), [id])).toEqual([]);
+    // Not due yet: the back-off holds the next attempt for a minute.
+    await cron(Date.now() + 10_000);
+    expect(await downloads(file.fileId)).toBe(1);
+    await cron(Date.now() + 2 * 60_000);
+    expect(await downloads(file.fileId)).toBe(2);
+    expect(missedFor(await eventsAfter(cursor), [id])).toHaveLength(1);
+    expect(await reconRow(body.notification_id ?? '')).toMatchObject({
+      state: 'done',
+      attempts: 2,
+    });
+  });
+
+  it('reports the file lost, once, when PayPay’s 2-hour window closes', async () => {
+    const file = await sandboxFile([uid('u')], { failures: 10 });
+    const cursor = await tailCursor();
+    const requestedAt = Date.now();
+    const body = reconBody(file.path, { requestedAt });
+    expect((await postWebhook('recon', body)).status).toBe(200);
+    await cron(requestedAt + 30 * 60_000);
+    expect(await downloads(file.fileId)).toBe(2);
+    await cron(requestedAt + 2 * HOURS + 1000);
+    await cron(requestedAt + 2 * HOURS + 120_000);
+    expect(await downloads(file.fileId)).toBe(2);
+    const events = (await eventsAfter(cursor)).filter(
+      (e) => e.notificationId === body.notification_id,
+    );
+    expect(events).toEqual([
+      {
+        id: expect.any(String),
+        type: 'recon.lost',
+        occurredAt: expect.any(String),
+        source: 'recon',
+        notificationId: body.notification_id,
+        fileType: 'kyc_passport_sync_recon',
+        period: periodOf(file.path, 0),
+        reason: 'HTTP_503',
+        requestedAt: new Date(Math.floor(requestedAt / 1000) * 1000).toISOString(),
+      },
+    ]);
+    expect(await reconRow(body.notification_id ?? '')).toMatchObject({ state: 'lost' });
+  });
+
+  it('skips and records junk lines of a downloaded file', async () => {
+    const config = parseConfig(env as unknown as Record<string, string>);
+    const notificationId = crypto.randomUUID();
+    const ids = [uid('j'), uid('j')];
+    const now = Date.now();
+    const { claim } = await feed().recordRecon({
+      notificationId,
+      fileType: 'kyc_passport_sync_recon',
+      path: 'https://sandbox.test/kyc_passport_M1_20260801_20260801.csv',
+      requestedAt: now,
+      period: { from: '2026-08-01', to: '2026-08-01' },
+      receivedAt: now,
+      refused: null,
+      forward: false,
+    });
+    expect(claim).not.toBeNull();
+    const csv = `\uFEFFuserAuthorizationId\n${ids[0]}\nnot an id\n\n${ids[1]}\n"quoted,comma"\n`;
+    const outcome = await processRecon(env, config, claim!, now, async () => new Response(csv));
+    expect(outcome).toBe('done');
+    expect(await reconRow(notificationId)).toMatchObject({
+      state: 'done',
+      ids_total: 2,
+      missed: 2,
+      junk: 2,
+      junk_lines: '[3,6]',
+    });
+  });
+
+  it('retries an empty or unusable answer like a failed download', async () => {
+    const config = parseConfig(env as unknown as Record<string, string>);
+    const notificationId = crypto.randomUUID();
+    const now = Date.now();
+    const { claim } = await feed().recordRecon({
+      notificationId,
+      fileType: 'kyc_passport_sync_recon',
+      path: 'https://sandbox.test/f.csv',
+      requestedAt: now,
+      period: { from: '2026-08-01', to: '2026-08-01' },
+      receivedAt: now,
+      refused: null,
+      forward: false,
+    });
+    expect(
+      await processRecon(env, config, claim!, now, async () => new Response('id\r\nu-1\r\n')),
+    ).toBe('retry');
+    expect(await reconRow(notificationId)).toMatchObject({
+      state: 'pending',
+      last_error: 'BAD_HEADER',
+    });
+    const [again] = await feed().dueRecon(now + 61_000, 10, false);
+    expect(again?.notificationId).toBe(notificationId);
+    expect(
+      await processRecon(env, config, again!, now + 61_000, async () => new Response('')),
+    ).toBe('done');
+    expect(await reconRow(notificationId)).toMatchObject({ state: 'done', ids_total: 0 });
+  });
+});
