@@ -2,6 +2,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineProject } from 'vitest/config';
 import { freePort } from '../../scripts/stack.mjs';
 import { commands } from './setup/commands.ts';
+import { testProvider } from './setup/provider.ts';
 
 /** Chromium flags for a machine with no network: no background connections. */
 const chromiumArgs = [
@@ -21,6 +22,7 @@ const port = await freePort();
 
 /** The widget project runs in Debian's headless Chromium through Playwright, against a real stack. */
 export const widgetProject = defineProject({
+  plugins: [testProvider()],
   test: {
     name: 'widget',
     include: ['test/widget/**/*.test.ts'],

@@ -83,8 +83,12 @@ export function qrLifetime(seconds: number): Promise<unknown> {
 }
 
 /** Plays the PayPay user on the sandbox phone page, then the callback; resolves with the callback's status. */
-export function phone(qrUrl: string, outcome: string): Promise<number> {
-  return commands.phone(qrUrl, outcome);
+export function phone(
+  qrUrl: string,
+  outcome: string,
+  fields: Record<string, string> = {},
+): Promise<number> {
+  return commands.phone(qrUrl, outcome, fields);
 }
 
 /** Removes every element the tests put on the page. */

@@ -1,4 +1,5 @@
 import type { BrowserCommand } from 'vitest/node';
+import { providerState } from './provider.ts';
 
 /** URLs of the stack the global setup started (same Node process). */
 function stack(): { workerUrl: string; sandboxUrl: string } {
@@ -29,12 +30,14 @@ const sandboxAdmin: BrowserCommand<[method: string, path: string, body?: unknown
  * on the Worker's callback like the phone's browser would. Returns the
  * callback page's status (or the phone page's when it does not redirect).
  */
-const phone: BrowserCommand<[qrUrl: string, outcome: string]> = async (_ctx, qrUrl, outcome) => {
+const phone: BrowserCommand<
+  [qrUrl: string, outcome: string, fields?: Record<string, string>]
+> = async (_ctx, qrUrl, outcome, fields = {}) => {
   if (!qrUrl.startsWith(stack().sandboxUrl)) throw new Error('not a sandbox QR');
   const answer = await fetch(qrUrl, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ outcome }),
+    body: new URLSearchParams({ outcome, ...fields }),
     redirect: 'manual',
   });
   const location = answer.headers.get('Location');
@@ -42,7 +45,13 @@ const phone: BrowserCommand<[qrUrl: string, outcome: string]> = async (_ctx, qrU
   return (await fetch(location)).status;
 };
 
-export const commands = { sandboxAdmin, phone };
+/** Sets how the test merchant's session provider answers, and reports its call count. */
+const provider: BrowserCommand<[mode?: 'ok' | 'fail']> = (_ctx, mode) => {
+  if (mode) providerState.mode = mode;
+  return { calls: providerState.calls, mode: providerState.mode };
+};
+
+export const commands = { sandboxAdmin, phone, provider };
 
 declare module 'vitest/browser' {
   interface BrowserCommands {
@@ -51,6 +60,7 @@ declare module 'vitest/browser' {
       path: string,
       body?: unknown,
     ) => Promise<{ status: number; body: unknown }>;
-    phone: (qrUrl: string, outcome: string) => Promise<number>;
+    phone: (qrUrl: string, outcome: string, fields?: Record<string, string>) => Promise<number>;
+    provider: (mode?: 'ok' | 'fail') => Promise<{ calls: number; mode: string }>;
   }
 }

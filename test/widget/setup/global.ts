@@ -37,6 +37,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   process.env.WIDGET_STACK = JSON.stringify({
     workerUrl: stack.workerUrl,
     sandboxUrl: stack.sandboxUrl,
+    merchantApiToken: stack.merchantApiToken,
   });
   project.provide('workerUrl', stack.workerUrl);
   project.provide('sandboxUrl', stack.sandboxUrl);
