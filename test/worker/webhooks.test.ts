@@ -320,7 +320,7 @@ describe('duplicates, retries and order', () => {
     expect(mine.filter((e) => e.type === 'risk.flagged')).toHaveLength(1);
     expect((await userStateOf(uaid)).risk?.count).toBe(1);
     // One notification, one re-read of PayPay.
-    expect((await sandboxCalls()).kycPassportInfo - before.kycPassportInfo).toBe(1);
+    expect((await sandboxCalls()).kycPassportInfo! - before.kycPassportInfo!).toBe(1);
   });
 
   it('keeps the latest time per kind whatever the order notifications are recorded in', async () => {
@@ -418,7 +418,7 @@ describe('re-reads of PayPay', () => {
     expect((await postWebhook('kyc', eventBody('kyc', uaid))).status).toBe(200);
     await setStanding(uaid, 'kyc_update_required');
     expect((await postWebhook('kyc', eventBody('kyc', uaid))).status).toBe(200);
-    expect((await sandboxCalls()).kycPassportInfo - before.kycPassportInfo).toBe(1);
+    expect((await sandboxCalls()).kycPassportInfo! - before.kycPassportInfo!).toBe(1);
     const state = await userStateOf(uaid);
     expect(state.standing?.value).toBe('OK');
     expect(state.reread.due).toBe(true);

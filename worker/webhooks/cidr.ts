@@ -12,7 +12,7 @@ export interface Cidr {
 export function parseCidr(text: string): Cidr | null {
   const [address, length, ...rest] = text.trim().split('/');
   if (address === undefined || rest.length > 0) return null;
-  const bytes = parseIp(address);
+  const bytes = address.includes(':') ? parseIpv6(address) : parseIpv4(address);
   if (bytes === null) return null;
   const max = bytes.length * 8;
   let prefix = max;
