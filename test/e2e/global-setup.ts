@@ -1,0 +1,32 @@
+import { rmSync } from 'node:fs';
+import type { TestProject } from 'vitest/node';
+import { startStack } from '../../scripts/stack.mjs';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The stack the e2e tests talk to. */
+    e2eStack: { workerUrl: string; sandboxUrl: string; merchantApiToken: string };
+  }
+}
+
+/** Starts one stack (nothing is built: the Worker needs no bundle) and stops it afterwards. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const persistTo = `.wrangler/test-e2e-${process.pid}`;
+  rmSync(persistTo, { recursive: true, force: true });
+  const stack = await startStack({
+    demo: false,
+    persistTo,
+    log: (line) => {
+      if (/error/i.test(line)) console.error(line);
+    },
+  });
+  project.provide('e2eStack', {
+    workerUrl: stack.workerUrl,
+    sandboxUrl: stack.sandboxUrl,
+    merchantApiToken: stack.merchantApiToken,
+  });
+  return async () => {
+    await stack.stop();
+    rmSync(persistTo, { recursive: true, force: true });
+  };
+}
