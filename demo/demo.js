@@ -69,3 +69,15 @@ themeSelect.addEventListener('change', () => {
   if (themeSelect.value !== 'system')
     document.documentElement.classList.add(`theme-${themeSelect.value}`);
 });
+
+// Public mode: the element asks the Worker. Merchant mode: it asks the shop's own
+// /api/kyc-session, which creates the session server-side for the signed-in customer.
+const modeSelect = document.getElementById('mode');
+modeSelect.addEventListener('change', () => {
+  const merchant = modeSelect.value === 'merchant';
+  if (merchant) element.setAttribute('session-provider', '/api/kyc-session');
+  else element.removeAttribute('session-provider');
+  document.getElementById('customer').hidden = !merchant;
+  element.reset();
+  void element.start();
+});

@@ -33,12 +33,13 @@ function csp(workerUrl) {
   ].join('; ');
 }
 
-function send(res, status, body, type, workerUrl) {
+function send(res, status, body, type, workerUrl, extra = {}) {
   res.writeHead(status, {
     'Content-Type': type,
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': csp(workerUrl),
+    ...extra,
   });
   res.end(body);
 }
@@ -60,6 +61,49 @@ async function readJson(req, limit = 4096) {
     chunks.push(chunk);
   }
   return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+/**
+ * The demo's signed-in customer. A real shop knows its customer from its own
+ * login; here a cookie set with the page stands in for that login.
+ */
+const CUSTOMER = {
+  id: 'customer-0042',
+  kycData: {
+    lastName: '山田',
+    firstName: '太郎',
+    lastNameKana: 'ヤマダ',
+    firstNameKana: 'タロウ',
+    dateOfBirth: '1990-04-01',
+  },
+};
+const SIGN_IN_COOKIE = `demo_customer=${CUSTOMER.id}; Path=/; HttpOnly; SameSite=Lax`;
+
+/**
+ * The shop's session provider: the element POSTs here (same origin, cookies
+ * included); the shop creates the session through the Worker with what it
+ * knows of the customer, and hands the Worker's JSON back unchanged.
+ */
+async function createSessionForCustomer(req, workerUrl, merchantApiToken) {
+  if (!(req.headers.cookie ?? '').split(/;\s*/).includes(`demo_customer=${CUSTOMER.id}`)) {
+    return {
+      status: 401,
+      body: JSON.stringify({
+        error: { code: 'NOT_SIGNED_IN', message: 'Sign in first', requestId: 'demo' },
+      }),
+    };
+  }
+  const { lang } = await readJson(req);
+  const answer = await fetch(`${workerUrl}/v1/sessions`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${merchantApiToken}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      referenceId: CUSTOMER.id,
+      kycData: CUSTOMER.kycData,
+      lang: lang === 'en' ? 'en' : 'ja',
+    }),
+  });
+  return { status: answer.status, body: await answer.text() };
 }
 
 /** The backend route: trade the page's result token for the KYC info. */
@@ -95,9 +139,16 @@ export function startDemoServer({ port, host, workerUrl, merchantApiToken }) {
         const answer = await exchange(req, workerUrl, merchantApiToken);
         return json(answer.status, answer.body);
       }
+      if (pathname === '/api/kyc-session') {
+        if (req.method !== 'POST') return json(405, '{"error":"use POST"}');
+        const answer = await createSessionForCustomer(req, workerUrl, merchantApiToken);
+        return json(answer.status, answer.body);
+      }
       if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, '{"error":"use GET"}');
       if (pathname === '/' || pathname === '/index.html') {
-        return send(res, 200, await page(workerUrl), TYPES['.html'], workerUrl);
+        return send(res, 200, await page(workerUrl), TYPES['.html'], workerUrl, {
+          'Set-Cookie': SIGN_IN_COOKIE,
+        });
       }
       const file = await serveFile(decodeURIComponent(pathname));
       if (!file?.type) return json(404, '{"error":"not found"}');
