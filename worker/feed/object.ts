@@ -75,6 +75,8 @@ export interface Append {
 export class EventFeed extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private flushing: Promise<number> | null = null;
+  /** The alarm this instance set and that has not fired: saves two storage calls per webhook. */
+  private alarmAt: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -288,6 +290,7 @@ export class EventFeed extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    this.alarmAt = null;
     await this.flush();
   }
 
@@ -315,6 +318,8 @@ export class EventFeed extends DurableObject<Env> {
           );
         }),
       );
+      // Let webhooks and feed reads in between batches: they must not wait for a big copy.
+      await new Promise((resolve) => setTimeout(resolve, 0));
     }
     const waiting = this.sql
       .exec<{ n: number; next: number | null }>(
@@ -437,7 +442,13 @@ export class EventFeed extends DurableObject<Env> {
   }
 
   private async armAlarm(at: number): Promise<void> {
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
     const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    if (current === null || current > at) {
+      await this.ctx.storage.setAlarm(at);
+      this.alarmAt = at;
+    } else {
+      this.alarmAt = current;
+    }
   }
 }
