@@ -10,7 +10,7 @@ import { reread } from './webhooks/reread';
  * limits (subrequests, wall time): recon files, re-reads (PayPay calls, each
  * possibly retried) and forwarded events.
  */
-export const CRON_LIMITS = { reconFiles: 2, rereads: 25, rereadConcurrency: 5, forwards: 100 };
+export const CRON_LIMITS = { reconFiles: 2, rereads: 50, rereadConcurrency: 5, forwards: 100 };
 
 /** What one run did, for its log line. */
 export interface CronSummary {
