@@ -1,3 +1,4 @@
+/* global document -- the page callbacks below run in the browser */
 // `npm run screenshots`: pictures of every state of the element, light and dark,
 // taken from the demo page in headless Chromium against the local stack.
 // Written to docs/screenshots/ (committed; the README shows them).

@@ -104,7 +104,13 @@ const MERCHANT_FIELDS = new Set([...PUBLIC_FIELDS, ...MERCHANT_ONLY_FIELDS]);
 const PHONE_PATTERN = /^\+?[0-9]{10,15}$/;
 const KYC_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 /** Printable text: no control characters, which have no place in a header or a name. */
-const PRINTABLE = /^[^\u0000-\u001f\u007f]*$/;
+function isPrintable(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return false;
+  }
+  return true;
+}
 const MAX_KYC_FIELDS = 16;
 
 /** Checks a browser's session request; unknown fields are refused by name. */
@@ -174,7 +180,7 @@ function validate(body: unknown, merchant: boolean): Validated<MerchantSessionRe
       typeof userAgent !== 'string' ||
       userAgent.length === 0 ||
       userAgent.length > 255 ||
-      !PRINTABLE.test(userAgent)
+      !isPrintable(userAgent)
     ) {
       return invalid('userAgent', 'userAgent must be 1-255 printable characters');
     }
@@ -203,7 +209,7 @@ function checkKycData(kycData: unknown): Record<string, string> | string {
       typeof field !== 'string' ||
       field.length === 0 ||
       field.length > 255 ||
-      !PRINTABLE.test(field)
+      !isPrintable(field)
     ) {
       return `kycData.${key} must be 1-255 printable characters`;
     }

@@ -5,17 +5,21 @@ import { startStack } from '../../scripts/stack.mjs';
 declare module 'vitest' {
   export interface ProvidedContext {
     /** The stack the e2e tests talk to. */
-    e2eStack: { workerUrl: string; sandboxUrl: string; merchantApiToken: string };
+    e2eStack: { workerUrl: string; sandboxUrl: string; demoUrl: string; merchantApiToken: string };
   }
 }
 
-/** Starts one stack (nothing is built: the Worker needs no bundle) and stops it afterwards. */
+/**
+ * Starts one stack (sandbox, Worker, demo site; npm test built the element first)
+ * and stops it afterwards.
+ */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const persistTo = `.wrangler/test-e2e-${process.pid}`;
   rmSync(persistTo, { recursive: true, force: true });
   const stack = await startStack({
-    demo: false,
     persistTo,
+    // The journeys open the demo page many times from one address.
+    workerOverrides: { SESSION_RATE_LIMIT_PER_MINUTE: '1000' },
     log: (line) => {
       if (/error/i.test(line)) console.error(line);
     },
@@ -23,6 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('e2eStack', {
     workerUrl: stack.workerUrl,
     sandboxUrl: stack.sandboxUrl,
+    demoUrl: stack.demoUrl,
     merchantApiToken: stack.merchantApiToken,
   });
   return async () => {

@@ -1,0 +1,156 @@
+import { inject } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
+import { checkAnswer, type Seen } from './openapi';
+
+/** Chromium as the rest of the project runs it: no background connections. */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export function stack() {
+  return inject('e2eStack');
+}
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/** Every answer the Worker gave in this file, for the OpenAPI check. */
+export const answers: Seen[] = [];
+
+/** A request to the Worker from "the merchant's server", recorded. */
+export async function api(
+  path: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: string; json: () => unknown }> {
+  const url = `${stack().workerUrl}${path}`;
+  const response = await fetch(url, init);
+  const body = await response.text();
+  answers.push({
+    method: init.method ?? 'GET',
+    url,
+    status: response.status,
+    contentType: response.headers.get('Content-Type') ?? '',
+    body,
+  });
+  return { status: response.status, body, json: () => JSON.parse(body) };
+}
+
+export const merchant = () => ({ Authorization: `Bearer ${stack().merchantApiToken}` });
+
+/** Records the Worker's answers to a page (the element's calls, the phone's callback). */
+export function recordPage(page: Page): void {
+  page.on('response', (response) => {
+    if (!response.url().startsWith(stack().workerUrl) || response.request().method() === 'OPTIONS')
+      return;
+    // The element's own bundles are static assets, not API routes (see docs/embedding.md).
+    if (/\.js(\.map)?$/.test(new URL(response.url()).pathname)) return;
+    const type = response.headers()['content-type'] ?? '';
+    if (type.includes('text/event-stream')) {
+      answers.push({
+        method: response.request().method(),
+        url: response.url(),
+        status: response.status(),
+        contentType: type,
+        body: '',
+      });
+      return;
+    }
+    void response
+      .text()
+      .then((body) =>
+        answers.push({
+          method: response.request().method(),
+          url: response.url(),
+          status: response.status(),
+          contentType: type,
+          body,
+        }),
+      )
+      .catch(() => undefined);
+  });
+}
+
+/** The problems of every recorded answer against docs/openapi.json. */
+export function openApiProblems(): string[] {
+  return answers.flatMap(checkAnswer);
+}
+
+/** Sandbox admin call (Node side). */
+export async function sandbox(method: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${stack().sandboxUrl}/_sandbox${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  if (!response.ok)
+    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** The element's state on a page. */
+export function elementState(page: Page): Promise<string | undefined> {
+  return page.evaluate(
+    () =>
+      document
+        .querySelector('paypay-kyc-passport')
+        ?.shadowRoot?.querySelector<HTMLElement>('[part~="card"]')?.dataset.state,
+  );
+}
+
+export async function waitForState(page: Page, state: string, timeout = 15_000): Promise<void> {
+  await page.waitForFunction(
+    (s) =>
+      document
+        .querySelector('paypay-kyc-passport')
+        ?.shadowRoot?.querySelector<HTMLElement>('[part~="card"]')?.dataset.state === s,
+    state,
+    { timeout },
+  );
+}
+
+/** The QR's URL, read from the rendered QR's accessible name or the Open PayPay link. */
+export function qrUrlOn(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const root = document.querySelector('paypay-kyc-passport')!.shadowRoot!;
+    const link = root.querySelector<HTMLAnchorElement>('[part~="open-button"]');
+    if (link) return link.href;
+    return /(https?:[^)）\s]+)/.exec(
+      root.querySelector('[part~="qr"]')!.getAttribute('aria-label')!,
+    )![1]!;
+  });
+}
+
+/** The card's visible text. */
+export function elementText(page: Page): Promise<string> {
+  return page.evaluate(
+    () =>
+      (
+        document
+          .querySelector('paypay-kyc-passport')!
+          .shadowRoot!.querySelector('[part~="card"]') as HTMLElement
+      ).innerText,
+  );
+}
+
+/** Opens the demo page in a fresh context. */
+export async function openDemo(
+  browser: Browser,
+  options: Parameters<Browser['newContext']>[0] = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...options });
+  const page = await context.newPage();
+  recordPage(page);
+  await page.goto(`${stack().demoUrl}/`);
+  return { context, page };
+}
