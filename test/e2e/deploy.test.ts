@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+describe('deployment', () => {
+  it('wrangler deploy --dry-run bundles the Worker with its bindings and assets', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'kyc-dry-run-'));
+    const run = spawnSync(
+      join(root, 'node_modules/.bin/wrangler'),
+      ['deploy', '--dry-run', '--outdir', outdir],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+          WRANGLER_SEND_METRICS: 'false',
+          NO_COLOR: '1',
+        },
+        timeout: 60_000,
+      },
+    );
+    const output = `${run.stdout}\n${run.stderr}`;
+    expect(run.status, output).toBe(0);
+    for (const binding of [
+      'env.SESSIONS (VerificationSession)',
+      'env.RATE_LIMITER (CreationRateLimiter)',
+      'env.EVENT_FEED (EventFeed)',
+      'env.KYC_KV',
+    ]) {
+      expect(output).toContain(binding);
+    }
+    expect(output).toMatch(/Read \d+ files from the assets directory/);
+    expect(output).toContain('--dry-run: exiting now.');
+    expect(readFileSync(join(outdir, 'index.js'), 'utf8').length).toBeGreaterThan(10_000);
+  });
+
+  it('docs/deploy.md names every var and secret the Worker reads', () => {
+    const toml = readFileSync(join(root, 'wrangler.toml'), 'utf8');
+    const doc = readFileSync(join(root, 'docs/deploy.md'), 'utf8');
+    const vars = [
+      ...(/\[vars\]([\s\S]*?)\n\[/.exec(toml)?.[1] ?? '').matchAll(/^([A-Z_]+)\s*=/gm),
+    ].map((m) => m[1]!);
+    const secrets = [
+      ...(/required = \[([^\]]*)\]/.exec(toml)?.[1] ?? '').matchAll(/"([A-Z_]+)"/g),
+    ].map((m) => m[1]!);
+    const optional = [
+      'PAYPAY_MERCHANT_ID',
+      'WEBHOOK_PATH_TOKEN',
+      'MERCHANT_WEBHOOK_SECRET',
+      'PAYPAY_ENDPOINTS',
+      'RESULT_TTL_SECONDS',
+      'KYC_RETENTION_SECONDS',
+    ];
+    expect(vars.length).toBeGreaterThan(5);
+    expect(secrets).toEqual(['PAYPAY_API_KEY', 'PAYPAY_API_SECRET', 'MERCHANT_API_TOKEN']);
+    for (const name of [...vars, ...secrets, ...optional]) expect(doc, name).toContain(name);
+  });
+});
