@@ -99,7 +99,25 @@ const ready = (page) =>
       ?.shadowRoot?.querySelector('[part~="qr"], [part~="open-button"]'),
   );
 
+/** The whole demo page after a completed verification: element, event log, server exchange. */
+async function shootFlow() {
+  const context = await browser.newContext({
+    colorScheme: 'light',
+    viewport: { width: 1200, height: 820 },
+  });
+  const page = await context.newPage();
+  await page.goto(`${stack.demoUrl}/`);
+  const el = page.locator('paypay-kyc-passport');
+  await ready(page);
+  await phone(await qrUrlOf(el), 'complete');
+  await page.locator('#server[data-status="200"]').waitFor();
+  await page.screenshot({ path: join(out, 'flow.png') });
+  await context.close();
+  console.log('docs/screenshots/flow.png');
+}
+
 try {
+  await shootFlow();
   for (const scheme of ['light', 'dark']) {
     await shoot('qr', scheme, 'qr', ready);
     await shoot('button', scheme, 'qr', ready, {
