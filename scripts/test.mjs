@@ -9,6 +9,16 @@ const report = join(root, '.cache', 'vitest-report.json');
 mkdirSync(join(root, '.cache'), { recursive: true });
 rmSync(report, { force: true });
 
+// Browser and end-to-end tests drive Debian's Chromium; say so plainly if it is missing.
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(chromium)) {
+  console.error(
+    `Chromium not found at ${chromium}. Install it (Debian/Ubuntu: sudo apt-get install -y chromium fonts-liberation) or set CHROMIUM_PATH.`,
+  );
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
 // The element is built once here: the Worker under wrangler dev serves it to the tests.
 const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--quiet'], {
   cwd: root,
