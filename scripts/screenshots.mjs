@@ -6,21 +6,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright';
 import { SANDBOX_API_KEY, SANDBOX_API_SECRET, startStack } from './stack.mjs';
+import { chromiumArgs, chromiumPath } from './chromium.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, 'docs', 'screenshots');
 mkdirSync(out, { recursive: true });
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 const stack = await startStack({
   log: () => {},
@@ -40,8 +30,8 @@ const lifetime = (seconds) =>
     qrTtlSeconds: seconds,
   });
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: CHROMIUM_ARGS,
+  executablePath: chromiumPath,
+  args: chromiumArgs,
 });
 
 async function phone(qrUrl, outcome) {

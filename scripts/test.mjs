@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { chromiumPath } from './chromium.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const report = join(root, '.cache', 'vitest-report.json');
@@ -10,10 +11,9 @@ mkdirSync(join(root, '.cache'), { recursive: true });
 rmSync(report, { force: true });
 
 // Browser and end-to-end tests drive Debian's Chromium; say so plainly if it is missing.
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(chromium)) {
+if (!existsSync(chromiumPath)) {
   console.error(
-    `Chromium not found at ${chromium}. Install it (Debian/Ubuntu: sudo apt-get install -y chromium fonts-liberation) or set CHROMIUM_PATH.`,
+    `Chromium not found at ${chromiumPath}. Install it (Debian/Ubuntu: sudo apt-get install -y chromium fonts-liberation) or set CHROMIUM_PATH.`,
   );
   console.log('0 passed, 1 failed');
   process.exit(1);

@@ -3,18 +3,7 @@ import { defineProject } from 'vitest/config';
 import { freePort } from '../../scripts/stack.mjs';
 import { commands } from './setup/commands.ts';
 import { testProvider } from './setup/provider.ts';
-
-/** Chromium flags for a machine with no network: no background connections. */
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 
 // The test page's origin must be in the Worker's ALLOWED_ORIGINS, so it is fixed
 // before the Worker starts: a free port, chosen now.
@@ -37,7 +26,7 @@ export const widgetProject = defineProject({
       commands,
       provider: playwright({
         launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+          executablePath: chromiumPath,
           args: chromiumArgs,
         },
       }),

@@ -1,4 +1,5 @@
 import { ApiError } from './errors';
+import { readBytesWithin } from './limited';
 
 /**
  * Reads a JSON body of at most `limit` bytes. The limit is enforced while
@@ -22,26 +23,9 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
 }
 
 async function readLimited(request: Request, limit: number): Promise<string> {
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw ApiError.of('PAYLOAD_TOO_LARGE', `The body must be at most ${limit} bytes`);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const bytes = await readBytesWithin(request.body, limit);
+  if (bytes === null)
+    throw ApiError.of('PAYLOAD_TOO_LARGE', `The body must be at most ${limit} bytes`);
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {

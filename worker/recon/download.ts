@@ -1,4 +1,5 @@
 import { isLoopbackHost } from '../config';
+import { readBytesWithin } from '../http/limited';
 
 /** What a download gives: the bytes, or why not (a code, safe to log and show). */
 export type Download = { ok: true; bytes: Uint8Array } | { ok: false; reason: string };
@@ -88,25 +89,5 @@ async function readLimited(response: Response, limit: number): Promise<Uint8Arra
     await response.body?.cancel();
     return null;
   }
-  if (!response.body) return new Uint8Array();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return readBytesWithin(response.body, limit);
 }
