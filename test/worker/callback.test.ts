@@ -11,6 +11,12 @@ async function statusOf(sessionId: string) {
   }>();
 }
 
+/** The claims of the responseToken in PayPay's redirect (read, not verified). */
+function claimsOf(location: URL): Record<string, unknown> {
+  const payload = location.searchParams.get('responseToken')!.split('.')[1]!;
+  return JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+}
+
 async function pageOf(response: Response) {
   const html = await response.text();
   return {
@@ -135,12 +141,7 @@ describe('GET /v1/callback', () => {
   it('refuses a token signed with the wrong key, and leaves the session pending', async () => {
     const { sessionId, qrUrl } = await newSession();
     const location = new URL((await phone(qrUrl, 'complete'))!);
-    const claims = JSON.parse(
-      Buffer.from(
-        location.searchParams.get('responseToken')!.split('.')[1]!,
-        'base64url',
-      ).toString(),
-    );
+    const claims = claimsOf(location);
     const forged = await signToken(claims, { key: new TextEncoder().encode('guessed-key') });
     const response = await worker(`/v1/callback?responseToken=${forged}`);
     expect((await pageOf(response)).outcome).toBe('invalid');
@@ -150,12 +151,7 @@ describe('GET /v1/callback', () => {
   it('refuses a validly signed token whose nonce is not the session nonce', async () => {
     const { sessionId, qrUrl } = await newSession();
     const location = new URL((await phone(qrUrl, 'complete'))!);
-    const claims = JSON.parse(
-      Buffer.from(
-        location.searchParams.get('responseToken')!.split('.')[1]!,
-        'base64url',
-      ).toString(),
-    );
+    const claims = claimsOf(location);
     const [id] = String(claims.nonce).split('.');
     const secret = new Uint8Array(
       Buffer.from('c2FuZGJveF9zZWNyZXRfZm9yX2xvY2FsX2RldmVsb3BtZW50', 'base64'),
@@ -170,12 +166,7 @@ describe('GET /v1/callback', () => {
   it('says expired (410) when the session expired before the phone came back', async () => {
     const { qrUrl } = await newSession({ lang: 'en' });
     const location = (await phone(qrUrl, 'complete'))!;
-    const claims = JSON.parse(
-      Buffer.from(
-        new URL(location).searchParams.get('responseToken')!.split('.')[1]!,
-        'base64url',
-      ).toString(),
-    );
+    const claims = claimsOf(new URL(location));
     const { env } = await import('cloudflare:workers');
     const { runInDurableObject } = await import('cloudflare:test');
     const sessionId = String(claims.nonce).split('.')[0]!;

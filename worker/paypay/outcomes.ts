@@ -1,18 +1,17 @@
 import { ERROR_CODES, type ErrorCode } from '../../shared/errors';
-import type { FailureReason } from '../../shared/wire';
+import { FAILURE_REASONS, type FailureReason } from '../../shared/wire';
 import { ApiError } from '../http/errors';
 import type { PayPayFailure } from './result';
 
-/** PayPay codes about the user that end a verification under PayPay's own name. */
-const USER_REASONS = new Set<FailureReason>([
-  'KYC_PASSPORT_NOT_COMPLETED',
-  'UNACCEPTABLE_OP',
-  'KYC_UPDATE_REQUIRED',
-  'CANCELED_USER',
-  'USER_STATE_IS_NOT_ACTIVE',
-  'SESSION_NOT_FOUND',
-  'KYC_DATA_MISMATCH',
-]);
+/**
+ * PayPay codes about the user that end a verification under PayPay's own name:
+ * every failure reason but the token's own results and our two for outages and refusals.
+ */
+const USER_REASONS = new Set<FailureReason>(
+  FAILURE_REASONS.filter(
+    (reason) => !['declined', 'bad_request', 'PAYPAY_UNAVAILABLE', 'PAYPAY_ERROR'].includes(reason),
+  ),
+);
 
 /** PayPay codes the merchant routes pass on under the same name (see shared/errors.ts). */
 const PASSED_ON = new Set<string>([
