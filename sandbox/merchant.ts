@@ -186,7 +186,13 @@ export class SandboxMerchant extends DurableObject<SandboxEnv> {
     if (!this.ctx.id.equals(this.env.MERCHANTS.idFromName(parsed.value.apiKey))) {
       return adminError(400, 'INVALID_MERCHANT', 'apiKey does not belong to this object');
     }
-    this.store.putMerchant(parsed.value);
+    // Omitting webhookUrls keeps the merchant's current ones (a QR-lifetime change
+    // must not silently stop webhooks); `webhookUrls: {}` clears them.
+    const current = this.merchant((this.config ??= parseConfig(this.env)));
+    const keep = isRecord(body) && body.webhookUrls === undefined && current;
+    this.store.putMerchant(
+      keep ? { ...parsed.value, webhookUrls: current.webhookUrls } : parsed.value,
+    );
     return json({ tenant: this.ctx.id.toString() });
   }
 

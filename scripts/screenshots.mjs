@@ -5,7 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright';
-import { SANDBOX_API_KEY, SANDBOX_API_SECRET, startStack } from './stack.mjs';
+import { playPhone, sandboxAdmin, setQrLifetime } from './sandbox-client.mjs';
+import { startStack } from './stack.mjs';
 import { chromiumArgs, chromiumPath } from './chromium.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -17,32 +18,14 @@ const stack = await startStack({
   persistTo: join(root, '.wrangler', 'screenshots'),
   workerOverrides: { SESSION_RATE_LIMIT_PER_MINUTE: '1000' },
 });
-const admin = (method, path, body) =>
-  fetch(`${stack.sandboxUrl}/_sandbox${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json' },
-    body: body && JSON.stringify(body),
-  });
-const lifetime = (seconds) =>
-  admin('PUT', '/merchant', {
-    apiKey: SANDBOX_API_KEY,
-    apiSecret: SANDBOX_API_SECRET,
-    qrTtlSeconds: seconds,
-  });
+const admin = (method, path, body) => sandboxAdmin(stack.sandboxUrl, method, path, body);
+const lifetime = (seconds) => setQrLifetime(stack.sandboxUrl, seconds);
 const browser = await chromium.launch({
   executablePath: chromiumPath,
   args: chromiumArgs,
 });
 
-async function phone(qrUrl, outcome) {
-  const answer = await fetch(qrUrl, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: `outcome=${outcome}`,
-    redirect: 'manual',
-  });
-  return fetch(answer.headers.get('Location'));
-}
+const phone = (qrUrl, outcome) => playPhone(qrUrl, outcome);
 
 /** Opens the demo in `scheme`, lets `prepare` bring the element to `state`, screenshots it. */
 async function shoot(name, scheme, state, prepare, contextOptions = {}) {

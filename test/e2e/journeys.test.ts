@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedEvent } from '../../shared/feed';
+import { playPhone, setQrLifetime } from '../../scripts/sandbox-client.mjs';
 import { stringsFor } from '../../widget/i18n';
 import { documentedOperations, operationOf } from './openapi';
 import {
@@ -17,23 +18,11 @@ import {
   waitForState,
 } from './support';
 
-const SANDBOX_SECRET = 'c2FuZGJveF9zZWNyZXRfZm9yX2xvY2FsX2RldmVsb3BtZW50';
-
-/** Re-registers the sandbox's default merchant with a QR lifetime, keeping its webhook URLs. */
-function qrLifetime(seconds: number): Promise<unknown> {
-  const hook = (kind: string) => `${stack().workerUrl}/v1/webhooks/paypay/${kind}`;
-  return sandbox('PUT', '/merchant', {
-    apiKey: 'sandbox_key',
-    apiSecret: SANDBOX_SECRET,
-    qrTtlSeconds: seconds,
-    webhookUrls: {
-      kyc: hook('kyc'),
-      risk: hook('risk'),
-      'account-status': hook('account-status'),
-      recon: hook('recon'),
-    },
-  });
+/** How long the sandbox's QRs live (its webhook URLs are kept). */
+async function qrLifetime(seconds: number): Promise<void> {
+  expect((await setQrLifetime(stack().sandboxUrl, seconds)).status).toBe(200);
 }
+
 let browser: Browser;
 
 beforeAll(async () => {
@@ -49,19 +38,13 @@ async function phoneByFetch(
   outcome: string,
   fields: Record<string, string> = {},
 ): Promise<Response> {
-  const answer = await fetch(qrUrl, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ outcome, ...fields }),
-    redirect: 'manual',
-  });
-  expect(answer.status).toBe(303);
-  const location = answer.headers.get('Location')!;
-  expect(location.startsWith(`${stack().workerUrl}/v1/callback?responseToken=`)).toBe(true);
-  const page = await fetch(location);
+  const played = await playPhone(qrUrl, outcome, fields);
+  expect(played.status).toBe(303);
+  expect(played.location!.startsWith(`${stack().workerUrl}/v1/callback?responseToken=`)).toBe(true);
+  const page = played.callback!;
   answers.push({
     method: 'GET',
-    url: location,
+    url: played.location!,
     status: page.status,
     contentType: page.headers.get('Content-Type') ?? '',
     body: '',

@@ -2,6 +2,7 @@ import { inject } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
 import { checkAnswer, type Seen } from './openapi';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
+import { sandboxAdmin } from '../../scripts/sandbox-client.mjs';
 
 export function stack() {
   return inject('e2eStack');
@@ -75,16 +76,12 @@ export function openApiProblems(): string[] {
   return answers.flatMap(checkAnswer);
 }
 
-/** Sandbox admin call (Node side). */
+/** Sandbox admin call for the default merchant; throws unless it succeeded. */
 export async function sandbox(method: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${stack().sandboxUrl}/_sandbox${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json' },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  if (!response.ok)
-    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
+  const answer = await sandboxAdmin(stack().sandboxUrl, method, path, body);
+  if (answer.status >= 300)
+    throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body;
 }
 
 /** The element's state on a page. */

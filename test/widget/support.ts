@@ -3,10 +3,6 @@ import { expect, inject } from 'vitest';
 import '../../widget/index';
 import type { PayPayKycPassport } from '../../widget/index';
 
-/** The sandbox's default merchant (scripts/stack.mjs): local only, not a credential. */
-const SANDBOX_KEY = 'sandbox_key';
-const SANDBOX_SECRET = 'c2FuZGJveF9zZWNyZXRfZm9yX2xvY2FsX2RldmVsb3BtZW50';
-
 export interface Recorded {
   type: string;
   detail: Record<string, unknown>;
@@ -74,12 +70,8 @@ export async function sandbox(method: string, path: string, body?: unknown): Pro
 }
 
 /** Sets how long the sandbox's QRs live (seconds). */
-export function qrLifetime(seconds: number): Promise<unknown> {
-  return sandbox('PUT', '/merchant', {
-    apiKey: SANDBOX_KEY,
-    apiSecret: SANDBOX_SECRET,
-    qrTtlSeconds: seconds,
-  });
+export async function qrLifetime(seconds: number): Promise<void> {
+  expect((await commands.qrLifetime(seconds)).status).toBe(200);
 }
 
 /** Plays the PayPay user on the sandbox phone page, then the callback; resolves with the callback's status. */

@@ -4,6 +4,7 @@ import { PayPayClient } from '../../worker/paypay/client';
 import { codeChallengeS256, createCodeVerifier } from '../../worker/paypay/pkce';
 import { parseEndpoints } from '../../worker/paypay/endpoints';
 import { verifyResponseToken } from '../../worker/paypay/jwt';
+import { STANDING_ANSWERS } from './support/standings';
 
 /** A merchant of this file's own at the sandbox: its faults and counters are ours alone. */
 const KEY = `client_${crypto.randomUUID().slice(0, 8)}`;
@@ -161,16 +162,13 @@ describe('PayPayClient against the sandbox', () => {
     });
   });
 
-  it.each([
-    ['risk_flagged', 400, 'UNACCEPTABLE_OP'],
-    ['kyc_update_required', 400, 'KYC_UPDATE_REQUIRED'],
-    ['cancelled', 400, 'CANCELED_USER'],
-    ['inactive', 401, 'USER_STATE_IS_NOT_ACTIVE'],
-    ['kyc_not_completed', 400, 'KYC_NOT_COMPLETED'],
-  ])('names KYC Passport info for a %s user: %i %s', async (standing, status, code) => {
-    const info = await client().kycPassportInfo(await user({ standing }));
-    expect(info).toMatchObject({ ok: false, status, code, known: true });
-  });
+  it.each(STANDING_ANSWERS)(
+    'names KYC Passport info for a %s user: %i %s',
+    async (standing, status, code) => {
+      const info = await client().kycPassportInfo(await user({ standing }));
+      expect(info).toMatchObject({ ok: false, status, code, known: true });
+    },
+  );
 
   it('answers INVALID_USER_AUTHORIZATION_ID for an unknown user', async () => {
     expect(await client().kycPassportInfo('nobody')).toMatchObject({

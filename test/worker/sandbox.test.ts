@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newRequestNonce, opaAuthHeader } from '../../worker/paypay/signing';
 import { reconDownload } from '../../sandbox/recon';
+import { STANDING_ANSWERS } from './support/standings';
 
 // Every outbound fetch of the test Worker reaches the sandbox, whatever the host.
 const BASE = 'http://sandbox.test';
@@ -791,21 +792,17 @@ describe('GET /v1/kyc/passport', () => {
     expect(names.size).toBeGreaterThan(1);
   });
 
-  it.each([
-    ['risk_flagged', 400, 'UNACCEPTABLE_OP'],
-    ['kyc_update_required', 400, 'KYC_UPDATE_REQUIRED'],
-    ['cancelled', 400, 'CANCELED_USER'],
-    ['inactive', 401, 'USER_STATE_IS_NOT_ACTIVE'],
-    ['kyc_not_completed', 400, 'KYC_NOT_COMPLETED'],
-    ['active', 200, 'SUCCESS'],
-  ])('a user whose standing is %s gets %i %s', async (standing, status, code) => {
-    const merchant = await registerMerchant();
-    const { uaid } = await approvedUser(merchant);
-    expect((await setStanding(merchant, uaid, standing)).status).toBe(200);
-    const env = await passportInfo(merchant, uaid);
-    expect(env.status).toBe(status);
-    expect(env.code).toBe(code);
-  });
+  it.each([...STANDING_ANSWERS, ['active', 200, 'SUCCESS'] as [string, number, string]])(
+    'a user whose standing is %s gets %i %s',
+    async (standing, status, code) => {
+      const merchant = await registerMerchant();
+      const { uaid } = await approvedUser(merchant);
+      expect((await setStanding(merchant, uaid, standing)).status).toBe(200);
+      const env = await passportInfo(merchant, uaid);
+      expect(env.status).toBe(status);
+      expect(env.code).toBe(code);
+    },
+  );
 
   it('rejects an unknown, a missing and an over-long user authorization id', async () => {
     const merchant = await registerMerchant();
@@ -871,19 +868,16 @@ describe('GET /v2/user/kycInfo', () => {
     expect(any.status).toBe(200);
   });
 
-  it.each([
-    ['risk_flagged', 400, 'UNACCEPTABLE_OP'],
-    ['kyc_update_required', 400, 'KYC_UPDATE_REQUIRED'],
-    ['cancelled', 400, 'CANCELED_USER'],
-    ['inactive', 401, 'USER_STATE_IS_NOT_ACTIVE'],
-    ['kyc_not_completed', 400, 'KYC_NOT_COMPLETED'],
-  ])('a user whose standing is %s gets %i %s', async (standing, status, code) => {
-    const merchant = await registerMerchant();
-    const { uaid } = await approvedUser(merchant, 'complete', withKycInfo);
-    await setStanding(merchant, uaid, standing);
-    const env = await userKycInfo(merchant, `?userAuthorizationId=${uaid}`);
-    expect([env.status, env.code]).toEqual([status, code]);
-  });
+  it.each(STANDING_ANSWERS)(
+    'a user whose standing is %s gets %i %s',
+    async (standing, status, code) => {
+      const merchant = await registerMerchant();
+      const { uaid } = await approvedUser(merchant, 'complete', withKycInfo);
+      await setStanding(merchant, uaid, standing);
+      const env = await userKycInfo(merchant, `?userAuthorizationId=${uaid}`);
+      expect([env.status, env.code]).toEqual([status, code]);
+    },
+  );
 
   it('takes its user from the phone flow outcome', async () => {
     const merchant = await registerMerchant();
@@ -1017,6 +1011,31 @@ describe('faults', () => {
     expect(
       (await call(merchant, 'POST', '/v1/qr/sessions', { body: (await qrBody()).body })).status,
     ).toBe(201);
+  });
+});
+
+describe('PUT /_sandbox/merchant', () => {
+  async function reRegister(merchant: TestMerchant, extra: Record<string, unknown>): Promise<void> {
+    const res = await fetch(`${BASE}/_sandbox/merchant`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ apiKey: merchant.apiKey, apiSecret: merchant.apiSecret, ...extra }),
+    });
+    expect(res.status).toBe(200);
+  }
+
+  it('keeps the webhook URLs when a re-registration omits them, and clears them on {}', async () => {
+    const merchant = await registerMerchant({ webhookUrls: { kyc: 'https://merchant.test/kyc' } });
+    await reRegister(merchant, { qrTtlSeconds: 30 });
+    expect(
+      (await admin(merchant, 'POST', '/webhooks', { kind: 'kyc', userAuthorizationId: 'u-1' }))
+        .status,
+    ).toBe(200);
+    await reRegister(merchant, { webhookUrls: {} });
+    expect(
+      (await admin(merchant, 'POST', '/webhooks', { kind: 'kyc', userAuthorizationId: 'u-1' }))
+        .status,
+    ).toBe(409);
   });
 });
 
