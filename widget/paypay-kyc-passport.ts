@@ -16,7 +16,7 @@ import {
 } from './events';
 import { StatusFollower } from './follower';
 import { errorText, resolveLang, stringsFor, type Strings } from './i18n';
-import { qrPath } from './qr';
+import { qrPath, type QrPath } from './qr';
 import { startSession, WidgetApiError } from './session-api';
 import { styles } from './paypay-kyc-passport.styles';
 
@@ -143,6 +143,7 @@ export class PayPayKycPassport extends LitElement {
   private refreshPending = false;
   private readonly completed = new Set<string>();
   private phoneQuery: MediaQueryList | null = null;
+  private qrCache: { url: string; path: QrPath } | null = null;
   private langObserver: MutationObserver | null = null;
 
   constructor() {
@@ -511,7 +512,9 @@ export class PayPayKycPassport extends LitElement {
   }
 
   private qr(url: string, t: Strings): TemplateResult {
-    const { size, d } = qrPath(url);
+    // The countdown re-renders every second: encode each URL once, not once a tick.
+    if (this.qrCache?.url !== url) this.qrCache = { url, path: qrPath(url) };
+    const { size, d } = this.qrCache.path;
     return html`<svg
       part="qr"
       role="img"

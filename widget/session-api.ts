@@ -113,13 +113,11 @@ async function call(url: string, init: RequestInit, viaProvider: boolean): Promi
   const retryable = response.status === 429 || response.status >= 500;
   const error = body?.error;
   if (error && typeof error.code === 'string') {
-    return Promise.reject(
-      new WidgetApiError(
-        error.code,
-        typeof error.message === 'string' ? error.message : '',
-        typeof error.requestId === 'string' ? error.requestId : null,
-        retryable,
-      ),
+    throw new WidgetApiError(
+      error.code,
+      typeof error.message === 'string' ? error.message : '',
+      typeof error.requestId === 'string' ? error.requestId : null,
+      retryable,
     );
   }
   throw new WidgetApiError(

@@ -39,23 +39,17 @@ export async function createSession(
   rc: RequestContext,
 ): Promise<Response> {
   const { config } = rc;
-  const [problem] = problemsWith(
-    config,
-    hasBearer(request) ? MERCHANT_CREATE_SETTINGS : CREATE_SETTINGS,
-  );
+  const fromServer = hasBearer(request);
+  const [problem] = problemsWith(config, fromServer ? MERCHANT_CREATE_SETTINGS : CREATE_SETTINGS);
   if (problem) throw ApiError.config(problem);
-  let mode: SessionMode;
-  let checked: Validated<MerchantSessionRequest>;
-  if (hasBearer(request)) {
-    // A server call: no CORS, and no per-IP limit (one server speaks for every customer).
-    await requireMerchant(request, rc);
-    mode = 'merchant';
-    checked = validateMerchantSession(await readJsonBody(request, MAX_BODY_BYTES));
-  } else {
-    await admitBrowser(request, env, rc);
-    mode = 'public';
-    checked = validateCreateSession(await readJsonBody(request, MAX_BODY_BYTES));
-  }
+  const mode: SessionMode = fromServer ? 'merchant' : 'public';
+  // A server call: no CORS, and no per-IP limit (one server speaks for every customer).
+  if (fromServer) await requireMerchant(request, rc);
+  else await admitBrowser(request, env, rc);
+  const body = await readJsonBody(request, MAX_BODY_BYTES);
+  const checked: Validated<MerchantSessionRequest> = fromServer
+    ? validateMerchantSession(body)
+    : validateCreateSession(body);
   if (!checked.ok) throw ApiError.of(checked.code, checked.message);
   const { value } = checked;
   const sessionId = newSessionId();

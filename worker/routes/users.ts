@@ -68,7 +68,7 @@ function userIdOf(request: IRequest): string {
 }
 
 function answer(rc: RequestContext, uaid: string, result: PayPayResult<KycInfo>): Response {
-  rc.paypayRequestId = result.ok ? result.requestId : result.requestId;
+  rc.paypayRequestId = result.requestId;
   if (!result.ok) throw apiErrorOf(result);
   return Response.json(
     { userAuthorizationId: uaid, kyc: result.data },
