@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   UNAUTHORIZED: 401,
   ORIGIN_NOT_ALLOWED: 403,
   PUBLIC_SESSIONS_DISABLED: 403,
+  // A call the merchant has not turned on (USER_KYC_INFO): its scope is not asked of users.
+  FEATURE_DISABLED: 403,
   FORBIDDEN_SOURCE: 403,
   NOT_FOUND: 404,
   SESSION_NOT_FOUND: 404,

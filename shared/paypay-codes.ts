@@ -68,6 +68,21 @@ export const DEFAULT_PAYPAY_ROUTES = {
   userKycInfo: { method: 'GET', path: '/v2/user/kycInfo' },
 } as const satisfies Record<PayPayOperation, { method: 'GET' | 'POST'; path: string }>;
 
+/**
+ * The scope each call needs, as PayPay's KYC page says (confirmed, not guessed):
+ * the user grants what the QR asked for, so the QR must ask for what the
+ * merchant's features will call. QR creation itself needs none.
+ */
+export const PAYPAY_SCOPE_OF = {
+  createQr: null,
+  fetchCompletedKyc: 'kyc_passport_qr',
+  kycPassportInfo: 'mini_app_kyc_passport',
+  userKycInfo: 'get_kyc_info',
+} as const satisfies Record<PayPayOperation, string | null>;
+
+/** Needed on top of `get_kyc_info` for "Status of Residence" and "Period of Stay". */
+export const FOREIGN_STATUS_SCOPE = 'kyc_foreign_status';
+
 /** The three PayPay webhook kinds of KYC Passport, by our route name. */
 export const WEBHOOK_KINDS = {
   kyc: 'kyc_passport.kyc_info.updated',

@@ -1,4 +1,6 @@
-import { parseEndpoints, type EndpointTable } from './paypay/endpoints';
+import { DEFAULT_ENDPOINTS, parseEndpoints, type EndpointTable } from './paypay/endpoints';
+import { parseFields, type FieldTable } from './paypay/fields';
+import { requiredScopes, type UserKycInfoSetting } from './paypay/scopes';
 import { decodeBase64 } from './paypay/base64';
 import { parseCidr, type Cidr } from './webhooks/cidr';
 
@@ -17,7 +19,14 @@ export interface Config {
     apiSecret: string | null;
     merchantId: string | undefined;
     endpoints: EndpointTable | null;
+    /** The guessed request and answer fields (`PAYPAY_FIELDS`). */
+    fields: FieldTable | null;
+    /** The scopes each QR asks for: `PAYPAY_SCOPES`, or else `requiredScopes`. */
     scopes: string[];
+    /** The scopes the calls this configuration makes need. */
+    requiredScopes: string[];
+    /** Whether `GET /v1/users/:uaid/kyc-info` ("Get user KYC info") is on. */
+    userKycInfo: UserKycInfoSetting;
   };
   allowedOrigins: Set<string>;
   callbackUrl: string | null;
@@ -90,6 +99,11 @@ export function parseConfig(env: RawSettings): Config {
   const endpoints = parseEndpoints(env.PAYPAY_ENDPOINTS);
   if (!endpoints.ok) bad('PAYPAY_ENDPOINTS', endpoints.reason);
 
+  const fields = parseFields(env.PAYPAY_FIELDS);
+  if (!fields.ok) bad('PAYPAY_FIELDS', fields.reason);
+
+  const userKycInfo = oneOf(env, 'USER_KYC_INFO', ['off', 'on', 'with_foreign_status'], 'off', bad);
+  const needed = requiredScopes(endpoints.ok ? endpoints.table : DEFAULT_ENDPOINTS, userKycInfo);
   const scopes = (env.PAYPAY_SCOPES ?? '').split(/[\s,]+/).filter(Boolean);
   if (scopes.some((scope) => !/^[a-z_]{1,64}$/.test(scope)))
     bad('PAYPAY_SCOPES', 'PAYPAY_SCOPES must be scope names');
@@ -123,6 +137,15 @@ export function parseConfig(env: RawSettings): Config {
   }
 
   const warnings: SettingProblem[] = [];
+  const lacking = needed.filter((scope) => scopes.length > 0 && !scopes.includes(scope));
+  if (lacking.length > 0) {
+    // A warning, not a refusal: if PayPay names its scopes otherwise, this setting is the fix.
+    warnings.push({
+      setting: 'PAYPAY_SCOPES',
+      problem: 'invalid',
+      reason: `PAYPAY_SCOPES lacks ${lacking.join(', ')}, which the configured calls need; leave it empty to ask for exactly those`,
+    });
+  }
   const webhooks = parseWebhookSettings(env, bad, warnings);
   const reconAllowedHosts = parseReconHosts(env.RECON_ALLOWED_HOSTS, bad);
   if (reconAllowedHosts.size === 0 && !problems.some((p) => p.setting === 'RECON_ALLOWED_HOSTS'))
@@ -136,7 +159,10 @@ export function parseConfig(env: RawSettings): Config {
       apiSecret,
       merchantId: env.PAYPAY_MERCHANT_ID?.trim() || undefined,
       endpoints: endpoints.ok ? endpoints.table : null,
-      scopes: scopes.length > 0 ? scopes : ['kyc_passport_qr'],
+      fields: fields.ok ? fields.table : null,
+      scopes: scopes.length > 0 ? scopes : needed,
+      requiredScopes: needed,
+      userKycInfo,
     },
     allowedOrigins,
     callbackUrl,
@@ -274,6 +300,20 @@ function onOff(
   if (raw === 'off') return false;
   bad(name, `${name} must be on or off`);
   return fallback;
+}
+
+function oneOf<T extends string>(
+  env: RawSettings,
+  name: string,
+  values: readonly T[],
+  fallback: T,
+  bad: (s: string, r: string) => void,
+): T {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  const value = values.find((v) => v === raw);
+  if (value === undefined) bad(name, `${name} must be one of ${values.join(', ')}`);
+  return value ?? fallback;
 }
 
 /** http is accepted only for loopback hosts, which only exist in local development. */

@@ -76,7 +76,8 @@ describe('PayPayClient against the sandbox', () => {
     const created = await qr();
     expect(created.codeId).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(created.linkQRCodeURL).toContain(`${BASE}/phone/`);
-    expect(created.expiryDate).toBeGreaterThan(Date.now() / 1000);
+    expect(created.expiresAt).toBeGreaterThan(Date.now());
+    expect(created.expiryNote).toBeNull();
     expect(created.requestId).toMatch(/^[A-Za-z0-9-]{1,64}$/);
   });
 

@@ -41,7 +41,30 @@ describe('parseConfig', () => {
       resultTtlSeconds: 600,
       kycRetentionSeconds: 900,
     });
+    // Derived from the calls in use: every verification and every re-read.
+    expect(config.paypay.scopes).toEqual(['kyc_passport_qr', 'mini_app_kyc_passport']);
+    expect(config.warnings.map((w) => w.setting)).not.toContain('PAYPAY_SCOPES');
+  });
+
+  it.each([
+    ['on', ['kyc_passport_qr', 'mini_app_kyc_passport', 'get_kyc_info']],
+    [
+      'with_foreign_status',
+      ['kyc_passport_qr', 'mini_app_kyc_passport', 'get_kyc_info', 'kyc_foreign_status'],
+    ],
+  ])('asks for the scopes of Get user KYC info only when USER_KYC_INFO=%s', (value, scopes) => {
+    const config = parseConfig({ ...good, USER_KYC_INFO: value });
+    expect(config.problems).toEqual([]);
+    expect(config.paypay.scopes).toEqual(scopes);
+    expect(config.paypay.requiredScopes).toEqual(scopes);
+  });
+
+  it('takes PAYPAY_SCOPES as given, with a warning naming what the configured calls lack', () => {
+    const config = parseConfig({ ...good, PAYPAY_SCOPES: 'kyc_passport_qr' });
     expect(config.paypay.scopes).toEqual(['kyc_passport_qr']);
+    expect(config.problems).toEqual([]);
+    const warning = config.warnings.find((w) => w.setting === 'PAYPAY_SCOPES');
+    expect(warning?.reason).toContain('mini_app_kyc_passport');
   });
 
   it.each([
@@ -49,6 +72,8 @@ describe('parseConfig', () => {
     ['PAYPAY_API_SECRET', { PAYPAY_API_SECRET: 'not base64!' }, 'invalid'],
     ['PAYPAY_API_BASE_URL', { PAYPAY_API_BASE_URL: 'http://paypay.test' }, 'invalid'],
     ['PAYPAY_ENDPOINTS', { PAYPAY_ENDPOINTS: '{' }, 'invalid'],
+    ['PAYPAY_FIELDS', { PAYPAY_FIELDS: '{"createQr":{"codeId":[]}}' }, 'invalid'],
+    ['USER_KYC_INFO', { USER_KYC_INFO: 'yes' }, 'invalid'],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://a.example/path' }, 'invalid'],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: '' }, 'missing'],
     ['CALLBACK_URL', { CALLBACK_URL: 'ftp://x' }, 'invalid'],

@@ -18,6 +18,17 @@ async function linkedUser(): Promise<string> {
     .userAuthorizationId;
 }
 
+/** A user linked at PayPay with exactly these scopes, made without the phone flow. */
+async function sandboxUser(scopes: string[]): Promise<string> {
+  const response = await fetch(`${SANDBOX}/_sandbox/users`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ scopes }),
+  });
+  expect(response.status).toBe(201);
+  return (await response.json<{ userAuthorizationId: string }>()).userAuthorizationId;
+}
+
 async function setStanding(uaid: string, standing: string) {
   const response = await fetch(`${SANDBOX}/_sandbox/users/${uaid}/standing`, {
     method: 'POST',
@@ -109,8 +120,19 @@ describe('GET /v1/users/:uaid/kyc', () => {
 });
 
 describe('GET /v1/users/:uaid/kyc-info', () => {
-  it('passes OP_OUT_OF_SCOPE on when the user was linked without get_kyc_info', async () => {
+  it('asks for get_kyc_info in every QR when USER_KYC_INFO is on, and reads the user live', async () => {
     const uaid = await linkedUser();
+    const response = await worker(`/v1/users/${uaid}/kyc-info?requiredKycType=EKYC`, {
+      headers: auth,
+    });
+    expect(response.status).toBe(200);
+    expect((await response.json<{ kyc: { userAuthorizationId: string } }>()).kyc).toMatchObject({
+      userAuthorizationId: uaid,
+    });
+  });
+
+  it('passes OP_OUT_OF_SCOPE on when the user was linked without get_kyc_info', async () => {
+    const uaid = await sandboxUser(['kyc_passport_qr', 'mini_app_kyc_passport']);
     await expectError(
       await worker(`/v1/users/${uaid}/kyc-info?requiredKycType=EKYC`, { headers: auth }),
       403,

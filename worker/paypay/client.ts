@@ -1,6 +1,8 @@
 import type { PayPayOperation } from '../../shared/paypay-codes';
 import { DEFAULT_ENDPOINTS, type EndpointTable } from './endpoints';
 import { parseAnswer, type Attempt } from './answer';
+import { DEFAULT_FIELDS, kycPassportBody, type FieldTable } from './fields';
+import { readCreatedQr } from './qr-answer';
 import type { CreatedQr, KycInfo, PayPayFailure, PayPayResult } from './result';
 import {
   backoffDelay,
@@ -19,6 +21,7 @@ export interface PayPayClientOptions {
   /** Sent as X-ASSUME-MERCHANT when set (agent clients). */
   merchantId?: string | undefined;
   endpoints?: EndpointTable;
+  fields?: FieldTable;
   retry?: RetryPolicy;
   fetch?: typeof fetch;
   now?: () => number;
@@ -56,6 +59,7 @@ const textEncoder = new TextEncoder();
  */
 export class PayPayClient {
   private readonly endpoints: EndpointTable;
+  private readonly fields: FieldTable;
   private readonly retry: RetryPolicy;
   private readonly fetchFn: typeof fetch;
   private readonly now: () => number;
@@ -64,6 +68,7 @@ export class PayPayClient {
 
   constructor(private readonly options: PayPayClientOptions) {
     this.endpoints = options.endpoints ?? DEFAULT_ENDPOINTS;
+    this.fields = options.fields ?? DEFAULT_FIELDS;
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
     this.now = options.now ?? Date.now;
@@ -83,15 +88,13 @@ export class PayPayClient {
       userAgent: input.userAgent,
       kycData: input.kycData,
       accountLinkFlow: 'KYC_PASSPORT',
-      kycPassport: { codeChallenge: input.codeChallenge, codeChallengeMethod: 'S256' },
+      kycPassport: kycPassportBody(this.fields.createQr.kycPassport, input.codeChallenge),
     };
     const result = await this.call('createQr', { body });
     if (!result.ok) return result;
-    const qr = readCreatedQr(result.data);
-    if (qr === null) {
-      return badShape(result, 'PayPay created a QR but its answer lacks codeId or linkQRCodeURL');
-    }
-    return { ...result, data: qr };
+    const read = readCreatedQr(result.data, this.fields.createQr, this.now());
+    if (!read.ok) return badShape(result, read.message);
+    return { ...result, data: read.qr };
   }
 
   /** "Fetch KYC info of completed KYC Passport QR". */
@@ -220,18 +223,6 @@ function fillPath(template: string, params: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) =>
     encodeURIComponent(params[name] ?? ''),
   );
-}
-
-function readCreatedQr(data: unknown): CreatedQr | null {
-  if (typeof data !== 'object' || data === null) return null;
-  const { codeId, linkQRCodeURL, expiryDate } = data as Record<string, unknown>;
-  if (typeof codeId !== 'string' || codeId === '' || typeof linkQRCodeURL !== 'string') return null;
-  if (!URL.canParse(linkQRCodeURL)) return null;
-  return {
-    codeId,
-    linkQRCodeURL,
-    expiryDate: typeof expiryDate === 'number' && Number.isFinite(expiryDate) ? expiryDate : null,
-  };
 }
 
 function badShape(

@@ -1,6 +1,7 @@
 import {
   DEFAULT_PAYPAY_ROUTES,
   PAYPAY_OPERATIONS,
+  PAYPAY_SCOPE_OF,
   type PayPayOperation,
 } from '../../shared/paypay-codes';
 
@@ -17,6 +18,8 @@ export interface Endpoint {
   path: string;
   timeoutMs: number;
   kind: EndpointKind;
+  /** The scope the user must have granted for this call (PayPay's page); null for none. */
+  scope: string | null;
 }
 
 /** Every PayPay call the product makes, by operation. */
@@ -28,15 +31,21 @@ export type EndpointTable = Readonly<Record<PayPayOperation, Endpoint>>;
  * QR is a POST but only reads, so it is retried like a read.
  */
 export const DEFAULT_ENDPOINTS: EndpointTable = {
-  createQr: { ...DEFAULT_PAYPAY_ROUTES.createQr, timeoutMs: 10_000, kind: 'create' },
-  fetchCompletedKyc: {
-    ...DEFAULT_PAYPAY_ROUTES.fetchCompletedKyc,
-    timeoutMs: 10_000,
-    kind: 'read',
-  },
-  kycPassportInfo: { ...DEFAULT_PAYPAY_ROUTES.kycPassportInfo, timeoutMs: 10_000, kind: 'read' },
-  userKycInfo: { ...DEFAULT_PAYPAY_ROUTES.userKycInfo, timeoutMs: 10_000, kind: 'read' },
+  createQr: entry('createQr', 'create'),
+  fetchCompletedKyc: entry('fetchCompletedKyc', 'read'),
+  kycPassportInfo: entry('kycPassportInfo', 'read'),
+  userKycInfo: entry('userKycInfo', 'read'),
 };
+
+function entry(operation: PayPayOperation, kind: EndpointKind): Endpoint {
+  // [G] for every path but createQr's, and for every timeout but createQr's 10 s.
+  return {
+    ...DEFAULT_PAYPAY_ROUTES[operation],
+    timeoutMs: 10_000,
+    kind,
+    scope: PAYPAY_SCOPE_OF[operation],
+  };
+}
 
 const OVERRIDABLE = new Set(['method', 'path', 'timeoutMs']);
 const PATH_PATTERN = /^\/[A-Za-z0-9._~\-/{}]*$/;

@@ -71,11 +71,10 @@ export function apiErrorOf(failure: PayPayFailure): ApiError {
       requestId,
     );
   }
-  return new ApiError(
-    502,
-    'PAYPAY_REJECTED',
-    `PayPay refused the request (${failure.code})`,
-    {},
-    requestId,
-  );
+  // An answer we could not read says why (field names only) and which setting fixes it.
+  const message =
+    failure.kind === 'bad_response'
+      ? `PayPay's answer could not be used: ${failure.message}`
+      : `PayPay refused the request (${failure.code})`;
+  return new ApiError(502, 'PAYPAY_REJECTED', message, {}, requestId);
 }

@@ -43,8 +43,10 @@ export type PayPayResult<T> = PayPaySuccess<T> | PayPayFailure;
 export interface CreatedQr {
   codeId: string;
   linkQRCodeURL: string;
-  /** Epoch seconds when the QR stops working, when PayPay says. */
-  expiryDate: number | null;
+  /** Epoch milliseconds when the QR stops working: PayPay's, or the default. */
+  expiresAt: number;
+  /** Why PayPay's expiry was not used, when it was not (for the log line). */
+  expiryNote: string | null;
 }
 
 /**

@@ -47,6 +47,13 @@ export async function userKycInfo(
   rc: RequestContext,
 ): Promise<Response> {
   await requireMerchant(request, rc);
+  if (rc.config.paypay.userKycInfo === 'off') {
+    // Users were not asked for get_kyc_info, so PayPay would refuse it as OP_OUT_OF_SCOPE.
+    throw ApiError.of(
+      'FEATURE_DISABLED',
+      'Get user KYC info is off: set USER_KYC_INFO=on, then new verifications ask for get_kyc_info',
+    );
+  }
   const uaid = userIdOf(request);
   const url = new URL(request.url);
   for (const name of url.searchParams.keys()) {

@@ -77,8 +77,6 @@ export type ExchangeOutcome =
     }
   | { ok: false; code: 'RESULT_NOT_FOUND' | 'RESULT_ALREADY_EXCHANGED' | 'RESULT_EXPIRED' };
 
-/** A QR whose expiry PayPay did not state lives this long (PayPay's documented default is not published). */
-const DEFAULT_QR_TTL_MS = 5 * 60_000;
 /** An authorized session whose KYC fetch never finished is failed after this. */
 const AUTHORIZED_TIMEOUT_MS = 2 * 60_000;
 /** Ended sessions are kept a day so late polls get 410-style answers, then deleted. */
@@ -126,8 +124,18 @@ export class VerificationSession extends DurableObject<Env> {
         kycData: input.kycData,
       });
       if (!result.ok) return { ok: false, error: plain(apiErrorOf(result)) };
-      const expiresAt =
-        result.data.expiryDate !== null ? result.data.expiryDate * 1000 : now + DEFAULT_QR_TTL_MS;
+      const expiresAt = result.data.expiresAt;
+      if (result.data.expiryNote !== null) {
+        // Visible, not fatal: the QR works, its countdown is ours (docs/paypay-assumptions.md).
+        console.warn(
+          JSON.stringify({
+            type: 'paypay_answer',
+            operation: 'createQr',
+            note: result.data.expiryNote,
+            paypayRequestId: result.requestId,
+          }),
+        );
+      }
       const record: SessionRecord = {
         sessionId: input.sessionId,
         mode: input.mode,
