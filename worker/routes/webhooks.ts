@@ -53,7 +53,7 @@ export async function receiveWebhook(
   if (request.method !== 'POST') {
     throw ApiError.of('METHOD_NOT_ALLOWED', 'Use POST', { Allow: 'POST' });
   }
-  const parsed = parseNotification(kind, await readJsonBody(request, MAX_BODY_BYTES));
+  const parsed = parseNotification(kind, await readJsonBody(request, MAX_BODY_BYTES, 'any'));
   if (!parsed.ok) throw ApiError.of(parsed.code, parsed.message);
   const now = Date.now();
   const notification = parsed.value;

@@ -49,21 +49,29 @@ export async function call(
 export function postWebhook(
   route: string,
   body: unknown,
-  options: { headers?: Record<string, string>; overrides?: Overrides; method?: string } = {},
+  options: {
+    headers?: Record<string, string>;
+    overrides?: Overrides;
+    method?: string;
+    /** `null` sends no Content-Type at all (the body goes as bytes, so none is added). */
+    contentType?: string | null;
+  } = {},
 ): Promise<Response> {
   const method = options.method ?? 'POST';
+  const text = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
   const payload =
     method === 'GET' || method === 'HEAD'
       ? null
-      : typeof body === 'string' || body instanceof Uint8Array
-        ? body
-        : JSON.stringify(body);
+      : options.contentType === null && typeof text === 'string'
+        ? new TextEncoder().encode(text)
+        : text;
+  const contentType = options.contentType === undefined ? 'application/json' : options.contentType;
   return call(
     `/v1/webhooks/paypay/${route}`,
     {
       method,
       headers: {
-        'Content-Type': 'application/json',
+        ...(contentType === null ? {} : { 'Content-Type': contentType }),
         'CF-Connecting-IP': '192.0.2.10',
         ...options.headers,
       },
