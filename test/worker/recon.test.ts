@@ -85,29 +85,71 @@ describe('parseReconCsv', () => {
       ids: ['u-1', 'u-2'],
       junk: 0,
       junkLines: [],
+      header: true,
     });
   });
 
-  it('tolerates LF line ends, a BOM, no final line end and blank lines', () => {
-    expect(parseReconCsv(encode('\uFEFFuserAuthorizationId\nu-1\n\nu-2'))).toMatchObject({
+  // The seed names the column but never says a header line exists.
+  it.each([
+    ['CRLF', 'u-1\r\nu-2\r\n'],
+    ['LF', 'u-1\nu-2\n'],
+    ['CR only', 'u-1\ru-2\r'],
+    ['no final line end', 'u-1\nu-2'],
+    ['quoted values', '"u-1"\r\n"u-2"\r\n'],
+    ['blank lines', '\r\nu-1\r\n\r\n  \r\nu-2\r\n\r\n'],
+    ['spaces around values', '  u-1 \r\n\t"u-2"  \r\n'],
+    ['a BOM', '\uFEFFu-1\r\nu-2\r\n'],
+  ])('reads a file without a header, with %s', (_name, text) => {
+    expect(parseReconCsv(encode(text))).toEqual({
       ok: true,
       ids: ['u-1', 'u-2'],
       junk: 0,
-    });
-  });
-
-  it('reads quoted values', () => {
-    expect(parseReconCsv(encode('"userAuthorizationId"\r\n"u-1"\r\n'))).toMatchObject({
-      ids: ['u-1'],
+      junkLines: [],
+      header: false,
     });
   });
 
   it.each([
-    ['an empty file', ''],
-    ['a header only', 'userAuthorizationId\r\n'],
-    ['a header without line end', 'userAuthorizationId'],
-  ])('holds no ids in %s', (_name, text) => {
-    expect(parseReconCsv(encode(text))).toEqual({ ok: true, ids: [], junk: 0, junkLines: [] });
+    ['LF, a BOM, no final line end and blank lines', '\uFEFFuserAuthorizationId\nu-1\n\nu-2'],
+    ['CR only', 'userAuthorizationId\ru-1\ru-2\r'],
+    ['a quoted header and values', '"userAuthorizationId"\r\n"u-1"\r\n"u-2"\r\n'],
+    ['another spelling of the column', 'user_authorization_id\r\nu-1\r\nu-2\r\n'],
+    ['spaces and blank lines first', '\r\n  userAuthorizationId  \r\n u-1\r\nu-2 \r\n'],
+  ])('detects the header with %s', (_name, text) => {
+    expect(parseReconCsv(encode(text))).toMatchObject({
+      ok: true,
+      ids: ['u-1', 'u-2'],
+      junk: 0,
+      header: true,
+    });
+  });
+
+  it('takes the id column of a header with several columns, quoted commas included', () => {
+    const text = 'updatedAt,userAuthorizationId\r\n"2026-08-01, 10:00",u-1\r\n2026-08-01,"u-2"\r\n';
+    expect(parseReconCsv(encode(text))).toMatchObject({ ids: ['u-1', 'u-2'], junk: 0 });
+  });
+
+  it('reads a quote inside a quoted value as RFC 4180 does (and an id cannot hold one)', () => {
+    expect(parseReconCsv(encode('"u-1"\r\n"u""2"\r\n'))).toMatchObject({
+      ids: ['u-1'],
+      junk: 1,
+      junkLines: [2],
+    });
+  });
+
+  it.each([
+    ['an empty file', '', false],
+    ['blank lines only', '\r\n\n\r', false],
+    ['a header only', 'userAuthorizationId\r\n', true],
+    ['a header without line end', 'userAuthorizationId', true],
+  ])('holds no ids in %s', (_name, text, header) => {
+    expect(parseReconCsv(encode(text))).toEqual({
+      ok: true,
+      ids: [],
+      junk: 0,
+      junkLines: [],
+      header,
+    });
   });
 
   it('skips and counts junk lines, keeping their line numbers', () => {
@@ -117,14 +159,24 @@ describe('parseReconCsv', () => {
       '\r\nu-4\r\n';
     expect(parseReconCsv(encode(text))).toEqual({
       ok: true,
-      ids: ['u-1', 'u-4'],
-      junk: 4,
-      junkLines: [3, 4, 5, 6],
+      ids: ['u-1', 'u-3', 'u-4'],
+      junk: 3,
+      junkLines: [3, 5, 6],
+      header: true,
     });
   });
 
-  it('refuses a file without the header, or not UTF-8', () => {
-    expect(parseReconCsv(encode('u-1\r\nu-2\r\n'))).toEqual({ ok: false, reason: 'BAD_HEADER' });
+  it('counts a first line that is neither header nor id as junk, and reads on', () => {
+    expect(parseReconCsv(encode('user id\r\nu-1\r\n'))).toEqual({
+      ok: true,
+      ids: ['u-1'],
+      junk: 1,
+      junkLines: [1],
+      header: false,
+    });
+  });
+
+  it('refuses only a file that is not UTF-8', () => {
     expect(parseReconCsv(new Uint8Array([0x75, 0xff, 0x0a]))).toEqual({
       ok: false,
       reason: 'NOT_UTF8',
@@ -535,18 +587,19 @@ describe('the cron trigger and failed downloads', () => {
       refused: null,
       forward: false,
     });
-    expect(
-      await processRecon(env, config, claim!, now, async () => new Response('id\r\nu-1\r\n')),
-    ).toBe('retry');
+    const notUtf8 = new Uint8Array([0x75, 0xff, 0x0a]);
+    expect(await processRecon(env, config, claim!, now, async () => new Response(notUtf8))).toBe(
+      'retry',
+    );
     expect(await reconRow(notificationId)).toMatchObject({
       state: 'pending',
-      last_error: 'BAD_HEADER',
+      last_error: 'NOT_UTF8',
     });
     const [again] = await feed().dueRecon(now + 61_000, 10, false);
     expect(again?.notificationId).toBe(notificationId);
-    expect(
-      await processRecon(env, config, again!, now + 61_000, async () => new Response('')),
-    ).toBe('done');
-    expect(await reconRow(notificationId)).toMatchObject({ state: 'done', ids_total: 0 });
+    // The next try gets a file without a header, LF only: read, not refused.
+    const headerless = async () => new Response(`${uid('r')}\n${uid('r')}\n`);
+    expect(await processRecon(env, config, again!, now + 61_000, headerless)).toBe('done');
+    expect(await reconRow(notificationId)).toMatchObject({ state: 'done', ids_total: 2, junk: 0 });
   });
 });

@@ -2,17 +2,20 @@ import { UAID_PATTERN } from '../routes/users';
 
 /** The ids of a recon file, and what was skipped. */
 export type ReconCsv =
-  | { ok: true; ids: string[]; junk: number; junkLines: number[] }
-  | { ok: false; reason: 'NOT_UTF8' | 'BAD_HEADER' };
+  | { ok: true; ids: string[]; junk: number; junkLines: number[]; header: boolean }
+  | { ok: false; reason: 'NOT_UTF8' };
 
-const HEADER = 'userAuthorizationId';
+/** The column PayPay names; matched without regard to case, `_` or `-`. */
+const COLUMN = 'userauthorizationid';
 const JUNK_LINES_KEPT = 20;
 
 /**
- * PayPay's recon CSV: UTF-8, CRLF, a `userAuthorizationId` header, one id a
- * line. LF line ends, a BOM, blank lines and quoted values are tolerated; a line
- * that is not an id is junk: counted, its line number kept, never an event. An
- * empty file holds no ids.
+ * PayPay's recon CSV, read liberally: the seed names a `userAuthorizationId`
+ * column but never says a header line exists, so a header is detected, not
+ * assumed (and with several columns, picks the id's). CRLF, LF or CR line
+ * ends, a BOM, quoted values, spaces around values and blank lines are read. A
+ * line whose value is not an id is junk: counted, its line number kept, never
+ * an event. Only bytes that are not UTF-8 make the file unreadable.
  */
 export function parseReconCsv(bytes: Uint8Array): ReconCsv {
   let text: string;
@@ -22,29 +25,58 @@ export function parseReconCsv(bytes: Uint8Array): ReconCsv {
   } catch {
     return { ok: false, reason: 'NOT_UTF8' };
   }
-  if (text.trim() === '') return { ok: true, ids: [], junk: 0, junkLines: [] };
-  const lines = text.split(/\r?\n/);
-  if (unquote((lines[0] ?? '').trim()) !== HEADER) return { ok: false, reason: 'BAD_HEADER' };
+  const lines = text.split(/\r\n|\r|\n/);
   const ids: string[] = [];
   const junkLines: number[] = [];
   let junk = 0;
-  for (let i = 1; i < lines.length; i++) {
-    const line = (lines[i] ?? '').trim();
-    if (line === '') continue;
-    const value = unquote(line);
-    if (UAID_PATTERN.test(value)) {
+  let column = 0;
+  let header = false;
+  let first = true;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (line.trim() === '') continue;
+    const cells = splitCsvLine(line);
+    if (first) {
+      first = false;
+      const named = cells.findIndex((cell) => cell.toLowerCase().replace(/[_-]/g, '') === COLUMN);
+      if (named >= 0) {
+        header = true;
+        column = named;
+        continue;
+      }
+    }
+    const value = cells[column] ?? '';
+    if (UAID_PATTERN.test(value) && (header || cells.length === 1)) {
       ids.push(value);
     } else {
       junk++;
       if (junkLines.length < JUNK_LINES_KEPT) junkLines.push(i + 1);
     }
   }
-  return { ok: true, ids, junk, junkLines };
+  return { ok: true, ids, junk, junkLines, header };
 }
 
-function unquote(value: string): string {
-  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
-    return value.slice(1, -1).replaceAll('""', '"');
+/** One CSV line (RFC 4180 quoting: `""` inside quotes is a quote), each cell trimmed. */
+function splitCsvLine(line: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i];
+    if (quoted) {
+      if (char === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"' && cell.trim() === '') {
+      quoted = true;
+      cell = '';
+    } else if (char === ',') {
+      cells.push(cell.trim());
+      cell = '';
+    } else cell += char;
   }
-  return value;
+  cells.push(cell.trim());
+  return cells;
 }
