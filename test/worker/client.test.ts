@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PayPayClient } from '../../worker/paypay/client';
 import { parseEndpoints } from '../../worker/paypay/endpoints';
+import { parseFields } from '../../worker/paypay/fields';
 import { opaAuthHeader } from '../../worker/paypay/signing';
 
 interface Seen {
@@ -109,7 +110,8 @@ describe('PayPayClient', () => {
       data: {
         codeId: 'kpq_1',
         linkQRCodeURL: 'https://qr.paypay.test/kpq_1',
-        expiryDate: 1_790_000_300,
+        expiresAt: 1_790_000_300_000,
+        expiryNote: null,
       },
       requestId: 'REQ-SUCCESS',
       attempts: 1,
@@ -227,7 +229,11 @@ describe('PayPayClient', () => {
     expect(result).toMatchObject({
       ok: true,
       attempts: 3,
-      data: { codeId: 'c', expiryDate: null },
+      data: {
+        codeId: 'c',
+        expiresAt: NOW + 300_000,
+        expiryNote: expect.stringContaining('no expiry'),
+      },
     });
     expect(sleeps[0]).toBe(1000);
     // The same bytes on every try.
@@ -280,14 +286,43 @@ describe('PayPayClient', () => {
     expect(result).toMatchObject({ ok: true, attempts: 2 });
   });
 
-  it('reports a create answer without codeId as BAD_RESPONSE', async () => {
-    const { fn } = doubleFetch([envelope(201, 'SUCCESS', { linkQRCodeURL: 'https://q.test/x' })]);
+  it('reports a create answer without codeId as BAD_RESPONSE, naming the fields PayPay sent', async () => {
+    const { fn } = doubleFetch([
+      envelope(201, 'SUCCESS', { linkQRCodeURL: 'https://q.test/x', qr: { ref: 'secret-value' } }),
+    ]);
     const result = await client(fn).c.createKycPassportQr(qrInput);
     expect(result).toMatchObject({
       ok: false,
       kind: 'bad_response',
       code: 'BAD_RESPONSE',
       requestId: 'REQ-SUCCESS',
+    });
+    if (result.ok) throw new Error('expected a failure');
+    expect(result.message).toContain('data.linkQRCodeURL, data.qr, data.qr.ref');
+    expect(result.message).toContain('PAYPAY_FIELDS');
+    expect(result.message).not.toContain('secret-value');
+    expect(result.message).not.toContain('q.test');
+  });
+
+  it('sends the kycPassport object of PAYPAY_FIELDS and reads the code id where it says', async () => {
+    const fields = parseFields(
+      '{"createQr":{"kycPassport":{"pkce":{"challenge":"{codeChallenge}","method":"S256"}},"codeId":"qr.id","expiry":"qr.expiresAt"}}',
+    );
+    if (!fields.ok) throw new Error(fields.reason);
+    const { fn, seen } = doubleFetch([
+      envelope(201, 'SUCCESS', {
+        linkQRCodeURL: 'https://q.test/x',
+        qr: { id: 'kp-9', expiresAt: NOW + 120_000 },
+      }),
+    ]);
+    const result = await client(fn, { fields: fields.table }).c.createKycPassportQr(qrInput);
+    expect(result).toMatchObject({
+      ok: true,
+      data: { codeId: 'kp-9', expiresAt: NOW + 120_000, expiryNote: null },
+    });
+    const sent = JSON.parse(new TextDecoder().decode(seen[0]!.body!));
+    expect(sent.kycPassport).toEqual({
+      pkce: { challenge: qrInput.codeChallenge, method: 'S256' },
     });
   });
 

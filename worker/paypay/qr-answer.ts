@@ -32,10 +32,8 @@ export function readCreatedQr(
     link !== null && URL.canParse(link) && /^https?:$/.test(new URL(link).protocol);
   if (codeId === null || !usableLink) {
     const wanted = [
-      ...(codeId === null
-        ? [`a code id at ${fields.codeId.map((p) => `data.${p}`).join(', ')}`]
-        : []),
-      ...(!usableLink ? [`a link at ${fields.link.map((p) => `data.${p}`).join(', ')}`] : []),
+      ...(codeId === null ? [`code id (looked at ${places(fields.codeId)})`] : []),
+      ...(!usableLink ? [`QR link (looked at ${places(fields.link)})`] : []),
     ];
     const sent = fieldNames(data);
     return {
@@ -55,7 +53,7 @@ function readExpiry(
   paths: string[],
   now: number,
 ): Pick<CreatedQr, 'expiresAt' | 'expiryNote'> {
-  let note = `no expiry at ${paths.map((p) => `data.${p}`).join(', ')}`;
+  let note = `no expiry at ${places(paths)}`;
   for (const path of paths) {
     const raw = valueAt(data, path);
     if (raw === undefined || raw === null) continue;
@@ -84,6 +82,10 @@ export function epochMillis(value: unknown): number | null {
     return Number.isNaN(at) ? null : at;
   }
   return null;
+}
+
+function places(paths: string[]): string {
+  return paths.map((path) => `data.${path}`).join(', ');
 }
 
 function firstString(data: unknown, paths: string[]): string | null {
