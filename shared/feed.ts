@@ -44,6 +44,9 @@ export const STANDINGS = [
   'NON_EKYC_USER',
   'INVALID_USER_AUTHORIZATION_ID',
   'EXPIRED_USER_AUTHORIZATION_ID',
+  // Not about the user but about what they granted: a re-read that PayPay refuses
+  // for scope is a standing to show, not an outage to back off from forever.
+  'OP_OUT_OF_SCOPE',
 ] as const;
 export type Standing = (typeof STANDINGS)[number];
 
@@ -75,6 +78,8 @@ export interface FeedEvent {
   /** standing.changed: the new standing and the one before (null when unknown). */
   standing?: Standing;
   previousStanding?: Standing | null;
+  /** standing.changed: PayPay's X-REQUEST-ID of the read that found it, when PayPay sent one. */
+  paypayRequestId?: string;
   /** recon.lost: why the file could not be used, and PayPay's requestedAt (ISO). */
   reason?: string;
   requestedAt?: string;
@@ -106,9 +111,21 @@ export interface UserState {
   risk: KindState | null;
   accountStatus: KindState | null;
   /** PayPay's answer at the last re-read; null before the first. */
-  standing: { value: Standing; checkedAt: string; changedAt: string } | null;
+  standing: {
+    value: Standing;
+    checkedAt: string;
+    changedAt: string;
+    /** PayPay's X-REQUEST-ID of the read that found it: support asks for it. */
+    paypayRequestId?: string;
+  } | null;
   /** Whether a fresh read from PayPay is due (notifications are hints; PayPay's API is the truth). */
-  reread: { due: boolean; dueAt: string | null; lastError: string | null };
+  reread: {
+    due: boolean;
+    dueAt: string | null;
+    lastError: string | null;
+    /** PayPay's X-REQUEST-ID of the failed read, when PayPay answered. */
+    paypayRequestId?: string;
+  };
   /** ISO 8601 of the state's last change. */
   updatedAt: string;
 }

@@ -2,8 +2,9 @@ import { env } from 'cloudflare:workers';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import handler from '../../worker/index';
-import { expectError, fault, sandboxCalls, worker } from './support/flow';
+import { expectError, fault, SANDBOX, sandboxCalls, worker } from './support/flow';
 import {
+  cron,
   eventBody,
   eventsAfter,
   postWebhook,
@@ -425,6 +426,37 @@ describe('re-reads of PayPay', () => {
       }),
     ]);
     expect(changes[0]).not.toHaveProperty('notificationId');
+    // PayPay's X-REQUEST-ID of the read that found it, for support.
+    expect(state.standing?.paypayRequestId).toMatch(/^SBX[0-9A-F]{32}$/);
+    expect(changes[0]?.paypayRequestId).toBe(state.standing?.paypayRequestId);
+  });
+
+  it('shows a re-read refused for scope as the standing OP_OUT_OF_SCOPE, not a back-off loop', async () => {
+    const cursor = await tailCursor();
+    // Linked without mini_app_kyc_passport, the scope of KYC Passport info.
+    const created = await fetch(`${SANDBOX}/_sandbox/users`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ scopes: ['kyc_passport_qr'] }),
+    });
+    const uaid = (await created.json<{ userAuthorizationId: string }>()).userAuthorizationId;
+    expect((await postWebhook('kyc', eventBody('kyc', uaid))).status).toBe(200);
+    const state = await userStateOf(uaid);
+    expect(state.standing).toMatchObject({
+      value: 'OP_OUT_OF_SCOPE',
+      paypayRequestId: expect.stringMatching(/^SBX/),
+    });
+    expect(state.reread).toEqual({ due: false, dueAt: null, lastError: null });
+    const changes = (await eventsAfter(cursor)).filter(
+      (e) => e.type === 'standing.changed' && e.userAuthorizationId === uaid,
+    );
+    expect(changes).toEqual([expect.objectContaining({ standing: 'OP_OUT_OF_SCOPE' })]);
+    // Later cron runs do not keep asking PayPay about it (a re-read would move checkedAt).
+    await cron(Date.now() + 10 * 60_000);
+    expect(await userStateOf(uaid)).toMatchObject({
+      standing: { value: 'OP_OUT_OF_SCOPE', checkedAt: state.standing?.checkedAt },
+      reread: { due: false },
+    });
   });
 
   it.each([
@@ -463,6 +495,10 @@ describe('re-reads of PayPay', () => {
     }
     const state = await userStateOf(uaid);
     expect(state.standing).toBeNull();
-    expect(state.reread).toMatchObject({ due: true, lastError: 'MAINTENANCE_MODE' });
+    expect(state.reread).toMatchObject({
+      due: true,
+      lastError: 'MAINTENANCE_MODE',
+      paypayRequestId: expect.stringMatching(/^SBX[0-9A-F]{32}$/),
+    });
   });
 });

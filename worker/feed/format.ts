@@ -37,6 +37,8 @@ export type UserRow = {
   standing_changed_at: number | null;
   reread_due_at: number | null;
   reread_error: string | null;
+  standing_request_id: string | null;
+  reread_request_id: string | null;
   updated_at: number;
   version: number;
 };
@@ -98,12 +100,18 @@ export function userStateOf(row: UserRow, recent: EventRow[]): UserState {
             value: row.standing as Standing,
             checkedAt: iso(row.standing_checked_at),
             changedAt: iso(row.standing_changed_at ?? row.standing_checked_at),
+            ...(row.standing_request_id !== null
+              ? { paypayRequestId: row.standing_request_id }
+              : {}),
           }
         : null,
     reread: {
       due: row.reread_due_at !== null,
       dueAt: row.reread_due_at !== null ? iso(row.reread_due_at) : null,
       lastError: row.reread_error,
+      ...(row.reread_error !== null && row.reread_request_id !== null
+        ? { paypayRequestId: row.reread_request_id }
+        : {}),
     },
     updatedAt: iso(row.updated_at),
   };

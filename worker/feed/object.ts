@@ -44,7 +44,10 @@ export interface RecordOutcome {
 }
 
 /** A re-read's result: PayPay's answer about the user, or why there was none. */
-export type RereadResult = { standing: Standing } | { error: string };
+export type RereadResult = ({ standing: Standing } | { error: string }) & {
+  /** PayPay's X-REQUEST-ID of the read, kept with its outcome for support. */
+  paypayRequestId: string | null;
+};
 
 /** One re-read handed out: whom to read, and when the lease began. */
 export interface RereadClaim {
@@ -198,10 +201,12 @@ export class EventFeed extends DurableObject<Env> {
       const failures = row.reread_failures + 1;
       const backoff = Math.min(T.rereadRetryBaseMs * 2 ** (failures - 1), T.rereadRetryMaxMs);
       this.sql.exec(
-        `UPDATE users SET reread_failures = ?, reread_error = ?, reread_due_at = ?,
-           reread_lease_until = NULL, version = version + 1, updated_at = ? WHERE uaid = ?`,
+        `UPDATE users SET reread_failures = ?, reread_error = ?, reread_request_id = ?,
+           reread_due_at = ?, reread_lease_until = NULL, version = version + 1, updated_at = ?
+         WHERE uaid = ?`,
         failures,
         result.error,
+        result.paypayRequestId,
         now + backoff,
         now,
         claim.userAuthorizationId,
@@ -212,12 +217,13 @@ export class EventFeed extends DurableObject<Env> {
       const changed =
         row.standing !== result.standing && (row.standing !== null || result.standing !== 'OK');
       this.sql.exec(
-        `UPDATE users SET standing = ?, standing_checked_at = ?,
+        `UPDATE users SET standing = ?, standing_checked_at = ?, standing_request_id = ?,
            standing_changed_at = CASE WHEN standing IS ? THEN standing_changed_at ELSE ? END,
            reread_due_at = ?, reread_lease_until = NULL, reread_failures = 0, reread_error = NULL,
-           version = version + 1, updated_at = ? WHERE uaid = ?`,
+           reread_request_id = NULL, version = version + 1, updated_at = ? WHERE uaid = ?`,
         result.standing,
         now,
+        result.paypayRequestId,
         result.standing,
         now,
         hintedSince ? claim.startedAt + T.rereadMinIntervalMs : null,
@@ -231,7 +237,13 @@ export class EventFeed extends DurableObject<Env> {
             uaid: claim.userAuthorizationId,
             occurredAt: now,
             source: 'paypay',
-            data: { standing: result.standing, previousStanding: row.standing },
+            data: {
+              standing: result.standing,
+              previousStanding: row.standing,
+              ...(result.paypayRequestId !== null
+                ? { paypayRequestId: result.paypayRequestId }
+                : {}),
+            },
           },
           forward,
         );

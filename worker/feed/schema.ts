@@ -77,9 +77,27 @@ const STATEMENTS = [
   "CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_attempt_at) WHERE state = 'pending'",
 ];
 
-/** Creates the tables and indexes. */
+/**
+ * Columns added after the first release, in order. `CREATE TABLE IF NOT EXISTS`
+ * does not touch a table a deployed object already has, so each is added once,
+ * checked against the table's real columns.
+ */
+const ADDED_COLUMNS = [
+  // PayPay's X-REQUEST-ID of the re-read that set the standing, and of the last failed one.
+  ['users', 'standing_request_id', 'TEXT'],
+  ['users', 'reread_request_id', 'TEXT'],
+] as const;
+
+/** Creates the tables and indexes, then adds the columns an older object lacks. */
 export function migrate(sql: SqlStorage): void {
   for (const statement of STATEMENTS) sql.exec(statement);
+  for (const [table, column, type] of ADDED_COLUMNS) {
+    const has = sql
+      .exec<{ name: string }>(`SELECT name FROM pragma_table_info('${table}')`)
+      .toArray()
+      .some((row) => row.name === column);
+    if (!has) sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
 }
 
 /** Column prefix of each notification kind in `users`. */

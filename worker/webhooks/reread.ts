@@ -18,12 +18,26 @@ export async function reread(
   let result: RereadResult;
   try {
     const answer = await paypayClientOf(config).kycPassportInfo(claim.userAuthorizationId);
-    if (answer.ok) result = { standing: 'OK' };
-    else if (isStanding(answer.code)) result = { standing: answer.code };
-    else result = { error: answer.code };
+    const paypayRequestId = answer.requestId;
+    if (answer.ok) result = { standing: 'OK', paypayRequestId };
+    else if (isStanding(answer.code)) result = { standing: answer.code, paypayRequestId };
+    else result = { error: answer.code, paypayRequestId };
+    if (!answer.ok) {
+      // The id is what PayPay support asks for; the user's id stays out of logs.
+      console.warn(
+        JSON.stringify({
+          type: 'paypay',
+          what: 're-read refused or failed',
+          operation: answer.operation,
+          code: answer.code,
+          status: answer.status,
+          paypayRequestId,
+        }),
+      );
+    }
   } catch {
     // paypayClientOf throws only for settings that are missing.
-    result = { error: 'PAYPAY_NOT_CONFIGURED' };
+    result = { error: 'PAYPAY_NOT_CONFIGURED', paypayRequestId: null };
   }
   await feedOf(env).recordStanding(claim, result, now, config.merchantWebhook !== null);
   return result;
