@@ -101,9 +101,20 @@ async function createSessionForCustomer(req, workerUrl, merchantApiToken) {
       referenceId: CUSTOMER.id,
       kycData: CUSTOMER.kycData,
       lang: lang === 'en' ? 'en' : 'ja',
+      // PayPay reopens this browser after approval on a phone (WEB_LINK).
+      ...userAgentOf(req.headers['user-agent']),
     }),
   });
   return { status: answer.status, body: await answer.text() };
+}
+
+/** The customer's User-Agent as the Worker takes it: 1-255 printable characters, or none. */
+function userAgentOf(header) {
+  const userAgent = String(header ?? '')
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 255);
+  return userAgent ? { userAgent } : {};
 }
 
 /** The backend route: trade the page's result token for the KYC info. */

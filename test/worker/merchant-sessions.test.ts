@@ -152,6 +152,36 @@ describe('POST /v1/sessions from a browser', () => {
   );
 });
 
+describe('the creating browser is the one PayPay reopens (WEB_LINK userAgent)', () => {
+  const ANDROID = 'Mozilla/5.0 (Linux; Android 15; Pixel 9) AppleWebKit/537.36 Chrome/131.0 Mobile';
+
+  async function createdWith(body: unknown, userAgent: string | null) {
+    const response = await postSession(body, userAgent === null ? {} : { 'User-Agent': userAgent });
+    expect(response.status).toBe(201);
+    return sandboxSession((await response.json<{ qrUrl: string }>()).qrUrl);
+  }
+
+  it("passes the browser's own User-Agent on WEB_LINK", async () => {
+    expect(await createdWith({}, ANDROID)).toMatchObject({ userAgent: ANDROID });
+    expect(await createdWith({ redirectType: 'WEB_LINK' }, ANDROID)).toMatchObject({
+      userAgent: ANDROID,
+    });
+  });
+
+  it("cuts it to PayPay's 255 characters and drops control characters", async () => {
+    const long = `${ANDROID} ${'x'.repeat(400)}`;
+    expect((await createdWith({}, long)).userAgent).toBe(long.slice(0, 255));
+    expect((await createdWith({}, `A\tB`)).userAgent).toBe('AB');
+  });
+
+  it('sends none on APP_DEEP_LINK, or when the browser sent none', async () => {
+    expect(await createdWith({ redirectType: 'APP_DEEP_LINK' }, ANDROID)).not.toHaveProperty(
+      'userAgent',
+    );
+    expect(await createdWith({}, '   ')).not.toHaveProperty('userAgent');
+  });
+});
+
 describe('PUBLIC_SESSIONS=off', () => {
   async function call(init: RequestInit) {
     const ctx = createExecutionContext();

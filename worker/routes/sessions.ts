@@ -61,7 +61,9 @@ export async function createSession(
     redirectType: value.redirectType ?? 'WEB_LINK',
     referenceId: value.referenceId,
     phoneNumber: value.phoneNumber,
-    userAgent: value.userAgent,
+    // PayPay: on WEB_LINK "on mobile devices PayPay tries to open the browser that the
+    // merchant website is using". A browser's own request tells us which one it is.
+    userAgent: fromServer ? value.userAgent : browserUserAgent(request, value.redirectType),
     kycData: value.kycData,
   });
   if (!outcome.ok) {
@@ -145,4 +147,13 @@ function sessionStub(request: IRequest, env: Env) {
 export function langOf(request: Request): Lang {
   const accept = (request.headers.get('Accept-Language') ?? '').toLowerCase();
   return accept === '' || accept.startsWith('ja') ? 'ja' : 'en';
+}
+
+/** The creating browser's User-Agent for WEB_LINK sessions: printable, at most 255 (PayPay's limit). */
+function browserUserAgent(request: Request, redirectType: string | undefined): string | undefined {
+  if ((redirectType ?? 'WEB_LINK') !== 'WEB_LINK') return undefined;
+  const header = (request.headers.get('User-Agent') ?? '')
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim();
+  return header === '' ? undefined : header.slice(0, 255);
 }
