@@ -1,3 +1,4 @@
+import { PAYPAY_SCOPE_OF } from '../shared/paypay-codes';
 import { isIntegerIn, isRecord } from './validate';
 import { randomBase62, randomHex } from './encoding';
 import { parseFault } from './faults';
@@ -6,6 +7,7 @@ import {
   parseReconRequest,
   RECON_FILE_TTL_SECONDS,
   reconFileName,
+  reconFileOwner,
   reconNotification,
 } from './recon';
 import { currentState, type Tenant } from './tenant';
@@ -152,17 +154,17 @@ async function createRecon(tenant: Tenant, body: unknown): Promise<Response> {
     );
   }
   const now = tenant.now();
-  // PayPay names files by merchant id; the API key must never appear in a URL.
-  const clientId = tenant.merchant.merchantId ?? tenant.id.slice(0, 16);
+  const owner = reconFileOwner(fileType, tenant.merchant, tenant.id);
   const file = {
     fileId: randomHex(8),
     fileType,
-    fileName: reconFileName(fileType, clientId, now),
+    fileName: reconFileName(fileType, owner, now),
     token: randomBase62(32),
     userAuthorizationIds,
     ...(generate ? { generate } : {}),
     ...(failures ? { failuresLeft: failures } : {}),
     ...(redirectTo ? { redirectTo } : {}),
+    ...(tenant.merchant.reconFormat ? { format: tenant.merchant.reconFormat } : {}),
     downloads: 0,
     expiresAt: now + RECON_FILE_TTL_SECONDS,
   };
@@ -179,7 +181,12 @@ async function createRecon(tenant: Tenant, body: unknown): Promise<Response> {
 
 function createUser(tenant: Tenant, body: unknown): Response {
   const input = isRecord(body) ? body : {};
-  const { scopes = ['kyc_passport_qr'], standing = 'active', kycType = 'EKYC' } = input;
+  // What the Worker's default QR asks for, so a made-up user can be read like a linked one.
+  const {
+    scopes = [PAYPAY_SCOPE_OF.fetchCompletedKyc, PAYPAY_SCOPE_OF.kycPassportInfo],
+    standing = 'active',
+    kycType = 'EKYC',
+  } = input;
   if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string')) {
     return adminError(400, 'INVALID_BODY', 'scopes must be an array of strings');
   }

@@ -3,6 +3,7 @@ import { ApiError, envelope } from './envelope';
 import { kycData, kycDataMatches } from './kyc-data';
 import { APPROVED_OUTCOMES, isApproved, STANDING_ERRORS } from './outcomes';
 import { parseQrRequest } from './qr-request';
+import { requireClientScopes, requireEkycClient, requireGranted } from './scopes';
 import { currentState, type Tenant } from './tenant';
 import type { QrSession, SandboxUser } from './types';
 
@@ -15,8 +16,9 @@ const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 
 /** `POST /v1/qr/sessions`: stores a KYC Passport QR session and answers 201. */
 export async function createQr(tenant: Tenant, body: Record<string, unknown>): Promise<Response> {
-  const parsed = parseQrRequest(body);
+  const parsed = parseQrRequest(body, tenant.merchant);
   if (!parsed.ok) throw new ApiError(parsed.error.code, parsed.error.message);
+  requireClientScopes(tenant.merchant, parsed.value.scopes);
   const now = tenant.now();
   const session: QrSession = {
     ...parsed.value,
@@ -67,6 +69,7 @@ export async function fetchCompletedKyc(
       'codeVerifier does not match the codeChallenge of this QR',
     );
   }
+  requireGranted(session.scopes, 'fetchCompletedKyc', 'This QR');
   if (session.state !== 'approved' || !session.outcome || !isApproved(session.outcome)) {
     throw new ApiError(
       'KYC_PASSPORT_NOT_COMPLETED',
@@ -103,6 +106,7 @@ export function kycPassportInfo(tenant: Tenant, request: Request): Response {
     'X-USER-AUTHORIZATION-ID',
   );
   const user = findUser(tenant, uaid);
+  requireGranted(user.scopes, 'kycPassportInfo', 'The user');
   checkStanding(user);
   return envelope('SUCCESS', 'Success', kycData(user));
 }
@@ -114,11 +118,9 @@ export function userKycInfo(tenant: Tenant, url: URL): Response {
   if (requiredKycType !== '' && requiredKycType !== 'EKYC') {
     throw new ApiError('INVALID_PARAMS', 'requiredKycType must be EKYC or empty');
   }
+  if (requiredKycType === 'EKYC') requireEkycClient(tenant.merchant);
   const user = findUser(tenant, uaid);
-  // PayPay: this endpoint needs the user to have linked with the get_kyc_info scope.
-  if (!user.scopes.includes('get_kyc_info')) {
-    throw new ApiError('OP_OUT_OF_SCOPE', 'The user did not grant the get_kyc_info scope.');
-  }
+  requireGranted(user.scopes, 'userKycInfo', 'The user');
   if (requiredKycType === 'EKYC' && user.kycType !== 'EKYC') {
     throw new ApiError('NON_EKYC_USER', 'The user did not complete KYC with eKYC.');
   }

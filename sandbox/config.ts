@@ -2,6 +2,7 @@ import { WEBHOOK_KINDS } from '../shared/paypay-codes';
 import { fromBase64 } from './encoding';
 import type { Merchant, WebhookTarget, WebhookUrls } from './types';
 import { fail, isIntegerIn, isRecord, type Result } from './validate';
+import { parseMerchantOptions } from './variants';
 
 /** The sandbox's settings, parsed from wrangler vars. */
 export interface SandboxConfig {
@@ -27,7 +28,18 @@ export function parseConfig(env: SandboxEnv): SandboxConfig {
   } catch {
     throw new ConfigError('SANDBOX_WEBHOOK_URLS is not JSON');
   }
+  let options: unknown;
+  try {
+    options = JSON.parse(env.SANDBOX_MERCHANT_OPTIONS || '{}');
+  } catch {
+    throw new ConfigError('SANDBOX_MERCHANT_OPTIONS is not JSON');
+  }
+  if (!isRecord(options)) throw new ConfigError('SANDBOX_MERCHANT_OPTIONS must be a JSON object');
+  // The key, secret and URLs have settings of their own: one place each.
+  const owned = ['apiKey', 'apiSecret', 'webhookUrls'].find((key) => Object.hasOwn(options, key));
+  if (owned) throw new ConfigError(`SANDBOX_MERCHANT_OPTIONS cannot set ${owned}`);
   const merchant = parseMerchant({
+    ...options,
     apiKey: env.SANDBOX_API_KEY,
     apiSecret: env.SANDBOX_API_SECRET,
     webhookUrls: urls,
@@ -63,9 +75,12 @@ export function parseMerchant(input: unknown): Result<Merchant> {
   }
   const urls = parseWebhookUrls(webhookUrls ?? {});
   if (!urls.ok) return urls;
+  const options = parseMerchantOptions(input);
+  if (!options.ok) return options;
   return {
     ok: true,
     value: {
+      ...options.value,
       apiKey,
       apiSecret,
       ...(merchantId !== undefined ? { merchantId } : {}),

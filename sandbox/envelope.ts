@@ -36,7 +36,12 @@ export function envelope(
   };
   return new Response(JSON.stringify(body), {
     status: status ?? entry.status,
-    headers: { 'Content-Type': 'application/json', 'X-REQUEST-ID': newRequestId() },
+    headers: {
+      'Content-Type': 'application/json',
+      'X-REQUEST-ID': newRequestId(),
+      // Real time; a merchant's answers replace it with the merchant's clock.
+      Date: new Date().toUTCString(),
+    },
   });
 }
 

@@ -1,3 +1,4 @@
+import { FOREIGN_STATUS_SCOPE } from '../shared/paypay-codes';
 import type { Identity, SandboxUser } from './types';
 
 /**
@@ -62,7 +63,7 @@ export function kycData(user: SandboxUser, selfieImageUrl?: string): KycData {
   const h = hash(user.userAuthorizationId);
   const [lastName, lastNameKana] = pick(LAST_NAMES, h);
   const [firstName, firstNameKana, gender] = pick(FIRST_NAMES, h >>> 4);
-  const foreign = user.scopes.includes('kyc_foreign_status');
+  const foreign = user.scopes.includes(FOREIGN_STATUS_SCOPE);
   const year = 1960 + ((h >>> 8) % 45);
   const month = 1 + ((h >>> 14) % 12);
   const day = 1 + ((h >>> 18) % 28);

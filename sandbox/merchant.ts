@@ -9,11 +9,13 @@ import { planFaults, sleep } from './faults';
 import { messagePage } from './html';
 import { answerPhone, notFoundPage, showPhonePage } from './phone';
 import { reconDownload } from './recon';
+import { requireClientScope } from './scopes';
 import { matchRoute, type Route } from './routes';
 import { selfieResponse } from './selfie';
 import { MerchantStore } from './store';
 import type { Tenant } from './tenant';
 import type { Merchant } from './types';
+import { retryPolicyOf, webhookContentTypeOf } from './variants';
 import { deliver } from './webhooks';
 
 type ApiRoute = Extract<Route, { kind: 'api' }>;
@@ -50,8 +52,12 @@ export class SandboxMerchant extends DurableObject<SandboxEnv> {
       }
       const tenant = this.tenant(merchant, config, url);
       switch (route.kind) {
-        case 'api':
-          return await this.api(tenant, route, request, url);
+        case 'api': {
+          const response = await this.api(tenant, route, request, url);
+          // PayPay's answers carry its clock; a merchant's skewed clock shows here.
+          response.headers.set('Date', new Date(tenant.now() * 1000).toUTCString());
+          return response;
+        }
         case 'phone':
           if (request.method === 'GET') return showPhonePage(tenant, route.codeId);
           if (request.method === 'POST') return await answerPhone(tenant, route.codeId, request);
@@ -86,7 +92,9 @@ export class SandboxMerchant extends DurableObject<SandboxEnv> {
 
   /** Hourly: forgets sessions and recon files nobody can use any more. */
   override async alarm(): Promise<void> {
-    if (this.store.prune(Math.floor(Date.now() / 1000))) await this.store.schedulePrune();
+    // Expiries are on the merchant's clock, so pruning must be too.
+    const offset = this.merchant((this.config ??= parseConfig(this.env)))?.clockOffsetSeconds ?? 0;
+    if (this.store.prune(Math.floor(Date.now() / 1000) + offset)) await this.store.schedulePrune();
   }
 
   private async api(
@@ -132,6 +140,7 @@ export class SandboxMerchant extends DurableObject<SandboxEnv> {
     body: Uint8Array,
   ): Promise<Response> {
     try {
+      requireClientScope(tenant.merchant, route.operation);
       switch (route.operation) {
         case 'createQr':
           return await createQr(tenant, parseJsonBody(request, body));
@@ -210,11 +219,15 @@ export class SandboxMerchant extends DurableObject<SandboxEnv> {
       merchant,
       id: this.ctx.id.toString(),
       origin: config.publicUrl ?? url.origin,
-      now: () => Math.floor(Date.now() / 1000),
+      now: () => Math.floor(Date.now() / 1000) + (merchant.clockOffsetSeconds ?? 0),
       send: async (notification) => {
         const target = merchant.webhookUrls[notification.target];
         if (!target) return null;
-        return deliver(target, notification, (attempt) => this.store.logDelivery(attempt));
+        const style = {
+          contentType: webhookContentTypeOf(merchant),
+          retries: retryPolicyOf(merchant),
+        };
+        return deliver(target, notification, style, (attempt) => this.store.logDelivery(attempt));
       },
       background: (work) => this.ctx.waitUntil(work),
     };

@@ -1,4 +1,5 @@
 import { signResponseToken, RESPONSE_TOKEN_TTL_SECONDS, type ResponseTokenClaims } from './jwt';
+import { reopenText } from './browser';
 import { escapeHtml, htmlResponse, messagePage, page } from './html';
 import { expectedPerson, otherPerson, phoneLast4 } from './kyc-data';
 import { APPROVED_OUTCOMES, isApproved, type ApprovedOutcome } from './outcomes';
@@ -33,6 +34,7 @@ export function showPhonePage(tenant: Tenant, codeId: string): Response {
   const closed = closedPage(session, tenant.now());
   if (closed) return closed;
   const expires = new Date(session.expiresAt * 1000).toISOString().replace('.000Z', 'Z');
+  const [reopenJa, reopenEn] = reopenText(session);
   const buttons = OUTCOMES.map((outcome) => {
     const [ja, en] = LABELS[outcome];
     const primary = outcome === 'complete' ? ' class="primary"' : '';
@@ -44,6 +46,7 @@ export function showPhonePage(tenant: Tenant, codeId: string): Response {
 <dt>referenceId</dt><dd data-field="referenceId">${escapeHtml(session.referenceId ?? '-')}</dd>
 <dt>scopes</dt><dd data-field="scopes">${escapeHtml(session.scopes.join(', '))}</dd>
 <dt>期限 / expires</dt><dd>${expires}</dd>
+<dt>戻り先 / returns to</dt><dd data-field="reopens">${escapeHtml(reopenJa)}<span class="en">${escapeHtml(reopenEn)}</span></dd>
 </dl>
 <form method="post">
 ${session.kycData ? IDENTITY_CHOICE : ''}

@@ -1,6 +1,6 @@
 import type { PayPayCode } from '../shared/paypay-codes';
 import { isRecord } from './validate';
-import type { QrSession } from './types';
+import type { Merchant, QrSession } from './types';
 
 /** The createQr body fields the sandbox stores. */
 export type QrRequest = Pick<
@@ -15,6 +15,9 @@ export type QrRequest = Pick<
   | 'kycData'
   | 'codeChallenge'
 >;
+
+/** The merchant's onboarding rules a redirectUrl must follow. */
+export type RedirectRules = Pick<Merchant, 'callbackDomains' | 'strictRedirect'>;
 
 /** A rejected field: PayPay's code and a message naming the field. */
 export interface FieldError {
@@ -34,7 +37,10 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  * the KYC Passport flow only (the sandbox serves nothing else). The first bad
  * field, in the spec's order, is the one reported.
  */
-export function parseQrRequest(body: Record<string, unknown>): Parsed<QrRequest> {
+export function parseQrRequest(
+  body: Record<string, unknown>,
+  rules: RedirectRules = {},
+): Parsed<QrRequest> {
   const { scopes, nonce, redirectUrl, referenceId, phoneNumber, userAgent, kycData } = body;
   if (scopes === undefined) return missing('scopes');
   if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every(isNonEmptyString)) {
@@ -53,7 +59,7 @@ export function parseQrRequest(body: Record<string, unknown>): Parsed<QrRequest>
       ? missing('redirectUrl')
       : invalid('redirectUrl must be a URL');
   }
-  const urlError = redirectUrlError(redirectUrl, redirectType);
+  const urlError = redirectUrlError(redirectUrl, redirectType, rules);
   if (urlError) return invalid(urlError);
   for (const [field, value, max] of [
     ['referenceId', referenceId, MAX_LENGTH],
@@ -100,15 +106,31 @@ export function parseQrRequest(body: Record<string, unknown>): Parsed<QrRequest>
   };
 }
 
-/** PayPay: WEB_LINK callbacks must be HTTPS. Loopback http is allowed for local development. */
-function redirectUrlError(value: string, redirectType: QrRequest['redirectType']): string | null {
+/**
+ * PayPay: a WEB_LINK callback "must be HTTPS, and its domain should be in the
+ * allowed authorization callback domains". Loopback http is allowed for local
+ * development unless the merchant asked for PayPay's strictness.
+ */
+function redirectUrlError(
+  value: string,
+  redirectType: QrRequest['redirectType'],
+  rules: RedirectRules,
+): string | null {
   if (value.length > MAX_LENGTH) return `redirectUrl must be at most ${MAX_LENGTH} characters`;
   if (!URL.canParse(value)) return 'redirectUrl must be an absolute URL';
   if (redirectType === 'APP_DEEP_LINK') return null;
   const url = new URL(value);
-  if (url.protocol === 'https:') return null;
-  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return null;
-  return 'redirectUrl must be https for WEB_LINK (http only to localhost)';
+  if (url.protocol !== 'https:') {
+    if (rules.strictRedirect) return 'redirectUrl must be https for WEB_LINK';
+    if (url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname)) {
+      return 'redirectUrl must be https for WEB_LINK (http only to localhost)';
+    }
+  }
+  const domains = rules.callbackDomains;
+  if (domains && !domains.includes(url.hostname)) {
+    return `redirectUrl host ${url.hostname} is not one of the allowed authorization callback domains (${domains.join(', ')})`;
+  }
+  return null;
 }
 
 function isNonEmptyString(value: unknown): value is string {

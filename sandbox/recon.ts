@@ -2,7 +2,8 @@ import { RECON_FILE_TYPES } from '../shared/paypay-codes';
 import { fail, isIntegerIn, isRecord, type Result } from './validate';
 import { constantTimeEqual } from './encoding';
 import type { Notification } from './webhooks';
-import type { ReconFile } from './types';
+import type { Merchant, ReconFile } from './types';
+import { lineEndOf, type ReconFormat } from './variants';
 
 /** One recon file type. */
 export type ReconFileType = (typeof RECON_FILE_TYPES)[number];
@@ -95,23 +96,49 @@ export function parseReconRequest(input: unknown): Result<ReconRequest> {
 }
 
 /**
+ * The id in a file name, as PayPay's spec has it: the KYC file is made per
+ * `<merchant_id>`, the risk and account-status files per `<client_id>`. Unset
+ * ids fall back to each other, then to the start of the tenant id: the API key
+ * must never appear in a URL.
+ */
+export function reconFileOwner(
+  fileType: ReconFileType,
+  merchant: Merchant,
+  tenant: string,
+): string {
+  const fallback = tenant.slice(0, 16);
+  return fileType === 'kyc_passport_sync_recon'
+    ? (merchant.merchantId ?? merchant.clientId ?? fallback)
+    : (merchant.clientId ?? merchant.merchantId ?? fallback);
+}
+
+/**
  * The file name PayPay gives, for yesterday's JST processing day (PayPay lists the
  * users updated from 00:00:00 to 23:59:59 JST and notifies the next morning).
  */
-export function reconFileName(fileType: ReconFileType, clientId: string, now: number): string {
+export function reconFileName(fileType: ReconFileType, owner: string, now: number): string {
   const day = new Date((now + JST_OFFSET_SECONDS - 86_400) * 1000).toISOString().slice(0, 10);
   const date = day.replaceAll('-', '');
-  return `${FILE_PREFIX[fileType]}_${clientId}_${date}_${date}.csv`;
+  return `${FILE_PREFIX[fileType]}_${owner}_${date}_${date}.csv`;
 }
 
-/** The CSV: UTF-8, CRLF line ends, a header line, one id a line, ending in CRLF. */
+/**
+ * The CSV: UTF-8, one id a line, every line ended. PayPay's spec says CRLF and
+ * names the column but never says a header line exists, so the format can drop
+ * the header, end lines otherwise, or quote every value.
+ */
 export function reconCsv(
   userAuthorizationIds: string[],
   generate?: { prefix: string; count: number },
+  format: ReconFormat = {},
 ): string {
-  const lines = ['userAuthorizationId', ...userAuthorizationIds];
+  const lines = format.header === false ? [] : ['userAuthorizationId'];
+  lines.push(...userAuthorizationIds);
   for (let n = 0; n < (generate?.count ?? 0); n++) lines.push(`${generate?.prefix}${n}`);
-  return lines.join('\r\n') + '\r\n';
+  const end = lineEndOf(format);
+  // Ids are [\w-] only, so quoting never needs an escaped quote.
+  const cell = format.quoted ? (value: string) => `"${value}"` : (value: string) => value;
+  return lines.map((line) => cell(line) + end).join('');
 }
 
 /** The `file.created` notification, shaped exactly as PayPay's spec shows it. */
@@ -149,7 +176,7 @@ export function reconDownload(
   if (file.redirectTo !== undefined) {
     return new Response(null, { status: 302, headers: { Location: file.redirectTo } });
   }
-  return new Response(reconCsv(file.userAuthorizationIds, file.generate), {
+  return new Response(reconCsv(file.userAuthorizationIds, file.generate, file.format), {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="${file.fileName}"`,

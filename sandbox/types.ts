@@ -1,4 +1,5 @@
 import type { PayPayOperation, RECON_FILE_TYPES, WEBHOOK_KINDS } from '../shared/paypay-codes';
+import type { MerchantOptions, ReconFormat } from './variants';
 
 /** Where each kind of notification goes; PayPay configures one URL per kind at onboarding. */
 export type WebhookTarget = keyof typeof WEBHOOK_KINDS | 'recon';
@@ -7,7 +8,7 @@ export type WebhookTarget = keyof typeof WEBHOOK_KINDS | 'recon';
 export type WebhookUrls = Partial<Record<WebhookTarget, string>>;
 
 /** A merchant: one API key, its own Durable Object and everything in it. */
-export interface Merchant {
+export interface Merchant extends MerchantOptions {
   apiKey: string;
   /** The secret as PayPay issues it, base64: HMAC keys on its text, the JWT on its bytes. */
   apiSecret: string;
@@ -114,6 +115,8 @@ export interface ReconFile {
   downloads?: number;
   /** Epoch seconds after which the download answers 404. */
   expiresAt: number;
+  /** The merchant's format when the file was made: a file does not change once announced. */
+  format?: ReconFormat;
 }
 
 /** One try at delivering one notification. */
@@ -128,6 +131,8 @@ export interface DeliveryAttempt {
   error?: string;
   /** The exact JSON body sent. */
   body: string;
+  /** The Content-Type header of the request as sent; null when it had none. */
+  contentType: string | null;
   /** Epoch milliseconds. */
   at: number;
 }

@@ -1,7 +1,8 @@
 import { WEBHOOK_KINDS } from '../shared/paypay-codes';
-import { randomBase62 } from './encoding';
+import { randomBase62, utf8 } from './encoding';
 import { sleep } from './faults';
 import type { DeliveryAttempt, WebhookTarget } from './types';
+import type { RetryPolicy } from './variants';
 
 /** A notification ready to send: where it goes and the exact body. */
 export interface Notification {
@@ -18,10 +19,12 @@ export interface DeliveryResult {
   attempts: number;
 }
 
-/** PayPay's retries: a few tries with a short timeout, and no delivery guarantee. */
-const MAX_ATTEMPTS = 3;
-const TIMEOUT_MS = 2000;
-const BACKOFF_MS = 200;
+/** How a merchant's webhooks are sent (its registered variants). */
+export interface DeliveryStyle {
+  /** null sends no Content-Type header at all. */
+  contentType: string | null;
+  retries: RetryPolicy;
+}
 
 /** A notification id in PayPay's example style (`evt_aXnbdeFt2Ke`). */
 export function newNotificationId(): string {
@@ -48,33 +51,40 @@ export function eventNotification(
 }
 
 /**
- * POSTs a notification, retrying on a non-2xx answer or a timeout, and logs every
- * attempt. Not signed: PayPay does not sign webhooks.
+ * POSTs a notification, retrying on a non-2xx answer or a timeout as the
+ * merchant's policy says, and logs every attempt. Not signed: PayPay does not
+ * sign webhooks.
  */
 export async function deliver(
   url: string,
   notification: Notification,
+  style: DeliveryStyle,
   log: (attempt: DeliveryAttempt) => void,
 ): Promise<DeliveryResult> {
   const result: DeliveryResult = { attempts: 0 };
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    if (attempt > 1) await sleep(BACKOFF_MS * (attempt - 1));
+  const { retries } = style;
+  for (let attempt = 1; attempt <= retries.attempts; attempt++) {
+    if (attempt > 1) await sleep(retries.pauseMs(attempt));
     result.attempts = attempt;
+    // Bytes, not a string: a string body makes the runtime add text/plain when
+    // the variant is "no Content-Type".
+    const request = new Request(url, {
+      method: 'POST',
+      headers: style.contentType === null ? {} : { 'Content-Type': style.contentType },
+      body: utf8(notification.body),
+      signal: AbortSignal.timeout(retries.timeoutMs),
+    });
     const entry: DeliveryAttempt = {
       url,
       kind: notification.target,
       notificationId: notification.notificationId,
       attempt,
       body: notification.body,
+      contentType: request.headers.get('Content-Type'),
       at: Date.now(),
     };
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: notification.body,
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
+      const response = await fetch(request);
       await response.body?.cancel();
       entry.status = response.status;
       result.status = response.status;

@@ -125,7 +125,8 @@ async function pkce(): Promise<{ verifier: string; challenge: string }> {
 async function qrBody(overrides: Record<string, unknown> = {}) {
   const { verifier, challenge } = await pkce();
   const body = {
-    scopes: ['kyc_passport_qr'],
+    // What the Worker's default QR asks for: the completed-QR fetch and KYC Passport info.
+    scopes: ['kyc_passport_qr', 'mini_app_kyc_passport'],
     nonce: `n_${crypto.randomUUID()}`,
     redirectType: 'WEB_LINK',
     redirectUrl: 'https://shop.example/kyc/callback',
@@ -713,7 +714,7 @@ describe('the phone page', () => {
     const { uaid } = await approvedUser(
       merchant,
       'complete',
-      { scopes: ['kyc_passport_qr', 'get_kyc_info'] },
+      { scopes: ['kyc_passport_qr', 'mini_app_kyc_passport', 'get_kyc_info'] },
       { kycType: 'NON_EKYC' },
     );
     const env = await passportInfo(merchant, uaid);
@@ -817,7 +818,7 @@ describe('GET /v1/kyc/passport', () => {
   it('adds residenceType and expiryDate with the kyc_foreign_status scope', async () => {
     const merchant = await registerMerchant();
     const { uaid } = await approvedUser(merchant, 'complete', {
-      scopes: ['kyc_passport_qr', 'kyc_foreign_status'],
+      scopes: ['kyc_passport_qr', 'mini_app_kyc_passport', 'kyc_foreign_status'],
     });
     const env = await passportInfo(merchant, uaid);
     expect(env.data).toMatchObject({

@@ -1,0 +1,182 @@
+import { FOREIGN_STATUS_SCOPE, PAYPAY_SCOPE_OF } from '../shared/paypay-codes';
+import type { Merchant } from './types';
+import { fail, isIntegerIn, isRecord, type Result } from './validate';
+
+/**
+ * The ways PayPay's documents, FAQ and SDKs leave room for more than one
+ * behaviour, switchable per merchant so the Worker can be tested against each.
+ */
+export interface MerchantOptions {
+  /** The `<client_id>` of the risk and account-status recon file names. */
+  clientId?: string;
+  /** Scopes PayPay enabled for this client at onboarding. */
+  clientScopes?: string[];
+  /** The client is configured for `requiredKycType=EKYC`. */
+  ekyc?: boolean;
+  /** Content-Type of webhooks and recon notifications; "" sends none. */
+  webhookContentType?: string;
+  reconFormat?: ReconFormat;
+  webhookRetries?: RetryPolicyName;
+  /** PayPay's "allowed authorization callback domains" (hostnames). */
+  callbackDomains?: string[];
+  /** Refuse any non-https WEB_LINK redirectUrl, loopback included. */
+  strictRedirect?: boolean;
+  /** This merchant's clock runs this far off real time. */
+  clockOffsetSeconds?: number;
+}
+
+/** How the served recon CSV is laid out. */
+export interface ReconFormat {
+  header?: boolean;
+  lineEnd?: 'CRLF' | 'LF' | 'CR';
+  quoted?: boolean;
+}
+
+/** How webhooks are retried: tries, pause between them, timeout of each. */
+export interface RetryPolicy {
+  attempts: number;
+  /** Pause before try n (n >= 2). */
+  pauseMs: (attempt: number) => number;
+  timeoutMs: number;
+}
+
+/**
+ * `default` is the sandbox's historic policy; `faq3` and `faq10` are the two
+ * PayPay's FAQ describes ("at most 3 or 10 tries with a 1.5-2 s timeout").
+ */
+export const RETRY_POLICIES = {
+  default: { attempts: 3, pauseMs: (n) => 200 * (n - 1), timeoutMs: 2000 },
+  faq3: { attempts: 3, pauseMs: () => 100, timeoutMs: 2000 },
+  faq10: { attempts: 10, pauseMs: () => 500, timeoutMs: 1500 },
+} as const satisfies Record<string, RetryPolicy>;
+
+/** One retry policy's name. */
+export type RetryPolicyName = keyof typeof RETRY_POLICIES;
+
+/** Every scope the sandbox knows: a client enables them all unless told otherwise. */
+export const DEFAULT_CLIENT_SCOPES: readonly string[] = [
+  ...Object.values(PAYPAY_SCOPE_OF).filter((scope) => scope !== null),
+  FOREIGN_STATUS_SCOPE,
+];
+
+const LINE_ENDS = { CRLF: '\r\n', LF: '\n', CR: '\r' } as const;
+const SCOPE = /^[\w.:-]{1,64}$/;
+/** A DNS name or a bracketed IPv6 literal, as URL.hostname gives them. */
+const HOSTNAME = /^(\[[0-9a-f:.]+\]|[a-z0-9-]+(\.[a-z0-9-]+)*)$/;
+/** Header-safe: no control characters, so no header injection. */
+const HEADER_VALUE = /^[\x20-\x7e]{0,128}$/;
+const MAX_LIST = 32;
+
+/** Validates the option fields of a registration; only the fields given are returned. */
+export function parseMerchantOptions(input: Record<string, unknown>): Result<MerchantOptions> {
+  const options: MerchantOptions = {};
+  const { clientId, clientScopes, ekyc, webhookContentType, reconFormat, webhookRetries } = input;
+  const { callbackDomains, strictRedirect, clockOffsetSeconds } = input;
+  if (clientId !== undefined) {
+    if (typeof clientId !== 'string' || !/^[\w-]{1,64}$/.test(clientId)) {
+      return fail('clientId must be 1-64 letters, digits, "_" or "-"');
+    }
+    options.clientId = clientId;
+  }
+  if (clientScopes !== undefined) {
+    if (!isList(clientScopes, (s) => SCOPE.test(s), 0)) {
+      return fail(`clientScopes must be an array of at most ${MAX_LIST} scope names`);
+    }
+    options.clientScopes = clientScopes;
+  }
+  if (ekyc !== undefined) {
+    if (typeof ekyc !== 'boolean') return fail('ekyc must be a boolean');
+    options.ekyc = ekyc;
+  }
+  if (webhookContentType !== undefined) {
+    if (typeof webhookContentType !== 'string' || !HEADER_VALUE.test(webhookContentType)) {
+      return fail('webhookContentType must be a header value of at most 128 characters, or ""');
+    }
+    options.webhookContentType = webhookContentType;
+  }
+  if (reconFormat !== undefined) {
+    const format = parseReconFormat(reconFormat);
+    if (!format.ok) return format;
+    options.reconFormat = format.value;
+  }
+  if (webhookRetries !== undefined) {
+    if (typeof webhookRetries !== 'string' || !Object.hasOwn(RETRY_POLICIES, webhookRetries)) {
+      return fail(`webhookRetries must be one of ${Object.keys(RETRY_POLICIES).join(', ')}`);
+    }
+    options.webhookRetries = webhookRetries as RetryPolicyName;
+  }
+  if (callbackDomains !== undefined) {
+    if (!isList(callbackDomains, (h) => HOSTNAME.test(h.toLowerCase()), 1)) {
+      return fail(`callbackDomains must be an array of 1-${MAX_LIST} hostnames`);
+    }
+    options.callbackDomains = callbackDomains.map((h) => h.toLowerCase());
+  }
+  if (strictRedirect !== undefined) {
+    if (typeof strictRedirect !== 'boolean') return fail('strictRedirect must be a boolean');
+    options.strictRedirect = strictRedirect;
+  }
+  if (clockOffsetSeconds !== undefined) {
+    if (!isIntegerIn(clockOffsetSeconds, -86_400, 86_400)) {
+      return fail('clockOffsetSeconds must be an integer from -86400 to 86400');
+    }
+    options.clockOffsetSeconds = clockOffsetSeconds;
+  }
+  return { ok: true, value: options };
+}
+
+function parseReconFormat(input: unknown): Result<ReconFormat> {
+  if (!isRecord(input)) return fail('reconFormat must be an object');
+  const { header, lineEnd, quoted, ...rest } = input;
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) return fail(`reconFormat.${unknown} is not header, lineEnd or quoted`);
+  if (header !== undefined && typeof header !== 'boolean') {
+    return fail('reconFormat.header must be a boolean');
+  }
+  if (
+    lineEnd !== undefined &&
+    !(typeof lineEnd === 'string' && Object.hasOwn(LINE_ENDS, lineEnd))
+  ) {
+    return fail('reconFormat.lineEnd must be CRLF, LF or CR');
+  }
+  if (quoted !== undefined && typeof quoted !== 'boolean') {
+    return fail('reconFormat.quoted must be a boolean');
+  }
+  return {
+    ok: true,
+    value: {
+      ...(header !== undefined ? { header } : {}),
+      ...(lineEnd !== undefined ? { lineEnd: lineEnd as keyof typeof LINE_ENDS } : {}),
+      ...(quoted !== undefined ? { quoted } : {}),
+    },
+  };
+}
+
+function isList(value: unknown, valid: (item: string) => boolean, min: number): value is string[] {
+  return (
+    Array.isArray(value) &&
+    value.length >= min &&
+    value.length <= MAX_LIST &&
+    value.every((item) => typeof item === 'string' && valid(item))
+  );
+}
+
+/** The characters that end a recon CSV line. */
+export function lineEndOf(format: ReconFormat | undefined): string {
+  return LINE_ENDS[format?.lineEnd ?? 'CRLF'];
+}
+
+/** The scopes this client may use (registrations made before the option have them all). */
+export function clientScopesOf(merchant: Merchant): readonly string[] {
+  return merchant.clientScopes ?? DEFAULT_CLIENT_SCOPES;
+}
+
+/** The retry policy of this merchant's webhooks. */
+export function retryPolicyOf(merchant: Merchant): RetryPolicy {
+  return RETRY_POLICIES[merchant.webhookRetries ?? 'default'];
+}
+
+/** The Content-Type header webhooks carry; null for none. */
+export function webhookContentTypeOf(merchant: Merchant): string | null {
+  const type = merchant.webhookContentType ?? 'application/json';
+  return type === '' ? null : type;
+}
