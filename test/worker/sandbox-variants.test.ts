@@ -1,0 +1,340 @@
+import { describe, expect, it } from 'vitest';
+import { browserName } from '../../sandbox/browser';
+import { ConfigError, parseConfig } from '../../sandbox/config';
+import {
+  admin,
+  approve,
+  call,
+  createQr,
+  deliveries,
+  putMerchant,
+  registerMerchant,
+  type Envelope,
+  type TestMerchant,
+} from './support/sandbox-api';
+
+const HOOK = 'https://merchant.test/hooks/kyc';
+const FAILING = 'https://merchant.test/hooks/kyc?status=500';
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+function expectOutOfScope(env: Envelope): void {
+  expect([env.status, env.code, env.codeId]).toEqual([401, 'OP_OUT_OF_SCOPE', '08100023']);
+}
+
+async function user(merchant: TestMerchant, body: Record<string, unknown> = {}): Promise<string> {
+  const created = await admin<{ userAuthorizationId: string }>(merchant, 'POST', '/users', body);
+  expect(created.status).toBe(201);
+  return created.body.userAuthorizationId;
+}
+
+const passportInfo = (merchant: TestMerchant, uaid: string) =>
+  call(merchant, 'GET', '/v1/kyc/passport', { headers: { 'X-USER-AUTHORIZATION-ID': uaid } });
+const userKycInfo = (merchant: TestMerchant, query: string) =>
+  call(merchant, 'GET', '/v2/user/kycInfo', { query });
+
+describe('registration of variants', () => {
+  it.each([
+    ['webhookContentType', 'application/json\r\nX-Injected: 1'],
+    ['reconFormat', { lineEnd: 'CRLF2' }],
+    ['reconFormat', { header: 'no' }],
+    ['webhookRetries', 'faq5'],
+    ['clientId', 'has space'],
+    ['callbackDomains', []],
+    ['callbackDomains', ['https://shop.example']],
+    ['strictRedirect', 'yes'],
+    ['clockOffsetSeconds', 86_401],
+    ['clockOffsetSeconds', 1.5],
+    ['clientScopes', 'kyc_passport_qr'],
+    ['ekyc', 1],
+  ])('refuses a bad %s (%j) with 400 INVALID_MERCHANT naming it', async (field, value) => {
+    const { res } = await putMerchant({ [field]: value });
+    expect(res.status).toBe(400);
+    const { error } = await res.json<{ error: { code: string; message: string } }>();
+    expect(error.code).toBe('INVALID_MERCHANT');
+    expect(error.message).toContain(field);
+  });
+
+  it('takes the default merchant options from SANDBOX_MERCHANT_OPTIONS', () => {
+    const env = {
+      SANDBOX_API_KEY: 'k',
+      SANDBOX_API_SECRET: 'c2VjcmV0',
+      SANDBOX_WEBHOOK_URLS: '{}',
+      SANDBOX_PUBLIC_URL: '',
+    };
+    const options = '{"webhookRetries":"faq10","reconFormat":{"header":false,"lineEnd":"LF"}}';
+    const config = parseConfig({ ...env, SANDBOX_MERCHANT_OPTIONS: options } as SandboxEnv);
+    expect(config.defaultMerchant).toMatchObject({
+      apiKey: 'k',
+      webhookRetries: 'faq10',
+      reconFormat: { header: false, lineEnd: 'LF' },
+    });
+    expect(
+      parseConfig({ ...env, SANDBOX_MERCHANT_OPTIONS: '{}' } as SandboxEnv).defaultMerchant,
+    ).not.toHaveProperty('webhookRetries');
+    for (const bad of ['[', '{"clockOffsetSeconds":"1"}', '{"apiKey":"x"}']) {
+      expect(() => parseConfig({ ...env, SANDBOX_MERCHANT_OPTIONS: bad } as SandboxEnv)).toThrow(
+        ConfigError,
+      );
+    }
+  });
+});
+
+describe('webhook variants', () => {
+  it.each([
+    [undefined, 'application/json'],
+    ['application/json;charset=UTF-8;', 'application/json;charset=UTF-8;'],
+    ['', null],
+  ])('webhookContentType %j sends Content-Type %j', async (variant, sent) => {
+    const merchant = await registerMerchant({
+      webhookUrls: { kyc: HOOK, recon: 'https://merchant.test/hooks/recon' },
+      ...(variant === undefined ? {} : { webhookContentType: variant }),
+    });
+    await admin(merchant, 'POST', '/webhooks', { kind: 'kyc', userAuthorizationId: 'u-1' });
+    await admin(merchant, 'POST', '/recon', {
+      fileType: 'kyc_passport_sync_recon',
+      userAuthorizationIds: ['u-1'],
+    });
+    const log = await deliveries(merchant);
+    expect(log.map((d) => [d.url, d.status, d.contentType])).toEqual([
+      [HOOK, 200, sent],
+      ['https://merchant.test/hooks/recon', 200, sent],
+    ]);
+  });
+
+  it.each([
+    ['default', 3, [200, 400]],
+    ['faq3', 3, [100, 100]],
+    ['faq10', 10, Array.from({ length: 9 }, () => 500)],
+  ] as const)(
+    'webhookRetries %s tries %i times, that far apart, against a failing receiver',
+    async (policy, tries, pauses) => {
+      const merchant = await registerMerchant({
+        webhookUrls: { kyc: FAILING },
+        ...(policy === 'default' ? {} : { webhookRetries: policy }),
+      });
+      const sent = await admin<{ deliveries: { status: number; attempts: number }[] }>(
+        merchant,
+        'POST',
+        '/webhooks',
+        { kind: 'kyc', userAuthorizationId: 'u-1' },
+      );
+      expect(sent.body.deliveries).toEqual([{ status: 500, attempts: tries }]);
+      const log = await deliveries(merchant);
+      expect(log.map((d) => d.attempt)).toEqual(Array.from({ length: tries }, (_, i) => i + 1));
+      const gaps = log.slice(1).map((d, i) => d.at - (log[i]?.at ?? 0));
+      gaps.forEach((gap, i) => {
+        expect(gap).toBeGreaterThanOrEqual((pauses[i] ?? 0) - 5);
+        expect(gap).toBeLessThan((pauses[i] ?? 0) + 150);
+      });
+    },
+    15_000,
+  );
+});
+
+describe('recon file variants', () => {
+  const ids = ['u-1', 'u-2'];
+
+  async function served(reconFormat?: Record<string, unknown>): Promise<string> {
+    const merchant = await registerMerchant(reconFormat ? { reconFormat } : {});
+    const made = await admin<{ path: string }>(merchant, 'POST', '/recon', {
+      fileType: 'kyc_passport_sync_recon',
+      userAuthorizationIds: ids,
+      notify: false,
+    });
+    return (await fetch(made.body.path)).text();
+  }
+
+  it.each([
+    [undefined, 'userAuthorizationId\r\nu-1\r\nu-2\r\n'],
+    [{ header: false }, 'u-1\r\nu-2\r\n'],
+    [{ lineEnd: 'LF' }, 'userAuthorizationId\nu-1\nu-2\n'],
+    [{ lineEnd: 'CR' }, 'userAuthorizationId\ru-1\ru-2\r'],
+    [{ quoted: true }, '"userAuthorizationId"\r\n"u-1"\r\n"u-2"\r\n'],
+    [{ header: false, lineEnd: 'LF', quoted: true }, '"u-1"\n"u-2"\n'],
+  ])('reconFormat %j serves %j', async (format, text) => {
+    expect(await served(format)).toBe(text);
+  });
+
+  async function fileName(merchant: TestMerchant, fileType: string): Promise<string> {
+    const made = await admin<{ fileName: string }>(merchant, 'POST', '/recon', {
+      fileType,
+      userAuthorizationIds: [],
+      notify: false,
+    });
+    return made.body.fileName;
+  }
+
+  it('names the KYC file by merchant id and the risk and account-status files by client id', async () => {
+    const both = await registerMerchant({ merchantId: 'M7', clientId: 'C7' });
+    expect(await fileName(both, 'kyc_passport_sync_recon')).toMatch(/^kyc_passport_M7_\d{8}_/);
+    expect(await fileName(both, 'kyc_passport_risk_sync_recon')).toMatch(
+      /^kyc_passport_risk_C7_\d{8}_\d{8}\.csv$/,
+    );
+    expect(await fileName(both, 'kyc_passport_account_status_sync_recon')).toMatch(
+      /^kyc_passport_account_status_C7_\d{8}_\d{8}\.csv$/,
+    );
+    const clientOnly = await registerMerchant({ clientId: 'C8' });
+    expect(await fileName(clientOnly, 'kyc_passport_sync_recon')).toMatch(/^kyc_passport_C8_/);
+    const neither = await registerMerchant();
+    const start = neither.tenant.slice(0, 16);
+    expect(await fileName(neither, 'kyc_passport_risk_sync_recon')).toContain(`_risk_${start}_`);
+  });
+});
+
+describe('redirect rules', () => {
+  it('refuses a redirectUrl outside callbackDomains', async () => {
+    const merchant = await registerMerchant({ callbackDomains: ['shop.example', 'Kyc.Example'] });
+    const outside = await createQr(merchant, { redirectUrl: 'https://evil.example/cb' });
+    expect([outside.status, outside.code]).toEqual([400, 'INVALID_PARAMS']);
+    expect(outside.message).toContain('callback domains');
+    expect(outside.message).toContain('evil.example');
+    for (const url of ['https://shop.example/cb', 'https://kyc.example/v1/callback']) {
+      expect((await createQr(merchant, { redirectUrl: url })).status).toBe(201);
+    }
+  });
+
+  it('strictRedirect refuses http to loopback, which is allowed by default', async () => {
+    const local = { redirectUrl: 'http://127.0.0.1:8787/v1/callback' };
+    expect((await createQr(await registerMerchant(), local)).status).toBe(201);
+    const strict = await createQr(await registerMerchant({ strictRedirect: true }), local);
+    expect([strict.status, strict.code]).toEqual([400, 'INVALID_PARAMS']);
+    expect(strict.message).toContain('https');
+  });
+});
+
+describe('clock offset and the Date header', () => {
+  it('answers with a Date header from the real clock by default', async () => {
+    const env = await createQr(await registerMerchant());
+    const date = Date.parse(env.headers.get('Date') ?? '') / 1000;
+    expect(Math.abs(date - nowSeconds())).toBeLessThanOrEqual(2);
+    expect(env.headers.get('Date')).toBe(new Date(date * 1000).toUTCString());
+  });
+
+  it('runs the merchant 300 s ahead: real-time signatures are refused, Date and expiry are off', async () => {
+    const merchant = await registerMerchant({ clockOffsetSeconds: 300 });
+    const refused = await createQr(merchant);
+    expect([refused.status, refused.code]).toEqual([401, 'UNAUTHORIZED']);
+    const offDate = Date.parse(refused.headers.get('Date') ?? '') / 1000;
+    expect(Math.abs(offDate - (nowSeconds() + 300))).toBeLessThanOrEqual(2);
+    const created = await createQr(merchant, {}, nowSeconds() + 300);
+    expect(created.status).toBe(201);
+    const expiry = Number(created.data?.expiryDate);
+    expect(Math.abs(expiry - (nowSeconds() + 600))).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('scopes', () => {
+  it('fetchCompletedKyc needs a QR that asked for kyc_passport_qr', async () => {
+    const merchant = await registerMerchant();
+    const qr = await createQr(merchant, { scopes: ['mini_app_kyc_passport'] });
+    const uaid = await approve(String(qr.data?.linkQRCodeURL));
+    const path = `/v1/qr/sessions/${String(qr.data?.codeId)}/kyc`;
+    const body = { codeVerifier: qr.verifier, userAuthorizationId: uaid };
+    expectOutOfScope(await call(merchant, 'POST', path, { body }));
+  });
+
+  it('KYC Passport info needs a user who granted mini_app_kyc_passport (the default)', async () => {
+    const merchant = await registerMerchant();
+    expect((await passportInfo(merchant, await user(merchant))).status).toBe(200);
+    const without = await user(merchant, { scopes: ['kyc_passport_qr'] });
+    expectOutOfScope(await passportInfo(merchant, without));
+  });
+
+  it('requiredKycType=EKYC answers OP_OUT_OF_SCOPE for a client not configured for eKYC', async () => {
+    const merchant = await registerMerchant({ ekyc: false });
+    const uaid = await user(merchant, { scopes: ['get_kyc_info'] });
+    expectOutOfScope(
+      await userKycInfo(merchant, `?userAuthorizationId=${uaid}&requiredKycType=EKYC`),
+    );
+    expectOutOfScope(
+      await userKycInfo(merchant, '?userAuthorizationId=nobody&requiredKycType=EKYC'),
+    );
+    expect((await userKycInfo(merchant, `?userAuthorizationId=${uaid}`)).status).toBe(200);
+  });
+
+  it('a client without the scope answers OP_OUT_OF_SCOPE before looking at the user', async () => {
+    const enabled = await registerMerchant();
+    const unknown = await userKycInfo(enabled, '?userAuthorizationId=nobody');
+    expect([unknown.status, unknown.code]).toEqual([401, 'INVALID_USER_AUTHORIZATION_ID']);
+    const lacking = await registerMerchant({ clientScopes: ['kyc_passport_qr'] });
+    expectOutOfScope(await userKycInfo(lacking, '?userAuthorizationId=nobody'));
+    expectOutOfScope(await passportInfo(lacking, 'nobody'));
+    const noQr = await registerMerchant({ clientScopes: ['mini_app_kyc_passport'] });
+    expectOutOfScope(
+      await call(noQr, 'POST', '/v1/qr/sessions/kpq_unknown/kyc', {
+        body: { codeVerifier: 'v'.repeat(43) },
+      }),
+    );
+  });
+
+  it('a QR may ask only for the scopes enabled for the client', async () => {
+    const merchant = await registerMerchant({
+      clientScopes: ['kyc_passport_qr', 'mini_app_kyc_passport'],
+    });
+    expect((await createQr(merchant)).status).toBe(201);
+    const asked = await createQr(merchant, {
+      scopes: ['kyc_passport_qr', 'mini_app_kyc_passport', 'get_kyc_info'],
+    });
+    expectOutOfScope(asked);
+    expect(asked.message).toContain('get_kyc_info');
+  });
+});
+
+describe('the phone page says which browser PayPay reopens', () => {
+  const ANDROID_CHROME =
+    'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36';
+  it.each([
+    [ANDROID_CHROME, 'Chrome on Android'],
+    [
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+      'Safari on iOS',
+    ],
+    [
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/126.0.6478.54 Mobile/15E148 Safari/604.1',
+      'Chrome on iOS',
+    ],
+    ['Mozilla/5.0 (Android 14; Mobile; rv:127.0) Gecko/127.0 Firefox/127.0', 'Firefox on Android'],
+    [
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.2592.68',
+      'Edge on Windows',
+    ],
+    [
+      'Mozilla/5.0 (Linux; Android 14; SM-S921B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36',
+      'Samsung Internet on Android',
+    ],
+    ['curl/8.5.0', null],
+  ])('%s is %s', (ua, name) => {
+    expect(browserName(ua)).toBe(name);
+  });
+
+  async function reopens(overrides: Record<string, unknown>): Promise<string> {
+    const merchant = await registerMerchant();
+    const qr = await createQr(merchant, overrides);
+    const html = await (await fetch(String(qr.data?.linkQRCodeURL))).text();
+    const session = await admin(merchant, 'GET', `/sessions/${String(qr.data?.codeId)}`);
+    expect(session.body.userAgent).toBe(overrides.userAgent);
+    return /data-field="reopens">(.*?)<\/dd>/.exec(html)?.[1] ?? '';
+  }
+
+  it('names the browser of a WEB_LINK QR, in Japanese and English', async () => {
+    const text = await reopens({ userAgent: ANDROID_CHROME });
+    expect(text).toContain('PayPay would reopen: Chrome on Android');
+    expect(text).toContain('PayPay が開き直すブラウザ: Chrome on Android');
+  });
+
+  it('falls back for an unknown User-Agent, escaped', async () => {
+    const text = await reopens({ userAgent: '<script>alert(1)</script>' });
+    expect(text).toContain('PayPay would reopen: the browser that sent this User-Agent');
+    expect(text).not.toContain('<script>');
+  });
+
+  it.each([
+    [
+      { redirectType: 'APP_DEEP_LINK', redirectUrl: 'myshop://kyc', userAgent: ANDROID_CHROME },
+      'merchant&#39;s app',
+    ],
+    [{}, 'default browser'],
+  ])('says where PayPay goes otherwise (%j)', async (overrides, words) => {
+    expect(await reopens(overrides)).toContain(words);
+  });
+});
