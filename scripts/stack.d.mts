@@ -9,6 +9,15 @@ export interface StackOptions {
   log?: (line: string) => void;
   workerOverrides?: Record<string, string>;
   sandboxOverrides?: Record<string, string>;
+  /** Fire the Worker's scheduled handler every minute, as Cloudflare's cron trigger does. */
+  cron?: boolean;
+}
+
+/** The every-minute cron of a stack started with `cron: true`. */
+export interface StackCron {
+  /** Runs the scheduled handler now, as if scheduled at `at` (epoch ms); true when it ran. */
+  fire(at?: number): Promise<boolean>;
+  stop(): void;
 }
 
 export interface Stack {
@@ -16,6 +25,7 @@ export interface Stack {
   workerUrl: string;
   demoUrl: string;
   merchantApiToken: string;
+  cron: StackCron | null;
   stop(): Promise<void>;
 }
 

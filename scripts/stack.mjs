@@ -100,6 +100,51 @@ async function stopChild(child) {
 }
 
 /**
+ * Fires the Worker's scheduled handler at the start of every minute, as the
+ * `[triggers]` cron does on Cloudflare: wrangler dev never fires it by itself,
+ * so recon retries, re-reads and forwarding retries would never run locally.
+ */
+export function startCron(workerUrl, log) {
+  let timer = null;
+  let stopped = false;
+  // `at` (epoch ms) stands in for the scheduled time: tests use it to reach a due retry.
+  const fire = async (at) => {
+    const query = new URLSearchParams({ cron: '* * * * *', ...(at ? { time: String(at) } : {}) });
+    try {
+      const response = await fetch(`${workerUrl}/cdn-cgi/handler/scheduled?${query}`);
+      await response.body?.cancel();
+      if (!response.ok) log(`[cron] the scheduled handler answered ${response.status}`);
+      return response.ok;
+    } catch (error) {
+      if (!stopped) log(`[cron] could not reach the Worker (${error.message})`);
+      return false;
+    }
+  };
+  const next = () => {
+    if (stopped) return;
+    timer = setTimeout(
+      async () => {
+        await fire();
+        next();
+      },
+      60_000 - (Date.now() % 60_000),
+    );
+    timer.unref?.();
+  };
+  log(
+    "[cron] firing the Worker's scheduled handler every minute, as Cloudflare's cron trigger would",
+  );
+  next();
+  return {
+    fire,
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
  * Starts sandbox, Worker and demo site; resolves once all three answer.
  * `workerOverrides` / `sandboxOverrides` add or replace settings (tests use them).
  * A free port can be taken by another process before wrangler binds it, so a
@@ -156,7 +201,9 @@ async function startStackOnce(options) {
   });
 
   const children = [];
+  let cron = null;
   const stop = async () => {
+    cron?.stop();
     await Promise.all(children.map(stopChild));
     await new Promise((resolve) => (demo ? demo.close(() => resolve()) : resolve()));
   };
@@ -198,6 +245,8 @@ async function startStackOnce(options) {
         String(await freePort()),
         '--persist-to',
         join(persist, 'worker'),
+        // Exposes the scheduled-handler route on the local Worker only: what the cron below calls.
+        ...(options.cron ? ['--test-scheduled'] : []),
       ],
       workerEnv,
       log,
@@ -207,9 +256,10 @@ async function startStackOnce(options) {
       waitForHealth(`${sandboxUrl}/healthz`, sandbox, 'sandbox'),
       waitForHealth(`${workerUrl}/healthz`, worker, 'worker'),
     ]);
+    if (options.cron) cron = startCron(workerUrl, log);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { sandboxUrl, workerUrl, demoUrl, merchantApiToken, stop };
+  return { sandboxUrl, workerUrl, demoUrl, merchantApiToken, cron, stop };
 }

@@ -10,6 +10,8 @@ const stack = await startStack({
   sandboxPort: port('SANDBOX_PORT', 8788),
   workerPort: port('WORKER_PORT', 8787),
   demoPort: port('DEMO_PORT', 5173),
+  // Production's every-minute cron trigger: recon retries, re-reads, forwarding retries.
+  cron: true,
 });
 
 console.log(`
