@@ -2,6 +2,7 @@ import { Router, type IRequest } from 'itty-router';
 import type { RequestContext } from './http/context';
 import { ApiError } from './http/errors';
 import { callback } from './routes/callback';
+import { doctor } from './routes/doctor';
 import { health } from './routes/health';
 import { exchangeResult } from './routes/results';
 import { createSession, getSession, sessionEvents, sessionsPreflight } from './routes/sessions';
@@ -42,6 +43,8 @@ export const router = Router<IRequest, Args>()
   .all('/v1/users/:uaid', methodNotAllowed('GET'))
   .get('/v1/events', listEvents)
   .all('/v1/events', methodNotAllowed('GET'))
+  .get('/v1/doctor', doctor)
+  .all('/v1/doctor', methodNotAllowed('GET'))
   // Every method reaches the receiver: it checks source and path token before the method.
   .all('/v1/webhooks/paypay/:kind', receiveWebhook)
   .all('/v1/webhooks/paypay/:token/:kind', receiveWebhook)

@@ -43,11 +43,21 @@ export interface CreateQrInput {
   kycData?: Record<string, unknown> | undefined;
 }
 
-interface CallSpec {
+/** What one call sends besides the endpoint table's method and path. */
+export interface CallSpec {
   pathParams?: Record<string, string>;
   query?: Record<string, string | undefined>;
   headers?: Record<string, string>;
   body?: unknown;
+}
+
+/** One try as it went, with PayPay's `Date` header (the doctor measures clock skew with it). */
+type SentAttempt = Attempt & { date: string | null };
+
+/** What `probe` saw: the typed result of its one try, and PayPay's `Date` header. */
+export interface ProbeOutcome {
+  result: PayPayResult<unknown>;
+  date: string | null;
 }
 
 const textEncoder = new TextEncoder();
@@ -132,7 +142,31 @@ export class PayPayClient {
     return { ...result, data: result.data as KycInfo };
   }
 
-  private async call(operation: PayPayOperation, spec: CallSpec): Promise<PayPayResult<unknown>> {
+  /**
+   * Exactly one signed try of `operation`, never retried, waiting at most
+   * `timeoutMs` (capped by the endpoint's own timeout). For the doctor's probes:
+   * a diagnosis must see PayPay's first answer, and must not multiply its calls.
+   */
+  async probe(
+    operation: PayPayOperation,
+    spec: CallSpec,
+    timeoutMs: number,
+  ): Promise<ProbeOutcome> {
+    const { endpoint, url, path, bytes } = this.prepare(operation, spec);
+    const timeout = Math.min(timeoutMs, endpoint.timeoutMs);
+    const outcome = await this.attempt(
+      operation,
+      endpoint.method,
+      url,
+      path,
+      spec.headers,
+      bytes,
+      timeout,
+    );
+    return { result: parseAnswer(operation, endpoint.kind, outcome, 1), date: outcome.date };
+  }
+
+  private prepare(operation: PayPayOperation, spec: CallSpec) {
     const endpoint = this.endpoints[operation];
     const base = new URL(this.options.baseUrl);
     const path = base.pathname.replace(/\/+$/, '') + fillPath(endpoint.path, spec.pathParams ?? {});
@@ -143,6 +177,11 @@ export class PayPayClient {
     // Serialised once: the bytes signed are the bytes sent, on every try.
     const bytes =
       spec.body === undefined ? undefined : textEncoder.encode(JSON.stringify(spec.body));
+    return { endpoint, url, path, bytes };
+  }
+
+  private async call(operation: PayPayOperation, spec: CallSpec): Promise<PayPayResult<unknown>> {
+    const { endpoint, url, path, bytes } = this.prepare(operation, spec);
     let attempt = 1;
     for (;;) {
       const outcome = await this.attempt(
@@ -172,7 +211,7 @@ export class PayPayClient {
     extraHeaders: Record<string, string> | undefined,
     body: Uint8Array | undefined,
     timeoutMs: number,
-  ): Promise<Attempt> {
+  ): Promise<SentAttempt> {
     const headers = new Headers(extraHeaders);
     const contentType = body === undefined ? undefined : 'application/json';
     if (contentType !== undefined) headers.set('Content-Type', contentType);
@@ -208,11 +247,12 @@ export class PayPayClient {
         text,
         requestId: response.headers.get('X-REQUEST-ID'),
         retryAfter: response.headers.get('Retry-After'),
+        date: response.headers.get('Date'),
       };
     } catch (error) {
       return controller.signal.aborted
-        ? { kind: 'timeout', timeoutMs }
-        : { kind: 'network', detail: describeNetworkError(operation, error) };
+        ? { kind: 'timeout', timeoutMs, date: null }
+        : { kind: 'network', detail: describeNetworkError(operation, error), date: null };
     } finally {
       clearTimeout(timer);
     }

@@ -1,0 +1,63 @@
+import { problemsWith, type Config } from '../config';
+import type { PayPayClient } from '../paypay/client';
+import { PAYPAY_SETTINGS, paypayClientOf } from '../paypay/from-config';
+import { callbackRow } from './callback';
+import { clockRow } from './clock';
+import { endpointsRow } from './endpoints';
+import { runProbes } from './probes';
+import { fail, listOf, type CheckId, type CheckRow } from './row';
+import { scopesRow } from './scopes';
+import { reconRow, settingsRow } from './settings';
+import { signatureRow } from './signature';
+import { webhooksRow } from './webhooks';
+
+/**
+ * Every check, in the documented order. Never throws: a doctor that fails to
+ * answer tells the merchant nothing. `requestUrl` is the doctor request's URL,
+ * i.e. this Worker's public origin.
+ */
+export async function runDoctor(env: Env, config: Config, requestUrl: URL): Promise<CheckRow[]> {
+  const paypayRows = await paypayChecks(config);
+  return [
+    settingsRow(config),
+    ...paypayRows,
+    callbackRow(env.CALLBACK_URL, config, requestUrl),
+    webhooksRow(config, requestUrl),
+    reconRow(config),
+  ];
+}
+
+/** clock, signature, scopes, endpoints: four harmless signed calls, made at once. */
+async function paypayChecks(config: Config): Promise<CheckRow[]> {
+  const unusable = problemsWith(config, PAYPAY_SETTINGS).map((p) => p.setting);
+  const client = unusable.length === 0 ? clientOf(config) : null;
+  const endpoints = config.paypay.endpoints;
+  if (client === null || endpoints === null) {
+    const names = unusable.length > 0 ? listOf(unusable) : 'the PayPay settings';
+    const skipped: CheckId[] = ['clock', 'signature', 'scopes', 'endpoints'];
+    return skipped.map((check) =>
+      fail(
+        check,
+        `Not checked: no PayPay call can be made while ${names} ${unusable.length > 1 ? 'are' : 'is'} unusable.`,
+        `set ${names} (see settings).`,
+      ),
+    );
+  }
+  const probes = await runProbes(client);
+  const clock = clockRow(probes.kycPassportInfo);
+  return [
+    clock.row,
+    signatureRow(probes, clock.failed),
+    scopesRow(config.paypay, endpoints, probes),
+    endpointsRow(endpoints, probes),
+  ];
+}
+
+/** The routes' own client, or null where it refuses the settings (the settings row says why). */
+function clientOf(config: Config): PayPayClient | null {
+  try {
+    return paypayClientOf(config);
+  } catch {
+    return null;
+  }
+}

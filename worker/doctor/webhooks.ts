@@ -1,0 +1,44 @@
+import { isLoopbackHost, type Config } from '../config';
+import { fail, listOf, pass, type CheckRow } from './row';
+
+const KINDS = ['kyc', 'risk', 'account-status', 'recon'] as const;
+/** Shown instead of the path token: the URLs are for a form, the token is a secret. */
+const TOKEN_PLACEHOLDER = '<WEBHOOK_PATH_TOKEN>';
+
+/**
+ * The four URLs to give PayPay, and whether the receivers are protected.
+ * PayPay does not sign webhooks, so without source checks anyone who learns a
+ * URL can post notifications (they are only hints, but each costs a re-read).
+ */
+export function webhooksRow(config: Config, requestUrl: URL): CheckRow {
+  const { allowedCidrs, pathToken } = config.webhooks;
+  const token = pathToken !== null ? `${TOKEN_PLACEHOLDER}/` : '';
+  const urls = KINDS.map((kind) => `${requestUrl.origin}/v1/webhooks/paypay/${token}${kind}`);
+  const register = `Register with PayPay: ${listOf(urls)}.`;
+  const broken = config.problems
+    .filter((p) => p.setting === 'WEBHOOK_ALLOWED_CIDRS' || p.setting === 'WEBHOOK_PATH_TOKEN')
+    .map((p) => p.setting);
+  if (broken.length > 0) {
+    return fail(
+      'webhooks',
+      `${register} ${listOf(broken)} ${broken.length > 1 ? 'are' : 'is'} malformed, so the receivers answer 503.`,
+      `correct ${listOf(broken)} (see settings).`,
+    );
+  }
+  const tokenPart = pathToken !== null ? 'a path token is set' : 'no path token is set';
+  if (allowedCidrs !== null) {
+    const blocks = `${allowedCidrs.length} block${allowedCidrs.length > 1 ? 's' : ''}`;
+    return pass('webhooks', `${register} Source checks are on (${blocks}); ${tokenPart}.`);
+  }
+  if (isLoopbackHost(requestUrl.hostname)) {
+    return pass(
+      'webhooks',
+      `${register} Source checks are off (WEBHOOK_ALLOWED_CIDRS is empty) and ${tokenPart}: fine on this loopback deployment, never in production.`,
+    );
+  }
+  return fail(
+    'webhooks',
+    `${register} Source checks are off (WEBHOOK_ALLOWED_CIDRS is empty) on a public deployment and ${tokenPart}, so anyone who learns these URLs can post notifications.`,
+    'set WEBHOOK_ALLOWED_CIDRS to the addresses PayPay gives you, and WEBHOOK_PATH_TOKEN.',
+  );
+}
