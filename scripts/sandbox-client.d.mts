@@ -5,6 +5,10 @@ export function sandboxAdmin(
   path: string,
   body?: unknown,
 ): Promise<{ status: number; body: unknown }>;
+export function setMerchantOptions(
+  sandboxUrl: string,
+  options: Record<string, unknown>,
+): Promise<{ status: number; body: unknown }>;
 export function setQrLifetime(
   sandboxUrl: string,
   seconds: number,

@@ -12,13 +12,22 @@ export async function sandboxAdmin(sandboxUrl, method, path, body) {
   return { status: response.status, body: await response.json().catch(() => null) };
 }
 
-/** How long the default merchant's QRs live, in seconds (its webhook URLs are kept). */
-export function setQrLifetime(sandboxUrl, seconds) {
+/**
+ * Re-registers the default merchant with these optional fields (PayPay variants,
+ * QR lifetime...; sandbox/README.md). Its webhook URLs are kept; every option
+ * not given goes back to its default, so `{}` restores the plain merchant.
+ */
+export function setMerchantOptions(sandboxUrl, options) {
   return sandboxAdmin(sandboxUrl, 'PUT', '/merchant', {
+    ...options,
     apiKey: SANDBOX_API_KEY,
     apiSecret: SANDBOX_API_SECRET,
-    qrTtlSeconds: seconds,
   });
+}
+
+/** How long the default merchant's QRs live, in seconds (its webhook URLs are kept). */
+export function setQrLifetime(sandboxUrl, seconds) {
+  return setMerchantOptions(sandboxUrl, { qrTtlSeconds: seconds });
 }
 
 /**
