@@ -110,8 +110,9 @@ async function createSessionForCustomer(req, workerUrl, merchantApiToken) {
 
 /** The customer's User-Agent as the Worker takes it: 1-255 printable characters, or none. */
 function userAgentOf(header) {
-  const userAgent = String(header ?? '')
-    .replace(/[\u0000-\u001f\u007f]/g, '')
+  const userAgent = [...String(header ?? '')]
+    .filter((char) => char >= ' ' && char !== '\u007f')
+    .join('')
     .trim()
     .slice(0, 255);
   return userAgent ? { userAgent } : {};

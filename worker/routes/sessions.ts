@@ -152,8 +152,10 @@ export function langOf(request: Request): Lang {
 /** The creating browser's User-Agent for WEB_LINK sessions: printable, at most 255 (PayPay's limit). */
 function browserUserAgent(request: Request, redirectType: string | undefined): string | undefined {
   if ((redirectType ?? 'WEB_LINK') !== 'WEB_LINK') return undefined;
-  const header = (request.headers.get('User-Agent') ?? '')
-    .replace(/[\u0000-\u001f\u007f]/g, '')
+  // Control characters cannot be in a header PayPay passes on; drop them rather than refuse.
+  const header = [...(request.headers.get('User-Agent') ?? '')]
+    .filter((char) => char >= ' ' && char !== '\u007f')
+    .join('')
     .trim();
   return header === '' ? undefined : header.slice(0, 255);
 }
