@@ -13,19 +13,24 @@ describe('parseEndpoints', () => {
       path: '/v1/qr/sessions',
       timeoutMs: 10_000,
       kind: 'create',
+      scope: null,
     });
+    // Each KYC call names the scope PayPay's page says it needs.
     expect(DEFAULT_ENDPOINTS.fetchCompletedKyc).toMatchObject({
       method: 'POST',
       path: '/v1/qr/sessions/{codeId}/kyc',
       kind: 'read',
+      scope: 'kyc_passport_qr',
     });
     expect(DEFAULT_ENDPOINTS.kycPassportInfo).toMatchObject({
       method: 'GET',
       path: '/v1/kyc/passport',
+      scope: 'mini_app_kyc_passport',
     });
     expect(DEFAULT_ENDPOINTS.userKycInfo).toMatchObject({
       method: 'GET',
       path: '/v2/user/kycInfo',
+      scope: 'get_kyc_info',
     });
   });
 
@@ -38,6 +43,7 @@ describe('parseEndpoints', () => {
       path: '/v2/kyc/passport',
       timeoutMs: 3000,
       kind: 'read',
+      scope: 'mini_app_kyc_passport',
     });
     expect(result.ok && result.table.createQr).toEqual(DEFAULT_ENDPOINTS.createQr);
   });

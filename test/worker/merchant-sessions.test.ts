@@ -161,6 +161,14 @@ describe('the creating browser is the one PayPay reopens (WEB_LINK userAgent)', 
     return sandboxSession((await response.json<{ qrUrl: string }>()).qrUrl);
   }
 
+  it('asks PayPay for the scopes the configured calls need (USER_KYC_INFO=on in the tests)', async () => {
+    expect((await createdWith({}, ANDROID)).scopes).toEqual([
+      'kyc_passport_qr',
+      'mini_app_kyc_passport',
+      'get_kyc_info',
+    ]);
+  });
+
   it("passes the browser's own User-Agent on WEB_LINK", async () => {
     expect(await createdWith({}, ANDROID)).toMatchObject({ userAgent: ANDROID });
     expect(await createdWith({ redirectType: 'WEB_LINK' }, ANDROID)).toMatchObject({
