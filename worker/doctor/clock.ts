@@ -34,7 +34,7 @@ export function clockRow(probe: Probe): { row: CheckRow; failed: boolean } {
     row: fail(
       'clock',
       `${measured}, more than ${MAX_SKEW_SECONDS} s: PayPay refuses signatures more than 120 s off.`,
-      "sync the clock of the machine the Worker runs on (NTP); a Cloudflare edge's clock does not drift, so there report it to PayPay support with this request id.",
+      "sync the clock of the machine running the Worker (NTP); on Cloudflare, whose clocks do not drift, report PayPay's clock to PayPay support with this request id.",
       requestId,
     ),
     failed: true,
