@@ -3,11 +3,11 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest';
 import handler from '../../worker/index';
 import { CHECKS, type CheckRow } from '../../worker/doctor/row';
-import { expectError, MERCHANT_TOKEN, SANDBOX } from './support/flow';
+import { expectError, MERCHANT_TOKEN, SANDBOX, testSetting } from './support/flow';
 
 /** Secrets of this file: none may ever appear in an answer. */
 const PATH_TOKEN = 'doctor_path_token_0123456789';
-const SANDBOX_SECRET = env.PAYPAY_API_SECRET;
+const SANDBOX_SECRET = testSetting('PAYPAY_API_SECRET');
 const WRONG_SECRET = btoa('a valid base64 secret, not the sandbox one');
 /** A public deployment done right: source checks and a path token (the test config has neither). */
 const SECURED = {

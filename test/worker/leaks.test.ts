@@ -1,6 +1,5 @@
-import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ORIGIN, arrive, exchange, phone, postSession, worker } from './support/flow';
+import { ORIGIN, arrive, exchange, phone, postSession, testSetting, worker } from './support/flow';
 
 /**
  * Walks a whole verification the way it happens in production (element, phone,
@@ -49,7 +48,7 @@ describe('what leaves the Worker', () => {
       kyc: Record<string, unknown>;
     }>();
     const merchantLive = await worker(`/v1/users/${result.userAuthorizationId}/kyc`, {
-      headers: { Authorization: `Bearer ${env.MERCHANT_API_TOKEN}` },
+      headers: { Authorization: `Bearer ${testSetting('MERCHANT_API_TOKEN')}` },
     });
     expect(merchantLive.status).toBe(200);
     await keep(await exchange(view.resultToken)); // the refused second exchange is as good as public
@@ -60,9 +59,9 @@ describe('what leaves the Worker', () => {
       address: Record<string, string>;
     };
     const forbidden = {
-      'API secret': env.PAYPAY_API_SECRET,
-      'API key': env.PAYPAY_API_KEY,
-      'merchant token': env.MERCHANT_API_TOKEN,
+      'API secret': testSetting('PAYPAY_API_SECRET'),
+      'API key': testSetting('PAYPAY_API_KEY'),
+      'merchant token': testSetting('MERCHANT_API_TOKEN'),
       userAuthorizationId: result.userAuthorizationId,
       'last name': kyc.name.lastName!,
       'first name': kyc.name.firstName!,

@@ -1,4 +1,4 @@
-import { exports } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { expect } from 'vitest';
 
 /** The allowed origin and merchant token of test/worker/wrangler.test.toml. */
@@ -11,6 +11,15 @@ let ipCounter = 0;
 export function freshIp(): string {
   ipCounter += 1;
   return `2001:db8::${ipCounter.toString(16)}`;
+}
+
+/**
+ * A setting of test/worker/wrangler.test.toml by name. Secrets are not in the
+ * generated `Env` (wrangler.toml only names them in a comment), so they are read
+ * the way the Worker reads every setting: as plain strings.
+ */
+export function testSetting(name: string): string {
+  return (env as unknown as Record<string, string>)[name] ?? '';
 }
 
 /** A request to the Worker under test. */
