@@ -306,6 +306,8 @@ describe('the OpenAPI document', () => {
       headers: { 'Content-Type': 'application/json' },
       body: '{"notification_type":"file.created"}',
     });
+    const doctor = await api('/v1/doctor', { headers: merchant() });
+    expect(doctor.status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(answers.length).toBeGreaterThan(50);
     expect(openApiProblems()).toEqual([]);
