@@ -82,6 +82,9 @@ async function waitForHealth(url, child, name, timeoutMs = 60_000) {
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
       if (response.status < 500) return;
+      // A 503 naming a bad setting is the Worker up and refusing: a test may plant one.
+      const body = await response.json().catch(() => null);
+      if (response.status === 503 && body?.ok === false) return;
     } catch {
       // not listening yet
     }

@@ -1,13 +1,11 @@
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   SANDBOX_API_KEY,
   SANDBOX_API_SECRET,
   startStack,
   type Stack,
-  type StackOptions,
 } from '../../scripts/stack.mjs';
 import { answers, api, merchant, openApiProblems, sandbox, stack } from './support';
 
@@ -91,72 +89,6 @@ async function recorded(url: string, init: RequestInit = {}): Promise<number> {
   return response.status;
 }
 
-/**
- * startStack waits for /healthz below 500, but a stack with a malformed setting
- * planted on purpose answers 503 naming it: that 503 is the Worker, up.
- */
-async function startMisconfigured(options: StackOptions, setting: string): Promise<Stack> {
-  const realFetch = globalThis.fetch;
-  globalThis.fetch = async (input, init) => {
-    const response = await realFetch(input, init);
-    if (!String(input).endsWith('/healthz') || response.status !== 503) return response;
-    const text = await response.text();
-    const named = text.includes(`"setting":"${setting}"`);
-    return new Response(text, { status: named ? 200 : 503 });
-  };
-  try {
-    return await startStack(options);
-  } finally {
-    globalThis.fetch = realFetch;
-  }
-}
-
-/** Headers the proxy leaves to each hop (fetch decodes bodies, so no encodings either). */
-const HOP_BY_HOP = /^(host|connection|content-length|transfer-encoding|(accept|content)-encoding)$/;
-
-/**
- * PayPay as it would be if its path for one call were not our table's: the
- * sandbox behind a proxy that moves `from` elsewhere. (A wrong PAYPAY_ENDPOINTS
- * cannot be planted in a stack: wrangler dev loads from the env file only the
- * settings wrangler.toml declares, and PAYPAY_ENDPOINTS is not among them.)
- */
-async function movedPath(
-  from: string,
-): Promise<{ url: string; retarget(target: string): void; close(): void }> {
-  const proxy = { target: new URL('http://127.0.0.1:1') };
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', async () => {
-      const url = new URL(request.url ?? '/', proxy.target);
-      if (url.pathname === from) url.pathname = `${from}-moved`;
-      const headers = Object.entries(request.headers).filter(
-        (entry): entry is [string, string] =>
-          typeof entry[1] === 'string' && !HOP_BY_HOP.test(entry[0]),
-      );
-      const body = chunks.length > 0 ? Buffer.concat(chunks) : null;
-      try {
-        const answer = await fetch(url, { method: request.method, headers, body });
-        const kept = [...answer.headers].filter(([name]) => !HOP_BY_HOP.test(name));
-        response.writeHead(answer.status, Object.fromEntries(kept));
-        response.end(Buffer.from(await answer.arrayBuffer()));
-      } catch {
-        response.writeHead(502).end();
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    retarget: (target: string) => {
-      proxy.target = new URL(target);
-    },
-    close: () => server.close(),
-  };
-}
-
 describe('npm run doctor against the default stack', () => {
   it('passes every row (exit 0), with PayPay request ids and the callback reached from outside', async () => {
     const run = await doctor(stack().workerUrl, stack().merchantApiToken);
@@ -229,32 +161,25 @@ describe('npm run doctor against the default stack', () => {
 
 describe('npm run doctor against a misconfigured stack', () => {
   let second: Stack;
-  let proxy: Awaited<ReturnType<typeof movedPath>>;
   const persistTo = `.wrangler/test-e2e-doctor-${process.pid}`;
 
   beforeAll(async () => {
     rmSync(persistTo, { recursive: true, force: true });
-    proxy = await movedPath('/v2/user/kycInfo');
     // Three faults that stop PayPay at different places, so each fails its own row.
-    second = await startMisconfigured(
-      {
-        persistTo,
-        demo: false,
-        log: () => undefined,
-        workerOverrides: {
-          PAYPAY_API_SECRET: WRONG_SECRET,
-          PAYPAY_API_BASE_URL: proxy.url,
-          CALLBACK_URL: 'http://kyc.shop.example/v1/callback',
-        },
+    second = await startStack({
+      persistTo,
+      demo: false,
+      log: () => undefined,
+      workerOverrides: {
+        PAYPAY_API_SECRET: WRONG_SECRET,
+        PAYPAY_ENDPOINTS: '{"userKycInfo":{"path":"/v2/user/kycInfo-wrong"}}',
+        CALLBACK_URL: 'http://kyc.shop.example/v1/callback',
       },
-      'CALLBACK_URL',
-    );
-    proxy.retarget(second.sandboxUrl);
+    });
   });
 
   afterAll(async () => {
     await second?.stop();
-    proxy?.close();
     rmSync(persistTo, { recursive: true, force: true });
   });
 
@@ -270,7 +195,7 @@ describe('npm run doctor against a misconfigured stack', () => {
       'UNAUTHORIZED. Fix: set PAYPAY_API_KEY and PAYPAY_API_SECRET',
     );
     expect(detailOf(rows, 'endpoints')).toContain(
-      "userKycInfo GET /v2/user/kycInfo answered 404 INVALID_REQUEST_PARAMS: PayPay has no such path. Fix: set PAYPAY_ENDPOINTS.userKycInfo.path to PayPay's path for it.",
+      "userKycInfo GET /v2/user/kycInfo-wrong answered 404 INVALID_REQUEST_PARAMS: PayPay has no such path. Fix: set PAYPAY_ENDPOINTS.userKycInfo.path to PayPay's path for it.",
     );
     expect(detailOf(rows, 'callback')).toContain(
       'CALLBACK_URL http://kyc.shop.example/v1/callback is http on a public host',
