@@ -1,5 +1,5 @@
 import type { PayPayOperation } from '../../shared/paypay-codes';
-import { DEFAULT_ENDPOINTS, type EndpointTable } from './endpoints';
+import { DEFAULT_ENDPOINTS, type Endpoint, type EndpointTable } from './endpoints';
 import { parseAnswer, type Attempt } from './answer';
 import { DEFAULT_FIELDS, kycPassportBody, type FieldTable } from './fields';
 import { readCreatedQr } from './qr-answer';
@@ -61,6 +61,16 @@ export interface ProbeOutcome {
 }
 
 const textEncoder = new TextEncoder();
+
+/** One call made ready to send: the same bytes are signed and sent on every try. */
+interface Prepared {
+  operation: PayPayOperation;
+  endpoint: Endpoint;
+  url: URL;
+  path: string;
+  headers: Record<string, string> | undefined;
+  bytes: Uint8Array | undefined;
+}
 
 /**
  * PayPay's OPA API for KYC Passport. Every method resolves to a typed
@@ -152,21 +162,13 @@ export class PayPayClient {
     spec: CallSpec,
     timeoutMs: number,
   ): Promise<ProbeOutcome> {
-    const { endpoint, url, path, bytes } = this.prepare(operation, spec);
-    const timeout = Math.min(timeoutMs, endpoint.timeoutMs);
-    const outcome = await this.attempt(
-      operation,
-      endpoint.method,
-      url,
-      path,
-      spec.headers,
-      bytes,
-      timeout,
-    );
+    const request = this.prepare(operation, spec);
+    const { endpoint } = request;
+    const outcome = await this.attempt(request, Math.min(timeoutMs, endpoint.timeoutMs));
     return { result: parseAnswer(operation, endpoint.kind, outcome, 1), date: outcome.date };
   }
 
-  private prepare(operation: PayPayOperation, spec: CallSpec) {
+  private prepare(operation: PayPayOperation, spec: CallSpec): Prepared {
     const endpoint = this.endpoints[operation];
     const base = new URL(this.options.baseUrl);
     const path = base.pathname.replace(/\/+$/, '') + fillPath(endpoint.path, spec.pathParams ?? {});
@@ -177,22 +179,15 @@ export class PayPayClient {
     // Serialised once: the bytes signed are the bytes sent, on every try.
     const bytes =
       spec.body === undefined ? undefined : textEncoder.encode(JSON.stringify(spec.body));
-    return { endpoint, url, path, bytes };
+    return { operation, endpoint, url, path, headers: spec.headers, bytes };
   }
 
   private async call(operation: PayPayOperation, spec: CallSpec): Promise<PayPayResult<unknown>> {
-    const { endpoint, url, path, bytes } = this.prepare(operation, spec);
+    const request = this.prepare(operation, spec);
+    const { endpoint } = request;
     let attempt = 1;
     for (;;) {
-      const outcome = await this.attempt(
-        operation,
-        endpoint.method,
-        url,
-        path,
-        spec.headers,
-        bytes,
-        endpoint.timeoutMs,
-      );
+      const outcome = await this.attempt(request, endpoint.timeoutMs);
       const result = parseAnswer(operation, endpoint.kind, outcome, attempt);
       if (result.ok || attempt >= this.retry.maxAttempts || !isRetryable(endpoint.kind, result)) {
         return result;
@@ -203,16 +198,10 @@ export class PayPayClient {
     }
   }
 
-  private async attempt(
-    operation: PayPayOperation,
-    method: string,
-    url: URL,
-    path: string,
-    extraHeaders: Record<string, string> | undefined,
-    body: Uint8Array | undefined,
-    timeoutMs: number,
-  ): Promise<SentAttempt> {
-    const headers = new Headers(extraHeaders);
+  private async attempt(request: Prepared, timeoutMs: number): Promise<SentAttempt> {
+    const { operation, url, path, bytes: body } = request;
+    const method = request.endpoint.method;
+    const headers = new Headers(request.headers);
     const contentType = body === undefined ? undefined : 'application/json';
     if (contentType !== undefined) headers.set('Content-Type', contentType);
     headers.set(
