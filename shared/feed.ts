@@ -10,7 +10,7 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Who told us: a PayPay webhook, a recon file, or a re-read of PayPay's API. */
 export const EVENT_SOURCES = ['webhook', 'recon', 'paypay'] as const;
-export type EventSource = (typeof EVENT_SOURCES)[number];
+export type FeedSource = (typeof EVENT_SOURCES)[number];
 
 /** The feed event type of each webhook kind. */
 export const WEBHOOK_EVENT_TYPES = {
@@ -67,7 +67,7 @@ export interface FeedEvent {
   userAuthorizationId?: string;
   /** ISO 8601: when the Worker recorded the event. */
   occurredAt: string;
-  source: EventSource;
+  source: FeedSource;
   notificationId?: string;
   /** recon.missed: which webhook kind the recon file says we missed. */
   kind?: NotificationKind;

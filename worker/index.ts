@@ -6,7 +6,7 @@ import { router } from './router';
 
 export { EventFeed } from './feed/object';
 export { CreationRateLimiter } from './rate-limit';
-export { VerificationSession } from './session/object';
+export { VerificationSession } from './session/verification-session';
 
 /**
  * The merchant's Worker: wiring only. Expected failures are ApiErrors; anything

@@ -6,7 +6,7 @@ import { doctor } from './routes/doctor';
 import { health } from './routes/health';
 import { exchangeResult } from './routes/results';
 import { createSession, getSession, sessionEvents, sessionsPreflight } from './routes/sessions';
-import { listEvents } from './routes/events';
+import { listEvents } from './routes/feed';
 import { userKyc, userKycInfo, userState } from './routes/users';
 import { receiveWebhook } from './routes/webhooks';
 

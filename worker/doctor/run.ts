@@ -1,15 +1,15 @@
 import { problemsWith, type Config } from '../config';
 import type { PayPayClient } from '../paypay/client';
 import { PAYPAY_SETTINGS, paypayClientOf } from '../paypay/from-config';
-import { callbackRow } from './callback';
-import { clockRow } from './clock';
-import { endpointsRow } from './endpoints';
+import { callbackRow } from './callback-check';
+import { clockRow } from './clock-check';
+import { endpointsRow } from './endpoints-check';
 import { runProbes } from './probes';
 import { fail, listOf, type CheckId, type CheckRow } from './row';
-import { scopesRow } from './scopes';
-import { reconRow, settingsRow } from './settings';
-import { signatureRow } from './signature';
-import { webhooksRow } from './webhooks';
+import { scopesRow } from './scopes-check';
+import { reconRow, settingsRow } from './settings-check';
+import { signatureRow } from './signature-check';
+import { webhooksRow } from './webhooks-check';
 
 /**
  * Every check, in the documented order. Never throws: a doctor that fails to

@@ -1,5 +1,5 @@
 import type {
-  EventSource,
+  FeedSource,
   FeedEvent,
   FeedEventType,
   KindState,
@@ -55,7 +55,7 @@ export function eventOf(row: EventRow): FeedEvent {
     type: row.type as FeedEventType,
     ...(row.uaid !== null ? { userAuthorizationId: row.uaid } : {}),
     occurredAt: new Date(row.occurred_at).toISOString(),
-    source: row.source as EventSource,
+    source: row.source as FeedSource,
     ...(row.notification_id !== null ? { notificationId: row.notification_id } : {}),
   };
 }

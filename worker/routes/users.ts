@@ -4,7 +4,7 @@ import { ApiError } from '../http/errors';
 import { paypayClientOf } from '../paypay/from-config';
 import { apiErrorOf } from '../paypay/outcomes';
 import type { PayPayResult, KycInfo } from '../paypay/result';
-import { getUserState } from '../store/users';
+import { getUserState } from '../store/user-state';
 import { requireMerchant } from './results';
 
 /** PayPay caps userAuthorizationId at 64 characters; the charset keeps it out of headers' trouble. */

@@ -15,7 +15,7 @@ import { paypayClientOf } from '../paypay/from-config';
 import { apiErrorOf, failureReasonOf } from '../paypay/outcomes';
 import { codeChallengeS256, createCodeVerifier } from '../paypay/pkce';
 import type { KycInfo } from '../paypay/result';
-import { EventHub, MAX_STREAMS } from './events';
+import { EventHub, MAX_STREAMS } from './status-stream';
 import { hashSecret, newNonce, newResultToken } from './ids';
 import {
   canMove,
