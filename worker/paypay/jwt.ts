@@ -1,4 +1,5 @@
 import { decodeBase64, decodeBase64Url } from './base64';
+import { sameString } from '../compare';
 
 /** Why a responseToken was refused. */
 export type InvalidReason =
@@ -127,17 +128,6 @@ function readJsonObject(part: string): Record<string, unknown> | null {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : null;
-}
-
-/** Constant-time string equality, so a nonce cannot be guessed byte by byte. */
-export function sameString(a: string, b: string): boolean {
-  const left = new TextEncoder().encode(a);
-  const right = new TextEncoder().encode(b);
-  let diff = left.length ^ right.length;
-  for (let i = 0; i < Math.max(left.length, right.length); i++) {
-    diff |= (left[i] ?? 0) ^ (right[i] ?? 0);
-  }
-  return diff === 0;
 }
 
 function invalid(reason: InvalidReason): TokenVerdict {

@@ -1,4 +1,4 @@
-import { UAID_PATTERN } from '../routes/users';
+import { UAID_PATTERN } from '../../shared/ids';
 
 /** The ids of a recon file, and what was skipped. */
 export type ReconCsv =

@@ -6,7 +6,7 @@ import { PAYPAY_SETTINGS } from '../paypay/from-config';
 import { callbackPage } from '../pages/callback-page';
 import { sessionIdOfNonce } from '../session/ids';
 import type { CallbackInput } from '../session/verification-session';
-import { langOf } from './sessions';
+import { langOf } from '../http/lang';
 
 /**
  * `GET /v1/callback?responseToken=`: where PayPay sends the phone. Whatever

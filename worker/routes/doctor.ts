@@ -2,7 +2,7 @@ import type { IRequest } from 'itty-router';
 import type { RequestContext } from '../http/context';
 import { ApiError } from '../http/errors';
 import { runDoctor } from '../doctor/run';
-import { requireMerchant } from './results';
+import { requireMerchant } from '../http/auth';
 
 /** Each run makes four PayPay calls; PayPay rate-limits, so a loop must not burn the quota. */
 export const DOCTOR_RUNS_PER_MINUTE = 6;

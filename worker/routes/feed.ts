@@ -3,7 +3,7 @@ import type { FeedPage } from '../../shared/feed';
 import type { RequestContext } from '../http/context';
 import { ApiError } from '../http/errors';
 import { feedOf } from '../feed/stub';
-import { requireMerchant } from './results';
+import { requireMerchant } from '../http/auth';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;

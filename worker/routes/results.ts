@@ -1,6 +1,5 @@
 import type { IRequest } from 'itty-router';
-import { problemsWith } from '../config';
-import { requireBearer } from '../http/auth';
+import { requireMerchant } from '../http/auth';
 import { readJsonBody } from '../http/body';
 import type { RequestContext } from '../http/context';
 import { ApiError } from '../http/errors';
@@ -37,15 +36,4 @@ export async function exchangeResult(
   if ('result' in outcome)
     return Response.json(outcome.result, { headers: { 'Cache-Control': 'no-store' } });
   throw ApiError.of(outcome.code, EXCHANGE_MESSAGES[outcome.code]);
-}
-
-/** Merchant-server routes need MERCHANT_API_TOKEN configured and presented. */
-export async function requireMerchant(request: Request, rc: RequestContext): Promise<void> {
-  const [problem] = problemsWith(rc.config, ['MERCHANT_API_TOKEN']);
-  if (problem || !rc.config.merchantApiToken) {
-    throw problem
-      ? ApiError.config(problem)
-      : new ApiError(503, 'CONFIG_MERCHANT_API_TOKEN', 'MERCHANT_API_TOKEN is not set');
-  }
-  await requireBearer(request, rc.config.merchantApiToken);
 }

@@ -3,7 +3,6 @@ import {
   SESSION_ID_PATTERN,
   validateCreateSession,
   validateMerchantSession,
-  type Lang,
   type MerchantSessionRequest,
   type Validated,
 } from '../../shared/wire';
@@ -11,12 +10,13 @@ import { problemsWith } from '../config';
 import { readJsonBody } from '../http/body';
 import { corsHeaders, preflight } from '../http/cors';
 import type { RequestContext } from '../http/context';
+import { langOf } from '../http/lang';
 import { hasBearer } from '../http/auth';
 import { ApiError } from '../http/errors';
 import { PAYPAY_SETTINGS } from '../paypay/from-config';
 import { newSessionId } from '../session/ids';
 import type { SessionMode } from '../session/record';
-import { requireMerchant } from './results';
+import { requireMerchant } from '../http/auth';
 
 /** JSON bodies of session creation are small; anything bigger is not ours. */
 const MAX_BODY_BYTES = 4096;
@@ -141,12 +141,6 @@ function sessionStub(request: IRequest, env: Env) {
   const id = request.params.id ?? '';
   if (!SESSION_ID_PATTERN.test(id)) throw ApiError.of('SESSION_NOT_FOUND', 'No such session');
   return env.SESSIONS.get(env.SESSIONS.idFromName(id));
-}
-
-/** The customer's language when the page did not say: Japanese unless the browser asks otherwise. */
-export function langOf(request: Request): Lang {
-  const accept = (request.headers.get('Accept-Language') ?? '').toLowerCase();
-  return accept === '' || accept.startsWith('ja') ? 'ja' : 'en';
 }
 
 /** The creating browser's User-Agent for WEB_LINK sessions: printable, at most 255 (PayPay's limit). */

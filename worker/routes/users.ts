@@ -1,14 +1,12 @@
 import type { IRequest } from 'itty-router';
+import { UAID_PATTERN } from '../../shared/ids';
 import type { RequestContext } from '../http/context';
 import { ApiError } from '../http/errors';
 import { paypayClientOf } from '../paypay/from-config';
 import { apiErrorOf } from '../paypay/outcomes';
 import type { PayPayResult, KycInfo } from '../paypay/result';
 import { getUserState } from '../store/user-state';
-import { requireMerchant } from './results';
-
-/** PayPay caps userAuthorizationId at 64 characters; the charset keeps it out of headers' trouble. */
-export const UAID_PATTERN = /^[A-Za-z0-9\-_.:]{1,64}$/;
+import { requireMerchant } from '../http/auth';
 
 /**
  * `GET /v1/users/:uaid`: what webhooks, recon files and re-reads told us about a

@@ -5,7 +5,7 @@ import type { RequestContext } from '../http/context';
 import { ApiError } from '../http/errors';
 import { feedOf } from '../feed/stub';
 import { forwardDue } from '../forward/deliver';
-import { sameString } from '../paypay/jwt';
+import { sameString } from '../compare';
 import { periodOf } from '../recon/period';
 import { processRecon } from '../recon/process';
 import { refusalOf } from '../recon/download';

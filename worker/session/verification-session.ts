@@ -10,7 +10,7 @@ import {
 } from '../../shared/wire';
 import { configOf } from '../config';
 import { ApiError } from '../http/errors';
-import { sameString } from '../paypay/jwt';
+import { sameString } from '../compare';
 import { paypayClientOf } from '../paypay/from-config';
 import { apiErrorOf, failureReasonOf } from '../paypay/outcomes';
 import { codeChallengeS256, createCodeVerifier } from '../paypay/pkce';

@@ -1,7 +1,7 @@
 import { NOTIFICATION_KINDS, type NotificationKind } from '../../shared/feed';
 import type { ErrorCode } from '../../shared/errors';
 import { RECON_FILE_TYPES, WEBHOOK_KINDS } from '../../shared/paypay-codes';
-import { UAID_PATTERN } from '../routes/users';
+import { UAID_PATTERN } from '../../shared/ids';
 
 /** The route names of the four receivers. */
 export type ReceiverKind = NotificationKind | 'recon';
