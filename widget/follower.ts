@@ -1,20 +1,21 @@
 import { TERMINAL_STATUSES, type SessionView } from '../shared/wire';
+import { systemClock, type Clock } from './clock';
 import { base, readStatus } from './session-api';
 
 /** Poll every 2 s while healthy, backing off to 15 s while the Worker is unreachable. */
 const POLL_MIN_MS = 2_000;
 const POLL_MAX_MS = 15_000;
-/** Stream errors in a row, without a message between them, before falling back to polling. */
+/** Status stream (SSE) errors in a row, without a message between them, before falling back to polling. */
 const STREAM_ERRORS_BEFORE_POLLING = 3;
 
 /**
- * Follows one session's status: live from the Worker's event stream, falling
+ * Follows one session's status: live from the Worker's status stream (SSE), falling
  * back to polling when streams fail (proxies, old browsers). Paused while the
  * tab is hidden; leaves no connection or timer behind after `stop()`.
  */
 export class StatusFollower {
   private source: EventSource | null = null;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timer: unknown = null;
   private aborter: AbortController | null = null;
   private streamErrors = 0;
   private polling = false;
@@ -25,6 +26,7 @@ export class StatusFollower {
     private readonly endpoint: string,
     private readonly sessionId: string,
     private readonly onView: (view: SessionView) => void,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Starts (or resumes) following, with an immediate check so nothing missed while paused is lost. */
@@ -40,7 +42,7 @@ export class StatusFollower {
     this.running = false;
     this.source?.close();
     this.source = null;
-    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
     this.aborter?.abort();
     this.aborter = null;
@@ -59,9 +61,9 @@ export class StatusFollower {
     }
     const source = new EventSource(`${base(this.endpoint)}/v1/sessions/${this.sessionId}/events`);
     this.source = source;
-    source.addEventListener('status', (event) => {
+    source.addEventListener('status', (message) => {
       this.streamErrors = 0;
-      this.deliver((event as MessageEvent<string>).data);
+      this.deliver((message as MessageEvent<string>).data);
     });
     source.addEventListener('error', () => {
       this.streamErrors += 1;
@@ -95,7 +97,7 @@ export class StatusFollower {
 
   private schedulePoll(delay: number): void {
     if (!this.running || this.timer !== null) return;
-    this.timer = setTimeout(() => {
+    this.timer = this.clock.setTimeout(() => {
       this.timer = null;
       void this.check().then((ok) => {
         this.pollDelay = ok ? POLL_MIN_MS : Math.min(POLL_MAX_MS, this.pollDelay * 2);

@@ -7,7 +7,8 @@ import { PayPayKycPassport } from './paypay-kyc-passport';
 PayPayKycPassport.define();
 
 export { PayPayKycPassport };
-export type { DisplayMode, ViewState } from './paypay-kyc-passport';
+export type { ViewState } from './paypay-kyc-passport';
+export type { DisplayMode } from './attributes';
 export * from './events';
 export type { FailureReason, SessionStatus } from '../shared/wire';
 
