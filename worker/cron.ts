@@ -35,7 +35,6 @@ export async function runScheduled(
   fetchFn?: typeof fetch,
 ): Promise<CronSummary> {
   const feed = feedOf(env);
-  const forward = config.merchantWebhook !== null;
   const summary: CronSummary = { recon: [], rereads: 0, forwarded: 0, unflushed: 0, failed: [] };
   const step = async (name: string, work: () => Promise<void>) => {
     try {
@@ -45,7 +44,7 @@ export async function runScheduled(
     }
   };
   await step('recon', async () => {
-    for (const claim of await feed.dueRecon(now, CRON_LIMITS.reconFiles, forward)) {
+    for (const claim of await feed.dueRecon(now, CRON_LIMITS.reconFiles)) {
       summary.recon.push(await processRecon(env, config, claim, now, fetchFn));
     }
   });

@@ -4,7 +4,7 @@ import { logRequest, newRequestId, type RequestContext } from './http/context';
 import { ApiError, errorResponse } from './http/errors';
 import { router } from './router';
 
-export { EventFeed } from './feed/object';
+export { EventFeed } from './feed/event-feed';
 export { CreationRateLimiter } from './rate-limit';
 export { VerificationSession } from './session/verification-session';
 

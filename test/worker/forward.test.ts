@@ -1,10 +1,11 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { Webhook } from 'standardwebhooks';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { FeedEvent } from '../../shared/feed';
 import { parseConfig } from '../../worker/config';
 import { forwardDue } from '../../worker/forward/deliver';
 import { standardWebhookSignature } from '../../worker/forward/sign';
+import { setFeedSettings } from './support/feed-settings';
 import { SANDBOX } from './support/flow';
 import { cron, envWith, eventBody, feed, postWebhook, uid } from './support/webhooks';
 
@@ -40,11 +41,14 @@ async function drain(): Promise<void> {
 }
 
 describe('forwarding to MERCHANT_WEBHOOK_URL', () => {
+  afterEach(() => setFeedSettings({}));
+
   it('signs each event per Standard Webhooks, checked by the standardwebhooks package', async () => {
     await drain();
     const uaid = uid('u');
     const body = eventBody('kyc', uaid);
     // The first attempt, right after recording, fails (404): the event stays in the outbox.
+    await setFeedSettings(settings(FAILING_URL));
     expect((await postWebhook('kyc', body, { overrides: settings(FAILING_URL) })).status).toBe(200);
     const pending = await outbox();
     expect(pending.length).toBeGreaterThanOrEqual(1);
@@ -107,6 +111,7 @@ describe('forwarding to MERCHANT_WEBHOOK_URL', () => {
     await drain();
     const uaid = uid('u');
     const sent = Date.now();
+    await setFeedSettings(settings(FAILING_URL));
     expect(
       (await postWebhook('risk', eventBody('risk', uaid), { overrides: settings(FAILING_URL) }))
         .status,
@@ -130,6 +135,7 @@ describe('forwarding to MERCHANT_WEBHOOK_URL', () => {
 
   it('gives up on an event after three days of failures, keeping it in the feed', async () => {
     await drain();
+    await setFeedSettings(settings(FAILING_URL));
     expect(
       (await postWebhook('kyc', eventBody('kyc', uid('u')), { overrides: settings(FAILING_URL) }))
         .status,

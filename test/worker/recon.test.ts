@@ -327,7 +327,6 @@ describe('POST /v1/webhooks/paypay/recon', () => {
       notificationId: uid('evt'),
       userAuthorizationId: seen,
       receivedAt: insidePeriod(file.fileName),
-      forward: false,
     });
     // A webhook of another kind, or after the period, does not cover it.
     await feed().record({
@@ -335,7 +334,6 @@ describe('POST /v1/webhooks/paypay/recon', () => {
       notificationId: uid('evt'),
       userAuthorizationId: missed,
       receivedAt: insidePeriod(file.fileName),
-      forward: false,
     });
     expect(
       (
@@ -558,7 +556,6 @@ describe('the cron trigger and failed downloads', () => {
       period: { from: '2026-08-01', to: '2026-08-01' },
       receivedAt: now,
       refused: null,
-      forward: false,
     });
     expect(claim).not.toBeNull();
     const csv = `\uFEFFuserAuthorizationId\n${ids[0]}\nnot an id\n\n${ids[1]}\n"quoted,comma"\n`;
@@ -585,7 +582,6 @@ describe('the cron trigger and failed downloads', () => {
       period: { from: '2026-08-01', to: '2026-08-01' },
       receivedAt: now,
       refused: null,
-      forward: false,
     });
     const notUtf8 = new Uint8Array([0x75, 0xff, 0x0a]);
     expect(await processRecon(env, config, claim!, now, async () => new Response(notUtf8))).toBe(
@@ -595,7 +591,7 @@ describe('the cron trigger and failed downloads', () => {
       state: 'pending',
       last_error: 'NOT_UTF8',
     });
-    const [again] = await feed().dueRecon(now + 61_000, 10, false);
+    const [again] = await feed().dueRecon(now + 61_000, 10);
     expect(again?.notificationId).toBe(notificationId);
     // The next try gets a file without a header, LF only: read, not refused.
     const headerless = async () => new Response(`${uid('r')}\n${uid('r')}\n`);

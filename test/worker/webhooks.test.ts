@@ -363,7 +363,6 @@ describe('duplicates, retries and order', () => {
         notificationId: uid('evt'),
         userAuthorizationId: uaid,
         receivedAt,
-        forward: false,
       });
     }
     const state = await userStateOf(uaid);

@@ -7,41 +7,8 @@ import type {
   Standing,
   UserState,
 } from '../../shared/feed';
-
-/** One row of `events`. */
-export type EventRow = {
-  seq: number;
-  type: string;
-  kind: string | null;
-  uaid: string | null;
-  occurred_at: number;
-  source: string;
-  notification_id: string | null;
-  data: string;
-};
-
-/** One row of `users`. */
-export type UserRow = {
-  uaid: string;
-  kyc_at: number | null;
-  kyc_source: string | null;
-  kyc_count: number;
-  risk_at: number | null;
-  risk_source: string | null;
-  risk_count: number;
-  status_at: number | null;
-  status_source: string | null;
-  status_count: number;
-  standing: string | null;
-  standing_checked_at: number | null;
-  standing_changed_at: number | null;
-  reread_due_at: number | null;
-  reread_error: string | null;
-  standing_request_id: string | null;
-  reread_request_id: string | null;
-  updated_at: number;
-  version: number;
-};
+import type { EventRow } from './events-table';
+import type { UserRow } from './users-table';
 
 /** Events kept per kind in a user's KV state. */
 export const RECENT_PER_KIND = 20;

@@ -1,6 +1,24 @@
 import type { FeedEvent } from '../../shared/feed';
-import { eventOf, type EventRow } from './format';
+import type { EventRow } from './events-table';
+import { eventOf } from './format';
 import { FEED_TIMING as T } from './timing';
+
+/**
+ * The `outbox` table: forwarding to MERCHANT_WEBHOOK_URL, one row per event
+ * still to deliver. Migration v1 (worker/feed/migrations.ts).
+ */
+export const OUTBOX_V1 = [
+  `CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    lease_until INTEGER,
+    state TEXT NOT NULL DEFAULT 'pending',
+    last_status INTEGER,
+    last_error TEXT
+  )`,
+  "CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_attempt_at) WHERE state = 'pending'",
+];
 
 /** One event to forward, leased to the caller. */
 export interface Delivery {
@@ -15,6 +33,19 @@ export interface DeliveryResult {
   ok: boolean;
   status: number | null;
   error: string | null;
+}
+
+/** Queues the event at `seq` for forwarding, due at once. */
+export function enqueue(sql: SqlStorage, seq: number, at: number): void {
+  sql.exec('INSERT INTO outbox (seq, next_attempt_at) VALUES (?, ?)', seq, at);
+}
+
+/** Drops the entries of the events `pruneEvents` is about to delete (same selection). */
+export function pruneOutbox(sql: SqlStorage, before: number): void {
+  sql.exec(
+    'DELETE FROM outbox WHERE seq IN (SELECT seq FROM events WHERE occurred_at < ? LIMIT 10000)',
+    before,
+  );
 }
 
 /** Due outbox entries, oldest first, leased so two callers do not send the same one at once. */

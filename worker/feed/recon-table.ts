@@ -1,8 +1,35 @@
-import type { NotificationKind } from '../../shared/feed';
 import type { ReconFileType } from '../webhooks/notification';
-import { jstDayStart, periodEnd, type Period } from '../recon/period';
-import type { Append } from './object';
+import type { Period } from '../recon/period';
+import type { AppendFn } from './events-table';
 import { FEED_TIMING as T } from './timing';
+
+/**
+ * The `recon_files` table: one row per `file.created` notification, its
+ * download attempts and progress. Migration v1 (worker/feed/migrations.ts).
+ */
+export const RECON_FILES_V1 = [
+  `CREATE TABLE IF NOT EXISTS recon_files (
+    notification_id TEXT PRIMARY KEY,
+    file_type TEXT NOT NULL,
+    path TEXT NOT NULL,
+    requested_at INTEGER NOT NULL,
+    period_from TEXT NOT NULL,
+    period_to TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    lease_until INTEGER,
+    last_error TEXT,
+    ids_total INTEGER,
+    processed INTEGER NOT NULL DEFAULT 0,
+    missed INTEGER NOT NULL DEFAULT 0,
+    junk INTEGER NOT NULL DEFAULT 0,
+    junk_lines TEXT,
+    finished_at INTEGER
+  )`,
+  "CREATE INDEX IF NOT EXISTS recon_due ON recon_files (next_attempt_at) WHERE state = 'pending'",
+];
 
 /** A `file.created` notification to record. */
 export interface ReconFileInput {
@@ -14,7 +41,6 @@ export interface ReconFileInput {
   receivedAt: number;
   /** Why the path may not be fetched (host, scheme, userinfo...), or null. */
   refused: string | null;
-  forward: boolean;
 }
 
 /** A recon file handed to one caller to download and process. */
@@ -37,7 +63,8 @@ export interface ReconSummary {
   junkLines: number[];
 }
 
-type FileRow = {
+/** One row of `recon_files`, as the queries here read it. */
+export type ReconFileRow = {
   notification_id: string;
   file_type: string;
   path: string;
@@ -48,15 +75,6 @@ type FileRow = {
   attempts: number;
   processed: number;
   last_error: string | null;
-};
-
-type AppendFn = (event: Append) => number | null;
-
-/** The webhook kind whose misses a recon file type lists. */
-export const KIND_OF_FILE: Record<ReconFileType, NotificationKind> = {
-  kyc_passport_sync_recon: 'kyc',
-  kyc_passport_risk_sync_recon: 'risk',
-  kyc_passport_account_status_sync_recon: 'account-status',
 };
 
 /** Records a file once per notification id and, unless refused, hands it to the caller. */
@@ -96,7 +114,7 @@ export function claimDueRecon(
   append: AppendFn,
 ): ReconClaim[] {
   const closed = sql
-    .exec<FileRow>(
+    .exec<ReconFileRow>(
       `SELECT * FROM recon_files WHERE state = 'pending'
          AND (lease_until IS NULL OR lease_until < ?) AND requested_at + ? <= ?`,
       now,
@@ -121,67 +139,22 @@ export function claimDueRecon(
     .filter((claim): claim is ReconClaim => claim !== null);
 }
 
-/**
- * One batch of ids. The check and the append happen in one synchronous run
- * (one SQLite transaction): a webhook cannot slip in between, and a batch
- * processed twice adds nothing (the dedupe key).
- */
-export function reconBatch(
+/** A batch of the file's ids recorded: progress, and the lease extended for the next. */
+export function batchRecorded(
   sql: SqlStorage,
   notificationId: string,
-  offset: number,
-  ids: string[],
+  processedUpTo: number,
+  missed: number,
   now: number,
-  effects: { append: AppendFn; merge: (uaid: string, kind: NotificationKind, at: number) => void },
-): number {
-  const file = sql
-    .exec<FileRow>(
-      "SELECT * FROM recon_files WHERE notification_id = ? AND state = 'pending'",
-      notificationId,
-    )
-    .toArray()[0];
-  if (!file) return 0;
-  const fileType = file.file_type as ReconFileType;
-  const kind = KIND_OF_FILE[fileType];
-  const period = { from: file.period_from, to: file.period_to };
-  const from = jstDayStart(period.from);
-  const end = periodEnd(period);
-  let missed = 0;
-  for (const uaid of ids) {
-    const seen = sql
-      .exec(
-        `SELECT 1 FROM events WHERE uaid = ? AND kind = ? AND source = 'webhook'
-           AND occurred_at >= ? AND occurred_at < ? LIMIT 1`,
-        uaid,
-        kind,
-        from,
-        end + T.reconSeenGraceMs,
-      )
-      .toArray();
-    if (seen.length > 0) continue;
-    const seq = effects.append({
-      type: 'recon.missed',
-      kind,
-      uaid,
-      occurredAt: now,
-      source: 'recon',
-      dedupeKey: `miss:${kind}:${period.from}:${period.to}:${uaid}`,
-      data: { kind, fileType, period },
-    });
-    if (seq === null) continue;
-    // The change happened during the period; its end is the latest it can have been.
-    effects.merge(uaid, kind, end - 1);
-    missed++;
-  }
+): void {
   sql.exec(
     `UPDATE recon_files SET processed = MAX(processed, ?), missed = missed + ?,
        lease_until = MAX(COALESCE(lease_until, 0), ?) WHERE notification_id = ?`,
-    offset + ids.length,
+    processedUpTo,
     missed,
     now + T.reconLeaseMs,
     notificationId,
   );
-  return missed;
 }
 
 /** Marks a file processed. */
@@ -211,12 +184,7 @@ export function reconFailed(
   now: number,
   append: AppendFn,
 ): 'retry' | 'lost' {
-  const file = sql
-    .exec<FileRow>(
-      "SELECT * FROM recon_files WHERE notification_id = ? AND state = 'pending'",
-      notificationId,
-    )
-    .toArray()[0];
+  const file = pendingFile(sql, notificationId);
   if (!file) return 'lost';
   if (now >= file.requested_at + T.reconWindowMs) {
     markLost(sql, notificationId, reason, now, append);
@@ -236,9 +204,24 @@ export function reconFailed(
   return 'retry';
 }
 
+/** Deletes finished (done or lost) files received before `before`. */
+export function pruneReconFiles(sql: SqlStorage, before: number): void {
+  sql.exec("DELETE FROM recon_files WHERE state <> 'pending' AND received_at < ?", before);
+}
+
+/** The file, if it is still pending (not done, not lost). */
+export function pendingFile(sql: SqlStorage, notificationId: string): ReconFileRow | undefined {
+  return sql
+    .exec<ReconFileRow>(
+      "SELECT * FROM recon_files WHERE notification_id = ? AND state = 'pending'",
+      notificationId,
+    )
+    .toArray()[0];
+}
+
 function claimFile(sql: SqlStorage, notificationId: string, now: number): ReconClaim | null {
   const row = sql
-    .exec<FileRow>(
+    .exec<ReconFileRow>(
       `UPDATE recon_files SET lease_until = ?, attempts = attempts + 1
        WHERE notification_id = ? AND state = 'pending' RETURNING *`,
       now + T.reconLeaseMs,
@@ -265,7 +248,7 @@ function markLost(
   append: AppendFn,
 ): void {
   const file = sql
-    .exec<FileRow>(
+    .exec<ReconFileRow>(
       `UPDATE recon_files SET state = 'lost', last_error = ?, lease_until = NULL, finished_at = ?
        WHERE notification_id = ? AND state = 'pending' RETURNING *`,
       reason,

@@ -27,21 +27,19 @@ export async function processRecon(
   fetchFn?: typeof fetch,
 ): Promise<ReconOutcome> {
   const feed = feedOf(env);
-  const forward = config.merchantWebhook !== null;
   const download = await downloadRecon(claim.path, {
     allowedHosts: config.reconAllowedHosts,
     ...(fetchFn ? { fetch: fetchFn } : {}),
   });
-  if (!download.ok) return feed.reconFailed(claim.notificationId, download.reason, now, forward);
+  if (!download.ok) return feed.reconFailed(claim.notificationId, download.reason, now);
   const csv = parseReconCsv(download.bytes);
-  if (!csv.ok) return feed.reconFailed(claim.notificationId, csv.reason, now, forward);
+  if (!csv.ok) return feed.reconFailed(claim.notificationId, csv.reason, now);
   for (let offset = claim.processed; offset < csv.ids.length; offset += RECON_BATCH) {
     await feed.reconBatch(
       claim.notificationId,
       offset,
       csv.ids.slice(offset, offset + RECON_BATCH),
       now,
-      forward,
     );
   }
   await feed.reconFinished(

@@ -93,7 +93,7 @@ async function recordEvent(
   now: number,
 ): Promise<void> {
   const forward = config.merchantWebhook !== null;
-  const outcome = await feedOf(env).record({ ...notification, receivedAt: now, forward });
+  const outcome = await feedOf(env).record({ ...notification, receivedAt: now });
   if (outcome.duplicate) return;
   ctx.waitUntil(
     background(async () => {
@@ -127,7 +127,6 @@ async function recordRecon(
     receivedAt: now,
     // Checked before anything is fetched: a path we may not fetch is reported lost at once.
     refused: refusalOf(notification.path, config.reconAllowedHosts),
-    forward,
   });
   const claim = outcome.claim;
   if (outcome.duplicate) return;

@@ -1,6 +1,6 @@
 import { isStanding } from '../../shared/feed';
 import type { Config } from '../config';
-import type { RereadClaim, RereadResult } from '../feed/object';
+import type { RereadClaim, RereadResult } from '../feed/event-feed';
 import { feedOf } from '../feed/stub';
 import { paypayClientOf } from '../paypay/from-config';
 
@@ -39,6 +39,6 @@ export async function reread(
     // paypayClientOf throws only for settings that are missing.
     result = { error: 'PAYPAY_NOT_CONFIGURED', paypayRequestId: null };
   }
-  await feedOf(env).recordStanding(claim, result, now, config.merchantWebhook !== null);
+  await feedOf(env).recordStanding(claim, result, now);
   return result;
 }

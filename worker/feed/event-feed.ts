@@ -1,0 +1,240 @@
+import { DurableObject } from 'cloudflare:workers';
+import { WEBHOOK_EVENT_TYPES, type FeedEvent, type NotificationKind } from '../../shared/feed';
+import { configOf } from '../config';
+import { eventsAfter, insertEvent, pruneEvents, type Append } from './events-table';
+import { eventOf } from './format';
+import { KvCopy } from './kv-copy';
+import { migrate } from './migrations';
+import { reconBatch } from './recon-batch';
+import {
+  claimDeliveries,
+  enqueue,
+  pruneOutbox,
+  settleDeliveries,
+  type Delivery,
+  type DeliveryResult,
+} from './outbox-table';
+import {
+  claimDueRecon,
+  pruneReconFiles,
+  recordReconFile,
+  reconFailed,
+  reconFinished,
+  type ReconClaim,
+  type ReconFileInput,
+  type ReconSummary,
+} from './recon-table';
+import { FEED_TIMING as T } from './timing';
+import {
+  claimReread,
+  dueRereadUsers,
+  mergeChange,
+  storeReread,
+  type RereadClaim,
+  type RereadResult,
+} from './users-table';
+
+export type { RereadClaim, RereadResult } from './users-table';
+
+/** A webhook notification to record. */
+export interface WebhookInput {
+  kind: NotificationKind;
+  notificationId: string;
+  userAuthorizationId: string;
+  receivedAt: number;
+}
+
+/** What recording did: a duplicate changes nothing; `reread` hands this caller the re-read. */
+export interface RecordOutcome {
+  duplicate: boolean;
+  eventId: string | null;
+  reread: boolean;
+}
+
+/**
+ * The merchant event feed, and everything that must be exact about webhooks:
+ * ONE object (named "feed") with SQLite storage. Each notification id is
+ * recorded once (a UNIQUE column), each event gets the next `seq` (the cursor),
+ * and each user's state is merged here before KV gets a copy. KV alone cannot
+ * do this: its `list` is eventually consistent and concurrent read-modify-write
+ * of a key loses updates.
+ *
+ * A facade: the tables' modules hold the SQL, `KvCopy` the copy to KV. Every
+ * change of more than one statement runs in `transactionSync`, so it is atomic
+ * whatever the code around it awaits.
+ */
+export class EventFeed extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private readonly copy: KvCopy;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.copy = new KvCopy(ctx.storage, env.KYC_KV);
+    migrate(ctx.storage);
+  }
+
+  /** Records a KYC / risk / account-status notification; durable when this returns. */
+  async record(input: WebhookInput): Promise<RecordOutcome> {
+    const now = input.receivedAt;
+    const uaid = input.userAuthorizationId;
+    const outcome = this.atomically((): RecordOutcome => {
+      const seq = this.append({
+        type: WEBHOOK_EVENT_TYPES[input.kind],
+        kind: input.kind,
+        uaid,
+        occurredAt: now,
+        source: 'webhook',
+        notificationId: input.notificationId,
+      });
+      if (seq === null) return { duplicate: true, eventId: null, reread: false };
+      mergeChange(this.sql, uaid, input.kind, now, 'webhook', now);
+      return { duplicate: false, eventId: `ev_${seq}`, reread: claimReread(this.sql, uaid, now) };
+    });
+    if (!outcome.duplicate) await this.copy.schedule(now);
+    return outcome;
+  }
+
+  /** Records a `file.created` notification; a refused path is reported lost at once. */
+  async recordRecon(
+    input: ReconFileInput,
+  ): Promise<{ duplicate: boolean; claim: ReconClaim | null }> {
+    return this.atomically(() => recordReconFile(this.sql, input, (e) => this.append(e)));
+  }
+
+  /** Recon files whose next download attempt is due; those past PayPay's window are reported lost. */
+  async dueRecon(now: number, limit: number): Promise<ReconClaim[]> {
+    return this.atomically(() => claimDueRecon(this.sql, now, limit, (e) => this.append(e)));
+  }
+
+  /**
+   * One batch of a recon file's ids: each id not seen by a webhook of the file's
+   * kind during its period becomes a `recon.missed` event, once.
+   */
+  async reconBatch(
+    notificationId: string,
+    offset: number,
+    ids: string[],
+    now: number,
+  ): Promise<{ missed: number }> {
+    const missed = this.atomically(() =>
+      reconBatch(this.sql, notificationId, offset, ids, now, {
+        append: (e) => this.append(e),
+        merge: (uaid, kind, at) => mergeChange(this.sql, uaid, kind, at, 'recon', now),
+      }),
+    );
+    await this.copy.schedule(now);
+    return { missed };
+  }
+
+  /** A recon file fully processed. */
+  async reconFinished(notificationId: string, summary: ReconSummary, now: number): Promise<void> {
+    reconFinished(this.sql, notificationId, summary, now);
+  }
+
+  /** A failed download or unusable file: retried later, or reported lost once the window closed. */
+  async reconFailed(
+    notificationId: string,
+    reason: string,
+    now: number,
+  ): Promise<'retry' | 'lost'> {
+    return this.atomically(() =>
+      reconFailed(this.sql, notificationId, reason, now, (e) => this.append(e)),
+    );
+  }
+
+  /** Events after `after`, oldest first, and the cursor after the last of them. */
+  async page(after: number, limit: number): Promise<{ events: FeedEvent[]; cursor: number }> {
+    const rows = eventsAfter(this.sql, after, limit);
+    return { events: rows.map(eventOf), cursor: rows.at(-1)?.seq ?? after };
+  }
+
+  /** Users whose re-read is due and not taken, each leased to the caller. */
+  async dueRereads(now: number, limit: number): Promise<RereadClaim[]> {
+    return this.atomically(() =>
+      dueRereadUsers(this.sql, now, limit)
+        .filter((uaid) => claimReread(this.sql, uaid, now))
+        .map((uaid) => ({ userAuthorizationId: uaid, startedAt: now })),
+    );
+  }
+
+  /** Stores a re-read's answer; a changed standing becomes a `standing.changed` event. */
+  async recordStanding(claim: RereadClaim, result: RereadResult, now: number): Promise<void> {
+    const stored = this.atomically(() => {
+      const outcome = storeReread(this.sql, claim, result, now);
+      if (outcome?.changed && 'standing' in result) {
+        this.append({
+          type: 'standing.changed',
+          uaid: claim.userAuthorizationId,
+          occurredAt: now,
+          source: 'paypay',
+          data: {
+            standing: result.standing,
+            previousStanding: outcome.previous,
+            ...(result.paypayRequestId !== null ? { paypayRequestId: result.paypayRequestId } : {}),
+          },
+        });
+      }
+      return outcome !== null;
+    });
+    if (stored) await this.copy.schedule(now);
+  }
+
+  /** Outbox entries due for forwarding, leased to the caller. */
+  async dueDeliveries(now: number, limit: number): Promise<Delivery[]> {
+    return this.atomically(() => claimDeliveries(this.sql, now, limit));
+  }
+
+  /** Outcomes of forwarding attempts: delivered ones leave the outbox, others back off. */
+  async settleDeliveries(results: DeliveryResult[], now: number): Promise<void> {
+    this.atomically(() => settleDeliveries(this.sql, results, now));
+  }
+
+  /**
+   * Copies changed users to KV: one writer, one write per user at a time and at
+   * most one per second per key, as KV allows. Returns how many stay unwritten.
+   */
+  async flush(): Promise<number> {
+    return this.copy.flush();
+  }
+
+  /**
+   * Arms the alarm when users wait for their KV copy (the cron trigger's
+   * backstop: the copy itself runs in the alarm, not in the cron invocation).
+   */
+  async kickFlush(): Promise<number> {
+    return this.copy.kick();
+  }
+
+  /** Deletes feed events and recon files older than their retention. */
+  async prune(now: number): Promise<void> {
+    const before = now - T.eventRetentionMs;
+    this.atomically(() => {
+      pruneOutbox(this.sql, before);
+      pruneEvents(this.sql, before);
+      pruneReconFiles(this.sql, now - T.reconRetentionMs);
+    });
+  }
+
+  override async alarm(): Promise<void> {
+    await this.copy.alarm();
+  }
+
+  /** Runs a change of several statements as one SQLite transaction: all of it or none. */
+  private atomically<R>(change: () => R): R {
+    return this.ctx.storage.transactionSync(change);
+  }
+
+  /**
+   * Appends one event unless its notification id or dedupe key is already
+   * there; with MERCHANT_WEBHOOK_URL set (this object's own settings) it is
+   * also queued for forwarding. Runs inside the caller's transaction.
+   */
+  private append(event: Append): number | null {
+    const seq = insertEvent(this.sql, event);
+    if (seq !== null && configOf(this.env).merchantWebhook !== null) {
+      enqueue(this.sql, seq, event.occurredAt);
+    }
+    return seq;
+  }
+}

@@ -1,0 +1,121 @@
+import type { FeedEvent, NotificationKind } from '../../shared/feed';
+
+/**
+ * The `events` table: the feed, append-only; `seq` is the cursor. A
+ * notification id, and a dedupe key for events without one (recon misses), are
+ * each recorded once. Migration v1 (worker/feed/migrations.ts); never edited
+ * once released: a change is a new migration.
+ */
+export const EVENTS_V1 = [
+  `CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    type TEXT NOT NULL,
+    kind TEXT,
+    uaid TEXT,
+    occurred_at INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    notification_id TEXT UNIQUE,
+    dedupe_key TEXT UNIQUE,
+    data TEXT NOT NULL DEFAULT '{}'
+  )`,
+  'CREATE INDEX IF NOT EXISTS events_by_user ON events (uaid, kind, occurred_at)',
+  'CREATE INDEX IF NOT EXISTS events_by_time ON events (occurred_at)',
+];
+
+/** One row of `events`. */
+export type EventRow = {
+  seq: number;
+  type: string;
+  kind: string | null;
+  uaid: string | null;
+  occurred_at: number;
+  source: string;
+  notification_id: string | null;
+  data: string;
+};
+
+/** Fields an appended event carries besides its type. */
+export interface Append {
+  type: FeedEvent['type'];
+  kind?: NotificationKind | null;
+  uaid?: string | null;
+  occurredAt: number;
+  source: FeedEvent['source'];
+  notificationId?: string | null;
+  dedupeKey?: string | null;
+  data?: Record<string, unknown>;
+}
+
+/** Appends an event (and whatever goes with it); the new `seq`, or null when it was there already. */
+export type AppendFn = (event: Append) => number | null;
+
+/** Inserts one event unless its notification id or dedupe key is already there. */
+export function insertEvent(sql: SqlStorage, event: Append): number | null {
+  const row = sql
+    .exec<{ seq: number }>(
+      `INSERT INTO events (type, kind, uaid, occurred_at, source, notification_id, dedupe_key, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING seq`,
+      event.type,
+      event.kind ?? null,
+      event.uaid ?? null,
+      event.occurredAt,
+      event.source,
+      event.notificationId ?? null,
+      event.dedupeKey ?? null,
+      JSON.stringify(event.data ?? {}),
+    )
+    .toArray()[0];
+  return row?.seq ?? null;
+}
+
+/** Events after `after`, oldest first. */
+export function eventsAfter(sql: SqlStorage, after: number, limit: number): EventRow[] {
+  return sql
+    .exec<EventRow>('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?', after, limit)
+    .toArray();
+}
+
+/** A user's most recent events of any notification kind, newest first. */
+export function recentEventsOf(sql: SqlStorage, uaid: string, limit: number): EventRow[] {
+  return sql
+    .exec<EventRow>(
+      'SELECT * FROM events WHERE uaid = ? AND kind IS NOT NULL ORDER BY seq DESC LIMIT ?',
+      uaid,
+      limit,
+    )
+    .toArray();
+}
+
+/** Whether a webhook of `kind` about the user was recorded in `[from, until)`. */
+export function seenByWebhook(
+  sql: SqlStorage,
+  uaid: string,
+  kind: NotificationKind,
+  from: number,
+  until: number,
+): boolean {
+  return (
+    sql
+      .exec(
+        `SELECT 1 FROM events WHERE uaid = ? AND kind = ? AND source = 'webhook'
+           AND occurred_at >= ? AND occurred_at < ? LIMIT 1`,
+        uaid,
+        kind,
+        from,
+        until,
+      )
+      .toArray().length > 0
+  );
+}
+
+/**
+ * Deletes up to 10,000 events older than `before` (one cron run's share, so a
+ * long backlog does not hold the object). Their outbox rows go first
+ * (`pruneOutbox`), in the same transaction.
+ */
+export function pruneEvents(sql: SqlStorage, before: number): void {
+  sql.exec(
+    'DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE occurred_at < ? LIMIT 10000)',
+    before,
+  );
+}

@@ -1,0 +1,85 @@
+import type { UserState } from '../../shared/feed';
+import { putUserState } from '../store/user-state';
+import { recentEventsOf } from './events-table';
+import { RECENT_PER_KIND, userStateOf } from './format';
+import { FEED_TIMING as T } from './timing';
+import { markCopied, userRow, usersToCopy, waitingForCopy } from './users-table';
+
+/**
+ * The copy of users' state to KV, and the alarm that runs it. One writer, one
+ * write per user at a time and at most one per second per key, as KV allows
+ * (docs/storage.md). The object's alarm is its only trigger; `schedule` arms it
+ * after a change.
+ */
+export class KvCopy {
+  private flushing: Promise<number> | null = null;
+  /** The alarm this instance set and that has not fired: saves two storage calls per webhook. */
+  private alarmAt: number | null = null;
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly kv: KVNamespace,
+  ) {}
+
+  /** Copies changed users to KV, single-flight. Returns how many stay unwritten. */
+  async flush(): Promise<number> {
+    while (this.flushing) await this.flushing;
+    this.flushing = this.flushOnce().finally(() => (this.flushing = null));
+    return this.flushing;
+  }
+
+  /** Arms the alarm when users wait for their copy; returns how many wait. */
+  async kick(): Promise<number> {
+    const waiting = waitingForCopy(this.storage.sql);
+    if (waiting.n > 0) await this.armAlarm(Date.now());
+    return waiting.n;
+  }
+
+  /** A change at `now`: the copy runs shortly after, coalescing a burst of changes. */
+  async schedule(now: number): Promise<void> {
+    await this.armAlarm(now + T.flushDelayMs);
+  }
+
+  /** The object's alarm fired. */
+  async alarm(): Promise<void> {
+    this.alarmAt = null;
+    await this.flush();
+  }
+
+  private async flushOnce(): Promise<number> {
+    const sql = this.storage.sql;
+    const deadline = Date.now() + T.flushBudgetMs;
+    for (;;) {
+      const now = Date.now();
+      const batch = usersToCopy(sql, now - T.kvWriteGapMs, T.flushBatch);
+      if (batch.length === 0 || now > deadline) break;
+      await Promise.all(
+        batch.map(async ({ uaid, version }) => {
+          await putUserState(this.kv, this.userState(uaid));
+          markCopied(sql, uaid, version, Date.now());
+        }),
+      );
+      // Let webhooks and feed reads in between batches: they must not wait for a big copy.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    const waiting = waitingForCopy(sql);
+    if (waiting.n > 0) await this.armAlarm((waiting.next ?? 0) + T.kvWriteGapMs);
+    return waiting.n;
+  }
+
+  private userState(uaid: string): UserState {
+    const sql = this.storage.sql;
+    return userStateOf(userRow(sql, uaid), recentEventsOf(sql, uaid, RECENT_PER_KIND * 3));
+  }
+
+  private async armAlarm(at: number): Promise<void> {
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    const current = await this.storage.getAlarm();
+    if (current === null || current > at) {
+      await this.storage.setAlarm(at);
+      this.alarmAt = at;
+    } else {
+      this.alarmAt = current;
+    }
+  }
+}

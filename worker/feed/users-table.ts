@@ -1,0 +1,253 @@
+import type { NotificationKind, Standing } from '../../shared/feed';
+import { FEED_TIMING as T } from './timing';
+
+/**
+ * The `users` table: per-user aggregate, the one place a user's state is
+ * merged, so two notifications arriving at once cannot overwrite each other.
+ * KV holds its copy. Migration v1 (worker/feed/migrations.ts); never edited
+ * once released.
+ */
+export const USERS_V1 = [
+  `CREATE TABLE IF NOT EXISTS users (
+    uaid TEXT PRIMARY KEY,
+    kyc_at INTEGER, kyc_source TEXT, kyc_count INTEGER NOT NULL DEFAULT 0,
+    risk_at INTEGER, risk_source TEXT, risk_count INTEGER NOT NULL DEFAULT 0,
+    status_at INTEGER, status_source TEXT, status_count INTEGER NOT NULL DEFAULT 0,
+    standing TEXT, standing_checked_at INTEGER, standing_changed_at INTEGER,
+    hinted_at INTEGER,
+    reread_due_at INTEGER,
+    reread_lease_until INTEGER,
+    reread_started_at INTEGER,
+    reread_failures INTEGER NOT NULL DEFAULT 0,
+    reread_error TEXT,
+    updated_at INTEGER NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0,
+    kv_version INTEGER NOT NULL DEFAULT 0,
+    kv_written_at INTEGER NOT NULL DEFAULT 0
+  )`,
+  'CREATE INDEX IF NOT EXISTS users_dirty ON users (kv_written_at) WHERE version > kv_version',
+  'CREATE INDEX IF NOT EXISTS users_reread ON users (reread_due_at) WHERE reread_due_at IS NOT NULL',
+];
+
+/**
+ * Migration v2: PayPay's X-REQUEST-ID of the re-read that set the standing,
+ * and of the last failed one.
+ */
+export const USERS_V2_COLUMNS = [
+  ['users', 'standing_request_id', 'TEXT'],
+  ['users', 'reread_request_id', 'TEXT'],
+] as const;
+
+/** One row of `users`, as the KV copy reads it. */
+export type UserRow = {
+  uaid: string;
+  kyc_at: number | null;
+  kyc_source: string | null;
+  kyc_count: number;
+  risk_at: number | null;
+  risk_source: string | null;
+  risk_count: number;
+  status_at: number | null;
+  status_source: string | null;
+  status_count: number;
+  standing: string | null;
+  standing_checked_at: number | null;
+  standing_changed_at: number | null;
+  reread_due_at: number | null;
+  reread_error: string | null;
+  standing_request_id: string | null;
+  reread_request_id: string | null;
+  updated_at: number;
+  version: number;
+};
+
+/** Column prefix of each notification kind in `users`. */
+export const KIND_COLUMN = {
+  kyc: 'kyc',
+  risk: 'risk',
+  'account-status': 'status',
+} as const satisfies Record<NotificationKind, string>;
+
+/** A re-read's result: PayPay's answer about the user, or why there was none. */
+export type RereadResult = ({ standing: Standing } | { error: string }) & {
+  /** PayPay's X-REQUEST-ID of the read, kept with its outcome for support. */
+  paypayRequestId: string | null;
+};
+
+/** One re-read handed out: whom to read, and when the lease began. */
+export interface RereadClaim {
+  userAuthorizationId: string;
+  startedAt: number;
+}
+
+/**
+ * Merges one change into a user's state. Order does not matter: each kind
+ * keeps its latest time (and the source of that latest), and counts add up.
+ * Any change is a hint: a re-read of PayPay becomes due. Several statements:
+ * call inside `transactionSync`.
+ */
+export function mergeChange(
+  sql: SqlStorage,
+  uaid: string,
+  kind: NotificationKind,
+  at: number,
+  source: 'webhook' | 'recon',
+  now: number,
+): void {
+  const c = KIND_COLUMN[kind];
+  sql.exec('INSERT INTO users (uaid, updated_at) VALUES (?, ?) ON CONFLICT DO NOTHING', uaid, now);
+  sql.exec(
+    `UPDATE users SET
+       ${c}_source = CASE WHEN ${c}_at IS NULL OR ? >= ${c}_at THEN ? ELSE ${c}_source END,
+       ${c}_at = MAX(COALESCE(${c}_at, ?), ?),
+       ${c}_count = ${c}_count + 1,
+       version = version + 1, updated_at = ?
+     WHERE uaid = ?`,
+    at,
+    source,
+    at,
+    at,
+    now,
+    uaid,
+  );
+  // A re-read is due now, or when the per-user throttle allows.
+  sql.exec(
+    `UPDATE users SET hinted_at = ?,
+       reread_due_at = COALESCE(reread_due_at, MAX(?, COALESCE(reread_started_at, 0) + ?)),
+       version = version + 1
+     WHERE uaid = ?`,
+    now,
+    now,
+    T.rereadMinIntervalMs,
+    uaid,
+  );
+}
+
+/** Takes the user's re-read if it is due and nobody holds it. */
+export function claimReread(sql: SqlStorage, uaid: string, now: number): boolean {
+  const claimed = sql
+    .exec<{ uaid: string }>(
+      `UPDATE users SET reread_lease_until = ?, reread_started_at = ?
+       WHERE uaid = ? AND reread_due_at <= ?
+         AND (reread_lease_until IS NULL OR reread_lease_until < ?)
+       RETURNING uaid`,
+      now + T.rereadLeaseMs,
+      now,
+      uaid,
+      now,
+      now,
+    )
+    .toArray();
+  return claimed.length > 0;
+}
+
+/** Users whose re-read is due and not taken, oldest due first (not claimed yet). */
+export function dueRereadUsers(sql: SqlStorage, now: number, limit: number): string[] {
+  return sql
+    .exec<{ uaid: string }>(
+      `SELECT uaid FROM users WHERE reread_due_at <= ?
+         AND (reread_lease_until IS NULL OR reread_lease_until < ?)
+       ORDER BY reread_due_at LIMIT ?`,
+      now,
+      now,
+      limit,
+    )
+    .toArray()
+    .map((row) => row.uaid);
+}
+
+/**
+ * Stores a re-read's outcome (null: no such user). An outage backs off; an
+ * answer becomes the standing, and `changed` says whether the caller appends
+ * `standing.changed`: the first read counts as a change only when it is not `OK`.
+ */
+export function storeReread(
+  sql: SqlStorage,
+  claim: RereadClaim,
+  result: RereadResult,
+  now: number,
+): { changed: boolean; previous: string | null } | null {
+  const uaid = claim.userAuthorizationId;
+  const row = sql
+    .exec<{ standing: string | null; hinted_at: number | null; reread_failures: number }>(
+      'SELECT standing, hinted_at, reread_failures FROM users WHERE uaid = ?',
+      uaid,
+    )
+    .toArray()[0];
+  if (!row) return null;
+  if ('error' in result) {
+    const failures = row.reread_failures + 1;
+    const backoff = Math.min(T.rereadRetryBaseMs * 2 ** (failures - 1), T.rereadRetryMaxMs);
+    sql.exec(
+      `UPDATE users SET reread_failures = ?, reread_error = ?, reread_request_id = ?,
+         reread_due_at = ?, reread_lease_until = NULL, version = version + 1, updated_at = ?
+       WHERE uaid = ?`,
+      failures,
+      result.error,
+      result.paypayRequestId,
+      now + backoff,
+      now,
+      uaid,
+    );
+    return { changed: false, previous: row.standing };
+  }
+  // A hint that arrived while PayPay was being read may not be in its answer yet.
+  const hintedSince = (row.hinted_at ?? 0) > claim.startedAt;
+  sql.exec(
+    `UPDATE users SET standing = ?, standing_checked_at = ?, standing_request_id = ?,
+       standing_changed_at = CASE WHEN standing IS ? THEN standing_changed_at ELSE ? END,
+       reread_due_at = ?, reread_lease_until = NULL, reread_failures = 0, reread_error = NULL,
+       reread_request_id = NULL, version = version + 1, updated_at = ? WHERE uaid = ?`,
+    result.standing,
+    now,
+    result.paypayRequestId,
+    result.standing,
+    now,
+    hintedSince ? claim.startedAt + T.rereadMinIntervalMs : null,
+    now,
+    uaid,
+  );
+  const changed =
+    row.standing !== result.standing && (row.standing !== null || result.standing !== 'OK');
+  return { changed, previous: row.standing };
+}
+
+/** A user's row; the user must exist. */
+export function userRow(sql: SqlStorage, uaid: string): UserRow {
+  return sql.exec<UserRow>('SELECT * FROM users WHERE uaid = ?', uaid).one();
+}
+
+/** Users changed since their KV copy whose last copy was written before `writtenBefore`. */
+export function usersToCopy(
+  sql: SqlStorage,
+  writtenBefore: number,
+  limit: number,
+): { uaid: string; version: number }[] {
+  return sql
+    .exec<{ uaid: string; version: number }>(
+      `SELECT uaid, version FROM users WHERE version > kv_version AND kv_written_at <= ?
+       ORDER BY kv_written_at LIMIT ?`,
+      writtenBefore,
+      limit,
+    )
+    .toArray();
+}
+
+/** Records that KV holds the user's state as of `version`. */
+export function markCopied(sql: SqlStorage, uaid: string, version: number, at: number): void {
+  sql.exec(
+    'UPDATE users SET kv_version = MAX(kv_version, ?), kv_written_at = ? WHERE uaid = ?',
+    version,
+    at,
+    uaid,
+  );
+}
+
+/** How many users wait for their KV copy, and the oldest last copy among them. */
+export function waitingForCopy(sql: SqlStorage): { n: number; next: number | null } {
+  return sql
+    .exec<{ n: number; next: number | null }>(
+      'SELECT COUNT(*) AS n, MIN(kv_written_at) AS next FROM users WHERE version > kv_version',
+    )
+    .one();
+}
