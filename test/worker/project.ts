@@ -4,10 +4,47 @@ import { defineProject } from 'vitest/config';
 
 const sandboxBundle = '.cache/test/sandbox.mjs';
 
+/** The default merchant's credentials at the sandbox, which the Worker under test signs as. */
+const SANDBOX_API_KEY = 'sandbox_key';
+const SANDBOX_API_SECRET = 'c2FuZGJveF9zZWNyZXRfZm9yX2xvY2FsX2RldmVsb3BtZW50';
+
 /**
- * The worker project runs in workerd. The PayPay sandbox runs beside it as an
- * auxiliary Worker, and every outbound fetch of the test Worker goes to it, so
- * PayPay calls, recon downloads and webhooks never leave the machine.
+ * The Worker's settings in tests, over the real wrangler.toml: PayPay is the
+ * sandbox. Every setting the Worker reads is named, so a developer's .dev.vars
+ * (which wrangler also loads) never reaches the tests.
+ */
+const TEST_SETTINGS: Record<string, string> = {
+  PAYPAY_API_BASE_URL: 'https://sandbox.test',
+  PAYPAY_API_KEY: SANDBOX_API_KEY,
+  PAYPAY_API_SECRET: SANDBOX_API_SECRET,
+  PAYPAY_MERCHANT_ID: '',
+  PAYPAY_SCOPES: '',
+  PAYPAY_ENDPOINTS: '',
+  PAYPAY_FIELDS: '',
+  USER_KYC_INFO: 'on',
+  ALLOWED_ORIGINS: 'https://shop.example',
+  CALLBACK_URL: 'https://kyc.example/v1/callback',
+  MERCHANT_API_TOKEN: 'test_merchant_token_0123456789abcdef',
+  WEBHOOK_ALLOWED_CIDRS: '',
+  WEBHOOK_PATH_TOKEN: '',
+  RECON_ALLOWED_HOSTS: 'sandbox.test',
+  MERCHANT_WEBHOOK_URL: '',
+  MERCHANT_WEBHOOK_SECRET: '',
+  SESSION_RATE_LIMIT_PER_MINUTE: '10',
+  PUBLIC_SESSIONS: 'on',
+};
+
+/**
+ * The worker project runs in workerd: the Worker of wrangler.toml with
+ * TEST_SETTINGS, the tests of test/worker/ and test/sandbox/. The PayPay sandbox
+ * runs beside it as an auxiliary Worker, and every outbound fetch of the test
+ * Worker goes to it, so PayPay calls, recon downloads and webhooks never leave
+ * the machine.
+ *
+ * Each test file gets a workerd of its own (`isolate: true`), and with it its own
+ * sandbox, KV and Durable Objects: the sandbox's default merchant, the one the
+ * Worker signs as, is that file's alone, so files run in parallel without seeing
+ * each other's faults, counters or users.
  */
 export const workerProject = defineProject({
   plugins: [
@@ -24,8 +61,9 @@ export const workerProject = defineProject({
         logLevel: 'warning',
       });
       return {
-        wrangler: { configPath: './test/worker/wrangler.test.toml' },
+        wrangler: { configPath: './wrangler.toml' },
         miniflare: {
+          bindings: TEST_SETTINGS,
           outboundService: 'sandbox',
           workers: [
             {
@@ -35,8 +73,8 @@ export const workerProject = defineProject({
               compatibilityDate: '2026-08-01',
               compatibilityFlags: ['nodejs_compat'],
               bindings: {
-                SANDBOX_API_KEY: 'sandbox_key',
-                SANDBOX_API_SECRET: 'c2FuZGJveF9zZWNyZXRfZm9yX2xvY2FsX2RldmVsb3BtZW50',
+                SANDBOX_API_KEY,
+                SANDBOX_API_SECRET,
                 SANDBOX_WEBHOOK_URLS: '{}',
               },
               durableObjects: { MERCHANTS: { className: 'SandboxMerchant', useSQLite: true } },
@@ -54,8 +92,10 @@ export const workerProject = defineProject({
   ],
   test: {
     name: 'worker',
-    include: ['test/worker/**/*.test.ts'],
-    // One shared sandbox merchant: files that inject PayPay faults must not overlap.
-    fileParallelism: false,
+    include: ['test/worker/**/*.test.ts', 'test/sandbox/**/*.test.ts'],
+    isolate: true,
+    // The tests mostly wait (timeouts, retries, KV's once a second): one workerd per core,
+    // where vitest's default leaves one core idle.
+    maxWorkers: '100%',
   },
 });

@@ -1,7 +1,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { expect } from 'vitest';
 
-/** The allowed origin and merchant token of test/worker/wrangler.test.toml. */
+/** The allowed origin and merchant token of the test settings (test/worker/project.ts). */
 export const ORIGIN = 'https://shop.example';
 export const MERCHANT_TOKEN = 'test_merchant_token_0123456789abcdef';
 export const SANDBOX = 'https://sandbox.test';
@@ -14,7 +14,7 @@ export function freshIp(): string {
 }
 
 /**
- * A setting of test/worker/wrangler.test.toml by name. Secrets are not in the
+ * A test setting (test/worker/project.ts) by name. Secrets are not in the
  * generated `Env` (wrangler.toml only names them in a comment), so they are read
  * the way the Worker reads every setting: as plain strings.
  */

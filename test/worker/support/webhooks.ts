@@ -11,7 +11,7 @@ import { WEBHOOK_KINDS } from '../../../shared/paypay-codes';
 import handler from '../../../worker/index';
 import { MERCHANT_TOKEN, SANDBOX } from './flow';
 
-/** Settings to change for one call, on top of test/worker/wrangler.test.toml. */
+/** Settings to change for one call, on top of the test settings (test/worker/project.ts). */
 export type Overrides = Record<string, string | undefined>;
 
 export const bearer = { Authorization: `Bearer ${MERCHANT_TOKEN}` };
