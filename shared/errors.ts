@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   RESULT_ALREADY_EXCHANGED: 410,
   RESULT_EXPIRED: 410,
   SESSION_NOT_COMPLETED: 409,
+  // A session id drawn twice (128 random bits): never expected, never silently reused.
+  SESSION_EXISTS: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,

@@ -4,9 +4,39 @@ import { requiredScopes, type UserKycInfoSetting } from './paypay/scopes';
 import { decodeBase64 } from './paypay/base64';
 import { parseCidr, type Cidr } from './webhooks/cidr';
 
+/**
+ * Every setting the Worker reads, vars and secrets alike. A name is one of
+ * these or it does not compile: a misspelt setting cannot silently check nothing.
+ */
+export const SETTING_NAMES = [
+  'PAYPAY_API_BASE_URL',
+  'PAYPAY_API_KEY',
+  'PAYPAY_API_SECRET',
+  'PAYPAY_MERCHANT_ID',
+  'PAYPAY_ENDPOINTS',
+  'PAYPAY_FIELDS',
+  'PAYPAY_SCOPES',
+  'USER_KYC_INFO',
+  'ALLOWED_ORIGINS',
+  'CALLBACK_URL',
+  'MERCHANT_API_TOKEN',
+  'SESSION_RATE_LIMIT_PER_MINUTE',
+  'PUBLIC_SESSIONS',
+  'RESULT_TTL_SECONDS',
+  'KYC_RETENTION_SECONDS',
+  'WEBHOOK_ALLOWED_CIDRS',
+  'WEBHOOK_PATH_TOKEN',
+  'RECON_ALLOWED_HOSTS',
+  'MERCHANT_WEBHOOK_URL',
+  'MERCHANT_WEBHOOK_SECRET',
+] as const;
+
+/** One setting's name. */
+export type SettingName = (typeof SETTING_NAMES)[number];
+
 /** A setting that is missing or unusable: the name only, never the value. */
 export interface SettingProblem {
-  setting: string;
+  setting: SettingName;
   problem: 'missing' | 'invalid';
   reason: string;
 }
@@ -51,7 +81,10 @@ export interface Config {
 }
 
 /** The settings a Worker reads, including optional secrets wrangler types cannot see. */
-export type RawSettings = Partial<Record<string, string>>;
+export type RawSettings = Partial<Record<SettingName, string>>;
+
+/** How a parse step reports a bad setting. */
+type Complain = (setting: SettingName, reason: string) => void;
 
 const cache = new WeakMap<object, Config>();
 
@@ -71,11 +104,11 @@ export function configOf(env: object): Config {
  */
 export function parseConfig(env: RawSettings): Config {
   const problems: SettingProblem[] = [];
-  const missing = (setting: string) =>
+  const missing = (setting: SettingName) =>
     problems.push({ setting, problem: 'missing', reason: `${setting} is not set` });
-  const bad = (setting: string, reason: string) =>
+  const bad = (setting: SettingName, reason: string) =>
     problems.push({ setting, problem: 'invalid', reason });
-  const text = (name: string): string | null => {
+  const text = (name: SettingName): string | null => {
     const value = env[name]?.trim();
     if (!value) {
       missing(name);
@@ -104,15 +137,12 @@ export function parseConfig(env: RawSettings): Config {
 
   const userKycInfo = oneOf(env, 'USER_KYC_INFO', ['off', 'on', 'with_foreign_status'], 'off', bad);
   const needed = requiredScopes(endpoints.ok ? endpoints.table : DEFAULT_ENDPOINTS, userKycInfo);
-  const scopes = (env.PAYPAY_SCOPES ?? '').split(/[\s,]+/).filter(Boolean);
+  const scopes = listOf(env.PAYPAY_SCOPES);
   if (scopes.some((scope) => !/^[a-z_]{1,64}$/.test(scope)))
     bad('PAYPAY_SCOPES', 'PAYPAY_SCOPES must be scope names');
 
   const allowedOrigins = new Set<string>();
-  for (const entry of (env.ALLOWED_ORIGINS ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
+  for (const entry of listOf(env.ALLOWED_ORIGINS)) {
     const origin = asOrigin(entry);
     if (origin === null)
       bad('ALLOWED_ORIGINS', `ALLOWED_ORIGINS has an entry that is not an origin`);
@@ -180,19 +210,16 @@ export function parseConfig(env: RawSettings): Config {
 }
 
 /** The problems among `settings`, or none: what a route checks before it acts. */
-export function problemsWith(config: Config, settings: readonly string[]): SettingProblem[] {
+export function problemsWith(config: Config, settings: readonly SettingName[]): SettingProblem[] {
   return config.problems.filter((p) => settings.includes(p.setting));
 }
 
 function parseWebhookSettings(
   env: RawSettings,
-  bad: (setting: string, reason: string) => void,
+  bad: Complain,
   warnings: SettingProblem[],
 ): Config['webhooks'] {
-  const entries = (env.WEBHOOK_ALLOWED_CIDRS ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const entries = listOf(env.WEBHOOK_ALLOWED_CIDRS);
   let allowedCidrs: Cidr[] | null = null;
   if (entries.length === 0) {
     warnings.push({
@@ -215,15 +242,9 @@ function parseWebhookSettings(
   return { allowedCidrs, pathToken };
 }
 
-function parseReconHosts(
-  raw: string | undefined,
-  bad: (setting: string, reason: string) => void,
-): Set<string> {
+function parseReconHosts(raw: string | undefined, bad: Complain): Set<string> {
   const hosts = new Set<string>();
-  for (const entry of (raw ?? '')
-    .split(',')
-    .map((s) => s.trim().toLowerCase())
-    .filter(Boolean)) {
+  for (const entry of listOf(raw).map((host) => host.toLowerCase())) {
     // Exactly what URL.host gives for that entry: a host, optionally ":port", nothing else.
     const host = URL.canParse(`https://${entry}/`) ? new URL(`https://${entry}/`) : null;
     if (host === null || host.host !== entry || host.username || host.password) {
@@ -240,8 +261,8 @@ function parseReconHosts(
 
 function parseMerchantWebhook(
   env: RawSettings,
-  missing: (setting: string) => void,
-  bad: (setting: string, reason: string) => void,
+  missing: (setting: SettingName) => void,
+  bad: Complain,
 ): Config['merchantWebhook'] {
   const url = env.MERCHANT_WEBHOOK_URL?.trim() || null;
   const secret = env.MERCHANT_WEBHOOK_SECRET?.trim() || null;
@@ -272,11 +293,11 @@ function parseMerchantWebhook(
 
 function integer(
   env: RawSettings,
-  name: string,
+  name: SettingName,
   fallback: number,
   min: number,
   max: number,
-  bad: (setting: string, reason: string) => void,
+  bad: Complain,
 ): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
@@ -288,12 +309,7 @@ function integer(
   return value;
 }
 
-function onOff(
-  env: RawSettings,
-  name: string,
-  fallback: boolean,
-  bad: (s: string, r: string) => void,
-): boolean {
+function onOff(env: RawSettings, name: SettingName, fallback: boolean, bad: Complain): boolean {
   const raw = env[name]?.trim().toLowerCase();
   if (!raw) return fallback;
   if (raw === 'on') return true;
@@ -302,12 +318,20 @@ function onOff(
   return fallback;
 }
 
+/**
+ * The entries of a list setting: comma- or space-separated, blanks dropped. The
+ * one reader of every list, so `a, b` and `a,b` never mean different things.
+ */
+export function listOf(raw: string | undefined): string[] {
+  return (raw ?? '').split(/[\s,]+/).filter(Boolean);
+}
+
 function oneOf<T extends string>(
   env: RawSettings,
-  name: string,
+  name: SettingName,
   values: readonly T[],
   fallback: T,
-  bad: (s: string, r: string) => void,
+  bad: Complain,
 ): T {
   const raw = env[name]?.trim().toLowerCase();
   if (!raw) return fallback;

@@ -1,4 +1,4 @@
-import { problemsWith } from '../config';
+import { settingsFor } from '../settings';
 import type { RequestContext } from './context';
 import { ApiError } from './errors';
 
@@ -21,13 +21,8 @@ export async function requireBearer(request: Request, expected: string): Promise
 
 /** Merchant-server routes need MERCHANT_API_TOKEN configured and presented. */
 export async function requireMerchant(request: Request, rc: RequestContext): Promise<void> {
-  const [problem] = problemsWith(rc.config, ['MERCHANT_API_TOKEN']);
-  if (problem || !rc.config.merchantApiToken) {
-    throw problem
-      ? ApiError.config(problem)
-      : new ApiError(503, 'CONFIG_MERCHANT_API_TOKEN', 'MERCHANT_API_TOKEN is not set');
-  }
-  await requireBearer(request, rc.config.merchantApiToken);
+  const [token] = settingsFor(rc.config, ['MERCHANT_API_TOKEN']);
+  await requireBearer(request, token);
 }
 
 /** Whether a request carries any bearer token (merchant-server calls do). */

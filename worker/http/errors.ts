@@ -1,33 +1,64 @@
 import { configErrorCode, ERROR_CODES, type ErrorBody, type ErrorCode } from '../../shared/errors';
-import type { SettingProblem } from '../config';
+import type { SettingName, SettingProblem } from '../config';
+
+/** A code the Worker answers with: one of the shared table, or a setting's refusal. */
+export type ApiErrorCode = ErrorCode | `CONFIG_${SettingName}`;
+
+/** An ApiError as plain data: class instances do not survive a Durable Object's RPC. */
+export interface ErrorData {
+  status: number;
+  code: ApiErrorCode;
+  message: string;
+  headers: Record<string, string>;
+  paypayRequestId: string | null;
+}
 
 /**
- * An expected failure: a status, a shared error code and a message safe to show.
- * Thrown by handlers and validators; the router turns it into the JSON error body.
+ * An expected failure: a known code, its status from the shared table (503 for
+ * a setting's refusal), and a message safe to show. Thrown by handlers and
+ * validators; the pipeline turns it into the JSON error body.
  */
 export class ApiError extends Error {
-  constructor(
+  private constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
-    readonly headers: Record<string, string> = {},
-    readonly paypayRequestId: string | null = null,
+    readonly headers: Record<string, string>,
+    readonly paypayRequestId: string | null,
   ) {
     super(message);
   }
 
-  /** An error whose status comes from the shared table. */
-  static of(code: ErrorCode, message: string, headers: Record<string, string> = {}): ApiError {
-    return new ApiError(ERROR_CODES[code], code, message, headers);
+  /** An error whose status comes from the shared table; PayPay's request id where PayPay was asked. */
+  static of(
+    code: ErrorCode,
+    message: string,
+    headers: Record<string, string> = {},
+    paypayRequestId: string | null = null,
+  ): ApiError {
+    return new ApiError(ERROR_CODES[code], code, message, headers, paypayRequestId);
   }
 
   /** 503 for the first unusable setting a route needs: the name, never the value. */
   static config(problem: SettingProblem): ApiError {
     return new ApiError(
       503,
-      configErrorCode(problem.setting),
+      configErrorCode(problem.setting) as ApiErrorCode,
       `The Worker is not configured: ${problem.reason}`,
+      {},
+      null,
     );
+  }
+
+  /** The error again, from the plain data a Durable Object handed back. */
+  static from(data: ErrorData): ApiError {
+    return new ApiError(data.status, data.code, data.message, data.headers, data.paypayRequestId);
+  }
+
+  /** The error as plain data, to cross an RPC boundary. */
+  toData(): ErrorData {
+    const { status, code, message, headers, paypayRequestId } = this;
+    return { status, code, message, headers, paypayRequestId };
   }
 }
 

@@ -1,5 +1,5 @@
-import { problemsWith, type Config } from '../config';
-import { ApiError } from '../http/errors';
+import type { Config } from '../config';
+import { settingsFor } from '../settings';
 import { PayPayClient } from './client';
 
 /** Settings without which no PayPay call can be made. */
@@ -13,11 +13,7 @@ export const PAYPAY_SETTINGS = [
 
 /** The PayPay client the settings describe; throws a 503 ApiError naming a missing setting. */
 export function paypayClientOf(config: Config): PayPayClient {
-  const [problem] = problemsWith(config, PAYPAY_SETTINGS);
-  const { baseUrl, apiKey, apiSecret, endpoints, fields, merchantId } = config.paypay;
-  if (problem) throw ApiError.config(problem);
-  if (!baseUrl || !apiKey || !apiSecret || !endpoints || !fields) {
-    throw new ApiError(503, 'CONFIG_PAYPAY', 'The Worker is not configured for PayPay');
-  }
+  const [baseUrl, apiKey, apiSecret, endpoints, fields] = settingsFor(config, PAYPAY_SETTINGS);
+  const { merchantId } = config.paypay;
   return new PayPayClient({ baseUrl, apiKey, apiSecret, merchantId, endpoints, fields });
 }

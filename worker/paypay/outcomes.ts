@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode } from '../../shared/errors';
+import type { ErrorCode } from '../../shared/errors';
 import { FAILURE_REASONS, type FailureReason } from '../../shared/wire';
 import { ApiError } from '../http/errors';
 import type { PayPayFailure } from './result';
@@ -51,11 +51,10 @@ export function apiErrorOf(failure: PayPayFailure): ApiError {
   const requestId = failure.requestId;
   if (PASSED_ON.has(failure.code)) {
     const code = failure.code as ErrorCode;
-    return new ApiError(ERROR_CODES[code], code, `PayPay answered ${code}`, {}, requestId);
+    return ApiError.of(code, `PayPay answered ${code}`, {}, requestId);
   }
   if (failure.outcomeUnknown) {
-    return new ApiError(
-      502,
+    return ApiError.of(
       'PAYPAY_OUTCOME_UNKNOWN',
       `PayPay's outcome is unknown (${failure.code})`,
       {},
@@ -63,8 +62,7 @@ export function apiErrorOf(failure: PayPayFailure): ApiError {
     );
   }
   if (isUnavailable(failure)) {
-    return new ApiError(
-      503,
+    return ApiError.of(
       'PAYPAY_UNAVAILABLE',
       `PayPay is unavailable (${failure.code})`,
       { 'Retry-After': '5' },
@@ -76,5 +74,5 @@ export function apiErrorOf(failure: PayPayFailure): ApiError {
     failure.kind === 'bad_response'
       ? `PayPay's answer could not be used: ${failure.message}`
       : `PayPay refused the request (${failure.code})`;
-  return new ApiError(502, 'PAYPAY_REJECTED', message, {}, requestId);
+  return ApiError.of('PAYPAY_REJECTED', message, {}, requestId);
 }

@@ -9,7 +9,8 @@ import {
   type SessionView,
 } from '../../shared/wire';
 import { configOf } from '../config';
-import { ApiError } from '../http/errors';
+import { ApiError, type ErrorData } from '../http/errors';
+import { settingsFor } from '../settings';
 import { sameString } from '../compare';
 import { paypayClientOf } from '../paypay/from-config';
 import { apiErrorOf, failureReasonOf } from '../paypay/outcomes';
@@ -35,15 +36,6 @@ export interface CreateInput {
   phoneNumber?: string | undefined;
   userAgent?: string | undefined;
   kycData?: Record<string, unknown> | undefined;
-}
-
-/** An error as plain data: class instances do not survive the RPC boundary. */
-export interface ErrorData {
-  status: number;
-  code: string;
-  message: string;
-  headers: Record<string, string>;
-  paypayRequestId: string | null;
 }
 
 export type CreateOutcome =
@@ -103,19 +95,20 @@ export class VerificationSession extends DurableObject<Env> {
     if (this.record !== null) {
       return {
         ok: false,
-        error: plain(new ApiError(409, 'BAD_REQUEST', 'Session already exists')),
+        error: ApiError.of('SESSION_EXISTS', 'Session already exists').toData(),
       };
     }
     const config = configOf(this.env);
     try {
       const client = paypayClientOf(config);
+      const [callbackUrl] = settingsFor(config, ['CALLBACK_URL']);
       const codeVerifier = createCodeVerifier();
       const nonce = newNonce(input.sessionId);
       const now = Date.now();
       const result = await client.createKycPassportQr({
         scopes: config.paypay.scopes,
         nonce,
-        redirectUrl: config.callbackUrl ?? '',
+        redirectUrl: callbackUrl,
         redirectType: input.redirectType,
         codeChallenge: await codeChallengeS256(codeVerifier),
         referenceId: input.referenceId,
@@ -123,7 +116,7 @@ export class VerificationSession extends DurableObject<Env> {
         userAgent: input.userAgent,
         kycData: input.kycData,
       });
-      if (!result.ok) return { ok: false, error: plain(apiErrorOf(result)) };
+      if (!result.ok) return { ok: false, error: apiErrorOf(result).toData() };
       const expiresAt = result.data.expiresAt;
       if (result.data.expiryNote !== null) {
         // Visible, not fatal: the QR works, its countdown is ours (docs/paypay-assumptions.md).
@@ -172,7 +165,7 @@ export class VerificationSession extends DurableObject<Env> {
         paypayRequestId: result.requestId,
       };
     } catch (error) {
-      if (error instanceof ApiError) return { ok: false, error: plain(error) };
+      if (error instanceof ApiError) return { ok: false, error: error.toData() };
       throw error;
     }
   }
@@ -352,14 +345,4 @@ export class VerificationSession extends DurableObject<Env> {
 
 function isFinal(record: SessionRecord): boolean {
   return TERMINAL_STATUSES.includes(record.status);
-}
-
-function plain(error: ApiError): ErrorData {
-  return {
-    status: error.status,
-    code: error.code,
-    message: error.message,
-    headers: error.headers,
-    paypayRequestId: error.paypayRequestId,
-  };
 }
