@@ -1,6 +1,6 @@
 import { Router, type IRequest } from 'itty-router';
-import type { RequestContext } from './http/context';
 import { ApiError } from './http/errors';
+import { pipeline, type HandlerArgs } from './http/pipeline';
 import { callback } from './routes/callback';
 import { doctor } from './routes/doctor';
 import { health } from './routes/health';
@@ -10,8 +10,6 @@ import { listEvents } from './routes/feed';
 import { userKyc, userKycInfo, userState } from './routes/users';
 import { receiveWebhook } from './routes/webhooks';
 
-type Args = [Env, ExecutionContext, RequestContext];
-
 /** A known path asked with a method it does not have. */
 function methodNotAllowed(allow: string) {
   return (): never => {
@@ -20,7 +18,7 @@ function methodNotAllowed(allow: string) {
 }
 
 /** Every route of the Worker; handlers live in routes/, one file per resource. */
-export const router = Router<IRequest, Args>()
+export const router = Router<IRequest, HandlerArgs>(pipeline)
   .get('/healthz', health)
   .options('/v1/sessions', sessionsPreflight('POST'))
   .post('/v1/sessions', createSession)

@@ -1,10 +1,11 @@
-import type { Config } from '../config';
+import { configOf, type Config } from '../config';
 
 /** Per-request facts the router, handlers and the log line share. */
 export interface RequestContext {
   requestId: string;
   startedAt: number;
-  config: Config;
+  /** Parsed once per isolate; first read by the pipeline's first stage. */
+  readonly config: Config;
   /** The route pattern, not the path: paths carry ids that do not belong in logs. */
   route: string;
   paypayRequestId: string | null;
@@ -12,8 +13,25 @@ export interface RequestContext {
   headers: Record<string, string>;
 }
 
+/**
+ * The context of a new request. Its settings are parsed on first read, which
+ * the pipeline's first stage makes inside the error handling.
+ */
+export function newContext(env: Env): RequestContext {
+  return {
+    requestId: newRequestId(),
+    startedAt: Date.now(),
+    get config() {
+      return configOf(env);
+    },
+    route: 'unmatched',
+    paypayRequestId: null,
+    headers: {},
+  };
+}
+
 /** A fresh request id: short, random, safe to show to a customer and to support. */
-export function newRequestId(): string {
+function newRequestId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
   return 'req_' + [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -32,8 +32,5 @@ export async function doctor(
   }
   const checks = await runDoctor(env, rc.config, new URL(request.url));
   rc.paypayRequestId = checks.find((row) => row.requestId)?.requestId ?? null;
-  return Response.json(
-    { ok: checks.every((row) => row.ok), checks, requestId: rc.requestId },
-    { headers: { 'Cache-Control': 'no-store' } },
-  );
+  return Response.json({ ok: checks.every((row) => row.ok), checks, requestId: rc.requestId });
 }

@@ -37,5 +37,5 @@ export async function listEvents(
   }
   const page = await feedOf(env).page(after === '' ? 0 : Number(after), limit);
   const body: FeedPage = { events: page.events, cursor: String(page.cursor) };
-  return Response.json(body, { headers: { 'Cache-Control': 'no-store' } });
+  return Response.json(body);
 }

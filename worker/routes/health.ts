@@ -21,6 +21,6 @@ export function health(
         .map((p) => ({ setting: p.setting, reason: p.reason })),
       warnings: rc.config.warnings.map((p) => ({ setting: p.setting, reason: p.reason })),
     },
-    { status: problems.length === 0 ? 200 : 503, headers: { 'Cache-Control': 'no-store' } },
+    { status: problems.length === 0 ? 200 : 503 },
   );
 }

@@ -33,7 +33,6 @@ export async function exchangeResult(
   const outcome = await env.SESSIONS.get(env.SESSIONS.idFromName(parsed.sessionId)).exchange(
     parsed.secret,
   );
-  if ('result' in outcome)
-    return Response.json(outcome.result, { headers: { 'Cache-Control': 'no-store' } });
+  if ('result' in outcome) return Response.json(outcome.result);
   throw ApiError.of(outcome.code, EXCHANGE_MESSAGES[outcome.code]);
 }

@@ -67,15 +67,11 @@ export async function createSession(
     kycData: value.kycData,
   });
   if (!outcome.ok) {
-    const { status, code, message, headers, paypayRequestId } = outcome.error;
-    rc.paypayRequestId = paypayRequestId;
-    throw new ApiError(status, code, message, headers, paypayRequestId);
+    rc.paypayRequestId = outcome.error.paypayRequestId;
+    throw ApiError.from(outcome.error);
   }
   rc.paypayRequestId = outcome.paypayRequestId;
-  return Response.json(outcome.session, {
-    status: 201,
-    headers: { ...rc.headers, 'Cache-Control': 'no-store' },
-  });
+  return Response.json(outcome.session, { status: 201 });
 }
 
 /** A browser may create a session when public sessions are on, from an allowed origin, within the rate. */
@@ -111,7 +107,7 @@ export async function getSession(
   rc.headers = corsHeaders(request, rc.config.allowedOrigins);
   const view = await sessionStub(request, env).view();
   if (view === null) throw ApiError.of('SESSION_NOT_FOUND', 'No such session');
-  return Response.json(view, { headers: { ...rc.headers, 'Cache-Control': 'no-store' } });
+  return Response.json(view);
 }
 
 /** `GET /v1/sessions/:id/events`: the status as Server-Sent Events from the session's object. */
@@ -126,9 +122,7 @@ export async function sessionEvents(
   if (answer.status === 404) throw ApiError.of('SESSION_NOT_FOUND', 'No such session');
   if (answer.status === 429)
     throw ApiError.of('RATE_LIMITED', 'Too many open streams for this session');
-  const response = new Response(answer.body, answer);
-  for (const [name, value] of Object.entries(rc.headers)) response.headers.set(name, value);
-  return response;
+  return answer;
 }
 
 /** Preflight of the widget-facing routes. */

@@ -21,7 +21,7 @@ export async function userState(
   await requireMerchant(request, rc);
   const state = await getUserState(env.KYC_KV, userIdOf(request));
   if (state === null) throw ApiError.of('USER_NOT_FOUND', 'Nothing is known about this user');
-  return Response.json(state, { headers: { 'Cache-Control': 'no-store' } });
+  return Response.json(state);
 }
 
 /** `GET /v1/users/:uaid/kyc`: KYC Passport info, live from PayPay. */
@@ -75,8 +75,5 @@ function userIdOf(request: IRequest): string {
 function answer(rc: RequestContext, uaid: string, result: PayPayResult<KycInfo>): Response {
   rc.paypayRequestId = result.requestId;
   if (!result.ok) throw apiErrorOf(result);
-  return Response.json(
-    { userAuthorizationId: uaid, kyc: result.data },
-    { headers: { 'Cache-Control': 'no-store' } },
-  );
+  return Response.json({ userAuthorizationId: uaid, kyc: result.data });
 }

@@ -72,7 +72,7 @@ export async function receiveWebhook(
     throw ApiError.of('NOT_RECORDED', 'The notification could not be recorded; send it again');
   }
   return new Response('OK', {
-    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+    headers: { 'Content-Type': 'text/plain; charset=utf-8' },
   });
 }
 
