@@ -1,4 +1,6 @@
 import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import globals from 'globals';
 import lit from 'eslint-plugin-lit';
 import wc from 'eslint-plugin-wc';
@@ -6,7 +8,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', '.wrangler/', '.cache/', '**/*.d.ts', 'docs/'],
+    ignores: ['node_modules/', 'dist/', '**/.wrangler/', '.cache/', '**/*.d.ts', 'docs/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -18,6 +20,35 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
       'no-console': ['error', { allow: ['log', 'warn', 'error'] }],
+    },
+  },
+  // The walls: widget, worker and sandbox each import shared/ only, shared/
+  // imports nothing of ours, routes never import routes, and no import cycle.
+  {
+    files: ['widget/**/*.ts', 'worker/**/*.ts', 'sandbox/**/*.ts', 'shared/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver-next': [createTypeScriptImportResolver()],
+    },
+    rules: {
+      'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            ...wall('./widget', ['./worker', './sandbox', './test', './scripts']),
+            ...wall('./worker', ['./widget', './sandbox', './test', './scripts']),
+            ...wall('./sandbox', ['./widget', './worker', './test', './scripts']),
+            ...wall('./shared', ['./widget', './worker', './sandbox', './test', './scripts']),
+            {
+              target: './worker/routes',
+              from: './worker/routes',
+              message: 'A route never imports a route: shared helpers live below routes.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -37,3 +68,12 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
 );
+
+/** A folder that may not import from the others (DESIGN: one direction only, through shared/). */
+function wall(target, from) {
+  return from.map((source) => ({
+    target,
+    from: source,
+    message: `${target.slice(2)}/ imports shared/ only, never ${source.slice(2)}/.`,
+  }));
+}
