@@ -25,7 +25,7 @@ export class StatusFollower {
   constructor(
     private readonly endpoint: string,
     private readonly sessionId: string,
-    private readonly onView: (view: SessionView) => void,
+    private readonly onUpdate: (update: SessionView) => void,
     private readonly clock: Clock = systemClock,
   ) {}
 
@@ -80,19 +80,19 @@ export class StatusFollower {
   }
 
   private deliver(data: string): void {
-    let view: SessionView;
+    let update: SessionView;
     try {
-      view = JSON.parse(data) as SessionView;
+      update = JSON.parse(data) as SessionView;
     } catch {
       return;
     }
-    this.handle(view);
+    this.handle(update);
   }
 
-  private handle(view: SessionView): void {
+  private handle(update: SessionView): void {
     if (!this.running) return;
-    if (TERMINAL_STATUSES.includes(view.status)) this.stop();
-    this.onView(view);
+    if (TERMINAL_STATUSES.includes(update.status)) this.stop();
+    this.onUpdate(update);
   }
 
   private schedulePoll(delay: number): void {
@@ -111,8 +111,8 @@ export class StatusFollower {
     this.aborter?.abort();
     this.aborter = aborter;
     try {
-      const view = await readStatus(this.endpoint, this.sessionId, aborter.signal);
-      this.handle(view);
+      const update = await readStatus(this.endpoint, this.sessionId, aborter.signal);
+      this.handle(update);
       return true;
     } catch {
       return false;

@@ -22,11 +22,15 @@ export interface SessionOptions {
   /** Creating a session failed (never said of a creation that was stopped). */
   failed: (error: unknown) => void;
   /** The Worker's news about the current session. */
-  status: (session: CreatedSession, view: SessionView) => void;
+  status: (session: CreatedSession, update: SessionView) => void;
   /** Creates a session (tests stand in for the Worker here). */
   create?: (options: StartOptions) => Promise<CreatedSession>;
   /** Makes the follower of a session (tests stand in for the status stream here). */
-  follow?: (endpoint: string, sessionId: string, onView: (view: SessionView) => void) => Follower;
+  follow?: (
+    endpoint: string,
+    sessionId: string,
+    onUpdate: (update: SessionView) => void,
+  ) => Follower;
   /** The follower's clock, for its polling timers. */
   clock?: Clock;
 }
@@ -107,10 +111,10 @@ export class SessionController implements ReactiveController {
     this.current = session;
     const follow =
       this.options.follow ??
-      ((url, id, onView) => new StatusFollower(url, id, onView, this.options.clock));
-    this.follower = follow(endpoint, session.sessionId, (view) => {
+      ((url, id, onUpdate) => new StatusFollower(url, id, onUpdate, this.options.clock));
+    this.follower = follow(endpoint, session.sessionId, (update) => {
       // A stale session's news (after a refresh or reset) is not this QR's.
-      if (this.current?.sessionId === session.sessionId) this.options.status(session, view);
+      if (this.current?.sessionId === session.sessionId) this.options.status(session, update);
     });
     if (!this.options.hidden()) this.follower.start();
   }
