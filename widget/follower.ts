@@ -55,7 +55,9 @@ export class StatusFollower {
 
   private connect(): void {
     if (!this.running) return;
-    if (this.polling || typeof EventSource === 'undefined') {
+    // Without EventSource, polling is for good: each poll books the next one.
+    if (typeof EventSource === 'undefined') this.polling = true;
+    if (this.polling) {
       this.schedulePoll(this.pollDelay);
       return;
     }
