@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  admin,
+  adminJson,
   approve,
-  call,
+  answer,
   createQr,
+  passportInfo,
   registerMerchant,
+  userKycInfo,
   type Envelope,
   type TestMerchant,
-} from './support/sandbox-api';
+} from './support';
 
 // The sandbox refuses out-of-scope calls as PayPay does (sandbox/README.md, "Scopes").
 
@@ -16,15 +18,15 @@ function expectOutOfScope(env: Envelope): void {
 }
 
 async function user(merchant: TestMerchant, body: Record<string, unknown> = {}): Promise<string> {
-  const created = await admin<{ userAuthorizationId: string }>(merchant, 'POST', '/users', body);
+  const created = await adminJson<{ userAuthorizationId: string }>(
+    merchant,
+    'POST',
+    '/users',
+    body,
+  );
   expect(created.status).toBe(201);
   return created.body.userAuthorizationId;
 }
-
-const passportInfo = (merchant: TestMerchant, uaid: string) =>
-  call(merchant, 'GET', '/v1/kyc/passport', { headers: { 'X-USER-AUTHORIZATION-ID': uaid } });
-const userKycInfo = (merchant: TestMerchant, query: string) =>
-  call(merchant, 'GET', '/v2/user/kycInfo', { query });
 
 describe('scopes', () => {
   it('fetchCompletedKyc needs a QR that asked for kyc_passport_qr', async () => {
@@ -33,7 +35,7 @@ describe('scopes', () => {
     const uaid = await approve(String(qr.data?.linkQRCodeURL));
     const path = `/v1/qr/sessions/${String(qr.data?.codeId)}/kyc`;
     const body = { codeVerifier: qr.verifier, userAuthorizationId: uaid };
-    expectOutOfScope(await call(merchant, 'POST', path, { body }));
+    expectOutOfScope(await answer(merchant, 'POST', path, { body }));
   });
 
   it('KYC Passport info needs a user who granted mini_app_kyc_passport (the default)', async () => {
@@ -64,7 +66,7 @@ describe('scopes', () => {
     expectOutOfScope(await passportInfo(lacking, 'nobody'));
     const noQr = await registerMerchant({ clientScopes: ['mini_app_kyc_passport'] });
     expectOutOfScope(
-      await call(noQr, 'POST', '/v1/qr/sessions/kpq_unknown/kyc', {
+      await answer(noQr, 'POST', '/v1/qr/sessions/kpq_unknown/kyc', {
         body: { codeVerifier: 'v'.repeat(43) },
       }),
     );
