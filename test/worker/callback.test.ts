@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import { arrive, newSession, ORIGIN, phone, sandboxCalls, worker, fault } from './support/flow';
+import { arrive, newSession, ORIGIN, phone, worker } from './support/flow';
+import { fault, sandboxCalls } from './support/sandbox';
 import { signToken } from './support/jwt';
 
 async function statusOf(sessionId: string) {

@@ -3,7 +3,8 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest';
 import handler from '../../worker/index';
 import { CHECKS, type CheckRow } from '../../worker/doctor/row';
-import { expectError, MERCHANT_TOKEN, SANDBOX, testSetting } from './support/flow';
+import { expectError, MERCHANT_TOKEN, testSetting } from './support/flow';
+import { MERCHANT, otherMerchant } from './support/sandbox';
 
 /** Secrets of this file: none may ever appear in an answer. */
 const PATH_TOKEN = 'doctor_path_token_0123456789';
@@ -63,7 +64,13 @@ async function run(overrides: Record<string, unknown> = {}): Promise<DoctorAnswe
   expect(response.headers.get('Cache-Control')).toBe('no-store');
   expect(response.headers.get('Access-Control-Allow-Origin')).toBeNull();
   const text = await response.text();
-  for (const secret of [SANDBOX_SECRET, WRONG_SECRET, MERCHANT_TOKEN, PATH_TOKEN, 'sandbox_key']) {
+  for (const secret of [
+    SANDBOX_SECRET,
+    WRONG_SECRET,
+    MERCHANT_TOKEN,
+    PATH_TOKEN,
+    MERCHANT.apiKey,
+  ]) {
     expect(text).not.toContain(secret);
   }
   const body = JSON.parse(text) as DoctorAnswer;
@@ -90,16 +97,8 @@ function rowOf(answer: DoctorAnswer, check: string): CheckRow {
 const failing = (answer: DoctorAnswer) => answer.checks.filter((r) => !r.ok).map((r) => r.check);
 
 /** A sandbox merchant of this test's own, with the PayPay settings pointing at it. */
-async function ownMerchant(options: Record<string, unknown>): Promise<Record<string, string>> {
-  const apiKey = `doctor_${crypto.randomUUID()}`;
-  const apiSecret = btoa(`doctor secret ${crypto.randomUUID()}`);
-  const response = await fetch(`${SANDBOX}/_sandbox/merchant`, {
-    method: 'PUT',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ apiKey, apiSecret, ...options }),
-  });
-  expect(response.status).toBe(200);
-  return { PAYPAY_API_KEY: apiKey, PAYPAY_API_SECRET: apiSecret };
+function ownMerchant(options: Record<string, unknown>): Promise<Record<string, string>> {
+  return otherMerchant('doctor', options);
 }
 
 describe('GET /v1/doctor', () => {

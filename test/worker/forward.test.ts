@@ -6,7 +6,7 @@ import { parseConfig } from '../../worker/config';
 import { forwardDue } from '../../worker/forward/deliver';
 import { standardWebhookSignature } from '../../worker/forward/sign';
 import { setFeedSettings } from './support/feed-settings';
-import { SANDBOX } from './support/flow';
+import { SANDBOX } from './support/sandbox';
 import { cron, envWith, eventBody, feed, postWebhook, uid } from './support/webhooks';
 
 const secretBytes = crypto.getRandomValues(new Uint8Array(32));

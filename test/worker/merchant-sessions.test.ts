@@ -10,9 +10,9 @@ import {
   ORIGIN,
   phone,
   postSession,
-  SANDBOX,
   worker,
 } from './support/flow';
+import { sandboxSession } from './support/sandbox';
 
 const kycData = {
   lastName: '山田',
@@ -36,11 +36,6 @@ function merchantPost(body: unknown, token = MERCHANT_TOKEN): Promise<Response> 
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
   });
-}
-
-async function sandboxSession(qrUrl: string): Promise<Record<string, unknown>> {
-  const codeId = qrUrl.split('/').pop()!;
-  return (await fetch(`${SANDBOX}/_sandbox/sessions/${codeId}`)).json();
 }
 
 describe('POST /v1/sessions from the merchant server (bearer)', () => {

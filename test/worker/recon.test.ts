@@ -7,7 +7,7 @@ import { parseReconCsv } from '../../worker/recon/csv';
 import { downloadRecon, refusalOf } from '../../worker/recon/download';
 import { jstDayStart, periodOf } from '../../worker/recon/period';
 import { processRecon } from '../../worker/recon/process';
-import { SANDBOX } from './support/flow';
+import { sandboxAdmin } from './support/sandbox';
 import {
   cron,
   eventsAfter,
@@ -26,22 +26,18 @@ async function sandboxFile(
   ids: string[],
   extra: Record<string, unknown> = {},
 ): Promise<{ path: string; fileId: string; fileName: string }> {
-  const response = await fetch(`${SANDBOX}/_sandbox/recon`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      fileType: 'kyc_passport_sync_recon',
-      userAuthorizationIds: ids,
-      notify: false,
-      ...extra,
-    }),
+  const response = await sandboxAdmin('POST', '/recon', {
+    fileType: 'kyc_passport_sync_recon',
+    userAuthorizationIds: ids,
+    notify: false,
+    ...extra,
   });
   expect(response.status).toBe(200);
   return response.json();
 }
 
 async function downloads(fileId: string): Promise<number> {
-  return (await (await fetch(`${SANDBOX}/_sandbox/files/${fileId}`)).json<{ downloads: number }>())
+  return (await (await sandboxAdmin('GET', `/files/${fileId}`)).json<{ downloads: number }>())
     .downloads;
 }
 

@@ -5,15 +5,14 @@ import type { SessionRecord } from '../../worker/session/record';
 import {
   arrive,
   expectError,
-  fault,
   freshIp,
   newSession,
   ORIGIN,
   phone,
   postSession,
-  sandboxCalls,
   worker,
 } from './support/flow';
+import { fault, sandboxCalls, sandboxSession } from './support/sandbox';
 
 const get = (path: string, headers: Record<string, string> = { Origin: ORIGIN }) =>
   worker(path, { headers });
@@ -40,10 +39,7 @@ describe('POST /v1/sessions', () => {
 
   it('sends PayPay the KYC Passport flow, PKCE challenge, callback and a nonce carrying the session id', async () => {
     const { sessionId, qrUrl } = await newSession({ referenceId: 'ref-1' });
-    const codeId = qrUrl.split('/').pop()!;
-    const stored = await (
-      await fetch(`https://sandbox.test/_sandbox/sessions/${codeId}`)
-    ).json<Record<string, unknown>>();
+    const stored = await sandboxSession(qrUrl);
     expect(stored).toMatchObject({
       referenceId: 'ref-1',
       redirectUrl: 'https://kyc.example/v1/callback',

@@ -3,12 +3,11 @@ import {
   completedSession,
   exchange,
   expectError,
-  fault,
   MERCHANT_TOKEN,
   ORIGIN,
-  SANDBOX,
   worker,
 } from './support/flow';
+import { fault, newUser, setStanding } from './support/sandbox';
 
 const auth = { Authorization: `Bearer ${MERCHANT_TOKEN}` };
 
@@ -19,23 +18,8 @@ async function linkedUser(): Promise<string> {
 }
 
 /** A user linked at PayPay with exactly these scopes, made without the phone flow. */
-async function sandboxUser(scopes: string[]): Promise<string> {
-  const response = await fetch(`${SANDBOX}/_sandbox/users`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ scopes }),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json<{ userAuthorizationId: string }>()).userAuthorizationId;
-}
-
-async function setStanding(uaid: string, standing: string) {
-  const response = await fetch(`${SANDBOX}/_sandbox/users/${uaid}/standing`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ standing }),
-  });
-  expect(response.ok).toBe(true);
+function sandboxUser(scopes: string[]): Promise<string> {
+  return newUser({ scopes });
 }
 
 describe('GET /v1/users/:uaid/kyc', () => {

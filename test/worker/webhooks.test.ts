@@ -2,7 +2,8 @@ import { env } from 'cloudflare:workers';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import handler from '../../worker/index';
-import { expectError, fault, SANDBOX, sandboxCalls, worker } from './support/flow';
+import { expectError, worker } from './support/flow';
+import { fault, sandboxAdmin, sandboxCalls, setStanding } from './support/sandbox';
 import {
   cron,
   eventBody,
@@ -10,7 +11,6 @@ import {
   postWebhook,
   reconBody,
   sandboxUser,
-  setStanding,
   tailCursor,
   uid,
   userStateOf,
@@ -433,11 +433,7 @@ describe('re-reads of PayPay', () => {
   it('shows a re-read refused for scope as the standing OP_OUT_OF_SCOPE, not a back-off loop', async () => {
     const cursor = await tailCursor();
     // Linked without mini_app_kyc_passport, the scope of KYC Passport info.
-    const created = await fetch(`${SANDBOX}/_sandbox/users`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ scopes: ['kyc_passport_qr'] }),
-    });
+    const created = await sandboxAdmin('POST', '/users', { scopes: ['kyc_passport_qr'] });
     const uaid = (await created.json<{ userAuthorizationId: string }>()).userAuthorizationId;
     expect((await postWebhook('kyc', eventBody('kyc', uaid))).status).toBe(200);
     const state = await userStateOf(uaid);

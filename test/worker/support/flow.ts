@@ -4,7 +4,6 @@ import { expect } from 'vitest';
 /** The allowed origin and merchant token of the test settings (test/worker/project.ts). */
 export const ORIGIN = 'https://shop.example';
 export const MERCHANT_TOKEN = 'test_merchant_token_0123456789abcdef';
-export const SANDBOX = 'https://sandbox.test';
 
 let ipCounter = 0;
 /** A client address of its own, so the per-IP creation limit never couples tests. */
@@ -102,21 +101,6 @@ export async function completedSession(
     await worker(`/v1/sessions/${session.sessionId}`, { headers: { Origin: ORIGIN } })
   ).json<{ resultToken: string }>();
   return { sessionId: session.sessionId, resultToken: view.resultToken };
-}
-
-/** Sets or clears sandbox faults for the default merchant. */
-export async function fault(spec: Record<string, unknown> | null): Promise<void> {
-  const response = await fetch(`${SANDBOX}/_sandbox/faults`, {
-    method: spec ? 'PUT' : 'DELETE',
-    headers: { 'Content-Type': 'application/json' },
-    body: spec ? JSON.stringify(spec) : null,
-  });
-  expect(response.ok).toBe(true);
-}
-
-/** Calls per PayPay operation the sandbox has received for the default merchant. */
-export async function sandboxCalls(): Promise<Record<string, number>> {
-  return (await fetch(`${SANDBOX}/_sandbox/calls`)).json();
 }
 
 /** The error envelope every failure carries, checked. */

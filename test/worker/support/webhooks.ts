@@ -9,7 +9,8 @@ import { expect } from 'vitest';
 import type { FeedEvent, FeedPage, UserState } from '../../../shared/feed';
 import { WEBHOOK_KINDS } from '../../../shared/paypay-codes';
 import handler from '../../../worker/index';
-import { MERCHANT_TOKEN, SANDBOX } from './flow';
+import { MERCHANT_TOKEN } from './flow';
+import { newUser } from './sandbox';
 
 /** Settings to change for one call, on top of the test settings (test/worker/project.ts). */
 export type Overrides = Record<string, string | undefined>;
@@ -166,23 +167,7 @@ export async function cron(scheduledTime: number, overrides: Overrides = {}): Pr
   );
 }
 
-/** A sandbox user (default merchant) whose KYC Passport info answers by `standing`. */
-export async function sandboxUser(standing = 'active'): Promise<string> {
-  const response = await fetch(`${SANDBOX}/_sandbox/users`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ standing }),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json<{ userAuthorizationId: string }>()).userAuthorizationId;
-}
-
-/** Changes what PayPay (the sandbox) answers about a user. */
-export async function setStanding(uaid: string, standing: string): Promise<void> {
-  const response = await fetch(`${SANDBOX}/_sandbox/users/${uaid}/standing`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ standing }),
-  });
-  expect(response.ok).toBe(true);
+/** A sandbox user whose KYC Passport info answers by `standing`. */
+export function sandboxUser(standing = 'active'): Promise<string> {
+  return newUser({ standing });
 }
