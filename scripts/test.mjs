@@ -1,5 +1,6 @@
 // `npm test`: every vitest project (workerd, Chromium, end to end), then one
 // closing line `N passed, N failed` that CI reads. Exit code is vitest's.
+// Arguments go to vitest: `--project worker` runs one project (npm run test:worker).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,8 +11,23 @@ const report = join(root, '.cache', 'vitest-report.json');
 mkdirSync(join(root, '.cache'), { recursive: true });
 rmSync(report, { force: true });
 
+/** The projects named by `--project x` / `--project=x`; empty means all of them. */
+function projectsOf(args) {
+  const names = [];
+  args.forEach((arg, i) => {
+    if (arg === '--project' && args[i + 1] !== undefined) names.push(args[i + 1]);
+    else if (arg.startsWith('--project=')) names.push(arg.slice('--project='.length));
+  });
+  return names;
+}
+
+const args = process.argv.slice(2);
+const projects = projectsOf(args);
+const needsChromium =
+  projects.length === 0 || projects.some((name) => name === 'widget' || name === 'e2e');
+
 // Browser and end-to-end tests drive Debian's Chromium; say so plainly if it is missing.
-if (!existsSync(chromiumPath)) {
+if (needsChromium && !existsSync(chromiumPath)) {
   console.error(
     `Chromium not found at ${chromiumPath}. Install it (Debian/Ubuntu: sudo apt-get install -y chromium fonts-liberation) or set CHROMIUM_PATH.`,
   );
@@ -28,13 +44,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 
 const run = spawnSync(
   join(root, 'node_modules/.bin/vitest'),
-  [
-    'run',
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${report}`,
-    ...process.argv.slice(2),
-  ],
+  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args],
   {
     cwd: root,
     stdio: 'inherit',
