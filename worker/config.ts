@@ -2,37 +2,20 @@ import { DEFAULT_ENDPOINTS, parseEndpoints, type EndpointTable } from './paypay/
 import { parseFields, type FieldTable } from './paypay/fields';
 import { requiredScopes, type UserKycInfoSetting } from './paypay/scopes';
 import { decodeBase64 } from './paypay/base64';
+import {
+  asOrigin,
+  integer,
+  isServiceUrl,
+  oneOf,
+  onOff,
+  parseList,
+  type Complain,
+  type RawSettings,
+  type SettingName,
+} from './setting-values';
+
+export { SETTING_NAMES, type RawSettings, type SettingName } from './setting-values';
 import { parseCidr, type Cidr } from './webhooks/cidr';
-
-/**
- * Every setting the Worker reads, vars and secrets alike. A name is one of
- * these or it does not compile: a misspelt setting cannot silently check nothing.
- */
-export const SETTING_NAMES = [
-  'PAYPAY_API_BASE_URL',
-  'PAYPAY_API_KEY',
-  'PAYPAY_API_SECRET',
-  'PAYPAY_MERCHANT_ID',
-  'PAYPAY_ENDPOINTS',
-  'PAYPAY_FIELDS',
-  'PAYPAY_SCOPES',
-  'USER_KYC_INFO',
-  'ALLOWED_ORIGINS',
-  'CALLBACK_URL',
-  'MERCHANT_API_TOKEN',
-  'SESSION_RATE_LIMIT_PER_MINUTE',
-  'PUBLIC_SESSIONS',
-  'RESULT_TTL_SECONDS',
-  'KYC_RETENTION_SECONDS',
-  'WEBHOOK_ALLOWED_CIDRS',
-  'WEBHOOK_PATH_TOKEN',
-  'RECON_ALLOWED_HOSTS',
-  'MERCHANT_WEBHOOK_URL',
-  'MERCHANT_WEBHOOK_SECRET',
-] as const;
-
-/** One setting's name. */
-export type SettingName = (typeof SETTING_NAMES)[number];
 
 /** A setting that is missing or unusable: the name only, never the value. */
 export interface SettingProblem {
@@ -79,12 +62,6 @@ export interface Config {
   /** Settings that work but should not reach production as they are. */
   warnings: SettingProblem[];
 }
-
-/** The settings a Worker reads, including optional secrets wrangler types cannot see. */
-export type RawSettings = Partial<Record<SettingName, string>>;
-
-/** How a parse step reports a bad setting. */
-type Complain = (setting: SettingName, reason: string) => void;
 
 const cache = new WeakMap<object, Config>();
 
@@ -137,12 +114,12 @@ export function parseConfig(env: RawSettings): Config {
 
   const userKycInfo = oneOf(env, 'USER_KYC_INFO', ['off', 'on', 'with_foreign_status'], 'off', bad);
   const needed = requiredScopes(endpoints.ok ? endpoints.table : DEFAULT_ENDPOINTS, userKycInfo);
-  const scopes = listOf(env.PAYPAY_SCOPES);
+  const scopes = parseList(env.PAYPAY_SCOPES);
   if (scopes.some((scope) => !/^[a-z_]{1,64}$/.test(scope)))
     bad('PAYPAY_SCOPES', 'PAYPAY_SCOPES must be scope names');
 
   const allowedOrigins = new Set<string>();
-  for (const entry of listOf(env.ALLOWED_ORIGINS)) {
+  for (const entry of parseList(env.ALLOWED_ORIGINS)) {
     const origin = asOrigin(entry);
     if (origin === null)
       bad('ALLOWED_ORIGINS', `ALLOWED_ORIGINS has an entry that is not an origin`);
@@ -219,7 +196,7 @@ function parseWebhookSettings(
   bad: Complain,
   warnings: SettingProblem[],
 ): Config['webhooks'] {
-  const entries = listOf(env.WEBHOOK_ALLOWED_CIDRS);
+  const entries = parseList(env.WEBHOOK_ALLOWED_CIDRS);
   let allowedCidrs: Cidr[] | null = null;
   if (entries.length === 0) {
     warnings.push({
@@ -244,7 +221,7 @@ function parseWebhookSettings(
 
 function parseReconHosts(raw: string | undefined, bad: Complain): Set<string> {
   const hosts = new Set<string>();
-  for (const entry of listOf(raw).map((host) => host.toLowerCase())) {
+  for (const entry of parseList(raw).map((host) => host.toLowerCase())) {
     // Exactly what URL.host gives for that entry: a host, optionally ":port", nothing else.
     const host = URL.canParse(`https://${entry}/`) ? new URL(`https://${entry}/`) : null;
     if (host === null || host.host !== entry || host.username || host.password) {
@@ -289,78 +266,4 @@ function parseMerchantWebhook(
     return null;
   }
   return usable ? { url, secret: key } : null;
-}
-
-function integer(
-  env: RawSettings,
-  name: SettingName,
-  fallback: number,
-  min: number,
-  max: number,
-  bad: Complain,
-): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) {
-    bad(name, `${name} must be an integer from ${min} to ${max}`);
-    return fallback;
-  }
-  return value;
-}
-
-function onOff(env: RawSettings, name: SettingName, fallback: boolean, bad: Complain): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (!raw) return fallback;
-  if (raw === 'on') return true;
-  if (raw === 'off') return false;
-  bad(name, `${name} must be on or off`);
-  return fallback;
-}
-
-/**
- * The entries of a list setting: comma- or space-separated, blanks dropped. The
- * one reader of every list, so `a, b` and `a,b` never mean different things.
- */
-export function listOf(raw: string | undefined): string[] {
-  return (raw ?? '').split(/[\s,]+/).filter(Boolean);
-}
-
-function oneOf<T extends string>(
-  env: RawSettings,
-  name: SettingName,
-  values: readonly T[],
-  fallback: T,
-  bad: Complain,
-): T {
-  const raw = env[name]?.trim().toLowerCase();
-  if (!raw) return fallback;
-  const value = values.find((v) => v === raw);
-  if (value === undefined) bad(name, `${name} must be one of ${values.join(', ')}`);
-  return value ?? fallback;
-}
-
-/** http is accepted only for loopback hosts, which only exist in local development. */
-export function isLoopbackHost(hostname: string): boolean {
-  return (
-    hostname === 'localhost' ||
-    hostname === '[::1]' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
-  );
-}
-
-function isServiceUrl(value: string): boolean {
-  if (!URL.canParse(value)) return false;
-  const url = new URL(value);
-  if (url.username || url.password) return false;
-  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
-}
-
-function asOrigin(value: string): string | null {
-  if (!URL.canParse(value)) return null;
-  const url = new URL(value);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-  // An origin, not a page: a path, query or credentials mean a mistake.
-  if (url.pathname !== '/' || url.search || url.hash || url.username) return null;
-  return url.origin;
 }

@@ -1,4 +1,5 @@
-import { isLoopbackHost, type Config } from '../config';
+import type { Config } from '../config';
+import { isLoopbackHost } from '../setting-values';
 import { fail, pass, type CheckRow } from './row';
 
 const CALLBACK_PATH = '/v1/callback';

@@ -1,4 +1,5 @@
-import { isLoopbackHost, type Config } from '../config';
+import type { Config } from '../config';
+import { isLoopbackHost } from '../setting-values';
 import { fail, listOf, pass, type CheckRow } from './row';
 
 const KINDS = ['kyc', 'risk', 'account-status', 'recon'] as const;

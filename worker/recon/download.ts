@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../config';
+import { isLoopbackHost } from '../setting-values';
 import { readBytesWithin } from '../http/limited';
 
 /** What a download gives: the bytes, or why not (a code, safe to log and show). */

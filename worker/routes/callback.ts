@@ -5,7 +5,7 @@ import { verifyResponseToken } from '../paypay/jwt';
 import { PAYPAY_SETTINGS } from '../paypay/from-config';
 import { callbackPage } from '../pages/callback-page';
 import { sessionIdOfNonce } from '../session/ids';
-import type { CallbackInput } from '../session/verification-session';
+import type { CallbackInput } from '../session/contract';
 import { langOf } from '../http/lang';
 
 /**

@@ -1,73 +1,22 @@
 import { DurableObject } from 'cloudflare:workers';
-import {
-  TERMINAL_STATUSES,
-  type CreatedSession,
-  type FailureReason,
-  type Lang,
-  type RedirectType,
-  type SessionStatus,
-  type SessionView,
-} from '../../shared/wire';
+import { TERMINAL_STATUSES, type FailureReason, type SessionView } from '../../shared/wire';
 import { configOf } from '../config';
-import { ApiError, type ErrorData } from '../http/errors';
+import { ApiError } from '../http/errors';
 import { settingsFor } from '../settings';
 import { sameString } from '../compare';
 import { paypayClientOf } from '../paypay/from-config';
 import { apiErrorOf, failureReasonOf } from '../paypay/outcomes';
 import { codeChallengeS256, createCodeVerifier } from '../paypay/pkce';
-import type { KycInfo } from '../paypay/result';
 import { EventHub, MAX_STREAMS } from './status-stream';
 import { hashSecret, newNonce, newResultToken } from './ids';
-import {
-  canMove,
-  viewOf,
-  withoutPersonalData,
-  type SessionMode,
-  type SessionRecord,
-} from './record';
-
-/** What a route asks a new session for. */
-export interface CreateInput {
-  sessionId: string;
-  mode: SessionMode;
-  lang: Lang;
-  redirectType: RedirectType;
-  referenceId?: string | undefined;
-  phoneNumber?: string | undefined;
-  userAgent?: string | undefined;
-  kycData?: Record<string, unknown> | undefined;
-}
-
-export type CreateOutcome =
-  | { ok: true; session: CreatedSession; paypayRequestId: string | null }
-  | { ok: false; error: ErrorData };
-
-/** The verified responseToken, as the callback route hands it over. */
-export type CallbackInput =
-  | { result: 'succeeded'; nonce: string; userAuthorizationId: string }
-  | { result: 'declined' | 'bad_request'; nonce: string };
-
-/** What the phone's page should say. */
-export type CallbackOutcome =
-  | { outcome: 'completed'; lang: Lang; paypayRequestId: string | null }
-  | { outcome: 'failed'; reason: FailureReason; lang: Lang; paypayRequestId: string | null }
-  | { outcome: 'expired'; lang: Lang }
-  | { outcome: 'already'; status: SessionStatus; lang: Lang }
-  | { outcome: 'invalid' };
-
-export type ExchangeOutcome =
-  | {
-      ok: true;
-      result: {
-        sessionId: string;
-        mode: SessionMode;
-        referenceId: string | null;
-        userAuthorizationId: string;
-        completedAt: string;
-        kyc: KycInfo;
-      };
-    }
-  | { ok: false; code: 'RESULT_NOT_FOUND' | 'RESULT_ALREADY_EXCHANGED' | 'RESULT_EXPIRED' };
+import { canMove, viewOf, withoutPersonalData, type SessionRecord } from './record';
+import type {
+  CallbackInput,
+  CallbackOutcome,
+  CreateInput,
+  CreateOutcome,
+  ExchangeOutcome,
+} from './contract';
 
 /** An authorized session whose KYC fetch never finished is failed after this. */
 const AUTHORIZED_TIMEOUT_MS = 2 * 60_000;

@@ -1,0 +1,114 @@
+/**
+ * Every setting the Worker reads, vars and secrets alike. A name is one of
+ * these or it does not compile: a misspelt setting cannot silently check nothing.
+ */
+export const SETTING_NAMES = [
+  'PAYPAY_API_BASE_URL',
+  'PAYPAY_API_KEY',
+  'PAYPAY_API_SECRET',
+  'PAYPAY_MERCHANT_ID',
+  'PAYPAY_ENDPOINTS',
+  'PAYPAY_FIELDS',
+  'PAYPAY_SCOPES',
+  'USER_KYC_INFO',
+  'ALLOWED_ORIGINS',
+  'CALLBACK_URL',
+  'MERCHANT_API_TOKEN',
+  'SESSION_RATE_LIMIT_PER_MINUTE',
+  'PUBLIC_SESSIONS',
+  'RESULT_TTL_SECONDS',
+  'KYC_RETENTION_SECONDS',
+  'WEBHOOK_ALLOWED_CIDRS',
+  'WEBHOOK_PATH_TOKEN',
+  'RECON_ALLOWED_HOSTS',
+  'MERCHANT_WEBHOOK_URL',
+  'MERCHANT_WEBHOOK_SECRET',
+] as const;
+
+/** One setting's name. */
+export type SettingName = (typeof SETTING_NAMES)[number];
+
+/** The settings a Worker reads, including optional secrets wrangler types cannot see. */
+export type RawSettings = Partial<Record<SettingName, string>>;
+
+/** How a parse step reports a bad setting: its name and why, never its value. */
+export type Complain = (setting: SettingName, reason: string) => void;
+
+export function integer(
+  env: RawSettings,
+  name: SettingName,
+  fallback: number,
+  min: number,
+  max: number,
+  bad: Complain,
+): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    bad(name, `${name} must be an integer from ${min} to ${max}`);
+    return fallback;
+  }
+  return value;
+}
+
+export function onOff(
+  env: RawSettings,
+  name: SettingName,
+  fallback: boolean,
+  bad: Complain,
+): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  bad(name, `${name} must be on or off`);
+  return fallback;
+}
+
+/**
+ * The entries of a list setting: comma- or space-separated, blanks dropped. The
+ * one reader of every list, so `a, b` and `a,b` never mean different things.
+ */
+export function parseList(raw: string | undefined): string[] {
+  return (raw ?? '').split(/[\s,]+/).filter(Boolean);
+}
+
+export function oneOf<T extends string>(
+  env: RawSettings,
+  name: SettingName,
+  values: readonly T[],
+  fallback: T,
+  bad: Complain,
+): T {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  const value = values.find((v) => v === raw);
+  if (value === undefined) bad(name, `${name} must be one of ${values.join(', ')}`);
+  return value ?? fallback;
+}
+
+/** http is accepted only for loopback hosts, which only exist in local development. */
+export function isLoopbackHost(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
+}
+
+export function isServiceUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  if (url.username || url.password) return false;
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
+
+export function asOrigin(value: string): string | null {
+  if (!URL.canParse(value)) return null;
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  // An origin, not a page: a path, query or credentials mean a mistake.
+  if (url.pathname !== '/' || url.search || url.hash || url.username) return null;
+  return url.origin;
+}
