@@ -1,3 +1,5 @@
+import { err, ok, type Result } from './result';
+
 /**
  * Wire types of the widget-facing API, shared by the Worker (which answers) and
  * the element (which asks). Only what the browser may see is here: no secret,
@@ -89,15 +91,15 @@ export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{24}$/;
 /** referenceId: PayPay allows 255 characters; we also keep it to a safe charset. */
 export const REFERENCE_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,255}$/;
 
+/** What is wrong with a request body: the field, by name, and why. */
+export interface FieldError {
+  code: 'INVALID_FIELD' | 'UNKNOWN_FIELD' | 'MERCHANT_ONLY_FIELD';
+  field: string;
+  message: string;
+}
+
 /** A validation outcome: a value, or the field and what is wrong with it. */
-export type Validated<T> =
-  | { ok: true; value: T }
-  | {
-      ok: false;
-      code: 'INVALID_FIELD' | 'UNKNOWN_FIELD' | 'MERCHANT_ONLY_FIELD';
-      field: string;
-      message: string;
-    };
+export type Validated<T> = Result<T, FieldError>;
 
 const PUBLIC_FIELDS = new Set(['referenceId', 'redirectType', 'lang']);
 const MERCHANT_FIELDS = new Set([...PUBLIC_FIELDS, ...MERCHANT_ONLY_FIELDS]);
@@ -125,24 +127,22 @@ export function validateMerchantSession(body: unknown): Validated<MerchantSessio
 
 function validate(body: unknown, merchant: boolean): Validated<MerchantSessionRequest> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return {
-      ok: false,
+    return err({
       code: 'INVALID_FIELD',
       field: '(body)',
       message: 'The body must be a JSON object',
-    };
+    });
   }
   for (const key of Object.keys(body)) {
     if ((merchant ? MERCHANT_FIELDS : PUBLIC_FIELDS).has(key)) continue;
     if ((MERCHANT_ONLY_FIELDS as readonly string[]).includes(key)) {
-      return {
-        ok: false,
+      return err({
         code: 'MERCHANT_ONLY_FIELD',
         field: key,
         message: `"${key}" may only be set by the merchant server`,
-      };
+      });
     }
-    return { ok: false, code: 'UNKNOWN_FIELD', field: key, message: `Unknown field "${key}"` };
+    return err({ code: 'UNKNOWN_FIELD', field: key, message: `Unknown field "${key}"` });
   }
   const { referenceId, redirectType, lang, phoneNumber, userAgent, kycData } = body as Record<
     string,
@@ -191,7 +191,7 @@ function validate(body: unknown, merchant: boolean): Validated<MerchantSessionRe
     if (typeof checked === 'string') return invalid('kycData', checked);
     value.kycData = checked;
   }
-  return { ok: true, value };
+  return ok(value);
 }
 
 /** kycData: a flat object of short texts (PayPay does not publish its fields, so none are required). */
@@ -219,5 +219,5 @@ function checkKycData(kycData: unknown): Record<string, string> | string {
 }
 
 function invalid(field: string, message: string): Validated<never> {
-  return { ok: false, code: 'INVALID_FIELD', field, message };
+  return err({ code: 'INVALID_FIELD', field, message });
 }

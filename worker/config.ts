@@ -107,13 +107,13 @@ export function parseConfig(env: RawSettings): Config {
     apiSecret = null;
   }
   const endpoints = parseEndpoints(env.PAYPAY_ENDPOINTS);
-  if (!endpoints.ok) bad('PAYPAY_ENDPOINTS', endpoints.reason);
+  if (!endpoints.ok) bad('PAYPAY_ENDPOINTS', endpoints.error);
 
   const fields = parseFields(env.PAYPAY_FIELDS);
-  if (!fields.ok) bad('PAYPAY_FIELDS', fields.reason);
+  if (!fields.ok) bad('PAYPAY_FIELDS', fields.error);
 
   const userKycInfo = oneOf(env, 'USER_KYC_INFO', ['off', 'on', 'with_foreign_status'], 'off', bad);
-  const needed = requiredScopes(endpoints.ok ? endpoints.table : DEFAULT_ENDPOINTS, userKycInfo);
+  const needed = requiredScopes(endpoints.ok ? endpoints.value : DEFAULT_ENDPOINTS, userKycInfo);
   const scopes = parseList(env.PAYPAY_SCOPES);
   if (scopes.some((scope) => !/^[a-z_]{1,64}$/.test(scope)))
     bad('PAYPAY_SCOPES', 'PAYPAY_SCOPES must be scope names');
@@ -165,8 +165,8 @@ export function parseConfig(env: RawSettings): Config {
       apiKey,
       apiSecret,
       merchantId: env.PAYPAY_MERCHANT_ID?.trim() || undefined,
-      endpoints: endpoints.ok ? endpoints.table : null,
-      fields: fields.ok ? fields.table : null,
+      endpoints: endpoints.ok ? endpoints.value : null,
+      fields: fields.ok ? fields.value : null,
       scopes: scopes.length > 0 ? scopes : needed,
       requiredScopes: needed,
       userKycInfo,

@@ -219,8 +219,8 @@ describe('PayPayClient against the sandbox', () => {
 
   it('follows PAYPAY_ENDPOINTS to paths the sandbox does not serve, and says so', async () => {
     const parsed = parseEndpoints('{"kycPassportInfo":{"path":"/v9/nowhere"}}');
-    if (!parsed.ok) throw new Error(parsed.reason);
-    const answer = await client({ endpoints: parsed.table }).kycPassportInfo(await user());
+    if (!parsed.ok) throw new Error(parsed.error);
+    const answer = await client({ endpoints: parsed.value }).kycPassportInfo(await user());
     expect(answer).toMatchObject({ ok: false, status: 404 });
   });
 });
@@ -271,9 +271,9 @@ describe('PayPayClient retries under sandbox faults', () => {
 
   it('times out a hanging create once and reports an unknown outcome', async () => {
     const parsed = parseEndpoints('{"createQr":{"timeoutMs":200}}');
-    if (!parsed.ok) throw new Error(parsed.reason);
+    if (!parsed.ok) throw new Error(parsed.error);
     await adminCall('PUT', '/faults', { operation: 'createQr', fault: 'hang', latencyMs: 1500 });
-    const c = client({ endpoints: parsed.table });
+    const c = client({ endpoints: parsed.value });
     const started = Date.now();
     const result = await c.createKycPassportQr({
       scopes: ['kyc_passport_qr'],
@@ -296,14 +296,14 @@ describe('PayPayClient retries under sandbox faults', () => {
   it('retries a read that timed out', async () => {
     const uaid = await user();
     const parsed = parseEndpoints('{"kycPassportInfo":{"timeoutMs":200}}');
-    if (!parsed.ok) throw new Error(parsed.reason);
+    if (!parsed.ok) throw new Error(parsed.error);
     await adminCall('PUT', '/faults', {
       operation: 'kycPassportInfo',
       fault: 'hang',
       latencyMs: 1000,
       times: 1,
     });
-    const info = await client({ endpoints: parsed.table }).kycPassportInfo(uaid);
+    const info = await client({ endpoints: parsed.value }).kycPassportInfo(uaid);
     expect(info).toMatchObject({ ok: true, attempts: 2 });
   });
 });

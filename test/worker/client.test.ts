@@ -174,10 +174,10 @@ describe('PayPayClient', () => {
 
   it('follows PAYPAY_ENDPOINTS and a base URL with a path prefix', async () => {
     const parsed = parseEndpoints('{"kycPassportInfo":{"path":"/v9/passport"}}');
-    if (!parsed.ok) throw new Error(parsed.reason);
+    if (!parsed.ok) throw new Error(parsed.error);
     const { fn, seen } = doubleFetch([envelope(200, 'SUCCESS', {})]);
     await client(fn, {
-      endpoints: parsed.table,
+      endpoints: parsed.value,
       baseUrl: 'https://paypay.test/opa/',
     }).c.kycPassportInfo('u');
     expect(seen[0]!.url).toBe('https://paypay.test/opa/v9/passport');
@@ -254,7 +254,7 @@ describe('PayPayClient', () => {
 
   it('times out a hanging create once, without retrying it', async () => {
     const parsed = parseEndpoints('{"createQr":{"timeoutMs":50}}');
-    if (!parsed.ok) throw new Error(parsed.reason);
+    if (!parsed.ok) throw new Error(parsed.error);
     let calls = 0;
     const hang: typeof fetch = (_input, init) => {
       calls++;
@@ -264,7 +264,7 @@ describe('PayPayClient', () => {
         ),
       );
     };
-    const result = await client(hang, { endpoints: parsed.table }).c.createKycPassportQr(qrInput);
+    const result = await client(hang, { endpoints: parsed.value }).c.createKycPassportQr(qrInput);
     expect(result).toMatchObject({
       ok: false,
       kind: 'timeout',
@@ -308,14 +308,14 @@ describe('PayPayClient', () => {
     const fields = parseFields(
       '{"createQr":{"kycPassport":{"pkce":{"challenge":"{codeChallenge}","method":"S256"}},"codeId":"qr.id","expiry":"qr.expiresAt"}}',
     );
-    if (!fields.ok) throw new Error(fields.reason);
+    if (!fields.ok) throw new Error(fields.error);
     const { fn, seen } = doubleFetch([
       envelope(201, 'SUCCESS', {
         linkQRCodeURL: 'https://q.test/x',
         qr: { id: 'kp-9', expiresAt: NOW + 120_000 },
       }),
     ]);
-    const result = await client(fn, { fields: fields.table }).c.createKycPassportQr(qrInput);
+    const result = await client(fn, { fields: fields.value }).c.createKycPassportQr(qrInput);
     expect(result).toMatchObject({
       ok: true,
       data: { codeId: 'kp-9', expiresAt: NOW + 120_000, expiryNote: null },

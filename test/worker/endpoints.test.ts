@@ -3,8 +3,8 @@ import { DEFAULT_ENDPOINTS, parseEndpoints } from '../../worker/paypay/endpoints
 
 describe('parseEndpoints', () => {
   it('uses the defaults when PAYPAY_ENDPOINTS is unset or blank', () => {
-    expect(parseEndpoints(undefined)).toEqual({ ok: true, table: DEFAULT_ENDPOINTS });
-    expect(parseEndpoints('  ')).toEqual({ ok: true, table: DEFAULT_ENDPOINTS });
+    expect(parseEndpoints(undefined)).toEqual({ ok: true, value: DEFAULT_ENDPOINTS });
+    expect(parseEndpoints('  ')).toEqual({ ok: true, value: DEFAULT_ENDPOINTS });
   });
 
   it('has the documented defaults, with a 10 s QR creation timeout', () => {
@@ -38,14 +38,14 @@ describe('parseEndpoints', () => {
     const result = parseEndpoints(
       '{"kycPassportInfo":{"path":"/v2/kyc/passport","timeoutMs":3000}}',
     );
-    expect(result.ok && result.table.kycPassportInfo).toEqual({
+    expect(result.ok && result.value.kycPassportInfo).toEqual({
       method: 'GET',
       path: '/v2/kyc/passport',
       timeoutMs: 3000,
       kind: 'read',
       scope: 'mini_app_kyc_passport',
     });
-    expect(result.ok && result.table.createQr).toEqual(DEFAULT_ENDPOINTS.createQr);
+    expect(result.ok && result.value.createQr).toEqual(DEFAULT_ENDPOINTS.createQr);
   });
 
   it('overrides the whole table', () => {
@@ -57,7 +57,7 @@ describe('parseEndpoints', () => {
         userKycInfo: { path: '/d' },
       }),
     );
-    expect(result.ok && Object.values(result.table).map((e) => e.path)).toEqual([
+    expect(result.ok && Object.values(result.value).map((e) => e.path)).toEqual([
       '/a',
       '/b/{codeId}',
       '/c',
@@ -80,7 +80,7 @@ describe('parseEndpoints', () => {
   ])('refuses %s with a reason naming the setting', (_, raw, reason) => {
     const result = parseEndpoints(raw);
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.reason).toContain(reason);
-    expect(!result.ok && result.reason).toContain('PAYPAY_ENDPOINTS');
+    expect(!result.ok && result.error).toContain(reason);
+    expect(!result.ok && result.error).toContain('PAYPAY_ENDPOINTS');
   });
 });

@@ -20,18 +20,18 @@ describe('readCreatedQr: the code id', () => {
   ])('is read at %s', (_where, data) => {
     expect(readCreatedQr(data, fields, NOW)).toMatchObject({
       ok: true,
-      qr: { codeId: 'kp-1', linkQRCodeURL: LINK },
+      value: { codeId: 'kp-1', linkQRCodeURL: LINK },
     });
   });
 
   it('takes the first place that has one, in the order of the table', () => {
     const data = { codeId: 'first', kycPassport: { codeId: 'second' }, linkQRCodeURL: LINK };
-    expect(readCreatedQr(data, fields, NOW)).toMatchObject({ qr: { codeId: 'first' } });
+    expect(readCreatedQr(data, fields, NOW)).toMatchObject({ value: { codeId: 'first' } });
   });
 
   it('accepts a numeric code id as its digits', () => {
     expect(readCreatedQr({ codeId: 4711, linkQRCodeURL: LINK }, fields, NOW)).toMatchObject({
-      qr: { codeId: '4711' },
+      value: { codeId: '4711' },
     });
   });
 
@@ -44,13 +44,13 @@ describe('readCreatedQr: the code id', () => {
     const answer = readCreatedQr(data, fields, NOW);
     expect(answer.ok).toBe(false);
     if (answer.ok) return;
-    expect(answer.message).toBe(
+    expect(answer.error).toBe(
       'PayPay created a QR but its answer has no code id (looked at data.codeId, data.kycPassport.codeId, ' +
         'data.qrCodeId, data.code.codeId); its data has data.linkQRCodeURL, data.id, data.session, ' +
         'data.session.token, data.session.weird?key??. ' +
         'Set PAYPAY_FIELDS.createQr to where PayPay puts them (docs/paypay-assumptions.md).',
     );
-    expect(answer.message).not.toMatch(/value-|qr\.paypay/);
+    expect(answer.error).not.toMatch(/value-|qr\.paypay/);
   });
 
   it.each([
@@ -76,7 +76,7 @@ describe('readCreatedQr: the expiry', () => {
   ])('understands %s', (_name, value) => {
     expect(at(value)).toMatchObject({
       ok: true,
-      qr: { expiresAt: NOW + 300_000, expiryNote: null },
+      value: { expiresAt: NOW + 300_000, expiryNote: null },
     });
   });
 
@@ -90,13 +90,13 @@ describe('readCreatedQr: the expiry', () => {
     ['absent', undefined, 'no expiry at data.expiryDate'],
   ])('falls back to the default 5 minutes when it is %s', (_name, value, note) => {
     const answer = at(value);
-    expect(answer).toMatchObject({ ok: true, qr: { expiresAt: NOW + DEFAULT_QR_TTL_MS } });
-    if (answer.ok) expect(answer.qr.expiryNote).toContain(note);
+    expect(answer).toMatchObject({ ok: true, value: { expiresAt: NOW + DEFAULT_QR_TTL_MS } });
+    if (answer.ok) expect(answer.value.expiryNote).toContain(note);
   });
 
   it('is read at the other places of the table', () => {
     const data = { codeId: 'kp', linkQRCodeURL: LINK, expiresAt: NOW / 1000 + 60 };
-    expect(readCreatedQr(data, fields, NOW)).toMatchObject({ qr: { expiresAt: NOW + 60_000 } });
+    expect(readCreatedQr(data, fields, NOW)).toMatchObject({ value: { expiresAt: NOW + 60_000 } });
   });
 });
 
@@ -112,15 +112,15 @@ describe('epochMillis', () => {
 
 describe('PAYPAY_FIELDS', () => {
   it('is the defaults when empty', () => {
-    expect(parseFields(undefined)).toEqual({ ok: true, table: DEFAULT_FIELDS });
-    expect(parseFields('  ')).toEqual({ ok: true, table: DEFAULT_FIELDS });
+    expect(parseFields(undefined)).toEqual({ ok: true, value: DEFAULT_FIELDS });
+    expect(parseFields('  ')).toEqual({ ok: true, value: DEFAULT_FIELDS });
   });
 
   it('replaces single entries, a path or a list of them', () => {
     const parsed = parseFields('{"createQr":{"codeId":"kycPassport.id","expiry":["a","b.c"]}}');
     expect(parsed).toEqual({
       ok: true,
-      table: {
+      value: {
         createQr: {
           ...DEFAULT_FIELDS.createQr,
           codeId: ['kycPassport.id'],
@@ -141,7 +141,7 @@ describe('PAYPAY_FIELDS', () => {
   ])('is refused whole with a reason when it is %s', (_name, raw, reason) => {
     const parsed = parseFields(raw);
     expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.reason).toContain(reason);
+    if (!parsed.ok) expect(parsed.error).toContain(reason);
   });
 
   it('fills the challenge into every placeholder of the kycPassport template', () => {

@@ -20,6 +20,11 @@ import {
 } from './support/webhooks';
 
 const encode = (text: string) => new TextEncoder().encode(text);
+/** parseReconCsv's result as one flat object, so each expectation reads as a whole. */
+function readCsv(bytes: Uint8Array) {
+  const result = parseReconCsv(bytes);
+  return result.ok ? { ok: true, ...result.value } : { ok: false, reason: result.error };
+}
 const HOURS = 3_600_000;
 
 async function sandboxFile(
@@ -76,7 +81,7 @@ function missedFor(events: FeedEvent[], ids: string[]): FeedEvent[] {
 
 describe('parseReconCsv', () => {
   it('reads PayPay CRLF files', () => {
-    expect(parseReconCsv(encode('userAuthorizationId\r\nu-1\r\nu-2\r\n'))).toEqual({
+    expect(readCsv(encode('userAuthorizationId\r\nu-1\r\nu-2\r\n'))).toEqual({
       ok: true,
       ids: ['u-1', 'u-2'],
       junk: 0,
@@ -96,7 +101,7 @@ describe('parseReconCsv', () => {
     ['spaces around values', '  u-1 \r\n\t"u-2"  \r\n'],
     ['a BOM', '\uFEFFu-1\r\nu-2\r\n'],
   ])('reads a file without a header, with %s', (_name, text) => {
-    expect(parseReconCsv(encode(text))).toEqual({
+    expect(readCsv(encode(text))).toEqual({
       ok: true,
       ids: ['u-1', 'u-2'],
       junk: 0,
@@ -112,7 +117,7 @@ describe('parseReconCsv', () => {
     ['another spelling of the column', 'user_authorization_id\r\nu-1\r\nu-2\r\n'],
     ['spaces and blank lines first', '\r\n  userAuthorizationId  \r\n u-1\r\nu-2 \r\n'],
   ])('detects the header with %s', (_name, text) => {
-    expect(parseReconCsv(encode(text))).toMatchObject({
+    expect(readCsv(encode(text))).toMatchObject({
       ok: true,
       ids: ['u-1', 'u-2'],
       junk: 0,
@@ -122,11 +127,11 @@ describe('parseReconCsv', () => {
 
   it('takes the id column of a header with several columns, quoted commas included', () => {
     const text = 'updatedAt,userAuthorizationId\r\n"2026-08-01, 10:00",u-1\r\n2026-08-01,"u-2"\r\n';
-    expect(parseReconCsv(encode(text))).toMatchObject({ ids: ['u-1', 'u-2'], junk: 0 });
+    expect(readCsv(encode(text))).toMatchObject({ ids: ['u-1', 'u-2'], junk: 0 });
   });
 
   it('reads a quote inside a quoted value as RFC 4180 does (and an id cannot hold one)', () => {
-    expect(parseReconCsv(encode('"u-1"\r\n"u""2"\r\n'))).toMatchObject({
+    expect(readCsv(encode('"u-1"\r\n"u""2"\r\n'))).toMatchObject({
       ids: ['u-1'],
       junk: 1,
       junkLines: [2],
@@ -139,7 +144,7 @@ describe('parseReconCsv', () => {
     ['a header only', 'userAuthorizationId\r\n', true],
     ['a header without line end', 'userAuthorizationId', true],
   ])('holds no ids in %s', (_name, text, header) => {
-    expect(parseReconCsv(encode(text))).toEqual({
+    expect(readCsv(encode(text))).toEqual({
       ok: true,
       ids: [],
       junk: 0,
@@ -153,7 +158,7 @@ describe('parseReconCsv', () => {
       'userAuthorizationId\r\nu-1\r\nu 2\r\nu-3,extra\r\n<script>\r\n' +
       'x'.repeat(65) +
       '\r\nu-4\r\n';
-    expect(parseReconCsv(encode(text))).toEqual({
+    expect(readCsv(encode(text))).toEqual({
       ok: true,
       ids: ['u-1', 'u-3', 'u-4'],
       junk: 3,
@@ -163,7 +168,7 @@ describe('parseReconCsv', () => {
   });
 
   it('counts a first line that is neither header nor id as junk, and reads on', () => {
-    expect(parseReconCsv(encode('user id\r\nu-1\r\n'))).toEqual({
+    expect(readCsv(encode('user id\r\nu-1\r\n'))).toEqual({
       ok: true,
       ids: ['u-1'],
       junk: 1,
@@ -173,7 +178,7 @@ describe('parseReconCsv', () => {
   });
 
   it('refuses only a file that is not UTF-8', () => {
-    expect(parseReconCsv(new Uint8Array([0x75, 0xff, 0x0a]))).toEqual({
+    expect(readCsv(new Uint8Array([0x75, 0xff, 0x0a]))).toEqual({
       ok: false,
       reason: 'NOT_UTF8',
     });
@@ -242,7 +247,7 @@ describe('recon downloads refuse what is not an allowed host', () => {
         return new Response('userAuthorizationId\r\n');
       },
     });
-    expect(result).toEqual({ ok: false, reason });
+    expect(result).toEqual({ ok: false, error: reason });
     expect(seen).toEqual([]);
   });
 
@@ -263,7 +268,7 @@ describe('recon downloads refuse what is not an allowed host', () => {
         allowedHosts: hosts,
         fetch: redirecting(() => 'https://evil.test/b.csv'),
       }),
-    ).toEqual({ ok: false, reason: 'REDIRECT_NOT_ALLOWED' });
+    ).toEqual({ ok: false, error: 'REDIRECT_NOT_ALLOWED' });
     expect(seen).toEqual(['https://sandbox.test/a.csv']);
 
     seen.length = 0;
@@ -272,7 +277,7 @@ describe('recon downloads refuse what is not an allowed host', () => {
         allowedHosts: hosts,
         fetch: redirecting(() => 'http://sandbox.test/b.csv'),
       }),
-    ).toEqual({ ok: false, reason: 'REDIRECT_NOT_ALLOWED' });
+    ).toEqual({ ok: false, error: 'REDIRECT_NOT_ALLOWED' });
 
     seen.length = 0;
     expect(
@@ -280,7 +285,7 @@ describe('recon downloads refuse what is not an allowed host', () => {
         allowedHosts: hosts,
         fetch: redirecting((n) => `/hop${n}.csv`),
       }),
-    ).toEqual({ ok: false, reason: 'TOO_MANY_REDIRECTS' });
+    ).toEqual({ ok: false, error: 'TOO_MANY_REDIRECTS' });
     expect(seen).toHaveLength(4);
     expect(seen.every((url) => new URL(url).host === 'sandbox.test')).toBe(true);
   });
@@ -293,14 +298,14 @@ describe('recon downloads refuse what is not an allowed host', () => {
         maxBytes: 100,
         fetch: async () => new Response(new Blob([big]).stream()),
       }),
-    ).toEqual({ ok: false, reason: 'FILE_TOO_LARGE' });
+    ).toEqual({ ok: false, error: 'FILE_TOO_LARGE' });
     expect(
       await downloadRecon('https://sandbox.test/a.csv', {
         allowedHosts: hosts,
         maxBytes: 100,
         fetch: async () => new Response('x', { headers: { 'Content-Length': '999999' } }),
       }),
-    ).toEqual({ ok: false, reason: 'FILE_TOO_LARGE' });
+    ).toEqual({ ok: false, error: 'FILE_TOO_LARGE' });
     expect(
       await downloadRecon('https://sandbox.test/a.csv', {
         allowedHosts: hosts,
@@ -310,7 +315,7 @@ describe('recon downloads refuse what is not an allowed host', () => {
             init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))),
           ),
       }),
-    ).toEqual({ ok: false, reason: 'TIMEOUT' });
+    ).toEqual({ ok: false, error: 'TIMEOUT' });
   });
 });
 

@@ -113,8 +113,8 @@ export class PayPayClient {
     const result = await this.call('createQr', { body });
     if (!result.ok) return result;
     const read = readCreatedQr(result.data, this.fields.createQr, this.now());
-    if (!read.ok) return badShape(result, read.message);
-    return { ...result, data: read.qr };
+    if (!read.ok) return badShape(result, read.error);
+    return { ...result, data: read.value };
   }
 
   /** "Fetch KYC info of completed KYC Passport QR". */

@@ -4,6 +4,7 @@ import {
   PAYPAY_SCOPE_OF,
   type PayPayOperation,
 } from '../../shared/paypay-codes';
+import { err, ok, type Result } from '../../shared/result';
 
 /**
  * How a call may be retried. `create` calls change state at PayPay, so they are
@@ -51,7 +52,7 @@ const OVERRIDABLE = new Set(['method', 'path', 'timeoutMs']);
 const PATH_PATTERN = /^\/[A-Za-z0-9._~\-/{}]*$/;
 
 /** The endpoint table, or the reason `PAYPAY_ENDPOINTS` could not be used. */
-export type EndpointsResult = { ok: true; table: EndpointTable } | { ok: false; reason: string };
+export type EndpointsResult = Result<EndpointTable, string>;
 
 /**
  * Reads `PAYPAY_ENDPOINTS`: JSON mapping operation names to partial entries
@@ -60,26 +61,25 @@ export type EndpointsResult = { ok: true; table: EndpointTable } | { ok: false; 
  * than half-applied, because a wrong path is only found at the first live call.
  */
 export function parseEndpoints(raw: string | undefined): EndpointsResult {
-  if (raw === undefined || raw.trim() === '') return { ok: true, table: DEFAULT_ENDPOINTS };
+  if (raw === undefined || raw.trim() === '') return ok(DEFAULT_ENDPOINTS);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    return { ok: false, reason: 'PAYPAY_ENDPOINTS is not valid JSON' };
+    return err('PAYPAY_ENDPOINTS is not valid JSON');
   }
-  if (!isPlainObject(parsed))
-    return { ok: false, reason: 'PAYPAY_ENDPOINTS must be a JSON object' };
+  if (!isPlainObject(parsed)) return err('PAYPAY_ENDPOINTS must be a JSON object');
   const table: Record<PayPayOperation, Endpoint> = { ...DEFAULT_ENDPOINTS };
   for (const [name, override] of Object.entries(parsed)) {
     if (!(PAYPAY_OPERATIONS as readonly string[]).includes(name)) {
-      return { ok: false, reason: `PAYPAY_ENDPOINTS names an unknown operation "${name}"` };
+      return err(`PAYPAY_ENDPOINTS names an unknown operation "${name}"`);
     }
     const operation = name as PayPayOperation;
     const merged = mergeEntry(operation, table[operation], override);
-    if (typeof merged === 'string') return { ok: false, reason: merged };
+    if (typeof merged === 'string') return err(merged);
     table[operation] = merged;
   }
-  return { ok: true, table };
+  return ok(table);
 }
 
 function mergeEntry(

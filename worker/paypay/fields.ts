@@ -1,3 +1,5 @@
+import { err, ok, type Result } from '../../shared/result';
+
 /**
  * The PayPay fields we guess [G]: PayPay's page names the `kycPassport` object of
  * "Create Account Linking QR Code" but not its contents, and shows no answer
@@ -30,7 +32,7 @@ export const DEFAULT_FIELDS: FieldTable = {
 };
 
 /** The field table, or why `PAYPAY_FIELDS` could not be used. */
-export type FieldsResult = { ok: true; table: FieldTable } | { ok: false; reason: string };
+export type FieldsResult = Result<FieldTable, string>;
 
 const LIST_KEYS = ['codeId', 'expiry', 'link'] as const;
 const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]{0,63}(\.[A-Za-z_][A-Za-z0-9_]{0,63}){0,3}$/;
@@ -41,28 +43,26 @@ const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]{0,63}(\.[A-Za-z_][A-Za-z0-9_]{0,63}){
  * the entry: a half-applied guess is found only at the first live call.
  */
 export function parseFields(raw: string | undefined): FieldsResult {
-  if (raw === undefined || raw.trim() === '') return { ok: true, table: DEFAULT_FIELDS };
+  if (raw === undefined || raw.trim() === '') return ok(DEFAULT_FIELDS);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    return { ok: false, reason: 'PAYPAY_FIELDS is not valid JSON' };
+    return err('PAYPAY_FIELDS is not valid JSON');
   }
-  if (!isPlainObject(parsed)) return { ok: false, reason: 'PAYPAY_FIELDS must be a JSON object' };
+  if (!isPlainObject(parsed)) return err('PAYPAY_FIELDS must be a JSON object');
   for (const key of Object.keys(parsed)) {
-    if (key !== 'createQr')
-      return { ok: false, reason: `PAYPAY_FIELDS has an unknown entry "${key}"` };
+    if (key !== 'createQr') return err(`PAYPAY_FIELDS has an unknown entry "${key}"`);
   }
   const override = parsed.createQr;
-  if (override === undefined) return { ok: true, table: DEFAULT_FIELDS };
-  if (!isPlainObject(override))
-    return { ok: false, reason: 'PAYPAY_FIELDS.createQr must be an object' };
+  if (override === undefined) return ok(DEFAULT_FIELDS);
+  if (!isPlainObject(override)) return err('PAYPAY_FIELDS.createQr must be an object');
   const createQr = { ...DEFAULT_FIELDS.createQr };
   for (const [key, value] of Object.entries(override)) {
     const where = `PAYPAY_FIELDS.createQr.${key}`;
     if (key === 'kycPassport') {
       if (!isPlainObject(value) || JSON.stringify(value).length > 2000)
-        return { ok: false, reason: `${where} must be a JSON object (at most 2000 characters)` };
+        return err(`${where} must be a JSON object (at most 2000 characters)`);
       createQr.kycPassport = value;
     } else if ((LIST_KEYS as readonly string[]).includes(key)) {
       const list = typeof value === 'string' ? [value] : value;
@@ -72,17 +72,16 @@ export function parseFields(raw: string | undefined): FieldsResult {
         list.length > 10 ||
         !list.every((path) => typeof path === 'string' && FIELD_PATH.test(path))
       ) {
-        return {
-          ok: false,
-          reason: `${where} must be a field path (like "kycPassport.codeId") or a list of 1-10 of them`,
-        };
+        return err(
+          `${where} must be a field path (like "kycPassport.codeId") or a list of 1-10 of them`,
+        );
       }
       createQr[key as (typeof LIST_KEYS)[number]] = list as string[];
     } else {
-      return { ok: false, reason: `PAYPAY_FIELDS.createQr has an unknown entry "${key}"` };
+      return err(`PAYPAY_FIELDS.createQr has an unknown entry "${key}"`);
     }
   }
-  return { ok: true, table: { createQr } };
+  return ok({ createQr });
 }
 
 /** The `kycPassport` object to send, with the challenge put in its placeholders. */

@@ -1,3 +1,4 @@
+import { err, ok, type Result } from '../../shared/result';
 import { fieldNames, valueAt, type FieldTable } from './fields';
 import type { CreatedQr } from './result';
 
@@ -12,7 +13,7 @@ export const MAX_QR_TTL_MS = 24 * 3_600_000;
 const MILLIS_FROM = 1e11;
 
 /** The QR we can use, or what was missing, by field name only. */
-export type QrAnswer = { ok: true; qr: CreatedQr } | { ok: false; message: string };
+export type QrAnswer = Result<CreatedQr, string>;
 
 /**
  * Reads the "Create Account Linking QR Code" answer liberally: the code id and
@@ -36,16 +37,14 @@ export function readCreatedQr(
       ...(!usableLink ? [`QR link (looked at ${places(fields.link)})`] : []),
     ];
     const sent = fieldNames(data);
-    return {
-      ok: false,
-      message:
-        `PayPay created a QR but its answer has no ${wanted.join(' and no ')}; ` +
+    return err(
+      `PayPay created a QR but its answer has no ${wanted.join(' and no ')}; ` +
         `its data has ${sent.length ? sent.map((n) => `data.${n}`).join(', ') : 'no fields'}. ` +
         'Set PAYPAY_FIELDS.createQr to where PayPay puts them (docs/paypay-assumptions.md).',
-    };
+    );
   }
   const expiry = readExpiry(data, fields.expiry, now);
-  return { ok: true, qr: { codeId, linkQRCodeURL: link, ...expiry } };
+  return ok({ codeId, linkQRCodeURL: link, ...expiry });
 }
 
 function readExpiry(

@@ -1,9 +1,16 @@
+import { err, ok, type Result } from '../../shared/result';
 import { UAID_PATTERN } from '../../shared/ids';
 
 /** The ids of a recon file, and what was skipped. */
-export type ReconCsv =
-  | { ok: true; ids: string[]; junk: number; junkLines: number[]; header: boolean }
-  | { ok: false; reason: 'NOT_UTF8' };
+export interface ReconIds {
+  ids: string[];
+  junk: number;
+  junkLines: number[];
+  header: boolean;
+}
+
+/** The file's ids, or why its bytes could not be read at all. */
+export type ReconCsv = Result<ReconIds, 'NOT_UTF8'>;
 
 /** The column PayPay names; matched without regard to case, `_` or `-`. */
 const COLUMN = 'userauthorizationid';
@@ -23,7 +30,7 @@ export function parseReconCsv(bytes: Uint8Array): ReconCsv {
     // ignoreBOM false: a leading BOM is removed.
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    return { ok: false, reason: 'NOT_UTF8' };
+    return err('NOT_UTF8');
   }
   const lines = text.split(/\r\n|\r|\n/);
   const ids: string[] = [];
@@ -53,7 +60,7 @@ export function parseReconCsv(bytes: Uint8Array): ReconCsv {
       if (junkLines.length < JUNK_LINES_KEPT) junkLines.push(i + 1);
     }
   }
-  return { ok: true, ids, junk, junkLines, header };
+  return ok({ ids, junk, junkLines, header });
 }
 
 /** One CSV line (RFC 4180 quoting: `""` inside quotes is a quote), each cell trimmed. */

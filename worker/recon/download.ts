@@ -1,8 +1,9 @@
+import { err, ok, type Result } from '../../shared/result';
 import { isLoopbackHost } from '../setting-values';
 import { readBytesWithin } from '../http/limited';
 
 /** What a download gives: the bytes, or why not (a code, safe to log and show). */
-export type Download = { ok: true; bytes: Uint8Array } | { ok: false; reason: string };
+export type Download = Result<Uint8Array, string>;
 
 /** Seams and limits of a download. */
 export interface DownloadOptions {
@@ -44,7 +45,7 @@ export async function downloadRecon(path: string, options: DownloadOptions): Pro
   const { maxBytes, timeoutMs, maxRedirects } = { ...DEFAULTS, ...options };
   const fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
   const refused = refusalOf(path, options.allowedHosts);
-  if (refused !== null) return { ok: false, reason: refused };
+  if (refused !== null) return err(refused);
   const origin = new URL(path);
   let url = origin;
   const controller = new AbortController();
@@ -60,25 +61,25 @@ export async function downloadRecon(path: string, options: DownloadOptions): Pro
         await response.body?.cancel();
         const location = response.headers.get('Location');
         if (location === null || !URL.canParse(location, url)) {
-          return { ok: false, reason: 'BAD_REDIRECT' };
+          return err('BAD_REDIRECT');
         }
         const next = new URL(location, url);
         if (refusalOf(next.href, options.allowedHosts) !== null || next.host !== origin.host) {
-          return { ok: false, reason: 'REDIRECT_NOT_ALLOWED' };
+          return err('REDIRECT_NOT_ALLOWED');
         }
-        if (hop >= maxRedirects) return { ok: false, reason: 'TOO_MANY_REDIRECTS' };
+        if (hop >= maxRedirects) return err('TOO_MANY_REDIRECTS');
         url = next;
         continue;
       }
       if (response.status !== 200) {
         await response.body?.cancel();
-        return { ok: false, reason: `HTTP_${response.status}` };
+        return err(`HTTP_${response.status}`);
       }
       const bytes = await readLimited(response, maxBytes);
-      return bytes === null ? { ok: false, reason: 'FILE_TOO_LARGE' } : { ok: true, bytes };
+      return bytes === null ? err('FILE_TOO_LARGE') : ok(bytes);
     }
   } catch {
-    return { ok: false, reason: controller.signal.aborted ? 'TIMEOUT' : 'NETWORK_ERROR' };
+    return err(controller.signal.aborted ? 'TIMEOUT' : 'NETWORK_ERROR');
   } finally {
     clearTimeout(timer);
   }

@@ -31,9 +31,10 @@ export async function processRecon(
     allowedHosts: config.reconAllowedHosts,
     ...(fetchFn ? { fetch: fetchFn } : {}),
   });
-  if (!download.ok) return feed.reconFailed(claim.notificationId, download.reason, now);
-  const csv = parseReconCsv(download.bytes);
-  if (!csv.ok) return feed.reconFailed(claim.notificationId, csv.reason, now);
+  if (!download.ok) return feed.reconFailed(claim.notificationId, download.error, now);
+  const parsed = parseReconCsv(download.value);
+  if (!parsed.ok) return feed.reconFailed(claim.notificationId, parsed.error, now);
+  const csv = parsed.value;
   for (let offset = claim.processed; offset < csv.ids.length; offset += RECON_BATCH) {
     await feed.reconBatch(
       claim.notificationId,

@@ -50,7 +50,7 @@ export async function createSession(
   const checked: Validated<MerchantSessionRequest> = fromServer
     ? validateMerchantSession(body)
     : validateCreateSession(body);
-  if (!checked.ok) throw ApiError.of(checked.code, checked.message);
+  if (!checked.ok) throw ApiError.of(checked.error.code, checked.error.message);
   const { value } = checked;
   const sessionId = newSessionId();
   const stub = env.SESSIONS.get(env.SESSIONS.idFromName(sessionId));

@@ -54,7 +54,7 @@ export async function receiveWebhook(
     throw ApiError.of('METHOD_NOT_ALLOWED', 'Use POST', { Allow: 'POST' });
   }
   const parsed = parseNotification(kind, await readJsonBody(request, MAX_BODY_BYTES, 'any'));
-  if (!parsed.ok) throw ApiError.of(parsed.code, parsed.message);
+  if (!parsed.ok) throw ApiError.of(parsed.error.code, parsed.error.message);
   const now = Date.now();
   const notification = parsed.value;
   try {

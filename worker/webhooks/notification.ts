@@ -2,6 +2,7 @@ import { NOTIFICATION_KINDS, type NotificationKind } from '../../shared/feed';
 import type { ErrorCode } from '../../shared/errors';
 import { RECON_FILE_TYPES, WEBHOOK_KINDS } from '../../shared/paypay-codes';
 import { UAID_PATTERN } from '../../shared/ids';
+import { err, ok, type Result } from '../../shared/result';
 
 /** The route names of the four receivers. */
 export type ReceiverKind = NotificationKind | 'recon';
@@ -28,8 +29,13 @@ export interface ReconNotification {
 
 export type Notification = EventNotification | ReconNotification;
 
-export type Parsed =
-  { ok: true; value: Notification } | { ok: false; code: ErrorCode; message: string };
+/** What a receiver refuses a notification with: the error code and a message naming the field. */
+export interface Refusal {
+  code: ErrorCode;
+  message: string;
+}
+
+export type Parsed = Result<Notification, Refusal>;
 
 /** PayPay's ids are short tokens (`evt_aXnbdeFt2Ke`, UUIDs); anything else is not theirs. */
 export const NOTIFICATION_ID_PATTERN = /^[A-Za-z0-9_\-.:]{1,128}$/;
@@ -65,7 +71,7 @@ export function parseNotification(route: ReceiverKind, body: unknown): Parsed {
     if (typeof uaid !== 'string' || !UAID_PATTERN.test(uaid)) {
       return invalid('INVALID_FIELD', 'user_authorization_id must be 1-64 safe characters');
     }
-    return { ok: true, value: { kind: route, notificationId, userAuthorizationId: uaid } };
+    return ok({ kind: route, notificationId, userAuthorizationId: uaid });
   }
   const fileType = RECON_FILE_TYPES.find((t) => t === fields.fileType);
   if (fileType === undefined) {
@@ -79,7 +85,7 @@ export function parseNotification(route: ReceiverKind, body: unknown): Parsed {
   if (requestedAt === null) {
     return invalid('INVALID_FIELD', 'requestedAt must be epoch seconds (or milliseconds)');
   }
-  return { ok: true, value: { kind: 'recon', notificationId, fileType, path, requestedAt } };
+  return ok({ kind: 'recon', notificationId, fileType, path, requestedAt });
 }
 
 /** PayPay sends `"<epoch time>"` as a string; seconds, or milliseconds if it has 13 digits. */
@@ -92,5 +98,5 @@ function epochMillis(value: unknown): number | null {
 }
 
 function invalid(code: ErrorCode, message: string): Parsed {
-  return { ok: false, code, message };
+  return err({ code, message });
 }
