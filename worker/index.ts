@@ -1,4 +1,5 @@
 import { configOf } from './config';
+import { logLine } from './log';
 import { runScheduled } from './cron';
 import { newContext } from './http/context';
 import { router } from './router';
@@ -17,13 +18,10 @@ export default {
   async scheduled(controller, env): Promise<void> {
     const startedAt = Date.now();
     const summary = await runScheduled(env, configOf(env), controller.scheduledTime);
-    console.log(
-      JSON.stringify({
-        type: 'cron',
-        cron: controller.cron,
-        ms: Date.now() - startedAt,
-        ...summary,
-      }),
-    );
+    logLine('log', 'cron', {
+      cron: controller.cron,
+      ms: Date.now() - startedAt,
+      ...summary,
+    });
   },
 } satisfies ExportedHandler<Env>;

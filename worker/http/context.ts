@@ -1,4 +1,5 @@
 import { configOf, type Config } from '../config';
+import { logLine } from '../log';
 
 /** Per-request facts the router, handlers and the log line share. */
 export interface RequestContext {
@@ -41,15 +42,12 @@ function newRequestId(): string {
  * secret, token, id of a person or KYC field.
  */
 export function logRequest(method: string, rc: RequestContext, status: number): void {
-  console.log(
-    JSON.stringify({
-      type: 'request',
-      method,
-      route: rc.route,
-      status,
-      ms: Date.now() - rc.startedAt,
-      requestId: rc.requestId,
-      paypayRequestId: rc.paypayRequestId,
-    }),
-  );
+  logLine('log', 'request', {
+    method,
+    route: rc.route,
+    status,
+    ms: Date.now() - rc.startedAt,
+    requestId: rc.requestId,
+    paypayRequestId: rc.paypayRequestId,
+  });
 }

@@ -1,4 +1,5 @@
 import type { IRequest } from 'itty-router';
+import { logLine } from '../log';
 import { logRequest, type RequestContext } from './context';
 import { ApiError, errorResponse } from './errors';
 
@@ -34,13 +35,10 @@ function shapeError(
   rc: RequestContext,
 ): Response {
   if (error instanceof ApiError) return errorResponse(error, rc.requestId, rc.headers);
-  console.error(
-    JSON.stringify({
-      type: 'error',
-      requestId: rc.requestId,
-      error: error instanceof Error ? error.name : typeof error,
-    }),
-  );
+  logLine('error', 'error', {
+    requestId: rc.requestId,
+    error: error instanceof Error ? error.name : typeof error,
+  });
   return errorResponse(
     ApiError.of('INTERNAL_ERROR', 'Something went wrong'),
     rc.requestId,

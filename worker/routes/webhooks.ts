@@ -1,4 +1,5 @@
 import type { IRequest } from 'itty-router';
+import { logLine } from '../log';
 import { problemsWith, type Config } from '../config';
 import { readJsonBody } from '../http/body';
 import type { RequestContext } from '../http/context';
@@ -61,14 +62,11 @@ export async function receiveWebhook(
     if (notification.kind === 'recon') await recordRecon(env, ctx, config, notification, now);
     else await recordEvent(env, ctx, config, notification, now);
   } catch (error) {
-    console.error(
-      JSON.stringify({
-        type: 'error',
-        requestId: rc.requestId,
-        error: error instanceof Error ? error.name : typeof error,
-        what: 'webhook not recorded',
-      }),
-    );
+    logLine('error', 'error', {
+      requestId: rc.requestId,
+      error: error instanceof Error ? error.name : typeof error,
+      what: 'webhook not recorded',
+    });
     throw ApiError.of('NOT_RECORDED', 'The notification could not be recorded; send it again');
   }
   return new Response('OK', {
@@ -143,12 +141,9 @@ async function background(work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (error) {
-    console.error(
-      JSON.stringify({
-        type: 'error',
-        what: 'webhook background work',
-        error: error instanceof Error ? error.name : typeof error,
-      }),
-    );
+    logLine('error', 'error', {
+      what: 'webhook background work',
+      error: error instanceof Error ? error.name : typeof error,
+    });
   }
 }

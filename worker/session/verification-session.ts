@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
+import { logLine } from '../log';
 import { TERMINAL_STATUSES, type FailureReason, type SessionView } from '../../shared/wire';
 import { configOf } from '../config';
 import { ApiError } from '../http/errors';
@@ -69,14 +70,11 @@ export class VerificationSession extends DurableObject<Env> {
       const expiresAt = result.data.expiresAt;
       if (result.data.expiryNote !== null) {
         // Visible, not fatal: the QR works, its countdown is ours (docs/paypay-assumptions.md).
-        console.warn(
-          JSON.stringify({
-            type: 'paypay_answer',
-            operation: 'createQr',
-            note: result.data.expiryNote,
-            paypayRequestId: result.requestId,
-          }),
-        );
+        logLine('warn', 'paypay', {
+          operation: 'createQr',
+          note: result.data.expiryNote,
+          paypayRequestId: result.requestId,
+        });
       }
       const record: SessionRecord = {
         sessionId: input.sessionId,

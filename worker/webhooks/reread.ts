@@ -1,4 +1,5 @@
 import { isStanding } from '../../shared/feed';
+import { logLine } from '../log';
 import type { Config } from '../config';
 import type { RereadClaim, RereadResult } from '../feed/event-feed';
 import { feedOf } from '../feed/stub';
@@ -24,16 +25,13 @@ export async function reread(
     else result = { error: answer.code, paypayRequestId };
     if (!answer.ok) {
       // The id is what PayPay support asks for; the user's id stays out of logs.
-      console.warn(
-        JSON.stringify({
-          type: 'paypay',
-          what: 're-read refused or failed',
-          operation: answer.operation,
-          code: answer.code,
-          status: answer.status,
-          paypayRequestId,
-        }),
-      );
+      logLine('warn', 'paypay', {
+        what: 're-read refused or failed',
+        operation: answer.operation,
+        code: answer.code,
+        status: answer.status,
+        paypayRequestId,
+      });
     }
   } catch {
     // paypayClientOf throws only for settings that are missing.

@@ -1,0 +1,21 @@
+/** The kinds of log line the Worker writes; each is one JSON object on one line. */
+export type LogType = 'request' | 'error' | 'cron' | 'paypay';
+
+/** How loud a line is: `wrangler tail` and Workers Logs filter on it. */
+export type LogLevel = 'log' | 'warn' | 'error';
+
+/**
+ * Writes one JSON log line. The one writer, so every line has a `type` and none
+ * is built by hand: callers pass names, codes, counts and ids of requests, never
+ * a secret, a token, a user's id or a KYC field.
+ */
+export function logLine(
+  level: LogLevel,
+  type: LogType,
+  fields: Record<string, string | number | boolean | null | string[]>,
+): void {
+  const line = JSON.stringify({ type, ...fields });
+  if (level === 'error') console.error(line);
+  else if (level === 'warn') console.warn(line);
+  else console.log(line);
+}
