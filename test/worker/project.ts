@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { build } from 'esbuild';
 import { defineProject } from 'vitest/config';
@@ -94,8 +95,8 @@ export const workerProject = defineProject({
     name: 'worker',
     include: ['test/worker/**/*.test.ts', 'test/sandbox/**/*.test.ts'],
     isolate: true,
-    // The tests mostly wait (timeouts, retries, KV's once a second): one workerd per core,
-    // where vitest's default leaves one core idle.
-    maxWorkers: '100%',
+    // The tests mostly wait (timeouts, retries, KV's once a second), so two workerds per
+    // core (vitest's default leaves one core idle); at most 8, each is a process.
+    maxWorkers: Math.min(2 * availableParallelism(), 8),
   },
 });
