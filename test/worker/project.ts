@@ -3,7 +3,26 @@ import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { build } from 'esbuild';
 import { defineProject } from 'vitest/config';
 
-const sandboxBundle = '.cache/test/sandbox.mjs';
+/**
+ * The sandbox bundled once per run, in memory: the plugin asks for its options
+ * once per test file, and files start in parallel (a shared file on disk would
+ * be rewritten while another workerd reads it, also by other runs of the repo).
+ */
+let sandboxScript: Promise<string> | undefined;
+function bundleSandbox(): Promise<string> {
+  // Auxiliary Workers are not bundled by Vite.
+  sandboxScript ??= build({
+    entryPoints: ['sandbox/index.ts'],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    write: false,
+    external: ['cloudflare:*', 'node:*'],
+    logLevel: 'warning',
+  }).then((result) => result.outputFiles[0]!.text);
+  return sandboxScript;
+}
 
 /** The default merchant's credentials at the sandbox, which the Worker under test signs as. */
 const SANDBOX_API_KEY = 'sandbox_key';
@@ -50,17 +69,7 @@ const TEST_SETTINGS: Record<string, string> = {
 export const workerProject = defineProject({
   plugins: [
     cloudflareTest(async () => {
-      // Auxiliary Workers are not bundled by Vite: build the sandbox first.
-      await build({
-        entryPoints: ['sandbox/index.ts'],
-        bundle: true,
-        format: 'esm',
-        platform: 'neutral',
-        target: 'es2022',
-        outfile: sandboxBundle,
-        external: ['cloudflare:*', 'node:*'],
-        logLevel: 'warning',
-      });
+      const sandbox = await bundleSandbox();
       return {
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
@@ -70,7 +79,7 @@ export const workerProject = defineProject({
             {
               name: 'sandbox',
               modules: true,
-              scriptPath: sandboxBundle,
+              script: sandbox,
               compatibilityDate: '2026-08-01',
               compatibilityFlags: ['nodejs_compat'],
               bindings: {
