@@ -13,7 +13,13 @@ const good = {
   CALLBACK_URL: 'https://kyc.example/v1/callback',
   MERCHANT_API_TOKEN: 'x'.repeat(32),
   RECON_ALLOWED_HOSTS: 'files.paypay.test',
+  // Production (the default) needs the webhooks closed: a source allowlist and a path token.
+  WEBHOOK_ALLOWED_CIDRS: '192.0.2.0/24',
+  WEBHOOK_PATH_TOKEN: 'path_token_0123456789abcdef',
 };
+
+/** Local development, where loopback http and open webhooks are allowed with a warning. */
+const DEV = { ENVIRONMENT: 'development' };
 
 async function call(
   overrides: Record<string, string | undefined>,
@@ -105,12 +111,13 @@ describe('parseConfig', () => {
     expect(config.problems).toContainEqual(expect.objectContaining({ setting, problem }));
   });
 
+  // Loopback http exists only in local development, so only there is it allowed.
   it('allows http only for loopback hosts', () => {
-    expect(parseConfig({ ...good, PAYPAY_API_BASE_URL: 'http://127.0.0.1:8788' }).problems).toEqual(
-      [],
-    );
     expect(
-      parseConfig({ ...good, CALLBACK_URL: 'http://localhost:8787/v1/callback' }).problems,
+      parseConfig({ ...good, ...DEV, PAYPAY_API_BASE_URL: 'http://127.0.0.1:8788' }).problems,
+    ).toEqual([]);
+    expect(
+      parseConfig({ ...good, ...DEV, CALLBACK_URL: 'http://localhost:8787/v1/callback' }).problems,
     ).toEqual([]);
   });
 
@@ -119,7 +126,7 @@ describe('parseConfig', () => {
       ...good,
       WEBHOOK_ALLOWED_CIDRS: '192.0.2.0/24, 2001:db8::/32',
       WEBHOOK_PATH_TOKEN: 'tok_0123456789abcdef',
-      RECON_ALLOWED_HOSTS: 'Files.PayPay.test, 127.0.0.1:8788',
+      RECON_ALLOWED_HOSTS: 'Files.PayPay.test, files2.paypay.test:8443',
       MERCHANT_WEBHOOK_URL: 'https://merchant.test/hooks',
       MERCHANT_WEBHOOK_SECRET: 'whsec_' + btoa('k'.repeat(32)),
     });
@@ -127,13 +134,13 @@ describe('parseConfig', () => {
     expect(config.warnings).toEqual([]);
     expect(config.webhooks.allowedCidrs).toHaveLength(2);
     expect(config.webhooks.pathToken).toBe('tok_0123456789abcdef');
-    expect([...config.reconAllowedHosts]).toEqual(['files.paypay.test', '127.0.0.1:8788']);
+    expect([...config.reconAllowedHosts]).toEqual(['files.paypay.test', 'files2.paypay.test:8443']);
     expect(config.merchantWebhook?.url).toBe('https://merchant.test/hooks');
     expect(config.merchantWebhook?.secret).toHaveLength(32);
   });
 
-  it('warns, without failing, when webhooks are accepted from any source', () => {
-    const config = parseConfig({ ...good, WEBHOOK_ALLOWED_CIDRS: '' });
+  it('warns, without failing, when webhooks are accepted from any source (development)', () => {
+    const config = parseConfig({ ...good, ...DEV, WEBHOOK_ALLOWED_CIDRS: '' });
     expect(config.problems).toEqual([]);
     expect(config.webhooks.allowedCidrs).toBeNull();
     expect(config.warnings).toEqual([
@@ -145,6 +152,7 @@ describe('parseConfig', () => {
     const secret = 'whsec_' + btoa('k'.repeat(24));
     const local = parseConfig({
       ...good,
+      ...DEV,
       MERCHANT_WEBHOOK_URL: 'http://127.0.0.1:9000/hooks',
       MERCHANT_WEBHOOK_SECRET: secret,
     });
@@ -166,10 +174,15 @@ describe('GET /healthz', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       ok: true,
+      environment: 'development',
       missing: [],
       invalid: [],
-      // The test settings accept webhooks from any source: fine here, not in production.
-      warnings: [{ setting: 'WEBHOOK_ALLOWED_CIDRS', reason: expect.stringContaining('empty') }],
+      // The test settings accept webhooks from any source, without a path token:
+      // fine here, refused in production.
+      warnings: [
+        { setting: 'WEBHOOK_ALLOWED_CIDRS', reason: expect.stringContaining('empty') },
+        { setting: 'WEBHOOK_PATH_TOKEN', reason: expect.stringContaining('not set') },
+      ],
     });
   });
 

@@ -47,9 +47,10 @@ function shapeError(
 }
 
 /**
- * Every answer carries our request id, the route's CORS headers and, unless the
- * route chose otherwise, `Cache-Control: no-store` (answers hold tokens, states
- * and personal data; the element's bundles are static assets and never get here).
+ * Every answer carries our request id, the route's CORS headers, `nosniff`,
+ * HSTS over https and, unless the route chose otherwise, `Cache-Control:
+ * no-store` (answers hold tokens, states and personal data; the element's
+ * bundles are static assets and never get here).
  */
 function finish(
   response: Response | undefined,
@@ -63,6 +64,11 @@ function finish(
   const headers = answer.headers;
   if (!headers.has('X-Request-Id')) headers.set('X-Request-Id', rc.requestId);
   if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'no-store');
+  // No answer is to be read as another type than it says (JSON as HTML, say).
+  headers.set('X-Content-Type-Options', 'nosniff');
+  // Over https, browsers are to come back over https only (HSTS).
+  if (new URL(request.url).protocol === 'https:')
+    headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
   for (const [name, value] of Object.entries(rc.headers)) {
     if (!headers.has(name)) headers.set(name, value);
   }

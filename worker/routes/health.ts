@@ -1,26 +1,35 @@
 import type { IRequest } from 'itty-router';
+import { hasBearer, requireMerchant } from '../http/auth';
 import type { RequestContext } from '../http/context';
 
 /**
- * `GET /healthz`: which settings are missing or malformed, by name only, and
- * warnings about settings that work but do not belong in production.
+ * `GET /healthz`: whether the Worker is configured. The details (which settings
+ * are missing or malformed, by name only, and the warnings) tell an attacker
+ * what is open, so in production they go only to the merchant's bearer; the
+ * public learns `{ok}`. In development they are public, for the local stack.
  */
-export function health(
-  _request: IRequest,
+export async function health(
+  request: IRequest,
   _env: Env,
   _ctx: ExecutionContext,
   rc: RequestContext,
-): Response {
-  const { problems } = rc.config;
+): Promise<Response> {
+  const { problems, warnings, environment } = rc.config;
+  const status = problems.length === 0 ? 200 : 503;
+  const ok = problems.length === 0;
+  const detailed = environment === 'development' || hasBearer(request);
+  if (!detailed) return Response.json({ ok }, { status });
+  if (environment === 'production') await requireMerchant(request, rc);
   return Response.json(
     {
-      ok: problems.length === 0,
+      ok,
+      environment,
       missing: problems.filter((p) => p.problem === 'missing').map((p) => p.setting),
       invalid: problems
         .filter((p) => p.problem === 'invalid')
         .map((p) => ({ setting: p.setting, reason: p.reason })),
-      warnings: rc.config.warnings.map((p) => ({ setting: p.setting, reason: p.reason })),
+      warnings: warnings.map((p) => ({ setting: p.setting, reason: p.reason })),
     },
-    { status: problems.length === 0 ? 200 : 503 },
+    { status },
   );
 }

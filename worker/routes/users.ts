@@ -66,7 +66,7 @@ export async function userKycInfo(
 }
 
 function userIdOf(request: IRequest): string {
-  const uaid = decodeURIComponent(request.params.uaid ?? '');
+  const uaid = decodedOrNull(request.params.uaid ?? '') ?? '';
   if (!UAID_PATTERN.test(uaid))
     throw ApiError.of('INVALID_ID', 'userAuthorizationId must be 1-64 safe characters');
   return uaid;
@@ -76,4 +76,13 @@ function answer(rc: RequestContext, uaid: string, result: PayPayResult<KycInfo>)
   rc.paypayRequestId = result.requestId;
   if (!result.ok) throw apiErrorOf(result);
   return Response.json({ userAuthorizationId: uaid, kyc: result.data });
+}
+
+/** A path segment's text, or null for a malformed escape like a lone `%` (a URIError otherwise). */
+function decodedOrNull(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
 }
