@@ -85,8 +85,11 @@ export interface SessionView {
   error?: { reason: FailureReason };
 }
 
-/** Session ids: 144 random bits as 24 base64url characters. */
-export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{24}$/;
+/**
+ * Session ids: `<object id, 64 hex>.<secret, 144 random bits as 24 base64url>`.
+ * The object id only locates the session; the secret is what lets one read it.
+ */
+export const SESSION_ID_PATTERN = /^[0-9a-f]{64}\.[A-Za-z0-9_-]{24}$/;
 
 /** referenceId: PayPay allows 255 characters; we also keep it to a safe charset. */
 export const REFERENCE_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,255}$/;

@@ -45,6 +45,8 @@ export interface Config {
   callbackUrl: string | null;
   merchantApiToken: string | null;
   sessionRateLimitPerMinute: number;
+  /** Public session creations per minute from all clients together. */
+  sessionGlobalLimitPerMinute: number;
   publicSessions: boolean;
   resultTtlSeconds: number;
   kycRetentionSeconds: number;
@@ -175,6 +177,14 @@ export function parseConfig(env: RawSettings): Config {
     callbackUrl,
     merchantApiToken,
     sessionRateLimitPerMinute: integer(env, 'SESSION_RATE_LIMIT_PER_MINUTE', 10, 1, 100_000, bad),
+    sessionGlobalLimitPerMinute: integer(
+      env,
+      'SESSION_GLOBAL_LIMIT_PER_MINUTE',
+      300,
+      1,
+      1_000_000,
+      bad,
+    ),
     publicSessions: onOff(env, 'PUBLIC_SESSIONS', true, bad),
     resultTtlSeconds: integer(env, 'RESULT_TTL_SECONDS', 600, 30, 3600, bad),
     kycRetentionSeconds: integer(env, 'KYC_RETENTION_SECONDS', 900, 60, 86_400, bad),

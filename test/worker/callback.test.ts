@@ -41,7 +41,7 @@ describe('GET /v1/callback', () => {
     expect(page.html).toContain('Verification complete');
     const view = await statusOf(sessionId);
     expect(view.status).toBe('completed');
-    expect(view.resultToken).toMatch(/^rt1\.[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{43}$/);
+    expect(view.resultToken).toMatch(/^rt1\.[0-9a-f]{64}\.[A-Za-z0-9_-]{43}$/);
     const after = await sandboxCalls();
     // Two PayPay calls per completed verification: create, then fetch.
     expect(after.createQr! - before.createQr!).toBe(1);
@@ -170,9 +170,9 @@ describe('GET /v1/callback', () => {
     const claims = claimsOf(new URL(location));
     const { env } = await import('cloudflare:workers');
     const { runInDurableObject } = await import('cloudflare:test');
-    const sessionId = String(claims.nonce).split('.')[0]!;
+    const objectId = String(claims.nonce).split('.')[0]!;
     await runInDurableObject(
-      env.SESSIONS.get(env.SESSIONS.idFromName(sessionId)),
+      env.SESSIONS.get(env.SESSIONS.idFromString(objectId)),
       async (instance, state) => {
         const holder = instance as unknown as { record: { expiresAt: number } };
         holder.record = { ...holder.record, expiresAt: Date.now() - 1 };

@@ -12,7 +12,8 @@ import {
   worker,
 } from './support/flow';
 
-const stubOf = (sessionId: string) => env.SESSIONS.get(env.SESSIONS.idFromName(sessionId));
+const stubOf = (sessionId: string) =>
+  env.SESSIONS.get(env.SESSIONS.idFromString(sessionId.split('.')[0]!));
 
 async function patchRecord(sessionId: string, change: Partial<SessionRecord>) {
   await runInDurableObject(stubOf(sessionId), async (instance, state) => {
@@ -56,7 +57,6 @@ describe('POST /v1/results/exchange', () => {
       kyc: null,
       userAuthorizationId: null,
       codeVerifier: null,
-      resultToken: null,
     });
     const view = await (
       await worker(`/v1/sessions/${sessionId}`, { headers: { Origin: ORIGIN } })
@@ -95,7 +95,7 @@ describe('POST /v1/results/exchange', () => {
     const [, id] = resultToken.split('.');
     await expectError(await exchange(`rt1.${id}.${'A'.repeat(43)}`), 404, 'RESULT_NOT_FOUND');
     await expectError(
-      await exchange(`rt1.AAAAAAAAAAAAAAAAAAAAAAAA.${'A'.repeat(43)}`),
+      await exchange(`rt1.${'a'.repeat(64)}.${'A'.repeat(43)}`),
       404,
       'RESULT_NOT_FOUND',
     );
@@ -108,7 +108,7 @@ describe('POST /v1/results/exchange', () => {
   it('answers 404 for a session that never completed', async () => {
     const { sessionId } = await newSession();
     await expectError(
-      await exchange(`rt1.${sessionId}.${'A'.repeat(43)}`),
+      await exchange(`rt1.${sessionId.split('.')[0]!}.${'A'.repeat(43)}`),
       404,
       'RESULT_NOT_FOUND',
     );

@@ -58,11 +58,50 @@ describe('verifyResponseToken', () => {
     });
   });
 
+  // A minute of clock leeway: a token is expired once it is more than 60 s past exp.
   it('refuses an expired token', async () => {
-    const token = await signToken({ ...claims, exp: NOW / 1000 - 1 });
+    const token = await signToken({ ...claims, exp: NOW / 1000 - 61 });
     expect(await verifyResponseToken(token, options)).toEqual({
       verdict: 'invalid',
       reason: 'expired',
+    });
+  });
+
+  it('accepts a token within the 60 s clock leeway', async () => {
+    const token = await signToken({ ...claims, exp: NOW / 1000 - 30 });
+    expect(await verifyResponseToken(token, options)).toMatchObject({ verdict: 'ok' });
+  });
+
+  it('refuses a token that claims to live longer than 15 minutes', async () => {
+    const token = await signToken({ ...claims, exp: NOW / 1000 + 16 * 60 });
+    expect(await verifyResponseToken(token, options)).toEqual({
+      verdict: 'invalid',
+      reason: 'claims',
+    });
+  });
+
+  it('refuses a token with a crit header it does not understand', async () => {
+    const encode = (value: unknown) =>
+      btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+    const header = encode({ alg: 'HS256', typ: 'JWT', crit: ['x-paypay-new'], 'x-paypay-new': 1 });
+    const body = encode(claims);
+    const key = await crypto.subtle.importKey(
+      'raw',
+      Uint8Array.from(atob(options.apiSecret), (c) => c.charCodeAt(0)),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
+    const mac = new Uint8Array(
+      await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${header}.${body}`)),
+    );
+    const signature = btoa(String.fromCharCode(...mac))
+      .replace(/=+$/, '')
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_');
+    expect(await verifyResponseToken(`${header}.${body}.${signature}`, options)).toEqual({
+      verdict: 'invalid',
+      reason: 'malformed',
     });
   });
 

@@ -10,6 +10,7 @@ import {
   ORIGIN,
   phone,
   postSession,
+  sessionObjectOf,
   worker,
 } from './support/flow';
 import { fault, sandboxCalls, sandboxSession } from './support/sandbox';
@@ -30,25 +31,26 @@ describe('POST /v1/sessions', () => {
     expect(response.headers.get('Vary')).toContain('Origin');
     const body = await response.json<Record<string, string>>();
     expect(Object.keys(body).sort()).toEqual(['expiresAt', 'qrUrl', 'sessionId', 'status']);
-    expect(body.sessionId).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(body.sessionId).toMatch(/^[0-9a-f]{64}\.[A-Za-z0-9_-]{24}$/);
     expect(body.status).toBe('pending');
     expect(body.qrUrl).toMatch(/^https:\/\/sandbox\.test\/phone\//);
     expect(Date.parse(body.expiresAt!)).toBeGreaterThan(Date.now());
     expect((await sandboxCalls()).createQr).toBe(before.createQr! + 1);
   });
 
-  it('sends PayPay the KYC Passport flow, PKCE challenge, callback and a nonce carrying the session id', async () => {
+  it('sends PayPay the KYC Passport flow, PKCE challenge, callback and a nonce naming only the object', async () => {
     const { sessionId, qrUrl } = await newSession({ referenceId: 'ref-1' });
     const stored = await sandboxSession(qrUrl);
     expect(stored).toMatchObject({
       referenceId: 'ref-1',
       redirectUrl: 'https://kyc.example/v1/callback',
     });
-    expect(String(stored.nonce)).toMatch(new RegExp(`^${sessionId}\\.[A-Za-z0-9_-]{32}$`));
+    expect(String(stored.nonce)).toMatch(
+      new RegExp(`^${sessionId.split('.')[0]!}\\.[A-Za-z0-9_-]{32}$`),
+    );
     // The verifier stays in the Durable Object; PayPay only ever sees the challenge.
-    const record = await runInDurableObject(
-      env.SESSIONS.get(env.SESSIONS.idFromName(sessionId)),
-      async (_o, state) => state.storage.get<SessionRecord>('session'),
+    const record = await runInDurableObject(sessionObjectOf(sessionId), async (_o, state) =>
+      state.storage.get<SessionRecord>('session'),
     );
     expect(JSON.stringify(stored)).not.toContain(record!.codeVerifier!);
   });
@@ -203,7 +205,7 @@ describe('GET /v1/sessions/:id', () => {
 
   it('expires a pending session by alarm when the QR expires', async () => {
     const { sessionId } = await newSession();
-    const stub = env.SESSIONS.get(env.SESSIONS.idFromName(sessionId));
+    const stub = sessionObjectOf(sessionId);
     await runInDurableObject(stub, async (_o, state) => {
       const record = (await state.storage.get<SessionRecord>('session'))!;
       expect(await state.storage.getAlarm()).toBe(record.expiresAt);

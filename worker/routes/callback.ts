@@ -4,7 +4,8 @@ import type { RequestContext } from '../http/context';
 import { verifyResponseToken } from '../paypay/jwt';
 import { PAYPAY_SETTINGS } from '../paypay/from-config';
 import { callbackPage } from '../pages/callback-page';
-import { sessionIdOfNonce } from '../session/ids';
+import { objectIdOfNonce } from '../session/ids';
+import { sessionObject } from '../session/locate';
 import type { CallbackInput } from '../session/contract';
 import { langOf } from '../http/lang';
 
@@ -35,8 +36,10 @@ export async function callback(
     apiSecret: config.paypay.apiSecret,
   });
   if (verdict.verdict === 'invalid') return invalid();
-  const sessionId = sessionIdOfNonce(verdict.claims.nonce);
-  if (sessionId === null) return invalid();
+  // The nonce names the object only; the object checks the nonce's secret.
+  const objectId = objectIdOfNonce(verdict.claims.nonce);
+  const stub = objectId === null ? null : sessionObject(env, objectId);
+  if (stub === null) return invalid();
 
   const input: CallbackInput =
     verdict.verdict === 'ok'
@@ -46,7 +49,7 @@ export async function callback(
           userAuthorizationId: verdict.claims.userAuthorizationId,
         }
       : { result: verdict.verdict, nonce: verdict.claims.nonce };
-  const outcome = await env.SESSIONS.get(env.SESSIONS.idFromName(sessionId)).callback(input);
+  const outcome = await stub.callback(input);
   switch (outcome.outcome) {
     case 'invalid':
       return invalid();

@@ -4,6 +4,7 @@ import { readJsonBody } from '../http/body';
 import type { RequestContext } from '../http/context';
 import { ApiError } from '../http/errors';
 import { parseResultToken } from '../session/ids';
+import { sessionObject } from '../session/locate';
 
 const EXCHANGE_MESSAGES = {
   RESULT_NOT_FOUND: 'No such result',
@@ -29,10 +30,9 @@ export async function exchangeResult(
   if (typeof resultToken !== 'string')
     throw ApiError.of('INVALID_FIELD', 'resultToken must be a string');
   const parsed = parseResultToken(resultToken);
-  if (parsed === null) throw ApiError.of('RESULT_NOT_FOUND', 'No such result');
-  const outcome = await env.SESSIONS.get(env.SESSIONS.idFromName(parsed.sessionId)).exchange(
-    parsed.secret,
-  );
+  const stub = parsed && sessionObject(env, parsed.objectId);
+  if (!parsed || !stub) throw ApiError.of('RESULT_NOT_FOUND', 'No such result');
+  const outcome = await stub.exchange(parsed.secret);
   if ('result' in outcome) return Response.json(outcome.result);
   throw ApiError.of(outcome.code, EXCHANGE_MESSAGES[outcome.code]);
 }

@@ -1,6 +1,5 @@
 import type { IRequest } from 'itty-router';
 import {
-  SESSION_ID_PATTERN,
   validateCreateSession,
   validateMerchantSession,
   type MerchantSessionRequest,
@@ -14,9 +13,11 @@ import { langOf } from '../http/lang';
 import { hasBearer } from '../http/auth';
 import { ApiError } from '../http/errors';
 import { PAYPAY_SETTINGS } from '../paypay/from-config';
-import { newSessionId } from '../session/ids';
+import { parseSessionId } from '../session/ids';
+import { SECRET_HEADER, sessionObject } from '../session/locate';
 import type { SessionMode } from '../session/record';
 import { requireMerchant } from '../http/auth';
+import { clientKeyOf } from '../rate-limit';
 
 /** JSON bodies of session creation are small; anything bigger is not ours. */
 const MAX_BODY_BYTES = 4096;
@@ -52,10 +53,10 @@ export async function createSession(
     : validateCreateSession(body);
   if (!checked.ok) throw ApiError.of(checked.error.code, checked.error.message);
   const { value } = checked;
-  const sessionId = newSessionId();
-  const stub = env.SESSIONS.get(env.SESSIONS.idFromName(sessionId));
+  // A unique id, not one derived from a name: the object id goes out in the nonce,
+  // so it must not be the session id or lead to it (the object draws the secrets).
+  const stub = env.SESSIONS.get(env.SESSIONS.newUniqueId());
   const outcome = await stub.create({
-    sessionId,
     mode,
     lang: value.lang ?? langOf(request),
     redirectType: value.redirectType ?? 'WEB_LINK',
@@ -87,11 +88,18 @@ async function admitBrowser(request: Request, env: Env, rc: RequestContext): Pro
     throw ApiError.of('ORIGIN_NOT_ALLOWED', 'Browsers must send an Origin from ALLOWED_ORIGINS');
   }
   rc.headers = corsHeaders(request, config.allowedOrigins);
-  const ip = request.headers.get('CF-Connecting-IP') ?? 'unknown';
-  const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`create:${ip}`));
-  const verdict = await limiter.hit(config.sessionRateLimitPerMinute);
+  const client = clientKeyOf(request.headers.get('CF-Connecting-IP') ?? 'unknown');
+  await limit(env, `create:${client}`, config.sessionRateLimitPerMinute, 'from this address');
+  // Counted after the client's own limit, so one noisy client cannot spend everyone's:
+  // each creation is a PayPay call and a Durable Object, and a flood from many /64s is cheap.
+  await limit(env, 'create:global', config.sessionGlobalLimitPerMinute, 'right now');
+}
+
+/** One hit on a creation counter; 429 `RATE_LIMITED` with `Retry-After` when over. */
+async function limit(env: Env, key: string, perMinute: number, where: string): Promise<void> {
+  const verdict = await env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key)).hit(perMinute);
   if (!verdict.allowed) {
-    throw ApiError.of('RATE_LIMITED', 'Too many sessions from this address; try again shortly', {
+    throw ApiError.of('RATE_LIMITED', `Too many sessions ${where}; try again shortly`, {
       'Retry-After': String(verdict.retryAfterSeconds),
     });
   }
@@ -105,7 +113,8 @@ export async function getSession(
   rc: RequestContext,
 ): Promise<Response> {
   rc.headers = corsHeaders(request, rc.config.allowedOrigins);
-  const view = await sessionStub(request, env).view();
+  const { stub, secret } = sessionStub(request, env);
+  const view = await stub.view(secret);
   if (view === null) throw ApiError.of('SESSION_NOT_FOUND', 'No such session');
   return Response.json(view);
 }
@@ -118,7 +127,10 @@ export async function sessionEvents(
   rc: RequestContext,
 ): Promise<Response> {
   rc.headers = corsHeaders(request, rc.config.allowedOrigins);
-  const answer = await sessionStub(request, env).fetch('https://session/events');
+  const { stub, secret } = sessionStub(request, env);
+  const answer = await stub.fetch('https://session/events', {
+    headers: { [SECRET_HEADER]: secret },
+  });
   if (answer.status === 404) throw ApiError.of('SESSION_NOT_FOUND', 'No such session');
   if (answer.status === 429)
     throw ApiError.of('RATE_LIMITED', 'Too many open streams for this session');
@@ -131,10 +143,12 @@ export function sessionsPreflight(methods: string) {
     preflight(request, rc.config.allowedOrigins, methods);
 }
 
+/** The object a session id names and the secret it must prove; 404 for anything else. */
 function sessionStub(request: IRequest, env: Env) {
-  const id = request.params.id ?? '';
-  if (!SESSION_ID_PATTERN.test(id)) throw ApiError.of('SESSION_NOT_FOUND', 'No such session');
-  return env.SESSIONS.get(env.SESSIONS.idFromName(id));
+  const parts = parseSessionId(request.params.id);
+  const stub = parts && sessionObject(env, parts.objectId);
+  if (!parts || !stub) throw ApiError.of('SESSION_NOT_FOUND', 'No such session');
+  return { stub, secret: parts.secret };
 }
 
 /** The creating browser's User-Agent for WEB_LINK sessions: printable, at most 255 (PayPay's limit). */

@@ -14,7 +14,6 @@ import type { SessionMode } from './record';
 
 /** What a route asks a new session for. */
 export interface CreateInput {
-  sessionId: string;
   mode: SessionMode;
   lang: Lang;
   redirectType: RedirectType;

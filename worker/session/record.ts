@@ -11,12 +11,14 @@ import type { KycInfo } from '../paypay/result';
 export type SessionMode = 'public' | 'merchant';
 
 /**
- * Everything a session's Durable Object keeps. Secrets (nonce, code verifier)
+ * Everything a session's Durable Object keeps. The secrets of the session id,
+ * nonce and result token only as hashes (ids.ts); the code verifier
  * and personal data (userAuthorizationId, kyc) never leave it except through
  * the merchant's exchange; `view()` is all the browser ever gets.
  */
 export interface SessionRecord {
-  sessionId: string;
+  /** Hash of the session id's secret: status and stream need the secret itself. */
+  sessionSecretHash: string;
   mode: SessionMode;
   status: SessionStatus;
   lang: Lang;
@@ -24,7 +26,8 @@ export interface SessionRecord {
   referenceId: string | null;
   createdAt: number;
   expiresAt: number;
-  nonce: string;
+  /** Hash of the nonce sent to PayPay: the callback must bring the nonce itself. */
+  nonceHash: string;
   codeVerifier: string | null;
   codeId: string;
   qrUrl: string;
@@ -35,9 +38,11 @@ export interface SessionRecord {
   endedAt: number | null;
   userAuthorizationId: string | null;
   kyc: KycInfo | null;
-  /** Plain result token: shown to the element until it expires or is exchanged. */
-  resultToken: string | null;
+  /** Drawn at completion: the token is derived from it and the session's secret (ids.ts). */
+  resultSalt: string | null;
   resultSecretHash: string | null;
+  /** The session's secret sealed under the token's (ids.ts), for the exchange to name it. */
+  sealedSessionSecret: string | null;
   resultExpiresAt: number | null;
   exchangedAt: number | null;
 }
@@ -56,22 +61,104 @@ export function canMove(from: SessionStatus, to: SessionStatus): boolean {
   return NEXT[from].includes(to);
 }
 
-/** What the browser may see of a session. */
-export function viewOf(record: SessionRecord, now: number): SessionView {
+/** Whether the result token may still be shown: until exchanged or expired. */
+export function tokenLive(record: SessionRecord, now: number): boolean {
+  return (
+    record.status === 'completed' &&
+    record.resultExpiresAt !== null &&
+    record.resultExpiresAt > now &&
+    record.exchangedAt === null
+  );
+}
+
+/** What the browser may see of a session; the caller brings the id and token it derived. */
+export function viewOf(
+  record: SessionRecord,
+  now: number,
+  sessionId: string,
+  resultToken: string | null,
+): SessionView {
   const view: SessionView = {
-    sessionId: record.sessionId,
+    sessionId,
     status: record.status,
     expiresAt: new Date(record.expiresAt).toISOString(),
   };
-  const tokenLive =
-    record.resultExpiresAt !== null && record.resultExpiresAt > now && record.exchangedAt === null;
-  if (record.status === 'completed' && record.resultToken && tokenLive)
-    view.resultToken = record.resultToken;
+  if (resultToken !== null && tokenLive(record, now)) view.resultToken = resultToken;
   if (record.status === 'failed' && record.failure) view.error = { reason: record.failure };
   return view;
 }
 
 /** Drops personal data and secrets: after exchange, or when retention ends. */
 export function withoutPersonalData(record: SessionRecord): SessionRecord {
-  return { ...record, userAuthorizationId: null, kyc: null, codeVerifier: null, resultToken: null };
+  return { ...record, userAuthorizationId: null, kyc: null, codeVerifier: null };
+}
+
+/** An authorized session whose KYC fetch never finished is failed after this. */
+export const AUTHORIZED_TIMEOUT_MS = 2 * 60_000;
+/** Ended sessions are kept a day so late polls get 410-style answers, then deleted. */
+export const KEEP_ENDED_MS = 24 * 3_600_000;
+
+/** What a new session starts with; everything that happens later starts empty. */
+export function pendingRecord(
+  fields: Omit<
+    SessionRecord,
+    | 'status'
+    | 'failure'
+    | 'authorizedAt'
+    | 'completedAt'
+    | 'endedAt'
+    | 'userAuthorizationId'
+    | 'kyc'
+    | 'resultSalt'
+    | 'resultSecretHash'
+    | 'sealedSessionSecret'
+    | 'resultExpiresAt'
+    | 'exchangedAt'
+  >,
+): SessionRecord {
+  return {
+    ...fields,
+    status: 'pending',
+    failure: null,
+    authorizedAt: null,
+    completedAt: null,
+    endedAt: null,
+    userAuthorizationId: null,
+    kyc: null,
+    resultSalt: null,
+    resultSecretHash: null,
+    sealedSessionSecret: null,
+    resultExpiresAt: null,
+    exchangedAt: null,
+  };
+}
+
+/** When something is next due for a session (expiry, timeout, clean-up, deletion). */
+export function dueTimes(record: SessionRecord, retentionMs: number): number[] {
+  return [
+    record.status === 'pending' ? record.expiresAt : null,
+    record.status === 'authorized' && record.authorizedAt !== null
+      ? record.authorizedAt + AUTHORIZED_TIMEOUT_MS
+      : null,
+    record.kyc !== null && record.completedAt !== null ? record.completedAt + retentionMs : null,
+    record.endedAt !== null ? record.endedAt + KEEP_ENDED_MS : null,
+  ].filter((t): t is number => t !== null);
+}
+
+/** What an alarm at `now` should do first, or null when only expiry may be due. */
+export function alarmStep(
+  record: SessionRecord,
+  now: number,
+  retentionMs: number,
+): 'delete' | 'timeout' | 'forget' | null {
+  if (record.endedAt !== null && now >= record.endedAt + KEEP_ENDED_MS) return 'delete';
+  if (
+    record.status === 'authorized' &&
+    record.authorizedAt !== null &&
+    now >= record.authorizedAt + AUTHORIZED_TIMEOUT_MS
+  )
+    return 'timeout';
+  if (record.kyc !== null && record.completedAt !== null && now >= record.completedAt + retentionMs)
+    return 'forget';
+  return null;
 }

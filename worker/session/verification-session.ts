@@ -9,8 +9,17 @@ import { paypayClientOf } from '../paypay/from-config';
 import { apiErrorOf, failureReasonOf } from '../paypay/outcomes';
 import { codeChallengeS256, createCodeVerifier } from '../paypay/pkce';
 import { EventHub, MAX_STREAMS } from './status-stream';
-import { hashSecret, newNonce, newResultToken } from './ids';
-import { canMove, viewOf, withoutPersonalData, type SessionRecord } from './record';
+import { hashSecret, newNonceSecret, newSessionSecret, randomText } from './ids';
+import { exchangedSessionId, readerView } from './reader';
+import { SECRET_HEADER } from './locate';
+import {
+  alarmStep,
+  canMove,
+  dueTimes,
+  pendingRecord,
+  withoutPersonalData,
+  type SessionRecord,
+} from './record';
 import type {
   CallbackInput,
   CallbackOutcome,
@@ -18,11 +27,6 @@ import type {
   CreateOutcome,
   ExchangeOutcome,
 } from './contract';
-
-/** An authorized session whose KYC fetch never finished is failed after this. */
-const AUTHORIZED_TIMEOUT_MS = 2 * 60_000;
-/** Ended sessions are kept a day so late polls get 410-style answers, then deleted. */
-const KEEP_ENDED_MS = 24 * 3_600_000;
 
 /**
  * One verification session. A Durable Object because the callback lands where
@@ -32,6 +36,11 @@ const KEEP_ENDED_MS = 24 * 3_600_000;
 export class VerificationSession extends DurableObject<Env> {
   private record: SessionRecord | null = null;
   private readonly hub = new EventHub();
+  /**
+   * The session id's secret, in memory only, once a reader has proved it: the
+   * completion pushed to open streams carries the token derived from it.
+   */
+  private sessionSecret: string | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -53,7 +62,8 @@ export class VerificationSession extends DurableObject<Env> {
       const client = paypayClientOf(config);
       const [callbackUrl] = settingsFor(config, ['CALLBACK_URL']);
       const codeVerifier = createCodeVerifier();
-      const nonce = newNonce(input.sessionId);
+      const secret = newSessionSecret();
+      const nonce = `${this.objectId}.${newNonceSecret()}`;
       const now = Date.now();
       const result = await client.createKycPassportQr({
         scopes: config.paypay.scopes,
@@ -76,35 +86,24 @@ export class VerificationSession extends DurableObject<Env> {
           paypayRequestId: result.requestId,
         });
       }
-      const record: SessionRecord = {
-        sessionId: input.sessionId,
+      const record = pendingRecord({
+        sessionSecretHash: await hashSecret(secret),
         mode: input.mode,
-        status: 'pending',
         lang: input.lang,
         redirectType: input.redirectType,
         referenceId: input.referenceId ?? null,
         createdAt: now,
         expiresAt,
-        nonce,
+        nonceHash: await hashSecret(nonce),
         codeVerifier,
         codeId: result.data.codeId,
         qrUrl: result.data.linkQRCodeURL,
-        failure: null,
-        authorizedAt: null,
-        completedAt: null,
-        endedAt: null,
-        userAuthorizationId: null,
-        kyc: null,
-        resultToken: null,
-        resultSecretHash: null,
-        resultExpiresAt: null,
-        exchangedAt: null,
-      };
+      });
       await this.save(record);
       return {
         ok: true,
         session: {
-          sessionId: record.sessionId,
+          sessionId: this.sessionIdOf(secret),
           qrUrl: record.qrUrl,
           expiresAt: new Date(expiresAt).toISOString(),
           status: 'pending',
@@ -117,24 +116,27 @@ export class VerificationSession extends DurableObject<Env> {
     }
   }
 
-  /** The browser's view, or null for a session that does not exist. */
-  async view(): Promise<SessionView | null> {
+  /** The browser's view, or null for a session that does not exist or another secret. */
+  async view(secret: string): Promise<SessionView | null> {
     await this.expireIfDue();
-    return this.record ? viewOf(this.record, Date.now()) : null;
+    return (await this.admits(secret)) ? this.viewFor(secret) : null;
   }
 
-  /** A live status stream (Server-Sent Events); 404 for an unknown session. */
-  override async fetch(): Promise<Response> {
+  /** A live status stream (Server-Sent Events); 404 for an unknown session or secret. */
+  override async fetch(request: Request): Promise<Response> {
     await this.expireIfDue();
-    if (this.record === null) return new Response(null, { status: 404 });
+    const secret = request.headers.get(SECRET_HEADER) ?? '';
+    if (!(await this.admits(secret))) return new Response(null, { status: 404 });
     if (this.hub.size >= MAX_STREAMS) return new Response(null, { status: 429 });
-    return this.hub.open(viewOf(this.record, Date.now()), isFinal(this.record));
+    const view = await this.viewFor(secret);
+    return this.hub.open(view, this.record !== null && isFinal(this.record));
   }
 
   /** PayPay sent the phone back with a verified responseToken. */
   async callback(input: CallbackInput): Promise<CallbackOutcome> {
+    const nonceHash = await hashSecret(input.nonce);
     const record = this.record;
-    if (record === null || !sameString(input.nonce, record.nonce)) return { outcome: 'invalid' };
+    if (record === null || !sameString(nonceHash, record.nonceHash)) return { outcome: 'invalid' };
     const lang = record.lang;
     await this.expireIfDue();
     if (record.status === 'expired' || this.record?.status === 'expired')
@@ -161,7 +163,6 @@ export class VerificationSession extends DurableObject<Env> {
       await this.fail(reason);
       return { outcome: 'failed', reason, lang, paypayRequestId: answer.requestId };
     }
-    const { token, secret } = newResultToken(record.sessionId);
     const now = Date.now();
     await this.move({
       status: 'completed',
@@ -169,8 +170,7 @@ export class VerificationSession extends DurableObject<Env> {
       endedAt: now,
       kyc: answer.data,
       codeVerifier: null,
-      resultToken: token,
-      resultSecretHash: await hashSecret(secret),
+      resultSalt: randomText(16),
       resultExpiresAt: now + configOf(this.env).resultTtlSeconds * 1000,
     });
     return { outcome: 'completed', lang, paypayRequestId: answer.requestId };
@@ -195,7 +195,7 @@ export class VerificationSession extends DurableObject<Env> {
       return { ok: false, code: 'RESULT_EXPIRED' };
     }
     const result = {
-      sessionId: record.sessionId,
+      sessionId: await exchangedSessionId(record, this.objectId, secret),
       mode: record.mode,
       referenceId: record.referenceId,
       userAuthorizationId: record.userAuthorizationId,
@@ -212,29 +212,16 @@ export class VerificationSession extends DurableObject<Env> {
     const record = this.record;
     if (record === null) return;
     const now = Date.now();
-    if (record.endedAt !== null && now >= record.endedAt + KEEP_ENDED_MS) {
+    const step = alarmStep(record, now, configOf(this.env).kycRetentionSeconds * 1000);
+    if (step === 'delete') {
       this.hub.closeAll();
       this.record = null;
       await this.ctx.storage.deleteAll();
-      return;
-    }
-    if (
-      record.status === 'authorized' &&
-      record.authorizedAt !== null &&
-      now >= record.authorizedAt + AUTHORIZED_TIMEOUT_MS
-    ) {
+    } else if (step === 'timeout') {
       await this.fail('PAYPAY_UNAVAILABLE');
-      return;
-    }
-    if (
-      record.kyc !== null &&
-      record.completedAt !== null &&
-      now >= record.completedAt + configOf(this.env).kycRetentionSeconds * 1000
-    ) {
+    } else if (step === 'forget') {
       await this.save(withoutPersonalData(record));
-      return;
-    }
-    if (!(await this.expireIfDue())) await this.schedule(record);
+    } else if (!(await this.expireIfDue())) await this.schedule(record);
   }
 
   private async expireIfDue(): Promise<boolean> {
@@ -266,7 +253,31 @@ export class VerificationSession extends DurableObject<Env> {
       return;
     const next = { ...record, ...change };
     await this.save(next);
-    if (next.status !== record.status) this.hub.send(viewOf(next, Date.now()), isFinal(next));
+    if (next.status === record.status || this.hub.size === 0 || this.sessionSecret === null) return;
+    this.hub.send(await this.viewFor(this.sessionSecret), isFinal(next));
+  }
+
+  private get objectId(): string {
+    return this.ctx.id.toString();
+  }
+
+  private sessionIdOf(secret: string): string {
+    return `${this.objectId}.${secret}`;
+  }
+
+  /** Whether `secret` is this session's: compared as hashes, in constant time. */
+  private async admits(secret: string): Promise<boolean> {
+    const hash = await hashSecret(secret);
+    if (this.record === null || !sameString(hash, this.record.sessionSecretHash)) return false;
+    this.sessionSecret = secret;
+    return true;
+  }
+
+  /** The view for a proven secret, storing the token's hash the first time it is shown. */
+  private async viewFor(secret: string): Promise<SessionView> {
+    const { view, changed } = await readerView(this.record!, this.objectId, secret, Date.now());
+    if (changed !== null) await this.save(changed);
+    return view;
   }
 
   private async save(record: SessionRecord): Promise<void> {
@@ -277,15 +288,7 @@ export class VerificationSession extends DurableObject<Env> {
 
   /** One alarm: the earliest thing still to do for this session. */
   private async schedule(record: SessionRecord): Promise<void> {
-    const retention = configOf(this.env).kycRetentionSeconds * 1000;
-    const due = [
-      record.status === 'pending' ? record.expiresAt : null,
-      record.status === 'authorized' && record.authorizedAt !== null
-        ? record.authorizedAt + AUTHORIZED_TIMEOUT_MS
-        : null,
-      record.kyc !== null && record.completedAt !== null ? record.completedAt + retention : null,
-      record.endedAt !== null ? record.endedAt + KEEP_ENDED_MS : null,
-    ].filter((t): t is number => t !== null);
+    const due = dueTimes(record, configOf(this.env).kycRetentionSeconds * 1000);
     if (due.length > 0) await this.ctx.storage.setAlarm(Math.min(...due));
   }
 }

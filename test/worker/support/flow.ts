@@ -6,10 +6,15 @@ export const ORIGIN = 'https://shop.example';
 export const MERCHANT_TOKEN = 'test_merchant_token_0123456789abcdef';
 
 let ipCounter = 0;
-/** A client address of its own, so the per-IP creation limit never couples tests. */
+/** A client of its own (an IPv6 /64), so the per-client creation limit never couples tests. */
 export function freshIp(): string {
   ipCounter += 1;
-  return `2001:db8::${ipCounter.toString(16)}`;
+  return `2001:db8:${ipCounter.toString(16)}::1`;
+}
+
+/** The Durable Object of a session: the object id is the part before the dot. */
+export function sessionObjectOf(sessionId: string) {
+  return env.SESSIONS.get(env.SESSIONS.idFromString(sessionId.split('.')[0]!));
 }
 
 /**
