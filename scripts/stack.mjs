@@ -199,6 +199,8 @@ async function startStackOnce(options) {
     CALLBACK_URL: `${workerUrl}/v1/callback`,
     MERCHANT_API_TOKEN: merchantApiToken,
     RECON_ALLOWED_HOSTS: `${host}:${sandboxPort}`,
+    // Local: open webhooks and http on loopback are allowed, with warnings.
+    ENVIRONMENT: 'development',
     WEBHOOK_ALLOWED_CIDRS: '',
     ...options.workerOverrides,
   });

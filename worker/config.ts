@@ -9,23 +9,35 @@ import {
   oneOf,
   onOff,
   parseList,
-  type Complain,
   type RawSettings,
   type SettingName,
+  type SettingProblem,
+  isLoopbackHost,
+  isPlainHttp,
+  textSettings,
 } from './setting-values';
 
-export { SETTING_NAMES, type RawSettings, type SettingName } from './setting-values';
-import { parseCidr, type Cidr } from './webhooks/cidr';
-
-/** A setting that is missing or unusable: the name only, never the value. */
-export interface SettingProblem {
-  setting: SettingName;
-  problem: 'missing' | 'invalid';
-  reason: string;
-}
+export {
+  SETTING_NAMES,
+  type RawSettings,
+  type SettingName,
+  type SettingProblem,
+} from './setting-values';
+import {
+  parseMerchantWebhook,
+  parseReconHosts,
+  parseWebhookSettings,
+  type MerchantWebhook,
+  type WebhookSettings,
+} from './settings-webhooks';
 
 /** Settings as the routes use them, parsed once from `env`. */
 export interface Config {
+  /**
+   * `production` unless the deployment says otherwise: the settings that weaken
+   * security are refused there, and only warned about in `development`.
+   */
+  environment: 'production' | 'development';
   paypay: {
     baseUrl: string | null;
     apiKey: string | null;
@@ -50,16 +62,13 @@ export interface Config {
   publicSessions: boolean;
   resultTtlSeconds: number;
   kycRetentionSeconds: number;
-  webhooks: {
-    /** Source blocks allowed on the webhook routes; null = any source (local development). */
-    allowedCidrs: Cidr[] | null;
-    /** The secret path segment of the webhook routes, when set. */
-    pathToken: string | null;
-  };
+  webhooks: WebhookSettings;
   /** `host` or `host:port` entries a recon file's `path` may name, lower case. */
   reconAllowedHosts: Set<string>;
+  /** Re-reads of PayPay per minute for users it has not yet answered for (forged hints cost this much). */
+  unconfirmedRereadsPerMinute: number;
   /** Where feed events are also pushed, and the Standard Webhooks key; null = no forwarding. */
-  merchantWebhook: { url: string; secret: Uint8Array } | null;
+  merchantWebhook: MerchantWebhook | null;
   problems: SettingProblem[];
   /** Settings that work but should not reach production as they are. */
   warnings: SettingProblem[];
@@ -71,7 +80,7 @@ const cache = new WeakMap<object, Config>();
 export function configOf(env: object): Config {
   let config = cache.get(env);
   if (!config) {
-    config = parseConfig(env as RawSettings);
+    config = parseConfig(textSettings(env));
     cache.set(env, config);
   }
   return config;
@@ -87,6 +96,22 @@ export function parseConfig(env: RawSettings): Config {
     problems.push({ setting, problem: 'missing', reason: `${setting} is not set` });
   const bad = (setting: SettingName, reason: string) =>
     problems.push({ setting, problem: 'invalid', reason });
+  const warnings: SettingProblem[] = [];
+  const environment = oneOf(env, 'ENVIRONMENT', ['production', 'development'], 'production', bad);
+  const production = environment === 'production';
+  /** A setting that works but weakens security: refused in production, a warning in development. */
+  const weak = (
+    setting: SettingName,
+    reason: string,
+    problem: SettingProblem['problem'] = 'invalid',
+  ) =>
+    production
+      ? problems.push({
+          setting,
+          problem,
+          reason: `${reason}: refused in production (ENVIRONMENT=development allows it locally)`,
+        })
+      : warnings.push({ setting, problem, reason: `${reason} (development only)` });
   const text = (name: SettingName): string | null => {
     const value = env[name]?.trim();
     if (!value) {
@@ -100,6 +125,8 @@ export function parseConfig(env: RawSettings): Config {
   if (baseUrl !== null && !isServiceUrl(baseUrl)) {
     bad('PAYPAY_API_BASE_URL', 'PAYPAY_API_BASE_URL must be an https URL (http only for loopback)');
     baseUrl = null;
+  } else if (baseUrl !== null && isPlainHttp(baseUrl)) {
+    weak('PAYPAY_API_BASE_URL', 'PAYPAY_API_BASE_URL is plain http');
   }
   const apiKey = text('PAYPAY_API_KEY');
   let apiSecret = text('PAYPAY_API_SECRET');
@@ -126,6 +153,8 @@ export function parseConfig(env: RawSettings): Config {
     if (origin === null)
       bad('ALLOWED_ORIGINS', `ALLOWED_ORIGINS has an entry that is not an origin`);
     else allowedOrigins.add(origin);
+    if (origin !== null && isPlainHttp(origin))
+      weak('ALLOWED_ORIGINS', 'ALLOWED_ORIGINS has an http origin');
   }
   if (allowedOrigins.size === 0 && !problems.some((p) => p.setting === 'ALLOWED_ORIGINS'))
     missing('ALLOWED_ORIGINS');
@@ -134,6 +163,8 @@ export function parseConfig(env: RawSettings): Config {
   if (callbackUrl !== null && !isServiceUrl(callbackUrl)) {
     bad('CALLBACK_URL', 'CALLBACK_URL must be an https URL (http only for loopback)');
     callbackUrl = null;
+  } else if (callbackUrl !== null && isPlainHttp(callbackUrl)) {
+    weak('CALLBACK_URL', 'CALLBACK_URL is plain http');
   }
   if (callbackUrl !== null && callbackUrl.length > 255) {
     bad('CALLBACK_URL', 'CALLBACK_URL must be at most 255 characters (PayPay redirectUrl limit)');
@@ -145,7 +176,6 @@ export function parseConfig(env: RawSettings): Config {
     merchantApiToken = null;
   }
 
-  const warnings: SettingProblem[] = [];
   const lacking = needed.filter((scope) => scopes.length > 0 && !scopes.includes(scope));
   if (lacking.length > 0) {
     // A warning, not a refusal: if PayPay names its scopes otherwise, this setting is the fix.
@@ -155,13 +185,28 @@ export function parseConfig(env: RawSettings): Config {
       reason: `PAYPAY_SCOPES lacks ${lacking.join(', ')}, which the configured calls need; leave it empty to ask for exactly those`,
     });
   }
-  const webhooks = parseWebhookSettings(env, bad, warnings);
+  const webhooks = parseWebhookSettings(env, bad, weak);
   const reconAllowedHosts = parseReconHosts(env.RECON_ALLOWED_HOSTS, bad);
   if (reconAllowedHosts.size === 0 && !problems.some((p) => p.setting === 'RECON_ALLOWED_HOSTS'))
     missing('RECON_ALLOWED_HOSTS');
   const merchantWebhook = parseMerchantWebhook(env, missing, bad);
+  if (merchantWebhook !== null && isPlainHttp(merchantWebhook.url))
+    weak('MERCHANT_WEBHOOK_URL', 'MERCHANT_WEBHOOK_URL is plain http');
+  const kycRetentionSeconds = integer(env, 'KYC_RETENTION_SECONDS', 900, 60, 86_400, bad);
+  // Personal data is kept only as long as it must be: more than an hour waiting
+  // for an exchange is a setting for debugging, not for customers' data.
+  if (kycRetentionSeconds > 3600)
+    weak('KYC_RETENTION_SECONDS', 'KYC_RETENTION_SECONDS keeps KYC info more than an hour');
+  for (const host of reconAllowedHosts) {
+    if (isLoopbackHost(host.replace(/:\d+$/, '')))
+      weak(
+        'RECON_ALLOWED_HOSTS',
+        'RECON_ALLOWED_HOSTS lets recon files come from loopback over http',
+      );
+  }
 
   return {
+    environment,
     paypay: {
       baseUrl,
       apiKey,
@@ -187,9 +232,10 @@ export function parseConfig(env: RawSettings): Config {
     ),
     publicSessions: onOff(env, 'PUBLIC_SESSIONS', true, bad),
     resultTtlSeconds: integer(env, 'RESULT_TTL_SECONDS', 600, 30, 3600, bad),
-    kycRetentionSeconds: integer(env, 'KYC_RETENTION_SECONDS', 900, 60, 86_400, bad),
+    kycRetentionSeconds,
     webhooks,
     reconAllowedHosts,
+    unconfirmedRereadsPerMinute: integer(env, 'UNCONFIRMED_REREADS_PER_MINUTE', 20, 1, 10_000, bad),
     merchantWebhook,
     problems,
     warnings,
@@ -199,81 +245,4 @@ export function parseConfig(env: RawSettings): Config {
 /** The problems among `settings`, or none: what a route checks before it acts. */
 export function problemsWith(config: Config, settings: readonly SettingName[]): SettingProblem[] {
   return config.problems.filter((p) => settings.includes(p.setting));
-}
-
-function parseWebhookSettings(
-  env: RawSettings,
-  bad: Complain,
-  warnings: SettingProblem[],
-): Config['webhooks'] {
-  const entries = parseList(env.WEBHOOK_ALLOWED_CIDRS);
-  let allowedCidrs: Cidr[] | null = null;
-  if (entries.length === 0) {
-    warnings.push({
-      setting: 'WEBHOOK_ALLOWED_CIDRS',
-      problem: 'missing',
-      reason: 'WEBHOOK_ALLOWED_CIDRS is empty: webhook routes accept any source (development only)',
-    });
-  } else {
-    const blocks = entries.map(parseCidr);
-    if (blocks.some((block) => block === null))
-      bad('WEBHOOK_ALLOWED_CIDRS', 'WEBHOOK_ALLOWED_CIDRS has an entry that is not an IP or CIDR');
-    else allowedCidrs = blocks as Cidr[];
-  }
-  let pathToken = env.WEBHOOK_PATH_TOKEN?.trim() || null;
-  // A path segment: URL-safe, and long enough not to be guessed.
-  if (pathToken !== null && !/^[A-Za-z0-9_-]{16,128}$/.test(pathToken)) {
-    bad('WEBHOOK_PATH_TOKEN', 'WEBHOOK_PATH_TOKEN must be 16-128 characters of A-Z a-z 0-9 _ -');
-    pathToken = null;
-  }
-  return { allowedCidrs, pathToken };
-}
-
-function parseReconHosts(raw: string | undefined, bad: Complain): Set<string> {
-  const hosts = new Set<string>();
-  for (const entry of parseList(raw).map((host) => host.toLowerCase())) {
-    // Exactly what URL.host gives for that entry: a host, optionally ":port", nothing else.
-    const host = URL.canParse(`https://${entry}/`) ? new URL(`https://${entry}/`) : null;
-    if (host === null || host.host !== entry || host.username || host.password) {
-      bad(
-        'RECON_ALLOWED_HOSTS',
-        'RECON_ALLOWED_HOSTS has an entry that is not a host or host:port',
-      );
-      return new Set();
-    }
-    hosts.add(entry);
-  }
-  return hosts;
-}
-
-function parseMerchantWebhook(
-  env: RawSettings,
-  missing: (setting: SettingName) => void,
-  bad: Complain,
-): Config['merchantWebhook'] {
-  const url = env.MERCHANT_WEBHOOK_URL?.trim() || null;
-  const secret = env.MERCHANT_WEBHOOK_SECRET?.trim() || null;
-  if (url === null) return null;
-  let usable = true;
-  if (!isServiceUrl(url)) {
-    bad(
-      'MERCHANT_WEBHOOK_URL',
-      'MERCHANT_WEBHOOK_URL must be an https URL (http only for loopback)',
-    );
-    usable = false;
-  }
-  if (secret === null) {
-    missing('MERCHANT_WEBHOOK_SECRET');
-    return null;
-  }
-  // Standard Webhooks: "whsec_" + base64 of 24 to 64 random bytes.
-  const key = secret.startsWith('whsec_') ? decodeBase64(secret.slice(6)) : null;
-  if (key === null || key.length < 24 || key.length > 64) {
-    bad(
-      'MERCHANT_WEBHOOK_SECRET',
-      'MERCHANT_WEBHOOK_SECRET must be whsec_ + base64 of 24-64 bytes',
-    );
-    return null;
-  }
-  return usable ? { url, secret: key } : null;
 }

@@ -3,6 +3,7 @@
  * these or it does not compile: a misspelt setting cannot silently check nothing.
  */
 export const SETTING_NAMES = [
+  'ENVIRONMENT',
   'PAYPAY_API_BASE_URL',
   'PAYPAY_API_KEY',
   'PAYPAY_API_SECRET',
@@ -24,6 +25,7 @@ export const SETTING_NAMES = [
   'RECON_ALLOWED_HOSTS',
   'MERCHANT_WEBHOOK_URL',
   'MERCHANT_WEBHOOK_SECRET',
+  'UNCONFIRMED_REREADS_PER_MINUTE',
 ] as const;
 
 /** One setting's name. */
@@ -31,6 +33,35 @@ export type SettingName = (typeof SETTING_NAMES)[number];
 
 /** The settings a Worker reads, including optional secrets wrangler types cannot see. */
 export type RawSettings = Partial<Record<SettingName, string>>;
+
+/**
+ * The settings as text. A `[vars]` value written as a TOML number or boolean
+ * (`SESSION_RATE_LIMIT_PER_MINUTE = 10`) reaches the Worker as a number or a
+ * boolean; read as its text, it means what the merchant wrote.
+ */
+export function textSettings(env: object): RawSettings {
+  const source = env as Record<string, unknown>;
+  const settings: RawSettings = {};
+  for (const name of SETTING_NAMES) {
+    const value = source[name];
+    if (typeof value === 'string') settings[name] = value;
+    else if (typeof value === 'number' || typeof value === 'boolean')
+      settings[name] = String(value);
+  }
+  return settings;
+}
+
+/** Whether a URL is plain http (accepted for loopback hosts in development only). */
+export function isPlainHttp(value: string): boolean {
+  return URL.canParse(value) && new URL(value).protocol === 'http:';
+}
+
+/** A setting that is missing or unusable: the name only, never the value. */
+export interface SettingProblem {
+  setting: SettingName;
+  problem: 'missing' | 'invalid';
+  reason: string;
+}
 
 /** How a parse step reports a bad setting: its name and why, never its value. */
 export type Complain = (setting: SettingName, reason: string) => void;
@@ -61,8 +92,9 @@ export function onOff(
 ): boolean {
   const raw = env[name]?.trim().toLowerCase();
   if (!raw) return fallback;
-  if (raw === 'on') return true;
-  if (raw === 'off') return false;
+  // TOML booleans arrive as true/false: they mean on/off.
+  if (raw === 'on' || raw === 'true') return true;
+  if (raw === 'off' || raw === 'false') return false;
   bad(name, `${name} must be on or off`);
   return fallback;
 }

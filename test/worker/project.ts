@@ -45,6 +45,8 @@ const TEST_SETTINGS: Record<string, string> = {
   ALLOWED_ORIGINS: 'https://shop.example',
   CALLBACK_URL: 'https://kyc.example/v1/callback',
   MERCHANT_API_TOKEN: 'test_merchant_token_0123456789abcdef',
+  // The local stack and the tests run as development: open webhooks, http on loopback.
+  ENVIRONMENT: 'development',
   WEBHOOK_ALLOWED_CIDRS: '',
   WEBHOOK_PATH_TOKEN: '',
   RECON_ALLOWED_HOSTS: 'sandbox.test',
