@@ -10,7 +10,7 @@ import { reread } from './webhooks/reread';
  * limits (subrequests, wall time): recon files, re-reads (PayPay calls, each
  * possibly retried) and forwarded events.
  */
-export const CRON_LIMITS = { reconFiles: 2, rereads: 50, rereadConcurrency: 5, forwards: 100 };
+export const CRON_LIMITS = { reconFiles: 4, rereads: 50, rereadConcurrency: 5, forwards: 100 };
 
 /** What one run did, for its log line. */
 export interface CronSummary {
@@ -49,7 +49,8 @@ export async function runScheduled(
     }
   });
   await step('rereads', async () => {
-    const due = await feed.dueRereads(now, CRON_LIMITS.rereads);
+    // Confirmed users first; unconfirmed ones (maybe forged) only within their budget.
+    const due = await feed.dueRereads(now, CRON_LIMITS.rereads, config.unconfirmedRereadsPerMinute);
     await mapLimit(due, CRON_LIMITS.rereadConcurrency, (claim) => reread(env, config, claim, now));
     summary.rereads = due.length;
   });

@@ -104,15 +104,15 @@ describe('the feed object’s schema migrations', () => {
     await runInDurableObject(env.EVENT_FEED.get(env.EVENT_FEED.newUniqueId()), (_o, state) => {
       expect(() => state.storage.sql.exec('PRAGMA user_version').toArray()).toThrow(/SQLITE_AUTH/);
       expect(versionsOf(state.storage)).toEqual(MIGRATIONS.map((m) => m.version));
-      expect(SCHEMA_VERSION).toBe(2);
+      expect(SCHEMA_VERSION).toBe(3);
     });
   });
 
   it('applies each migration once', async () => {
     await inBlankObject((storage) => {
-      expect(migrate(storage)).toEqual([1, 2]);
+      expect(migrate(storage)).toEqual([1, 2, 3]);
       expect(migrate(storage)).toEqual([]);
-      expect(versionsOf(storage)).toEqual([1, 2]);
+      expect(versionsOf(storage)).toEqual([1, 2, 3]);
     });
   });
 
@@ -123,9 +123,9 @@ describe('the feed object’s schema migrations', () => {
     );
     await inBlankObject((storage) => {
       for (const statement of [...DEPLOYED_DDL, ...DEPLOYED_ROWS]) storage.sql.exec(statement);
-      expect(migrate(storage)).toEqual([1, 2]);
+      expect(migrate(storage)).toEqual([1, 2, 3]);
       expect(schemaOf(storage)).toEqual(latest);
-      expect(versionsOf(storage)).toEqual([1, 2]);
+      expect(versionsOf(storage)).toEqual([1, 2, 3]);
       const sql = storage.sql;
       expect(sql.exec('SELECT * FROM users').toArray()).toEqual([
         expect.objectContaining({
@@ -135,6 +135,8 @@ describe('the feed object’s schema migrations', () => {
           version: 3,
           standing_request_id: null,
           reread_request_id: null,
+          // v3: PayPay answered OK for this user, so it is confirmed as of that read.
+          confirmed_at: 1500,
         }),
       ]);
       for (const table of TABLES) {
@@ -158,7 +160,7 @@ describe('the feed object’s schema migrations', () => {
       storage.sql.exec('ALTER TABLE users ADD COLUMN standing_request_id TEXT');
       storage.sql.exec('ALTER TABLE users ADD COLUMN reread_request_id TEXT');
       storage.sql.exec("UPDATE users SET standing_request_id = 'req-1'");
-      expect(migrate(storage)).toEqual([1, 2]);
+      expect(migrate(storage)).toEqual([1, 2, 3]);
       expect(schemaOf(storage)).toEqual(latest);
       expect(storage.sql.exec('SELECT standing_request_id FROM users').one()).toEqual({
         standing_request_id: 'req-1',
@@ -169,11 +171,38 @@ describe('the feed object’s schema migrations', () => {
   it('leaves nothing of a migration that fails, and records it only once it succeeds', async () => {
     await inBlankObject((storage) => {
       migrate(storage);
-      const broken = { version: 3, description: 'test', statements: ['CREATE TABLE t3 (x)', 'NO'] };
+      const broken = { version: 4, description: 'test', statements: ['CREATE TABLE t3 (x)', 'NO'] };
       expect(() => migrate(storage, [...MIGRATIONS, broken])).toThrow();
-      expect(versionsOf(storage)).toEqual([1, 2]);
+      expect(versionsOf(storage)).toEqual([1, 2, 3]);
       const t3 = storage.sql.exec("SELECT name FROM sqlite_master WHERE name = 't3'").toArray();
       expect(t3).toEqual([]);
+    });
+  });
+
+  it('confirms, at v3, the users PayPay answered for or listed, and no others', async () => {
+    await inBlankObject((storage) => {
+      migrate(storage, MIGRATIONS.slice(0, 2));
+      const sql = storage.sql;
+      const user = (uaid: string, extra: string) =>
+        sql.exec(
+          `INSERT INTO users (uaid, updated_at, ${extra.split('=')[0]}) VALUES (?, 900, ?)`,
+          uaid,
+          extra.split('=')[1],
+        );
+      user('u-recon', 'kyc_source=recon');
+      user('u-invalid', 'standing=INVALID_USER_AUTHORIZATION_ID');
+      user('u-hinted', 'risk_source=webhook');
+      expect(migrate(storage)).toEqual([3]);
+      const rows = sql
+        .exec<{ uaid: string; confirmed_at: number | null }>(
+          'SELECT uaid, confirmed_at FROM users ORDER BY uaid',
+        )
+        .toArray();
+      expect(rows).toEqual([
+        { uaid: 'u-hinted', confirmed_at: null },
+        { uaid: 'u-invalid', confirmed_at: null },
+        { uaid: 'u-recon', confirmed_at: 900 },
+      ]);
     });
   });
 });

@@ -1,6 +1,16 @@
 import { DurableObject } from 'cloudflare:workers';
 import { WEBHOOK_EVENT_TYPES, type FeedEvent, type NotificationKind } from '../../shared/feed';
 import { configOf } from '../config';
+import { kvKeys } from '../store/keys';
+import {
+  claimWithinBudget,
+  confirm,
+  deleteExpired,
+  dueRereadsFair,
+  expiredUnconfirmed,
+  isConfirmed,
+  refund,
+} from './confirmation';
 import { eventsAfter, insertEvent, pruneEvents, type Append } from './events-table';
 import { eventOf } from './format';
 import { KvCopy } from './kv-copy';
@@ -25,14 +35,7 @@ import {
   type ReconSummary,
 } from './recon-table';
 import { FEED_TIMING as T } from './timing';
-import {
-  claimReread,
-  dueRereadUsers,
-  mergeChange,
-  storeReread,
-  type RereadClaim,
-  type RereadResult,
-} from './users-table';
+import { mergeChange, storeReread, type RereadClaim, type RereadResult } from './users-table';
 
 export type { RereadClaim, RereadResult } from './users-table';
 
@@ -42,6 +45,8 @@ export interface WebhookInput {
   notificationId: string;
   userAuthorizationId: string;
   receivedAt: number;
+  /** UNCONFIRMED_REREADS_PER_MINUTE of the caller (default: this object's settings). */
+  unconfirmedBudget?: number;
 }
 
 /** What recording did: a duplicate changes nothing; `reread` hands this caller the re-read. */
@@ -89,7 +94,9 @@ export class EventFeed extends DurableObject<Env> {
       });
       if (seq === null) return { duplicate: true, eventId: null, reread: false };
       mergeChange(this.sql, uaid, input.kind, now, 'webhook', now);
-      return { duplicate: false, eventId: `ev_${seq}`, reread: claimReread(this.sql, uaid, now) };
+      const budget = input.unconfirmedBudget ?? this.unconfirmedBudget();
+      const reread = claimWithinBudget(this.sql, uaid, now, budget);
+      return { duplicate: false, eventId: `ev_${seq}`, reread };
     });
     if (!outcome.duplicate) await this.copy.schedule(now);
     return outcome;
@@ -120,7 +127,11 @@ export class EventFeed extends DurableObject<Env> {
     const missed = this.atomically(() =>
       reconBatch(this.sql, notificationId, offset, ids, now, {
         append: (e) => this.append(e),
-        merge: (uaid, kind, at) => mergeChange(this.sql, uaid, kind, at, 'recon', now),
+        // Listed in PayPay's own file (fetched from an allowed host): a user PayPay knows.
+        merge: (uaid, kind, at) => {
+          mergeChange(this.sql, uaid, kind, at, 'recon', now);
+          confirm(this.sql, uaid, now);
+        },
       }),
     );
     await this.copy.schedule(now);
@@ -149,11 +160,15 @@ export class EventFeed extends DurableObject<Env> {
     return { events: rows.map(eventOf), cursor: rows.at(-1)?.seq ?? after };
   }
 
-  /** Users whose re-read is due and not taken, each leased to the caller. */
-  async dueRereads(now: number, limit: number): Promise<RereadClaim[]> {
+  /**
+   * Users whose re-read is due and not taken, each leased to the caller:
+   * confirmed users first, unconfirmed ones within the minute's budget.
+   */
+  async dueRereads(now: number, limit: number, unconfirmedBudget?: number): Promise<RereadClaim[]> {
+    const budget = unconfirmedBudget ?? this.unconfirmedBudget();
     return this.atomically(() =>
-      dueRereadUsers(this.sql, now, limit)
-        .filter((uaid) => claimReread(this.sql, uaid, now))
+      dueRereadsFair(this.sql, now, limit, budget)
+        .filter((uaid) => claimWithinBudget(this.sql, uaid, now, budget))
         .map((uaid) => ({ userAuthorizationId: uaid, startedAt: now })),
     );
   }
@@ -161,7 +176,13 @@ export class EventFeed extends DurableObject<Env> {
   /** Stores a re-read's answer; a changed standing becomes a `standing.changed` event. */
   async recordStanding(claim: RereadClaim, result: RereadResult, now: number): Promise<void> {
     const stored = this.atomically(() => {
+      const uaid = claim.userAuthorizationId;
+      const wasConfirmed = isConfirmed(this.sql, uaid);
       const outcome = storeReread(this.sql, claim, result, now);
+      if (outcome && 'standing' in result && result.standing !== 'INVALID_USER_AUTHORIZATION_ID') {
+        confirm(this.sql, uaid, now);
+        if (!wasConfirmed) refund(this.sql, claim.startedAt, now);
+      }
       if (outcome?.changed && 'standing' in result) {
         this.append({
           type: 'standing.changed',
@@ -206,7 +227,11 @@ export class EventFeed extends DurableObject<Env> {
     return this.copy.kick();
   }
 
-  /** Deletes feed events and recon files older than their retention. */
+  /**
+   * Deletes feed events and recon files older than their retention, and users
+   * PayPay never spoke about, a week after the last notification naming them
+   * (their events stay): a flood of forged ids leaves nothing for good.
+   */
   async prune(now: number): Promise<void> {
     const before = now - T.eventRetentionMs;
     this.atomically(() => {
@@ -214,10 +239,19 @@ export class EventFeed extends DurableObject<Env> {
       pruneEvents(this.sql, before);
       pruneReconFiles(this.sql, now - T.reconRetentionMs);
     });
+    const stale = now - T.unconfirmedUserRetentionMs;
+    const expired = expiredUnconfirmed(this.sql, stale, now, T.unconfirmedPrunePerRun);
+    // The KV copy first: a row kept by a hint meanwhile has a newer version, so it is copied again.
+    await Promise.all(expired.map((uaid) => this.env.KYC_KV.delete(kvKeys.user(uaid))));
+    this.atomically(() => deleteExpired(this.sql, expired, stale, now));
   }
 
   override async alarm(): Promise<void> {
     await this.copy.alarm();
+  }
+
+  private unconfirmedBudget(): number {
+    return configOf(this.env).unconfirmedRereadsPerMinute;
   }
 
   /** Runs a change of several statements as one SQLite transaction: all of it or none. */

@@ -1,3 +1,4 @@
+import { CONFIRMATION_V3 } from './confirmation';
 import { EVENTS_V1 } from './events-table';
 import { OUTBOX_V1 } from './outbox-table';
 import { RECON_FILES_V1 } from './recon-table';
@@ -34,6 +35,12 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     description: "users: PayPay's request ids of the last re-read (standing and failure)",
     columns: USERS_V2_COLUMNS,
+  },
+  {
+    version: 3,
+    description:
+      'users.confirmed_at (PayPay spoke about the user), due re-reads split by it, reread_budget',
+    statements: CONFIRMATION_V3,
   },
 ];
 

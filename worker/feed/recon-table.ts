@@ -31,6 +31,19 @@ export const RECON_FILES_V1 = [
   "CREATE INDEX IF NOT EXISTS recon_due ON recon_files (next_attempt_at) WHERE state = 'pending'",
 ];
 
+/**
+ * A refusal of the file host about the path itself (4xx, but not 408 timeout
+ * or 429 slow down): a forged path on PayPay's host earns one, and it will not
+ * heal. Such files are tried once more, in case PayPay announced the file a
+ * moment before it was in place, then reported lost; and they go after every
+ * other due file, so a flood of them cannot push a genuine file past its window.
+ */
+export const UNHEALING_ERROR = /^HTTP_4(?!08|29)\d\d$/;
+const UNHEALING_SQL =
+  "(last_error GLOB 'HTTP_4[0-9][0-9]' AND last_error NOT IN ('HTTP_408', 'HTTP_429'))";
+/** Attempts a file whose host refused its path gets before it is reported lost. */
+export const UNHEALING_ATTEMPTS = 2;
+
 /** A `file.created` notification to record. */
 export interface ReconFileInput {
   notificationId: string;
@@ -106,7 +119,12 @@ export function recordReconFile(
   return { duplicate: false, claim: claimFile(sql, input.notificationId, input.receivedAt) };
 }
 
-/** Files due for another attempt; files whose window closed are reported lost first. */
+/**
+ * Files due for another attempt; files whose window closed are reported lost
+ * first. Fair, not first-due-first: files whose last failure may heal come
+ * before refused paths, then those tried least, then the oldest (nearest the
+ * end of its window).
+ */
 export function claimDueRecon(
   sql: SqlStorage,
   now: number,
@@ -128,7 +146,8 @@ export function claimDueRecon(
   const due = sql
     .exec<{ notification_id: string }>(
       `SELECT notification_id FROM recon_files WHERE state = 'pending' AND next_attempt_at <= ?
-         AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at LIMIT ?`,
+         AND (lease_until IS NULL OR lease_until < ?)
+       ORDER BY ${UNHEALING_SQL}, attempts, requested_at, next_attempt_at LIMIT ?`,
       now,
       now,
       limit,
@@ -176,7 +195,10 @@ export function reconFinished(
   );
 }
 
-/** A failed attempt: back off, or report the file lost once PayPay's window has closed. */
+/**
+ * A failed attempt: back off, or report the file lost once PayPay's window has
+ * closed or its host refused the path twice.
+ */
 export function reconFailed(
   sql: SqlStorage,
   notificationId: string,
@@ -186,7 +208,8 @@ export function reconFailed(
 ): 'retry' | 'lost' {
   const file = pendingFile(sql, notificationId);
   if (!file) return 'lost';
-  if (now >= file.requested_at + T.reconWindowMs) {
+  const unhealing = UNHEALING_ERROR.test(reason) && file.attempts >= UNHEALING_ATTEMPTS;
+  if (unhealing || now >= file.requested_at + T.reconWindowMs) {
     markLost(sql, notificationId, reason, now, append);
     return 'lost';
   }

@@ -39,4 +39,11 @@ export const FEED_TIMING = {
   /** Feed events and finished recon files are kept this long. */
   eventRetentionMs: 90 * 86_400_000,
   reconRetentionMs: 30 * 86_400_000,
+  /**
+   * A user PayPay never spoke about (only notifications named them: maybe forged)
+   * is deleted, with its KV copy, this long after the last notification...
+   */
+  unconfirmedUserRetentionMs: 7 * 86_400_000,
+  /** ...at most this many per cron run (each is a KV delete). */
+  unconfirmedPrunePerRun: 200,
 } as const;

@@ -141,21 +141,6 @@ export function claimReread(sql: SqlStorage, uaid: string, now: number): boolean
   return claimed.length > 0;
 }
 
-/** Users whose re-read is due and not taken, oldest due first (not claimed yet). */
-export function dueRereadUsers(sql: SqlStorage, now: number, limit: number): string[] {
-  return sql
-    .exec<{ uaid: string }>(
-      `SELECT uaid FROM users WHERE reread_due_at <= ?
-         AND (reread_lease_until IS NULL OR reread_lease_until < ?)
-       ORDER BY reread_due_at LIMIT ?`,
-      now,
-      now,
-      limit,
-    )
-    .toArray()
-    .map((row) => row.uaid);
-}
-
 /**
  * Stores a re-read's outcome (null: no such user). An outage backs off; an
  * answer becomes the standing, and `changed` says whether the caller appends

@@ -54,9 +54,10 @@ export async function receiveWebhook(
   if (request.method !== 'POST') {
     throw ApiError.of('METHOD_NOT_ALLOWED', 'Use POST', { Allow: 'POST' });
   }
-  const parsed = parseNotification(kind, await readJsonBody(request, MAX_BODY_BYTES, 'any'));
-  if (!parsed.ok) throw ApiError.of(parsed.error.code, parsed.error.message);
+  const body = await readJsonBody(request, MAX_BODY_BYTES, 'any');
   const now = Date.now();
+  const parsed = parseNotification(kind, body, now);
+  if (!parsed.ok) throw ApiError.of(parsed.error.code, parsed.error.message);
   const notification = parsed.value;
   try {
     if (notification.kind === 'recon') await recordRecon(env, ctx, config, notification, now);
@@ -91,7 +92,11 @@ async function recordEvent(
   now: number,
 ): Promise<void> {
   const forward = config.merchantWebhook !== null;
-  const outcome = await feedOf(env).record({ ...notification, receivedAt: now });
+  const outcome = await feedOf(env).record({
+    ...notification,
+    receivedAt: now,
+    unconfirmedBudget: config.unconfirmedRereadsPerMinute,
+  });
   if (outcome.duplicate) return;
   ctx.waitUntil(
     background(async () => {

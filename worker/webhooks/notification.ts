@@ -40,6 +40,13 @@ export type Parsed = Result<Notification, Refusal>;
 /** PayPay's ids are short tokens (`evt_aXnbdeFt2Ke`, UUIDs); anything else is not theirs. */
 export const NOTIFICATION_ID_PATTERN = /^[A-Za-z0-9_\-.:]{1,128}$/;
 const MAX_PATH_LENGTH = 2048;
+/** Clocks differ: PayPay's requestedAt may be a little ahead of ours. */
+export const REQUESTED_AT_SKEW_MS = 5 * 60_000;
+/**
+ * PayPay keeps a recon file 1 week (its "file retention period") and may resend
+ * the notification within it; an older requestedAt names a file that is gone.
+ */
+export const RECON_RETENTION_MS = 7 * 86_400_000;
 
 /** True for a receiver route name. */
 export function isReceiverKind(value: string): value is ReceiverKind {
@@ -47,11 +54,11 @@ export function isReceiverKind(value: string): value is ReceiverKind {
 }
 
 /**
- * Validates the known fields of a notification posted to the `route` receiver.
- * Unknown fields are tolerated: PayPay may add fields, and refusing them would
+ * Validates the known fields of a notification posted to the `route` receiver
+ * at `now`. Unknown fields are tolerated: PayPay may add fields, and refusing them would
  * make it give up on notifications we need.
  */
-export function parseNotification(route: ReceiverKind, body: unknown): Parsed {
+export function parseNotification(route: ReceiverKind, body: unknown, now = Date.now()): Parsed {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return invalid('INVALID_FIELD', 'The body must be a JSON object');
   }
@@ -84,6 +91,13 @@ export function parseNotification(route: ReceiverKind, body: unknown): Parsed {
   const requestedAt = epochMillis(fields.requestedAt);
   if (requestedAt === null) {
     return invalid('INVALID_FIELD', 'requestedAt must be epoch seconds (or milliseconds)');
+  }
+  // A forged far-future time would keep the file "inside its window" and retried forever.
+  if (requestedAt > now + REQUESTED_AT_SKEW_MS || requestedAt < now - RECON_RETENTION_MS) {
+    return invalid(
+      'INVALID_FIELD',
+      'requestedAt must be at most 5 minutes ahead and at most 7 days ago (PayPay keeps files 1 week)',
+    );
   }
   return ok({ kind: 'recon', notificationId, fileType, path, requestedAt });
 }
