@@ -7,7 +7,7 @@ import {
   startStack,
   type Stack,
 } from '../../scripts/stack.mjs';
-import { answers, api, merchant, openApiProblems, sandbox, stack } from './support';
+import { answers, api, merchant, openApiProblems, recordedFetch, sandbox, stack } from './support';
 
 interface Row {
   check: string;
@@ -73,20 +73,6 @@ async function merchantOptions(options: Record<string, unknown>): Promise<void> 
     apiSecret: SANDBOX_API_SECRET,
     ...options,
   });
-}
-
-/** A request to a second stack's Worker, recorded for the OpenAPI check. */
-async function recorded(url: string, init: RequestInit = {}): Promise<number> {
-  const response = await fetch(url, init);
-  const body = await response.text();
-  answers.push({
-    method: init.method ?? 'GET',
-    url,
-    status: response.status,
-    contentType: response.headers.get('Content-Type') ?? '',
-    body,
-  });
-  return response.status;
 }
 
 describe('npm run doctor against the default stack', () => {
@@ -207,7 +193,7 @@ describe('npm run doctor against a misconfigured stack', () => {
     const url = `${second.workerUrl}/v1/doctor`;
     const auth = { headers: { Authorization: `Bearer ${second.merchantApiToken}` } };
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push(await recorded(url, auth));
+    for (let i = 0; i < 6; i++) statuses.push((await recordedFetch(url, auth)).status);
     // One run above already counted: the sixth call here is the seventh of the minute.
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     const run = await doctor(second.workerUrl, second.merchantApiToken);

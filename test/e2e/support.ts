@@ -23,7 +23,14 @@ export async function api(
   path: string,
   init: RequestInit = {},
 ): Promise<{ status: number; body: string; json: () => unknown }> {
-  const url = `${stack().workerUrl}${path}`;
+  return recordedFetch(`${stack().workerUrl}${path}`, init);
+}
+
+/** A request to any stack's Worker, its answer recorded for the OpenAPI check. */
+export async function recordedFetch(
+  url: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: string; json: () => unknown }> {
   const response = await fetch(url, init);
   const body = await response.text();
   answers.push({

@@ -1,19 +1,6 @@
-import { env } from 'cloudflare:workers';
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import handler from '../../worker/index';
 import { MERCHANT_TOKEN, ORIGIN, postSession } from './support/flow';
-
-async function call(path: string, init: RequestInit = {}, overrides: Partial<Env> = {}) {
-  const ctx = createExecutionContext();
-  const request = new Request(`https://kyc.example${path}`, init) as Request<
-    unknown,
-    IncomingRequestCfProperties
-  >;
-  const response = await handler.fetch(request, { ...env, ...overrides } as Env, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
+import { call } from './support/webhooks';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -65,7 +52,7 @@ describe('the one way through the Worker', () => {
     const response = await call(
       '/v1/events',
       { headers: { Authorization: `Bearer ${MERCHANT_TOKEN}` } },
-      { EVENT_FEED: broken as unknown as Env['EVENT_FEED'] },
+      { EVENT_FEED: broken },
     );
     expect(response.status).toBe(500);
     const body = await response.json<{ error: { code: string; message: string } }>();

@@ -13,7 +13,7 @@ import { MERCHANT_TOKEN } from './flow';
 import { newUser } from './sandbox';
 
 /** Settings to change for one call, on top of the test settings (test/worker/project.ts). */
-export type Overrides = Record<string, string | undefined>;
+export type Overrides = Record<string, unknown>;
 
 export const bearer = { Authorization: `Bearer ${MERCHANT_TOKEN}` };
 
