@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
+import { parseIp } from './webhooks/cidr';
 
 /** Whether a creation may go ahead, and when to try again if not. */
 export interface RateVerdict {
@@ -40,18 +41,12 @@ export class CreationRateLimiter extends DurableObject<Env> {
  * address would give one client 2^64 separate limits.
  */
 export function clientKeyOf(ip: string): string {
-  if (!ip.includes(':')) return ip;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) return mapped[1]!;
-  const [head = '', tail = ''] = ip.toLowerCase().split('%')[0]!.split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = ip.includes('::') ? (tail === '' ? [] : tail.split(':')) : [];
-  const groups = ip.includes('::')
-    ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
-    : left;
-  // Four groups of 16 bits, each without leading zeros: one spelling per /64.
-  return `${groups
-    .slice(0, 4)
-    .map((g) => (/^[0-9a-f]{1,4}$/.test(g) ? parseInt(g, 16).toString(16) : g))
-    .join(':')}::/64`;
+  // The webhooks' address parser: one reading of IPv4, IPv6 and IPv4-mapped IPv6.
+  const bytes = parseIp(ip);
+  if (bytes === null) return ip;
+  if (bytes.length === 4) return bytes.join('.');
+  const groups = [0, 2, 4, 6].map((i) =>
+    (((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)).toString(16),
+  );
+  return `${groups.join(':')}::/64`;
 }
