@@ -1,4 +1,5 @@
 import { PAYPAY_SCOPE_OF } from '../shared/paypay-codes';
+import { authorizationOf, isEpochSeconds, newAuthorization } from './authorization';
 import { isIntegerIn, isRecord } from './validate';
 import { randomBase62, randomHex } from './encoding';
 import { parseFault } from './faults';
@@ -79,6 +80,10 @@ export async function handleAdmin(
   const standing = /^\/users\/([^/]+)\/standing$/.exec(path)?.[1];
   if (standing !== undefined && method === 'POST') {
     return setStanding(tenant, standing, await readJson(request));
+  }
+  const authorized = /^\/users\/([^/]+)\/authorization$/.exec(path)?.[1];
+  if (authorized !== undefined && method === 'PUT') {
+    return setAuthorization(tenant, authorized, await readJson(request));
   }
   if (route === 'GET /sessions') {
     const now = tenant.now();
@@ -186,6 +191,7 @@ function createUser(tenant: Tenant, body: unknown): Response {
     scopes = [PAYPAY_SCOPE_OF.fetchCompletedKyc, PAYPAY_SCOPE_OF.kycPassportInfo],
     standing = 'active',
     kycType = 'EKYC',
+    expireAt,
   } = input;
   if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string')) {
     return adminError(400, 'INVALID_BODY', 'scopes must be an array of strings');
@@ -197,14 +203,19 @@ function createUser(tenant: Tenant, body: unknown): Response {
   if (kycType !== 'EKYC' && kycType !== 'NON_EKYC') {
     return adminError(400, 'INVALID_BODY', 'kycType must be EKYC or NON_EKYC');
   }
+  if (expireAt !== undefined && !isEpochSeconds(expireAt)) {
+    return adminError(400, 'INVALID_BODY', EXPIRE_AT_RULE);
+  }
   const userAuthorizationId = crypto.randomUUID();
+  const now = tenant.now();
   const user: SandboxUser = {
     userAuthorizationId,
     scopes,
     standing: userStanding,
     kycType,
     phoneLast4: phoneLast4(userAuthorizationId),
-    kycCompletedAt: tenant.now(),
+    kycCompletedAt: now,
+    authorization: newAuthorization(tenant.merchant, now, [], expireAt),
   };
   tenant.store.putUser(user);
   return json(user, 201);
@@ -220,4 +231,17 @@ function setStanding(tenant: Tenant, uaid: string, body: unknown): Response {
   const updated = { ...user, standing };
   tenant.store.putUser(updated);
   return json(updated);
+}
+
+const EXPIRE_AT_RULE = 'expireAt must be an integer of epoch seconds';
+
+/** `PUT /users/<uaid>/authorization` `{expireAt}`: moves the authorization's expiry. */
+function setAuthorization(tenant: Tenant, uaid: string, body: unknown): Response {
+  const user = tenant.store.user(uaid);
+  if (!user) return adminError(404, 'NOT_FOUND', 'No such user.');
+  const expireAt = isRecord(body) ? body.expireAt : undefined;
+  if (!isEpochSeconds(expireAt)) return adminError(400, 'INVALID_BODY', EXPIRE_AT_RULE);
+  const authorization = { ...authorizationOf(user), expireAt };
+  tenant.store.putUser({ ...user, authorization });
+  return json(authorization);
 }

@@ -1,3 +1,5 @@
+import { PAYPAY_CODES } from '../shared/paypay-codes';
+import { authorizationOf, requireAuthorized } from './authorization';
 import { constantTimeEqual, randomBase62, s256Challenge } from './encoding';
 import { ApiError, envelope } from './envelope';
 import { kycData, kycDataMatches } from './kyc-data';
@@ -85,6 +87,8 @@ export async function fetchCompletedKyc(
       'The user authorization ID is not the one that approved this QR.',
     );
   }
+  // Unlinked or expired since the approval: the QR's KYC goes with the link.
+  requireAuthorized(user, tenant.now());
   const { fetchError } = APPROVED_OUTCOMES[session.outcome];
   if (fetchError) {
     throw new ApiError(fetchError, `The user's KYC Passport ended with ${session.outcome}.`);
@@ -128,6 +132,53 @@ export function userKycInfo(tenant: Tenant, url: URL): Response {
   return envelope('SUCCESS', 'Success', kycData(user));
 }
 
+/**
+ * `GET /v2/user/authorizations?userAuthorizationId=`: "Get user authorization
+ * status", 201 as PayPay's SDK mock answers it (paypayopa-sdk-php
+ * `mock/mappings/getUserAuthStatus.json`). No scope and no standing check: it
+ * is about the link, not the user's KYC.
+ */
+export function userAuthorization(tenant: Tenant, url: URL): Response {
+  const uaid = requireUaid(url.searchParams.get('userAuthorizationId'), 'userAuthorizationId');
+  const user = findUser(tenant, uaid);
+  const { issuedAt, expireAt, referenceIds } = authorizationOf(user);
+  const data = {
+    userAuthorizationId: user.userAuthorizationId,
+    referenceIds,
+    status: 'ACTIVE',
+    scopes: user.scopes,
+    expireAt,
+    issuedAt,
+  };
+  return envelope('SUCCESS', 'Success', data, 201);
+}
+
+/**
+ * `DELETE /v2/user/authorizations/{userAuthorizationId}`: "Unlink user", 201
+ * `REQUEST_ACCEPTED` with `data: {}` as PayPay's SDK mock answers it
+ * (`mock/mappings/deleteUserAuth.json`). From then on the id is unknown.
+ * `segment` is the raw path segment: decoded here, so a bad escape is the
+ * caller's INVALID_PARAMS and the signature still covers what was sent.
+ */
+export function unlinkUser(tenant: Tenant, segment: string): Response {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    throw new ApiError(
+      'INVALID_PARAMS',
+      'userAuthorizationId is not a valid percent-encoded path segment',
+    );
+  }
+  const uaid = requireUaid(decoded, 'userAuthorizationId');
+  const user = findUser(tenant, uaid);
+  tenant.store.putUser({
+    ...user,
+    authorization: { ...authorizationOf(user), status: 'UNLINKED', unlinkedAt: tenant.now() },
+  });
+  return envelope('REQUEST_ACCEPTED', 'Success', {}, 201, PAYPAY_CODES.SUCCESS.codeId);
+}
+
 function requireUaid(uaid: string | null, field: string): string {
   if (uaid === null || uaid === '') {
     throw new ApiError('MISSING_REQUEST_PARAMS', `${field} is required`);
@@ -138,11 +189,13 @@ function requireUaid(uaid: string | null, field: string): string {
   return uaid;
 }
 
+/** The user of a usable authorization: unknown, unlinked and expired ids are refused. */
 function findUser(tenant: Tenant, uaid: string): SandboxUser {
   const user = tenant.store.user(uaid);
   if (!user) {
     throw new ApiError('INVALID_USER_AUTHORIZATION_ID', 'The user authorization ID is invalid.');
   }
+  requireAuthorized(user, tenant.now());
   return user;
 }
 

@@ -21,17 +21,21 @@ export function newRequestId(): string {
 
 /**
  * A PayPay-shaped JSON answer: `{resultInfo, data}`, the status from the code
- * table unless `status` overrides it (createQr answers 201 with SUCCESS).
+ * table unless `status` overrides it (createQr answers 201 with SUCCESS), the
+ * codeId too unless `codeId` does (PayPay's SDK mock of "Unlink user" answers
+ * REQUEST_ACCEPTED with SUCCESS's codeId).
  */
 export function envelope(
   code: PayPayCode,
   message: string,
   data: unknown = null,
   status?: number,
+  codeId?: string,
 ): Response {
   const entry: { status: number; codeId?: string } = PAYPAY_CODES[code];
+  const id = codeId ?? entry.codeId;
   const body: PayPayEnvelope = {
-    resultInfo: { code, message, ...(entry.codeId ? { codeId: entry.codeId } : {}) },
+    resultInfo: { code, message, ...(id ? { codeId: id } : {}) },
     data,
   };
   return new Response(JSON.stringify(body), {

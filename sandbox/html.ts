@@ -88,7 +88,7 @@ export function indexPage(): Response {
 <p>PayPay OPA の KYC Passport API を手元で真似するサーバーです。
 <span class="en">A local stand-in for PayPay's KYC Passport API: signed requests, QR sessions, a phone page, webhooks, recon files and faults.</span></p>
 <dl>
-<dt>API</dt><dd><code>POST /v1/qr/sessions</code>, <code>POST /v1/qr/sessions/{codeId}/kyc</code>, <code>GET /v1/kyc/passport</code>, <code>GET /v2/user/kycInfo</code></dd>
+<dt>API</dt><dd><code>POST /v1/qr/sessions</code>, <code>POST /v1/qr/sessions/{codeId}/kyc</code>, <code>GET /v1/kyc/passport</code>, <code>GET /v2/user/kycInfo</code>, <code>GET /v2/user/authorizations</code>, <code>DELETE /v2/user/authorizations/{userAuthorizationId}</code></dd>
 <dt>Phone</dt><dd><code>/phone/{tenant}/{codeId}</code> (the QR link)</dd>
 <dt>Admin</dt><dd><code>/_sandbox/merchant</code>, <code>/_sandbox/faults</code>, <code>/_sandbox/calls</code>, <code>/_sandbox/reset</code>, <code>/_sandbox/webhooks</code>, <code>/_sandbox/recon</code>, <code>/_sandbox/deliveries</code>, <code>/_sandbox/users</code>, <code>/_sandbox/sessions/{codeId}</code></dd>
 <dt>Health</dt><dd><code>/healthz</code></dd>

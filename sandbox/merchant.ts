@@ -1,6 +1,14 @@
 import { DurableObject } from 'cloudflare:workers';
+import type { PayPayOperation } from '../shared/paypay-codes';
 import { adminError, handleAdmin, json, readJson } from './admin';
-import { createQr, fetchCompletedKyc, kycPassportInfo, userKycInfo } from './api';
+import {
+  createQr,
+  fetchCompletedKyc,
+  kycPassportInfo,
+  unlinkUser,
+  userAuthorization,
+  userKycInfo,
+} from './api';
 import { parseOpaAuth, verifyOpaAuth } from './auth';
 import { parseConfig, parseMerchant, type SandboxConfig } from './config';
 import { isRecord, type Result } from './validate';
@@ -19,6 +27,13 @@ import { retryPolicyOf, webhookContentTypeOf } from './variants';
 import { deliver } from './webhooks';
 
 type ApiRoute = Extract<Route, { kind: 'api' }>;
+
+/**
+ * Calls that change PayPay's state. Its INTERNAL_SERVER_ERROR means "outcome
+ * unknown", so an internal_error fault on one of these still performs it: the
+ * client must find out (a QR it can poll, an unlink it can read back or retry).
+ */
+const OUTCOME_UNKNOWN: ReadonlySet<PayPayOperation> = new Set(['createQr', 'unlinkUser']);
 
 /**
  * One merchant (one API key): its secret, QR sessions, users, seen nonces,
@@ -124,8 +139,8 @@ export class SandboxMerchant extends DurableObject<SandboxEnv> {
         await sleep(plan.hangMs);
         return envelope('INTERNAL_SERVER_ERROR', 'No answer in time (sandbox fault).');
       case 'internal_error':
-        // PayPay's INTERNAL_SERVER_ERROR means "outcome unknown": a create still happens.
-        if (operation === 'createQr') await this.operate(tenant, route, request, url, body);
+        // The answer is lost, not the work: what the call would have done is done.
+        if (OUTCOME_UNKNOWN.has(operation)) await this.operate(tenant, route, request, url, body);
         return envelope('INTERNAL_SERVER_ERROR', 'Outcome unknown (sandbox fault).');
       default:
         return this.operate(tenant, route, request, url, body);
@@ -145,11 +160,16 @@ export class SandboxMerchant extends DurableObject<SandboxEnv> {
         case 'createQr':
           return await createQr(tenant, parseJsonBody(request, body));
         case 'fetchCompletedKyc':
-          return await fetchCompletedKyc(tenant, route.codeId ?? '', parseJsonBody(request, body));
+          // Code ids are URL-safe, so the raw segment is the id; anything else matches no session.
+          return await fetchCompletedKyc(tenant, route.segment ?? '', parseJsonBody(request, body));
         case 'kycPassportInfo':
           return kycPassportInfo(tenant, request);
         case 'userKycInfo':
           return userKycInfo(tenant, url);
+        case 'userAuthorization':
+          return userAuthorization(tenant, url);
+        case 'unlinkUser':
+          return unlinkUser(tenant, route.segment ?? '');
       }
     } catch (error) {
       if (error instanceof ApiError) return errorEnvelope(error);

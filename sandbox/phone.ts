@@ -1,4 +1,5 @@
 import { signResponseToken, RESPONSE_TOKEN_TTL_SECONDS, type ResponseTokenClaims } from './jwt';
+import { newAuthorization } from './authorization';
 import { reopenText } from './browser';
 import { escapeHtml, htmlResponse, messagePage, page } from './html';
 import { expectedPerson, otherPerson, phoneLast4 } from './kyc-data';
@@ -140,6 +141,11 @@ function approve(
     kycType: nonEkyc ? 'NON_EKYC' : 'EKYC',
     phoneLast4: digits.length >= 4 ? digits.slice(-4) : phoneLast4(userAuthorizationId),
     kycCompletedAt: session.createdAt,
+    authorization: newAuthorization(
+      tenant.merchant,
+      tenant.now(),
+      session.referenceId !== undefined ? [session.referenceId] : [],
+    ),
     ...(session.kycData
       ? { identity: someoneElse ? otherPerson(session.kycData) : expectedPerson(session.kycData) }
       : {}),

@@ -1,5 +1,6 @@
 import {
   DEFAULT_PAYPAY_ROUTES,
+  PATH_PLACEHOLDER_OF,
   PAYPAY_OPERATIONS,
   type PayPayOperation,
 } from '../shared/paypay-codes';
@@ -9,7 +10,16 @@ import {
  * Object; the object reads it again to pick the handler.
  */
 export type Route =
-  | { kind: 'api'; operation: PayPayOperation; codeId?: string }
+  | {
+      kind: 'api';
+      operation: PayPayOperation;
+      /**
+       * The path segment in the operation's placeholder (`{codeId}`,
+       * `{userAuthorizationId}`), raw as received: still percent-encoded, as the
+       * signature covers it. The handler decodes it if it needs to.
+       */
+      segment?: string;
+    }
   | { kind: 'api-method'; allowed: string }
   | { kind: 'phone'; tenant: string; codeId: string }
   | { kind: 'recon'; tenant: string; fileId: string; fileName: string }
@@ -21,7 +31,9 @@ export type Route =
 
 const API_PATTERNS = PAYPAY_OPERATIONS.map((operation) => {
   const { method, path } = DEFAULT_PAYPAY_ROUTES[operation];
-  const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace('{codeId}', '([^/]+)');
+  const placeholder = PATH_PLACEHOLDER_OF[operation];
+  const escaped = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+  const source = placeholder === null ? escaped : escaped.replace(placeholder, '([^/]+)');
   return { operation, method, pattern: new RegExp(`^${source}$`) };
 });
 
@@ -36,11 +48,10 @@ export function matchRoute(method: string, pathname: string): Route {
     const match = api.pattern.exec(pathname);
     if (!match) continue;
     if (method !== api.method) return { kind: 'api-method', allowed: api.method };
-    // Code ids are URL-safe, so the raw segment is the id; anything else matches no session.
-    const codeId = match[1];
-    return codeId === undefined
+    const segment = match[1];
+    return segment === undefined
       ? { kind: 'api', operation: api.operation }
-      : { kind: 'api', operation: api.operation, codeId };
+      : { kind: 'api', operation: api.operation, segment };
   }
   let m = PHONE.exec(pathname);
   if (m?.[1] && m[2]) return { kind: 'phone', tenant: m[1], codeId: m[2] };

@@ -87,6 +87,25 @@ export interface SandboxUser {
    * must match it.
    */
   identity?: Identity;
+  /**
+   * The link itself, as "Get user authorization status" reports it. Absent on
+   * users stored before it existed: see `authorizationOf`.
+   */
+  authorization?: Authorization;
+}
+
+/** A user's authorization of this merchant (PayPay's "user authorization"). */
+export interface Authorization {
+  /** `UNLINKED` after "Unlink user"; expiry is not stored but read from `expireAt`. */
+  status: 'ACTIVE' | 'UNLINKED';
+  /** Epoch seconds (the merchant's clock). */
+  issuedAt: number;
+  /** Epoch seconds from which every call for the user answers EXPIRED_USER_AUTHORIZATION_ID. */
+  expireAt: number;
+  /** The referenceIds of the QRs this user approved for this merchant. */
+  referenceIds: string[];
+  /** Epoch seconds of the unlink. */
+  unlinkedAt?: number;
 }
 
 /** The fields of a KYC identity that `kycData` can be checked against. */

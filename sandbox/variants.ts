@@ -23,6 +23,8 @@ export interface MerchantOptions {
   strictRedirect?: boolean;
   /** This merchant's clock runs this far off real time. */
   clockOffsetSeconds?: number;
+  /** How long a user's authorization lasts from the phone's approval. */
+  authorizationValiditySeconds?: number;
 }
 
 /** How the served recon CSV is laid out. */
@@ -66,12 +68,22 @@ const HOSTNAME = /^(\[[0-9a-f:.]+\]|[a-z0-9-]+(\.[a-z0-9-]+)*)$/;
 /** Header-safe: no control characters, so no header injection. */
 const HEADER_VALUE = /^[\x20-\x7e]{0,128}$/;
 const MAX_LIST = 32;
+/** A minute: short enough for a test to wait out, long enough to finish a phone flow. */
+const MIN_AUTHORIZATION_VALIDITY_SECONDS = 60;
+/** Ten years of 365 days. */
+const MAX_AUTHORIZATION_VALIDITY_SECONDS = 10 * 365 * 86_400;
+/**
+ * A guess: PayPay documents no lifetime (its SDK mock's authorization lasts about
+ * 493 days, from 2020-04-17 to 2021-08-23); the sandbox picks 400 days.
+ */
+export const DEFAULT_AUTHORIZATION_VALIDITY_SECONDS = 400 * 86_400;
 
 /** Validates the option fields of a registration; only the fields given are returned. */
 export function parseMerchantOptions(input: Record<string, unknown>): Result<MerchantOptions> {
   const options: MerchantOptions = {};
   const { clientId, clientScopes, ekyc, webhookContentType, reconFormat, webhookRetries } = input;
-  const { callbackDomains, strictRedirect, clockOffsetSeconds } = input;
+  const { callbackDomains, strictRedirect, clockOffsetSeconds, authorizationValiditySeconds } =
+    input;
   if (clientId !== undefined) {
     if (typeof clientId !== 'string' || !/^[\w-]{1,64}$/.test(clientId)) {
       return fail('clientId must be 1-64 letters, digits, "_" or "-"');
@@ -121,6 +133,20 @@ export function parseMerchantOptions(input: Record<string, unknown>): Result<Mer
     }
     options.clockOffsetSeconds = clockOffsetSeconds;
   }
+  if (authorizationValiditySeconds !== undefined) {
+    if (
+      !isIntegerIn(
+        authorizationValiditySeconds,
+        MIN_AUTHORIZATION_VALIDITY_SECONDS,
+        MAX_AUTHORIZATION_VALIDITY_SECONDS,
+      )
+    ) {
+      return fail(
+        `authorizationValiditySeconds must be an integer from ${MIN_AUTHORIZATION_VALIDITY_SECONDS} to ${MAX_AUTHORIZATION_VALIDITY_SECONDS}`,
+      );
+    }
+    options.authorizationValiditySeconds = authorizationValiditySeconds;
+  }
   return { ok: true, value: options };
 }
 
@@ -168,6 +194,11 @@ export function lineEndOf(format: ReconFormat | undefined): string {
 /** The scopes this client may use (registrations made before the option have them all). */
 export function clientScopesOf(merchant: Merchant): readonly string[] {
   return merchant.clientScopes ?? DEFAULT_CLIENT_SCOPES;
+}
+
+/** How long an authorization this merchant's users grant lasts. */
+export function authorizationValidityOf(merchant: Merchant): number {
+  return merchant.authorizationValiditySeconds ?? DEFAULT_AUTHORIZATION_VALIDITY_SECONDS;
 }
 
 /** The retry policy of this merchant's webhooks. */

@@ -159,6 +159,8 @@ describe('OPA-Auth on the PayPay API', () => {
       fetchCompletedKyc: 0,
       kycPassportInfo: 0,
       userKycInfo: 1,
+      userAuthorization: 0,
+      unlinkUser: 0,
       unauthorized: 1,
     });
   });

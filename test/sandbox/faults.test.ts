@@ -129,6 +129,8 @@ describe('faults', () => {
       fetchCompletedKyc: 0,
       kycPassportInfo: 0,
       userKycInfo: 0,
+      userAuthorization: 0,
+      unlinkUser: 0,
       unauthorized: 0,
     });
     expect(await deliveries(merchant)).toEqual([]);
