@@ -51,22 +51,42 @@ export const PAYPAY_OPERATIONS = [
   'fetchCompletedKyc',
   'kycPassportInfo',
   'userKycInfo',
+  'userAuthorization',
+  'unlinkUser',
 ] as const;
 
 /** One PayPay call the product makes. */
 export type PayPayOperation = (typeof PAYPAY_OPERATIONS)[number];
 
 /**
- * Default method and path of each call. PayPay publishes none of these paths
- * except the QR creation (../shared/paypay/README.md, "Not published"), so the
+ * Default method and path of each call. Of the KYC calls PayPay publishes only
+ * the QR creation's path (../shared/paypay/README.md, "Not published"), so the
  * Worker lets `PAYPAY_ENDPOINTS` override them and the sandbox serves the same.
+ * The two user-authorization calls are published in PayPay's own SDKs (java
+ * `docs/UserApi.md`, php `mock/mappings/getUserAuthStatus.json`,
+ * `deleteUserAuth.json`): not guessed.
  */
 export const DEFAULT_PAYPAY_ROUTES = {
   createQr: { method: 'POST', path: '/v1/qr/sessions' },
   fetchCompletedKyc: { method: 'POST', path: '/v1/qr/sessions/{codeId}/kyc' },
   kycPassportInfo: { method: 'GET', path: '/v1/kyc/passport' },
   userKycInfo: { method: 'GET', path: '/v2/user/kycInfo' },
-} as const satisfies Record<PayPayOperation, { method: 'GET' | 'POST'; path: string }>;
+  userAuthorization: { method: 'GET', path: '/v2/user/authorizations' },
+  unlinkUser: { method: 'DELETE', path: '/v2/user/authorizations/{userAuthorizationId}' },
+} as const satisfies Record<PayPayOperation, { method: PayPayMethod; path: string }>;
+
+/** The HTTP methods of PayPay's calls. */
+export type PayPayMethod = 'GET' | 'POST' | 'DELETE';
+
+/** The one placeholder each call's path must hold, or null for none. */
+export const PATH_PLACEHOLDER_OF = {
+  createQr: null,
+  fetchCompletedKyc: '{codeId}',
+  kycPassportInfo: null,
+  userKycInfo: null,
+  userAuthorization: null,
+  unlinkUser: '{userAuthorizationId}',
+} as const satisfies Record<PayPayOperation, string | null>;
 
 /**
  * The scope each call needs, as PayPay's KYC page says (confirmed, not guessed):
@@ -78,6 +98,9 @@ export const PAYPAY_SCOPE_OF = {
   fetchCompletedKyc: 'kyc_passport_qr',
   kycPassportInfo: 'mini_app_kyc_passport',
   userKycInfo: 'get_kyc_info',
+  // PayPay's SDKs name no scope for reading or ending the authorization itself.
+  userAuthorization: null,
+  unlinkUser: null,
 } as const satisfies Record<PayPayOperation, string | null>;
 
 /** Needed on top of `get_kyc_info` for "Status of Residence" and "Period of Stay". */

@@ -55,6 +55,8 @@ describe('parseEndpoints', () => {
         fetchCompletedKyc: { method: 'GET', path: '/b/{codeId}' },
         kycPassportInfo: { path: '/c' },
         userKycInfo: { path: '/d' },
+        userAuthorization: { path: '/e' },
+        unlinkUser: { method: 'POST', path: '/f/{userAuthorizationId}/unlink' },
       }),
     );
     expect(result.ok && Object.values(result.value).map((e) => e.path)).toEqual([
@@ -62,6 +64,8 @@ describe('parseEndpoints', () => {
       '/b/{codeId}',
       '/c',
       '/d',
+      '/e',
+      '/f/{userAuthorizationId}/unlink',
     ]);
   });
 
@@ -70,7 +74,17 @@ describe('parseEndpoints', () => {
     ['an array', '[]', 'must be a JSON object'],
     ['an unknown operation', '{"refund":{}}', 'unknown operation "refund"'],
     ['an unknown field', '{"createQr":{"kind":"read"}}', 'unknown field "kind"'],
-    ['a bad method', '{"createQr":{"method":"DELETE"}}', 'method must be GET or POST'],
+    ['a bad method', '{"createQr":{"method":"PATCH"}}', 'method must be GET, POST or DELETE'],
+    [
+      'an unlink path without its id',
+      '{"unlinkUser":{"path":"/v2/user/authorizations"}}',
+      'must contain {userAuthorizationId} once',
+    ],
+    [
+      'a placeholder of another call',
+      '{"unlinkUser":{"path":"/v2/x/{codeId}"}}',
+      'must contain {userAuthorizationId} once',
+    ],
     ['a full URL', '{"createQr":{"path":"https://evil.example/x"}}', 'absolute path'],
     ['a query string', '{"userKycInfo":{"path":"/x?y=1"}}', 'absolute path'],
     ['a missing {codeId}', '{"fetchCompletedKyc":{"path":"/x/kyc"}}', '{codeId} once'],

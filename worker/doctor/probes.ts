@@ -5,14 +5,15 @@ import type { PayPayResult } from '../paypay/result';
 /** A user and code id PayPay has never issued: every read about it is refused, harmlessly. */
 export const PROBE_ID = 'doctor-probe';
 /** Short: a probe is a question, and the doctor waits for all of them. */
-const PROBE_TIMEOUT_MS = 5000;
+export const PROBE_TIMEOUT_MS = 5000;
 /** A well-formed PKCE verifier (43 characters) that belongs to no QR. */
 const DUMMY_VERIFIER = 'd'.repeat(43);
 
 /**
  * Calls that change nothing at PayPay whatever the configuration: a QR
  * creation without its required fields (400 MISSING_REQUEST_PARAMS), and reads
- * about the made-up user and QR (401 INVALID_USER_AUTHORIZATION_ID, 404 SESSION_NOT_FOUND).
+ * about the made-up user and QR (401 INVALID_USER_AUTHORIZATION_ID, 404 SESSION_NOT_FOUND),
+ * and an unlink of that made-up user.
  */
 const SPECS: Record<PayPayOperation, CallSpec> = {
   createQr: { body: {} },
@@ -22,6 +23,9 @@ const SPECS: Record<PayPayOperation, CallSpec> = {
   },
   kycPassportInfo: { headers: { 'X-USER-AUTHORIZATION-ID': PROBE_ID } },
   userKycInfo: { query: { userAuthorizationId: PROBE_ID } },
+  userAuthorization: { query: { userAuthorizationId: PROBE_ID } },
+  // Ending an authorization PayPay never issued ends nothing.
+  unlinkUser: { pathParams: { userAuthorizationId: PROBE_ID } },
 };
 
 /** One probe: PayPay's answer, its `Date` header, and when we sent and received (epoch ms). */

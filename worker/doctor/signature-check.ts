@@ -6,7 +6,9 @@ import { fail, listOf, pass, type CheckRow } from './row';
 const PREFERENCE: PayPayOperation[] = [
   'kycPassportInfo',
   'userKycInfo',
+  'userAuthorization',
   'fetchCompletedKyc',
+  'unlinkUser',
   'createQr',
 ];
 
@@ -16,6 +18,8 @@ export const PROBE_WORDS: Record<PayPayOperation, string> = {
   userKycInfo: 'userKycInfo for a made-up user',
   fetchCompletedKyc: 'fetchCompletedKyc of a made-up QR',
   createQr: 'createQr without its fields',
+  userAuthorization: 'userAuthorization of a made-up user',
+  unlinkUser: 'unlinkUser of a made-up user',
 };
 
 /**

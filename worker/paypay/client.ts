@@ -2,6 +2,7 @@ import type { PayPayOperation } from '../../shared/paypay-codes';
 import { DEFAULT_ENDPOINTS, type Endpoint, type EndpointTable } from './endpoints';
 import { parseAnswer, type Attempt } from './answer';
 import { DEFAULT_FIELDS, kycPassportBody, type FieldTable } from './fields';
+import { readAuthorization, type Authorization } from './authorization';
 import { readCreatedQr } from './qr-answer';
 import type { CreatedQr, KycInfo, PayPayFailure, PayPayResult } from './result';
 import {
@@ -138,6 +139,19 @@ export class PayPayClient {
     requiredKycType?: 'EKYC',
   ): Promise<PayPayResult<KycInfo>> {
     return this.callForObject('userKycInfo', { query: { userAuthorizationId, requiredKycType } });
+  }
+
+  /** "Get user authorization status": status, granted scopes, expiry. */
+  async userAuthorization(userAuthorizationId: string): Promise<PayPayResult<Authorization>> {
+    const result = await this.call('userAuthorization', { query: { userAuthorizationId } });
+    if (!result.ok) return result;
+    return { ...result, data: readAuthorization(result.data) };
+  }
+
+  /** "Unlink user": ends the authorization at PayPay (REQUEST_ACCEPTED). */
+  async unlinkUser(userAuthorizationId: string): Promise<PayPayResult<null>> {
+    const result = await this.call('unlinkUser', { pathParams: { userAuthorizationId } });
+    return result.ok ? { ...result, data: null } : result;
   }
 
   private async callForObject(

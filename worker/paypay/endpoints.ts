@@ -1,21 +1,24 @@
 import {
   DEFAULT_PAYPAY_ROUTES,
+  PATH_PLACEHOLDER_OF,
   PAYPAY_OPERATIONS,
   PAYPAY_SCOPE_OF,
+  type PayPayMethod,
   type PayPayOperation,
 } from '../../shared/paypay-codes';
 import { err, ok, type Result } from '../../shared/result';
 
 /**
  * How a call may be retried. `create` calls change state at PayPay, so they are
- * re-sent only where PayPay cannot have acted; `read` calls are safe to repeat.
+ * re-sent only where PayPay cannot have acted; `read` calls are safe to repeat,
+ * and so is a `delete`: ending what has ended already changes nothing.
  */
-export type EndpointKind = 'create' | 'read';
+export type EndpointKind = 'create' | 'read' | 'delete';
 
 /** One PayPay call: where it goes, how long we wait, whether it is safe to repeat. */
 export interface Endpoint {
-  method: 'GET' | 'POST';
-  /** Path template; `{codeId}` is the only placeholder. */
+  method: PayPayMethod;
+  /** Path template; the operation's placeholder (`PATH_PLACEHOLDER_OF`), if any, once. */
   path: string;
   timeoutMs: number;
   kind: EndpointKind;
@@ -36,13 +39,16 @@ export const DEFAULT_ENDPOINTS: EndpointTable = {
   fetchCompletedKyc: entry('fetchCompletedKyc', 'read'),
   kycPassportInfo: entry('kycPassportInfo', 'read'),
   userKycInfo: entry('userKycInfo', 'read'),
+  // Published with a 15 s timeout in PayPay's SDKs (java docs/UserApi.md).
+  userAuthorization: entry('userAuthorization', 'read', 15_000),
+  unlinkUser: entry('unlinkUser', 'delete', 15_000),
 };
 
-function entry(operation: PayPayOperation, kind: EndpointKind): Endpoint {
-  // [G] for every path but createQr's, and for every timeout but createQr's 10 s.
+function entry(operation: PayPayOperation, kind: EndpointKind, timeoutMs = 10_000): Endpoint {
+  // [G] for the KYC paths but createQr's, and for every 10 s timeout but createQr's.
   return {
     ...DEFAULT_PAYPAY_ROUTES[operation],
-    timeoutMs: 10_000,
+    timeoutMs,
     kind,
     scope: PAYPAY_SCOPE_OF[operation],
   };
@@ -94,8 +100,8 @@ function mergeEntry(
   }
   const entry = { ...base };
   if (override.method !== undefined) {
-    if (override.method !== 'GET' && override.method !== 'POST')
-      return `${where}.method must be GET or POST`;
+    if (override.method !== 'GET' && override.method !== 'POST' && override.method !== 'DELETE')
+      return `${where}.method must be GET, POST or DELETE`;
     entry.method = override.method;
   }
   if (override.path !== undefined) {
@@ -104,9 +110,9 @@ function mergeEntry(
       return `${where}.path must be an absolute path without host or query`;
     }
     const placeholders = path.match(/\{[^}]*\}/g) ?? [];
-    const wanted = operation === 'fetchCompletedKyc' ? ['{codeId}'] : [];
-    if (placeholders.join() !== wanted.join()) {
-      return `${where}.path must contain ${wanted.length ? '{codeId} once' : 'no placeholder'}`;
+    const wanted = PATH_PLACEHOLDER_OF[operation];
+    if (placeholders.join() !== (wanted ?? '')) {
+      return `${where}.path must contain ${wanted !== null ? `${wanted} once` : 'no placeholder'}`;
     }
     entry.path = path;
   }
