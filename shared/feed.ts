@@ -8,8 +8,11 @@
 export const NOTIFICATION_KINDS = ['kyc', 'risk', 'account-status'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
-/** Who told us: a PayPay webhook, a recon file, or a re-read of PayPay's API. */
-export const EVENT_SOURCES = ['webhook', 'recon', 'paypay'] as const;
+/**
+ * Who told us: a PayPay webhook, a recon file, a read of PayPay's API, or the
+ * merchant (a forget request).
+ */
+export const EVENT_SOURCES = ['webhook', 'recon', 'paypay', 'merchant'] as const;
 export type FeedSource = (typeof EVENT_SOURCES)[number];
 
 /** The feed event type of each webhook kind. */
@@ -27,6 +30,9 @@ export const FEED_EVENT_TYPES = [
   'recon.missed',
   'standing.changed',
   'recon.lost',
+  'authorization.expiring',
+  'authorization.expired',
+  'user.forgotten',
 ] as const;
 export type FeedEventType = (typeof FEED_EVENT_TYPES)[number];
 
@@ -83,6 +89,13 @@ export interface FeedEvent {
   /** recon.lost: why the file could not be used, and PayPay's requestedAt (ISO). */
   reason?: string;
   requestedAt?: string;
+  /** authorization.expiring, authorization.expired: PayPay's expireAt (ISO). */
+  expiresAt?: string;
+  /**
+   * user.forgotten: the X-Request-Id of the `DELETE /v1/users/:id` that asked
+   * for it (the event carries no user id: it is how the merchant matches them).
+   */
+  requestId?: string;
 }
 
 /** Answer of `GET /v1/events`. */
@@ -102,6 +115,35 @@ export interface KindState {
   count: number;
   /** The most recent events of this kind, newest first (at most 20). */
   recent: { eventId: string; at: string; source: 'webhook' | 'recon'; notificationId?: string }[];
+}
+
+/** What PayPay's "Get user authorization status" said at the last read. */
+export interface AuthorizationState {
+  /**
+   * PayPay's status (e.g. `ACTIVE`); `EXPIRED` or `INVALID` when PayPay answered
+   * EXPIRED_USER_AUTHORIZATION_ID or INVALID_USER_AUTHORIZATION_ID; null if it sent none.
+   */
+  status: string | null;
+  /** The scopes the user granted, as PayPay lists them; null if it sent none. */
+  scopes: string[] | null;
+  /** ISO 8601 of PayPay's expireAt and issuedAt; null if unknown. */
+  expiresAt: string | null;
+  issuedAt: string | null;
+  /** The referenceId this merchant gave the verification that linked the user, if any. */
+  referenceId: string | null;
+  /** ISO 8601 of the read. */
+  checkedAt: string;
+}
+
+/** A forget request not finished yet: everything else is gone already. */
+export interface ForgetState {
+  status: 'forgetting';
+  /** ISO 8601 of the request, and its X-Request-Id. */
+  requestedAt: string;
+  requestId: string;
+  /** Why the last unlink at PayPay failed (it is retried), and PayPay's X-REQUEST-ID. */
+  lastError: string | null;
+  paypayRequestId?: string;
 }
 
 /** Answer of `GET /v1/users/:userAuthorizationId`. */
@@ -126,6 +168,12 @@ export interface UserState {
     /** PayPay's X-REQUEST-ID of the failed read, when PayPay answered. */
     paypayRequestId?: string;
   };
+  /** PayPay's authorization of this user, after a verification or re-read; null before. */
+  authorization: AuthorizationState | null;
+  /** ISO 8601 of the last verification through this Worker; null if none. */
+  verifiedAt: string | null;
+  /** Set while a `DELETE /v1/users/:id` is being carried out; null otherwise. */
+  forget: ForgetState | null;
   /** ISO 8601 of the state's last change. */
   updatedAt: string;
 }

@@ -67,6 +67,8 @@ export interface Config {
   reconAllowedHosts: Set<string>;
   /** Re-reads of PayPay per minute for users it has not yet answered for (forged hints cost this much). */
   unconfirmedRereadsPerMinute: number;
+  /** Days before PayPay's expireAt that `authorization.expiring` is sent. */
+  authorizationExpiringDays: number;
   /** Where feed events are also pushed, and the Standard Webhooks key; null = no forwarding. */
   merchantWebhook: MerchantWebhook | null;
   problems: SettingProblem[];
@@ -236,6 +238,7 @@ export function parseConfig(env: RawSettings): Config {
     webhooks,
     reconAllowedHosts,
     unconfirmedRereadsPerMinute: integer(env, 'UNCONFIRMED_REREADS_PER_MINUTE', 20, 1, 10_000, bad),
+    authorizationExpiringDays: integer(env, 'AUTHORIZATION_EXPIRING_DAYS', 14, 0, 365, bad),
     merchantWebhook,
     problems,
     warnings,

@@ -1,6 +1,7 @@
 import type { Config } from './config';
 import { mapLimit } from './concurrency';
 import { feedOf } from './feed/stub';
+import { attemptForget } from './forget/attempt';
 import { forwardDue } from './forward/deliver';
 import { processRecon } from './recon/process';
 import { reread } from './webhooks/reread';
@@ -10,12 +11,22 @@ import { reread } from './webhooks/reread';
  * limits (subrequests, wall time): recon files, re-reads (PayPay calls, each
  * possibly retried) and forwarded events.
  */
-export const CRON_LIMITS = { reconFiles: 4, rereads: 50, rereadConcurrency: 5, forwards: 100 };
+export const CRON_LIMITS = {
+  reconFiles: 4,
+  rereads: 50,
+  rereadConcurrency: 5,
+  forwards: 100,
+  /** Expiry events appended per run; the rest wait a minute, none is lost. */
+  notices: 500,
+  forgets: 20,
+};
 
 /** What one run did, for its log line. */
 export interface CronSummary {
   recon: string[];
   rereads: number;
+  notices: number;
+  forgets: number;
   forwarded: number;
   unflushed: number;
   failed: string[];
@@ -23,7 +34,8 @@ export interface CronSummary {
 
 /**
  * The cron trigger (every minute): retries recon downloads until PayPay's
- * window closes (then the file is reported lost), performs due re-reads,
+ * window closes (then the file is reported lost), performs due re-reads and
+ * unlinks of forgotten users, appends authorization expiry events,
  * retries forwarding, and makes sure state still waiting for KV gets its
  * copy (the feed object's alarm writes it). `now` is the scheduled time, so
  * tests drive it.
@@ -35,7 +47,15 @@ export async function runScheduled(
   fetchFn?: typeof fetch,
 ): Promise<CronSummary> {
   const feed = feedOf(env);
-  const summary: CronSummary = { recon: [], rereads: 0, forwarded: 0, unflushed: 0, failed: [] };
+  const summary: CronSummary = {
+    recon: [],
+    rereads: 0,
+    notices: 0,
+    forgets: 0,
+    forwarded: 0,
+    unflushed: 0,
+    failed: [],
+  };
   const step = async (name: string, work: () => Promise<void>) => {
     try {
       await work();
@@ -53,6 +73,16 @@ export async function runScheduled(
     const due = await feed.dueRereads(now, CRON_LIMITS.rereads, config.unconfirmedRereadsPerMinute);
     await mapLimit(due, CRON_LIMITS.rereadConcurrency, (claim) => reread(env, config, claim, now));
     summary.rereads = due.length;
+  });
+  await step('forgets', async () => {
+    // Before forwarding: a forget finished now is forwarded in this same run.
+    const due = await feed.dueForgets(now, CRON_LIMITS.forgets);
+    await mapLimit(due, CRON_LIMITS.rereadConcurrency, (a) => attemptForget(env, config, a, now));
+    summary.forgets = due.length;
+  });
+  await step('notices', async () => {
+    const windowMs = config.authorizationExpiringDays * 86_400_000;
+    summary.notices = await feed.authorizationNotices(now, windowMs, CRON_LIMITS.notices);
   });
   await step('forward', async () => {
     summary.forwarded = await forwardDue(env, config, now, CRON_LIMITS.forwards, fetchFn);

@@ -7,7 +7,7 @@ import { health } from './routes/health';
 import { exchangeResult } from './routes/results';
 import { createSession, getSession, sessionEvents, sessionsPreflight } from './routes/sessions';
 import { listEvents } from './routes/feed';
-import { userKyc, userKycInfo, userState } from './routes/users';
+import { forgetUser, userKyc, userKycInfo, userState } from './routes/users';
 import { receiveWebhook } from './routes/webhooks';
 
 /** A known path asked with a method it does not have. */
@@ -38,7 +38,8 @@ export const router = Router<IRequest, HandlerArgs>(pipeline)
   .get('/v1/users/:uaid/kyc-info', userKycInfo)
   .all('/v1/users/:uaid/kyc-info', methodNotAllowed('GET'))
   .get('/v1/users/:uaid', userState)
-  .all('/v1/users/:uaid', methodNotAllowed('GET'))
+  .delete('/v1/users/:uaid', forgetUser)
+  .all('/v1/users/:uaid', methodNotAllowed('GET, DELETE'))
   .get('/v1/events', listEvents)
   .all('/v1/events', methodNotAllowed('GET'))
   .get('/v1/doctor', doctor)

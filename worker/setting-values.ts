@@ -26,6 +26,7 @@ export const SETTING_NAMES = [
   'MERCHANT_WEBHOOK_URL',
   'MERCHANT_WEBHOOK_SECRET',
   'UNCONFIRMED_REREADS_PER_MINUTE',
+  'AUTHORIZATION_EXPIRING_DAYS',
 ] as const;
 
 /** One setting's name. */

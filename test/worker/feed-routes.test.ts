@@ -123,6 +123,17 @@ describe('GET /v1/users/:userAuthorizationId', () => {
       accountStatus: null,
       standing: expect.objectContaining({ value: 'INVALID_USER_AUTHORIZATION_ID' }),
       reread: { due: false, dueAt: null, lastError: null },
+      // PayPay does not know the made-up id: its standing says so, no second call.
+      authorization: {
+        status: 'INVALID',
+        scopes: null,
+        expiresAt: null,
+        issuedAt: null,
+        referenceId: null,
+        checkedAt: expect.any(String),
+      },
+      verifiedAt: null,
+      forget: null,
       updatedAt: expect.any(String),
     } satisfies UserState);
     expect(await env.KYC_KV.get(`v1:user:${uaid}`, 'json')).toEqual(state);
@@ -147,7 +158,7 @@ describe('GET /v1/users/:userAuthorizationId', () => {
     await expectError(await call('/v1/users/u-1'), 401, 'UNAUTHORIZED');
     await expectError(
       await call('/v1/users/u-1', {
-        method: 'DELETE',
+        method: 'PUT',
         headers: { Authorization: `Bearer ${MERCHANT_TOKEN}` },
       }),
       405,

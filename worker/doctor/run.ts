@@ -4,9 +4,11 @@ import { PAYPAY_SETTINGS, paypayClientOf } from '../paypay/from-config';
 import { callbackRow } from './callback-check';
 import { clockRow } from './clock-check';
 import { endpointsRow } from './endpoints-check';
-import { runProbes } from './probes';
+import { PROBE_TIMEOUT_MS, runProbes } from './probes';
+import { feedOf } from '../feed/stub';
+import { readAuthorization } from '../paypay/authorization';
 import { fail, listOf, type CheckId, type CheckRow } from './row';
-import { scopesRow } from './scopes-check';
+import { scopesRow, type GrantedScopes } from './scopes-check';
 import { reconRow, settingsRow } from './settings-check';
 import { signatureRow } from './signature-check';
 import { webhooksRow } from './webhooks-check';
@@ -17,7 +19,7 @@ import { webhooksRow } from './webhooks-check';
  * i.e. this Worker's public origin.
  */
 export async function runDoctor(env: Env, config: Config, requestUrl: URL): Promise<CheckRow[]> {
-  const paypayRows = await paypayChecks(config);
+  const paypayRows = await paypayChecks(env, config);
   return [
     settingsRow(config),
     ...paypayRows,
@@ -27,8 +29,8 @@ export async function runDoctor(env: Env, config: Config, requestUrl: URL): Prom
   ];
 }
 
-/** clock, signature, scopes, endpoints: four harmless signed calls, made at once. */
-async function paypayChecks(config: Config): Promise<CheckRow[]> {
+/** clock, signature, scopes, endpoints: harmless signed calls, made at once. */
+async function paypayChecks(env: Env, config: Config): Promise<CheckRow[]> {
   const unusable = problemsWith(config, PAYPAY_SETTINGS).map((p) => p.setting);
   const client = unusable.length === 0 ? clientOf(config) : null;
   const endpoints = config.paypay.endpoints;
@@ -43,14 +45,38 @@ async function paypayChecks(config: Config): Promise<CheckRow[]> {
       ),
     );
   }
-  const probes = await runProbes(client);
+  const [probes, granted] = await Promise.all([runProbes(client), grantedScopes(env, client)]);
   const clock = clockRow(probes.kycPassportInfo);
   return [
     clock.row,
     signatureRow(probes, clock.failed),
-    scopesRow(config.paypay, endpoints, probes),
+    scopesRow(config.paypay, endpoints, probes, granted),
     endpointsRow(endpoints, probes),
   ];
+}
+
+/**
+ * What the most recently verified user granted, read from PayPay once (a read:
+ * it changes nothing); null before the first verification or when the read fails.
+ */
+async function grantedScopes(env: Env, client: PayPayClient): Promise<GrantedScopes | null> {
+  try {
+    const uaid = await feedOf(env).latestVerifiedUser();
+    if (uaid === null) return null;
+    const { result } = await client.probe(
+      'userAuthorization',
+      { query: { userAuthorizationId: uaid } },
+      PROBE_TIMEOUT_MS,
+    );
+    if (!result.ok) return { scopes: null, requestId: result.requestId, code: result.code };
+    return {
+      scopes: readAuthorization(result.data).scopes,
+      requestId: result.requestId,
+      code: null,
+    };
+  } catch {
+    return null;
+  }
 }
 
 /** The routes' own client, or null where it refuses the settings (the settings row says why). */

@@ -35,9 +35,46 @@ import {
   type ReconSummary,
 } from './recon-table';
 import { FEED_TIMING as T } from './timing';
-import { mergeChange, storeReread, type RereadClaim, type RereadResult } from './users-table';
+import {
+  claimReread,
+  mergeChange,
+  storeReread,
+  type RereadClaim,
+  type RereadResult,
+} from './users-table';
+import {
+  appendDueNotices,
+  latestVerified,
+  storeAuthorization,
+  type AuthorizationRead,
+} from './authorization-table';
+import {
+  claimForgets,
+  FORGET_LEASE_MS,
+  finishForget,
+  forgetFailed,
+  isForgetting,
+  pruneForgetting,
+  rememberSession,
+  startForget,
+  type ForgetAttempt,
+  type ForgetStart,
+} from './forget-table';
 
 export type { RereadClaim, RereadResult } from './users-table';
+export type { AuthorizationRead } from './authorization-table';
+export type { ForgetAttempt, ForgetStart } from './forget-table';
+
+/** A verification that completed: the user PayPay just linked, and where its KYC waits. */
+export interface VerifiedInput {
+  userAuthorizationId: string;
+  /** The verification's Durable Object, which holds the KYC until its exchange. */
+  sessionObjectId: string;
+  referenceId: string | null;
+  /** When that object drops the KYC at the latest (epoch ms). */
+  kycUntil: number;
+  now: number;
+}
 
 /** A webhook notification to record. */
 export interface WebhookInput {
@@ -49,9 +86,13 @@ export interface WebhookInput {
   unconfirmedBudget?: number;
 }
 
-/** What recording did: a duplicate changes nothing; `reread` hands this caller the re-read. */
+/**
+ * What recording did: a duplicate changes nothing; `reread` hands this caller
+ * the re-read; `dropped` is news of a forgotten user, acknowledged and not kept.
+ */
 export interface RecordOutcome {
   duplicate: boolean;
+  dropped?: boolean;
   eventId: string | null;
   reread: boolean;
 }
@@ -84,6 +125,8 @@ export class EventFeed extends DurableObject<Env> {
     const now = input.receivedAt;
     const uaid = input.userAuthorizationId;
     const outcome = this.atomically((): RecordOutcome => {
+      if (isForgetting(this.sql, uaid))
+        return { duplicate: false, dropped: true, eventId: null, reread: false };
       const seq = this.append({
         type: WEBHOOK_EVENT_TYPES[input.kind],
         kind: input.kind,
@@ -132,6 +175,7 @@ export class EventFeed extends DurableObject<Env> {
           mergeChange(this.sql, uaid, kind, at, 'recon', now);
           confirm(this.sql, uaid, now);
         },
+        forgotten: (uaid) => isForgetting(this.sql, uaid),
       }),
     );
     await this.copy.schedule(now);
@@ -177,6 +221,7 @@ export class EventFeed extends DurableObject<Env> {
   async recordStanding(claim: RereadClaim, result: RereadResult, now: number): Promise<void> {
     const stored = this.atomically(() => {
       const uaid = claim.userAuthorizationId;
+      if (isForgetting(this.sql, uaid)) return false;
       const wasConfirmed = isConfirmed(this.sql, uaid);
       const outcome = storeReread(this.sql, claim, result, now);
       if (outcome && 'standing' in result && result.standing !== 'INVALID_USER_AUTHORIZATION_ID') {
@@ -199,6 +244,110 @@ export class EventFeed extends DurableObject<Env> {
       return outcome !== null;
     });
     if (stored) await this.copy.schedule(now);
+  }
+
+  /**
+   * A verification completed: the user is known (PayPay linked it), its KYC's
+   * object is remembered for a forget, and a re-read (standing and
+   * authorization) is due now and handed to the caller when free. Nothing for
+   * a user being forgotten: the forget wins.
+   */
+  async verified(input: VerifiedInput): Promise<RereadClaim | null> {
+    const { userAuthorizationId: uaid, now } = input;
+    const claim = this.atomically((): RereadClaim | null => {
+      if (isForgetting(this.sql, uaid)) return null;
+      this.sql.exec(
+        'INSERT INTO users (uaid, updated_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
+        uaid,
+        now,
+      );
+      this.sql.exec(
+        `UPDATE users SET verified_at = ?, reference_id = COALESCE(?, reference_id),
+           reread_due_at = ?, version = version + 1, updated_at = ? WHERE uaid = ?`,
+        now,
+        input.referenceId,
+        now,
+        now,
+        uaid,
+      );
+      confirm(this.sql, uaid, now);
+      rememberSession(this.sql, uaid, input.sessionObjectId, input.kycUntil);
+      return claimReread(this.sql, uaid, now)
+        ? { userAuthorizationId: uaid, startedAt: now }
+        : null;
+    });
+    await this.copy.schedule(now);
+    return claim;
+  }
+
+  /** Stores a read of PayPay's authorization; an expiry PayPay reports may owe an event now. */
+  async recordAuthorization(uaid: string, read: AuthorizationRead, now: number): Promise<void> {
+    const stored = this.atomically(() =>
+      storeAuthorization(this.sql, uaid, read, now, (e) => this.append(e)),
+    );
+    if (stored) await this.copy.schedule(now);
+  }
+
+  /** Appends the authorization expiry events now due (the cron); how many. */
+  async authorizationNotices(now: number, windowMs: number, limit: number): Promise<number> {
+    const n = this.atomically(() =>
+      appendDueNotices(this.sql, now, windowMs, limit, (e) => this.append(e)),
+    );
+    if (n > 0) await this.copy.schedule(now);
+    return n;
+  }
+
+  /** The most recently verified user (the doctor reads its authorization); null before any. */
+  async latestVerifiedUser(): Promise<string | null> {
+    return latestVerified(this.sql);
+  }
+
+  /** Starts forgetting a user; the first attempt is leased to the caller. */
+  async startForget(uaid: string, requestId: string, now: number): Promise<ForgetStart> {
+    const start = this.atomically(() => startForget(this.sql, uaid, requestId, now));
+    if (start.state === 'started') await this.copy.schedule(now);
+    return start;
+  }
+
+  /** Forgets whose next attempt is due, leased to the caller (the cron). */
+  async dueForgets(now: number, limit: number): Promise<ForgetAttempt[]> {
+    return this.atomically(() => claimForgets(this.sql, now, limit));
+  }
+
+  /** An attempt failed: retried with backoff, the reason in the user's state. */
+  async forgetFailed(
+    uaid: string,
+    error: string,
+    paypayRequestId: string | null,
+    now: number,
+  ): Promise<void> {
+    this.atomically(() => forgetFailed(this.sql, uaid, error, paypayRequestId, now));
+    await this.copy.schedule(now);
+  }
+
+  /**
+   * Unlinked and cleared: the KV copy is deleted, then the row, leaving the
+   * hash and one `user.forgotten`. The row stops being copied first and any
+   * copy in flight is waited for, so no write of it can land after the
+   * delete; should the delete fail, the lease makes the cron try again.
+   */
+  async finishForget(uaid: string, now: number): Promise<boolean> {
+    const forgetting = this.atomically(
+      () =>
+        this.sql
+          .exec(
+            `UPDATE users SET kv_version = version, forget_due_at = ?, forget_lease_until = ?
+             WHERE uaid = ? AND forget_requested_at IS NOT NULL RETURNING uaid`,
+            now + FORGET_LEASE_MS,
+            now + FORGET_LEASE_MS,
+            uaid,
+          )
+          .toArray().length > 0,
+    );
+    if (!forgetting) return false;
+    await this.copy.idle();
+    await this.env.KYC_KV.delete(kvKeys.user(uaid));
+    return this.atomically(() => finishForget(this.sql, uaid, now, (e) => this.append(e)));
   }
 
   /** Outbox entries due for forwarding, leased to the caller. */
@@ -238,6 +387,7 @@ export class EventFeed extends DurableObject<Env> {
       pruneOutbox(this.sql, before);
       pruneEvents(this.sql, before);
       pruneReconFiles(this.sql, now - T.reconRetentionMs);
+      pruneForgetting(this.sql, now, before);
     });
     const stale = now - T.unconfirmedUserRetentionMs;
     const expired = expiredUnconfirmed(this.sql, stale, now, T.unconfirmedPrunePerRun);

@@ -80,8 +80,36 @@ export function userStateOf(row: UserRow, recent: EventRow[]): UserState {
         ? { paypayRequestId: row.reread_request_id }
         : {}),
     },
+    authorization:
+      row.auth_checked_at === null
+        ? null
+        : {
+            status: row.auth_status,
+            scopes: row.auth_scopes === null ? null : (JSON.parse(row.auth_scopes) as string[]),
+            expiresAt: isoOrNull(row.auth_expires_at),
+            issuedAt: isoOrNull(row.auth_issued_at),
+            referenceId: row.reference_id,
+            checkedAt: iso(row.auth_checked_at),
+          },
+    verifiedAt: isoOrNull(row.verified_at),
+    forget:
+      row.forget_requested_at === null
+        ? null
+        : {
+            status: 'forgetting',
+            requestedAt: iso(row.forget_requested_at),
+            requestId: row.forget_request_id ?? '',
+            lastError: row.forget_error,
+            ...(row.forget_error !== null && row.forget_paypay_request_id !== null
+              ? { paypayRequestId: row.forget_paypay_request_id }
+              : {}),
+          },
     updatedAt: iso(row.updated_at),
   };
+}
+
+function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : iso(ms);
 }
 
 function iso(ms: number): string {

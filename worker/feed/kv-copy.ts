@@ -28,6 +28,11 @@ export class KvCopy {
     return this.flushing;
   }
 
+  /** Resolves once no copy is being written (a forget deletes the key after it). */
+  async idle(): Promise<void> {
+    while (this.flushing) await this.flushing.catch(() => 0);
+  }
+
   /** Arms the alarm when users wait for their copy; returns how many wait. */
   async kick(): Promise<number> {
     const waiting = waitingForCopy(this.storage.sql);

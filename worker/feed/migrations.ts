@@ -1,4 +1,6 @@
+import { AUTHORIZATION_V4, AUTHORIZATION_V4_COLUMNS } from './authorization-table';
 import { CONFIRMATION_V3 } from './confirmation';
+import { FORGET_V4, FORGET_V4_COLUMNS } from './forget-table';
 import { EVENTS_V1 } from './events-table';
 import { OUTBOX_V1 } from './outbox-table';
 import { RECON_FILES_V1 } from './recon-table';
@@ -42,6 +44,13 @@ export const MIGRATIONS: readonly Migration[] = [
       'users.confirmed_at (PayPay spoke about the user), due re-reads split by it, reread_budget',
     statements: CONFIRMATION_V3,
   },
+  {
+    version: 4,
+    description:
+      "users: PayPay's authorization, its expiry notices, the forget request; user_sessions, forgotten",
+    columns: [...AUTHORIZATION_V4_COLUMNS, ...FORGET_V4_COLUMNS],
+    statements: [...AUTHORIZATION_V4, ...FORGET_V4],
+  },
 ];
 
 /**
@@ -76,12 +85,13 @@ export function migrate(
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (done.has(migration.version)) continue;
     storage.transactionSync(() => {
-      for (const statement of migration.statements ?? []) sql.exec(statement);
+      // Columns first: a statement may index one of them.
       for (const [table, column, type] of migration.columns ?? []) {
         if (!columnsOf(sql, table).has(column)) {
           sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
         }
       }
+      for (const statement of migration.statements ?? []) sql.exec(statement);
       sql.exec(
         'INSERT INTO _migrations (version, description, applied_at) VALUES (?, ?, ?)',
         migration.version,

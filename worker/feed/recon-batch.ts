@@ -26,7 +26,12 @@ export function reconBatch(
   offset: number,
   ids: string[],
   now: number,
-  effects: { append: AppendFn; merge: (uaid: string, kind: NotificationKind, at: number) => void },
+  effects: {
+    append: AppendFn;
+    merge: (uaid: string, kind: NotificationKind, at: number) => void;
+    /** Whether the id is forgotten or being forgotten: its line is dropped. */
+    forgotten: (uaid: string) => boolean;
+  },
 ): number {
   const file = pendingFile(sql, notificationId);
   if (!file) return 0;
@@ -38,6 +43,7 @@ export function reconBatch(
   let missed = 0;
   for (const uaid of ids) {
     if (seenByWebhook(sql, uaid, kind, from, end + T.reconSeenGraceMs)) continue;
+    if (effects.forgotten(uaid)) continue;
     const seq = effects.append({
       type: 'recon.missed',
       kind,

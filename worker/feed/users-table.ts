@@ -57,6 +57,17 @@ export type UserRow = {
   reread_error: string | null;
   standing_request_id: string | null;
   reread_request_id: string | null;
+  verified_at: number | null;
+  reference_id: string | null;
+  auth_status: string | null;
+  auth_scopes: string | null;
+  auth_expires_at: number | null;
+  auth_issued_at: number | null;
+  auth_checked_at: number | null;
+  forget_requested_at: number | null;
+  forget_request_id: string | null;
+  forget_error: string | null;
+  forget_paypay_request_id: string | null;
   updated_at: number;
   version: number;
 };

@@ -8,6 +8,7 @@ import { objectIdOfNonce } from '../session/ids';
 import { sessionObject } from '../session/locate';
 import type { CallbackInput } from '../session/contract';
 import { langOf } from '../http/lang';
+import { reread } from '../webhooks/reread';
 
 /**
  * `GET /v1/callback?responseToken=`: where PayPay sends the phone. Whatever
@@ -16,7 +17,7 @@ import { langOf } from '../http/lang';
 export async function callback(
   request: IRequest,
   env: Env,
-  _ctx: ExecutionContext,
+  ctx: ExecutionContext,
   rc: RequestContext,
 ): Promise<Response> {
   const lang = langOf(request);
@@ -55,6 +56,8 @@ export async function callback(
       return invalid();
     case 'completed':
       rc.paypayRequestId = outcome.paypayRequestId;
+      // PayPay's authorization of the user, read after the phone has its page.
+      if (outcome.reread !== null) ctx.waitUntil(reread(env, config, outcome.reread, Date.now()));
       return callbackPage({ kind: 'completed' }, outcome.lang, rc.requestId, 200);
     case 'failed':
       rc.paypayRequestId = outcome.paypayRequestId;

@@ -6,6 +6,8 @@ import { paypayClientOf } from '../paypay/from-config';
 import { apiErrorOf } from '../paypay/outcomes';
 import type { PayPayResult, KycInfo } from '../paypay/result';
 import { getUserState } from '../store/user-state';
+import { feedOf } from '../feed/stub';
+import { attemptForget } from '../forget/attempt';
 import { requireMerchant } from '../http/auth';
 
 /**
@@ -22,6 +24,29 @@ export async function userState(
   const state = await getUserState(env.KYC_KV, userIdOf(request));
   if (state === null) throw ApiError.of('USER_NOT_FOUND', 'Nothing is known about this user');
   return Response.json(state);
+}
+
+/**
+ * `DELETE /v1/users/:uaid`: unlink at PayPay and forget the user (APPI's
+ * deletion request). 202 at once: what we hold is cleared now, the unlink is
+ * retried until PayPay accepts it, and `user.forgotten` says when it is done.
+ * A repeat, or a forget of a forgotten id, is 202 and changes nothing.
+ */
+export async function forgetUser(
+  request: IRequest,
+  env: Env,
+  ctx: ExecutionContext,
+  rc: RequestContext,
+): Promise<Response> {
+  await requireMerchant(request, rc);
+  const uaid = userIdOf(request);
+  // Refused now, rather than retried forever, when PayPay is not configured.
+  paypayClientOf(rc.config);
+  const now = Date.now();
+  const start = await feedOf(env).startForget(uaid, rc.requestId, now);
+  if (start.state === 'started') ctx.waitUntil(attemptForget(env, rc.config, start.attempt, now));
+  const status = start.state === 'forgotten' ? 'forgotten' : 'forgetting';
+  return Response.json({ status, requestId: rc.requestId }, { status: 202 });
 }
 
 /** `GET /v1/users/:uaid/kyc`: KYC Passport info, live from PayPay. */

@@ -7,6 +7,7 @@ import type {
 } from '../../shared/wire';
 import type { ErrorData } from '../http/errors';
 import type { KycInfo } from '../paypay/result';
+import type { RereadClaim } from '../feed/event-feed';
 import type { SessionMode } from './record';
 
 // The calls routes make on a session's Durable Object, as plain data: what
@@ -35,7 +36,13 @@ export type CallbackInput =
 
 /** What the phone's page should say. */
 export type CallbackOutcome =
-  | { outcome: 'completed'; lang: Lang; paypayRequestId: string | null }
+  | {
+      outcome: 'completed';
+      lang: Lang;
+      paypayRequestId: string | null;
+      /** The user's first re-read (standing and authorization), for the route to run. */
+      reread: RereadClaim | null;
+    }
   | { outcome: 'failed'; reason: FailureReason; lang: Lang; paypayRequestId: string | null }
   | { outcome: 'expired'; lang: Lang }
   | { outcome: 'already'; status: SessionStatus; lang: Lang }

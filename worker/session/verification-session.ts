@@ -5,6 +5,8 @@ import { configOf } from '../config';
 import { ApiError } from '../http/errors';
 import { settingsFor } from '../settings';
 import { sameString } from '../compare';
+import { feedOf } from '../feed/stub';
+import type { RereadClaim } from '../feed/event-feed';
 import { paypayClientOf } from '../paypay/from-config';
 import { apiErrorOf, failureReasonOf } from '../paypay/outcomes';
 import { codeChallengeS256, createCodeVerifier } from '../paypay/pkce';
@@ -164,6 +166,7 @@ export class VerificationSession extends DurableObject<Env> {
       return { outcome: 'failed', reason, lang, paypayRequestId: answer.requestId };
     }
     const now = Date.now();
+    const config = configOf(this.env);
     await this.move({
       status: 'completed',
       completedAt: now,
@@ -171,9 +174,49 @@ export class VerificationSession extends DurableObject<Env> {
       kyc: answer.data,
       codeVerifier: null,
       resultSalt: randomText(16),
-      resultExpiresAt: now + configOf(this.env).resultTtlSeconds * 1000,
+      resultExpiresAt: now + config.resultTtlSeconds * 1000,
     });
-    return { outcome: 'completed', lang, paypayRequestId: answer.requestId };
+    const reread = await this.tellFeed(input.userAuthorizationId, record.referenceId, now);
+    return { outcome: 'completed', lang, paypayRequestId: answer.requestId, reread };
+  }
+
+  /**
+   * The feed learns of the linked user and of this object holding its KYC (a
+   * forget must find it). Not fatal: the verification stands, and the feed
+   * learns of the user from PayPay's webhooks and recon files anyway.
+   */
+  private async tellFeed(
+    uaid: string,
+    referenceId: string | null,
+    now: number,
+  ): Promise<RereadClaim | null> {
+    const config = configOf(this.env);
+    try {
+      return await feedOf(this.env).verified({
+        userAuthorizationId: uaid,
+        sessionObjectId: this.objectId,
+        referenceId,
+        kycUntil: now + Math.max(config.resultTtlSeconds, config.kycRetentionSeconds) * 1000,
+        now,
+      });
+    } catch (error) {
+      logLine('error', 'error', {
+        what: 'verification not recorded in the feed',
+        error: error instanceof Error ? error.name : typeof error,
+      });
+      return null;
+    }
+  }
+
+  /**
+   * A forget of `uaid`: the KYC waiting for its exchange, and the id, leave
+   * this object; a later exchange finds nothing. True when this object held them.
+   */
+  async forgetUser(uaid: string): Promise<boolean> {
+    const record = this.record;
+    if (record === null || record.userAuthorizationId !== uaid) return false;
+    await this.save(withoutPersonalData(record));
+    return true;
   }
 
   /** The merchant's server trades the result token for the KYC info, once. */
