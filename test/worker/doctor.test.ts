@@ -3,7 +3,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest';
 import handler from '../../worker/index';
 import { CHECKS, type CheckRow } from '../../worker/doctor/row';
-import { expectError, MERCHANT_TOKEN, testSetting } from './support/flow';
+import { completedSession, expectError, MERCHANT_TOKEN, testSetting } from './support/flow';
 import { MERCHANT, otherMerchant } from './support/sandbox';
 
 /** Secrets of this file: none may ever appear in an answer. */
@@ -199,6 +199,22 @@ describe('GET /v1/doctor', () => {
     );
     expect(row.requestId).toMatch(/^SBX/);
     expect(JSON.stringify(answer)).not.toContain(merchant.PAYPAY_API_SECRET);
+  });
+
+  it('compares the scopes the most recently verified user was granted with those needed', async () => {
+    await completedSession();
+    const row = rowOf(await run(), 'scopes');
+    expect(row.ok).toBe(true);
+    expect(row.detail).toMatch(
+      /most recently verified user was granted kyc_passport_qr, .*: all it needs/,
+    );
+    // Needs one more scope now: new QRs ask for it, but that user never granted it.
+    const answer = await run({ USER_KYC_INFO: 'with_foreign_status' });
+    expect(failing(answer)).toEqual(['scopes']);
+    const failed = rowOf(answer, 'scopes');
+    expect(failed.detail).toContain('without kyc_foreign_status');
+    expect(failed.detail).toContain('Fix: ask PayPay to enable kyc_foreign_status for your client');
+    expect(failed.requestId).toMatch(/^SBX/);
   });
 
   it('QRs that do not ask for a needed scope fail the scopes row', async () => {
