@@ -105,7 +105,8 @@ describe('webhook variants', () => {
       const gaps = log.slice(1).map((d, i) => d.at - (log[i]?.at ?? 0));
       gaps.forEach((gap, i) => {
         expect(gap).toBeGreaterThanOrEqual((pauses[i] ?? 0) - 5);
-        expect(gap).toBeLessThan((pauses[i] ?? 0) + 150);
+        // Generous above: two busy cores delay timers, never shorten them.
+        expect(gap).toBeLessThan((pauses[i] ?? 0) + 400);
       });
     },
     15_000,
