@@ -211,6 +211,8 @@ describe('DELETE /v1/users/:uaid', () => {
     const paypay = await sandboxAdmin('PUT', `/users/${uaid}/authorization`, { expireAt: 1 });
     expect(paypay.status).toBe(200);
     expect(await paypay.json()).toMatchObject({ status: 'UNLINKED' });
+    // The Worker did log (its request lines), and no line names the user.
+    expect(lines.some((line) => line.includes('"type":"request"'))).toBe(true);
     expect(lines.filter((line) => line.includes(uaid))).toEqual([]);
   }
 
