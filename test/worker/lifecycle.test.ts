@@ -12,6 +12,7 @@ import {
   eventsAfter,
   feed,
   postWebhook,
+  reconBody,
   settle,
   tailCursor,
   uid,
@@ -302,8 +303,21 @@ describe('DELETE /v1/users/:uaid', () => {
     for (const kind of ['kyc', 'risk', 'account-status'] as const) {
       expect((await postWebhook(kind, eventBody(kind, uaid))).status).toBe(200);
     }
+    // A recon file listing it next to a user we never heard of: only the other is missed.
+    const other = uid('other');
+    const file = await sandboxAdmin('POST', '/recon', {
+      fileType: 'kyc_passport_sync_recon',
+      userAuthorizationIds: [uaid, other],
+      notify: false,
+    });
+    expect(file.status).toBe(200);
+    const { path } = await file.json<{ path: string }>();
+    expect((await postWebhook('recon', reconBody(path))).status).toBe(200);
     await cron(Date.now() + 5 * 60_000);
-    expect(await eventsAfter(cursor)).toEqual([]);
+    const after = await eventsAfter(cursor);
+    const missed = after.filter((e) => e.type === 'recon.missed');
+    expect(missed.map((e) => e.userAuthorizationId)).toEqual([other]);
+    expect(after.every((e) => e.userAuthorizationId === other)).toBe(true);
     await expectForgotten(uaid, resultToken);
   });
 
