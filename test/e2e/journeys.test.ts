@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FeedEvent } from '../../shared/feed';
+import type { FeedEvent, UserState } from '../../shared/feed';
 import { playPhone, setQrLifetime } from '../../scripts/sandbox-client.mjs';
 import { stringsFor } from '../../widget/i18n';
 import { documentedOperations, operationOf } from './openapi';
@@ -217,25 +217,30 @@ describe('recovery', () => {
   });
 });
 
+/** A merchant session approved on the phone and exchanged: the verified user's id. */
+async function verifiedUser(referenceId: string): Promise<string> {
+  const created = (
+    await api('/v1/sessions', {
+      method: 'POST',
+      headers: { ...merchant(), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ referenceId }),
+    })
+  ).json() as { sessionId: string; qrUrl: string };
+  await phoneByFetch(created.qrUrl, 'complete');
+  const view = (await api(`/v1/sessions/${created.sessionId}`)).json() as { resultToken: string };
+  const result = (
+    await api('/v1/results/exchange', {
+      method: 'POST',
+      headers: { ...merchant(), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ resultToken: view.resultToken }),
+    })
+  ).json() as { userAuthorizationId: string };
+  return result.userAuthorizationId;
+}
+
 describe('after verification', () => {
   it('a risk webhook and a recon file about the user show up in the event feed', async () => {
-    const created = (
-      await api('/v1/sessions', {
-        method: 'POST',
-        headers: { ...merchant(), 'Content-Type': 'application/json' },
-        body: JSON.stringify({ referenceId: 'feed-customer' }),
-      })
-    ).json() as { sessionId: string; qrUrl: string };
-    await phoneByFetch(created.qrUrl, 'complete');
-    const view = (await api(`/v1/sessions/${created.sessionId}`)).json() as { resultToken: string };
-    const result = (
-      await api('/v1/results/exchange', {
-        method: 'POST',
-        headers: { ...merchant(), 'Content-Type': 'application/json' },
-        body: JSON.stringify({ resultToken: view.resultToken }),
-      })
-    ).json() as { userAuthorizationId: string };
-    const uaid = result.userAuthorizationId;
+    const uaid = await verifiedUser('feed-customer');
 
     const sent = (await sandbox('POST', '/webhooks', {
       kind: 'risk',
@@ -290,6 +295,78 @@ describe('after verification', () => {
       (await api(`/v1/users/${uaid}/kyc-info?requiredKycType=EKYC`, { headers: merchant() }))
         .status,
     ).toBe(403);
+  });
+
+  it('DELETE /v1/users/:id unlinks and forgets the user; a repeat changes nothing', async () => {
+    const uaid = await verifiedUser('forget-customer');
+    // The callback reads PayPay's authorization after the phone has its page.
+    await expect
+      .poll(
+        async () => {
+          const answer = await api(`/v1/users/${uaid}`, { headers: merchant() });
+          if (answer.status !== 200) return answer.status;
+          return (answer.json() as UserState).authorization?.status ?? null;
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toBe('ACTIVE');
+    const sent = (await sandbox('POST', '/webhooks', {
+      kind: 'kyc',
+      userAuthorizationId: uaid,
+    })) as { notificationId: string };
+    await expect
+      .poll(
+        async () => (await feedEvents()).some((e) => e.notificationId === sent.notificationId),
+        {
+          timeout: 15_000,
+          interval: 500,
+        },
+      )
+      .toBe(true);
+
+    const forget = () => api(`/v1/users/${uaid}`, { method: 'DELETE', headers: merchant() });
+    const first = await forget();
+    expect(first.status).toBe(202);
+    const asked = first.json() as { status: string; requestId: string };
+    expect(asked.status).toBe('forgetting');
+    const again = await forget();
+    expect(again.status).toBe(202);
+    const repeated = again.json() as { status: string; requestId: string };
+    expect(['forgetting', 'forgotten']).toContain(repeated.status);
+    expect(repeated.requestId).not.toBe(asked.requestId);
+
+    await expect
+      .poll(async () => (await api(`/v1/users/${uaid}`, { headers: merchant() })).status, {
+        timeout: 20_000,
+        interval: 500,
+      })
+      .toBe(404);
+    await expect
+      .poll(async () => (await feedEvents()).filter((e) => e.type === 'user.forgotten'), {
+        timeout: 10_000,
+        interval: 500,
+      })
+      .toContainEqual(expect.objectContaining({ requestId: asked.requestId }));
+    const events = await feedEvents();
+    const forgotten = events.filter((e) => e.type === 'user.forgotten');
+    // One event for the two requests, naming the first; no user id in it or anywhere else.
+    expect(forgotten.filter((e) => e.requestId === asked.requestId)).toHaveLength(1);
+    expect(forgotten.filter((e) => e.requestId === repeated.requestId)).toHaveLength(0);
+    expect(forgotten.find((e) => e.requestId === asked.requestId)).toMatchObject({
+      source: 'merchant',
+    });
+    expect(forgotten.every((e) => e.userAuthorizationId === undefined)).toBe(true);
+    expect(JSON.stringify(events)).not.toContain(uaid);
+    // The user's past event keeps its type and time, without the id.
+    const past = events.find((e) => e.notificationId === sent.notificationId);
+    expect(past).toMatchObject({ type: 'kyc.updated', source: 'webhook' });
+    expect(past?.userAuthorizationId).toBeUndefined();
+    // PayPay no longer knows the link either.
+    expect((await api(`/v1/users/${uaid}/kyc`, { headers: merchant() })).status).toBe(404);
+    // Once done, a further request still changes nothing.
+    const late = await forget();
+    expect(late.status).toBe(202);
+    expect((late.json() as { status: string }).status).toBe('forgotten');
   });
 });
 
