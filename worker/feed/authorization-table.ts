@@ -34,7 +34,8 @@ export type AuthorizationRead =
 /**
  * Stores a read. A new expiry owes both events again (PayPay renewed it); the
  * same one keeps what was already sent. PayPay saying the authorization
- * expired owes `authorization.expired` now, whatever our copy of expireAt says.
+ * expired sends `authorization.expired` now, whatever our copy of expireAt
+ * says, unless it was sent already.
  * Several statements: call inside `transactionSync`. False when the user is
  * unknown or being forgotten.
  */
@@ -46,8 +47,13 @@ export function storeAuthorization(
   append: AppendFn,
 ): boolean {
   const row = sql
-    .exec<{ auth_expires_at: number | null; auth_notice: string | null }>(
-      'SELECT auth_expires_at, auth_notice FROM users WHERE uaid = ? AND forget_requested_at IS NULL',
+    .exec<{
+      auth_expires_at: number | null;
+      auth_notice: string | null;
+      auth_status: string | null;
+    }>(
+      `SELECT auth_expires_at, auth_notice, auth_status FROM users
+       WHERE uaid = ? AND forget_requested_at IS NULL`,
       uaid,
     )
     .toArray()[0];
@@ -62,7 +68,10 @@ export function storeAuthorization(
       now,
       uaid,
     );
-    if (status === 'EXPIRED' && row.auth_notice !== null) {
+    // Owed: the cron has not sent it for the known expiry, or no expiry was ever known.
+    const owed =
+      row.auth_notice !== null || (row.auth_expires_at === null && row.auth_status !== 'EXPIRED');
+    if (status === 'EXPIRED' && owed) {
       appendNotice(append, 'authorization.expired', uaid, row.auth_expires_at, now);
     }
     return true;

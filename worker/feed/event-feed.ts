@@ -53,10 +53,12 @@ import {
   FORGET_LEASE_MS,
   finishForget,
   forgetFailed,
+  isBeingForgotten,
   isForgetting,
   pruneForgetting,
   rememberSession,
   startForget,
+  unforget,
   type ForgetAttempt,
   type ForgetStart,
 } from './forget-table';
@@ -249,13 +251,18 @@ export class EventFeed extends DurableObject<Env> {
   /**
    * A verification completed: the user is known (PayPay linked it), its KYC's
    * object is remembered for a forget, and a re-read (standing and
-   * authorization) is due now and handed to the caller when free. Nothing for
-   * a user being forgotten: the forget wins.
+   * authorization) is due now and handed to the caller when free. A user
+   * forgotten before is known again (a new verification is new consent); for
+   * a user being forgotten nothing is recorded and `forgetting` tells the
+   * object to drop the KYC it holds: the forget wins.
    */
-  async verified(input: VerifiedInput): Promise<RereadClaim | null> {
+  async verified(
+    input: VerifiedInput,
+  ): Promise<{ reread: RereadClaim | null; forgetting: boolean }> {
     const { userAuthorizationId: uaid, now } = input;
-    const claim = this.atomically((): RereadClaim | null => {
-      if (isForgetting(this.sql, uaid)) return null;
+    const outcome = this.atomically(() => {
+      if (isBeingForgotten(this.sql, uaid)) return { reread: null, forgetting: true };
+      unforget(this.sql, uaid);
       this.sql.exec(
         'INSERT INTO users (uaid, updated_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
         uaid,
@@ -272,12 +279,14 @@ export class EventFeed extends DurableObject<Env> {
       );
       confirm(this.sql, uaid, now);
       rememberSession(this.sql, uaid, input.sessionObjectId, input.kycUntil);
-      return claimReread(this.sql, uaid, now)
-        ? { userAuthorizationId: uaid, startedAt: now }
-        : null;
+      const claimed = claimReread(this.sql, uaid, now);
+      return {
+        reread: claimed ? { userAuthorizationId: uaid, startedAt: now } : null,
+        forgetting: false,
+      };
     });
-    await this.copy.schedule(now);
-    return claim;
+    if (!outcome.forgetting) await this.copy.schedule(now);
+    return outcome;
   }
 
   /** Stores a read of PayPay's authorization; an expiry PayPay reports may owe an event now. */

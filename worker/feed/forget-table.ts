@@ -65,6 +65,20 @@ export function isForgetting(sql: SqlStorage, uaid: string): boolean {
   );
 }
 
+/** Whether a forget of the id is under way (requested, not finished). */
+export function isBeingForgotten(sql: SqlStorage, uaid: string): boolean {
+  return (
+    sql
+      .exec('SELECT 1 FROM users WHERE uaid = ? AND forget_requested_at IS NOT NULL', uaid)
+      .toArray().length > 0
+  );
+}
+
+/** The id is linked again by a new verification: its news is kept from now on. */
+export function unforget(sql: SqlStorage, uaid: string): void {
+  sql.exec('DELETE FROM forgotten WHERE id_hash = ?', forgottenHash(uaid));
+}
+
 /** Where a forget request stands. */
 export type ForgetStart =
   { state: 'started'; attempt: ForgetAttempt } | { state: 'forgetting' } | { state: 'forgotten' };

@@ -176,8 +176,10 @@ export class VerificationSession extends DurableObject<Env> {
       resultSalt: randomText(16),
       resultExpiresAt: now + config.resultTtlSeconds * 1000,
     });
-    const reread = await this.tellFeed(input.userAuthorizationId, record.referenceId, now);
-    return { outcome: 'completed', lang, paypayRequestId: answer.requestId, reread };
+    const told = await this.tellFeed(input.userAuthorizationId, record.referenceId, now);
+    // The user asked to be forgotten while verifying: the forget wins, its KYC goes now.
+    if (told.forgetting && this.record) await this.save(withoutPersonalData(this.record));
+    return { outcome: 'completed', lang, paypayRequestId: answer.requestId, reread: told.reread };
   }
 
   /**
@@ -189,7 +191,7 @@ export class VerificationSession extends DurableObject<Env> {
     uaid: string,
     referenceId: string | null,
     now: number,
-  ): Promise<RereadClaim | null> {
+  ): Promise<{ reread: RereadClaim | null; forgetting: boolean }> {
     const config = configOf(this.env);
     try {
       return await feedOf(this.env).verified({
@@ -204,7 +206,7 @@ export class VerificationSession extends DurableObject<Env> {
         what: 'verification not recorded in the feed',
         error: error instanceof Error ? error.name : typeof error,
       });
-      return null;
+      return { reread: null, forgetting: false };
     }
   }
 

@@ -15,5 +15,8 @@ export async function getUserState(
   kv: KVNamespace,
   userAuthorizationId: string,
 ): Promise<UserState | null> {
-  return kv.get<UserState>(kvKeys.user(userAuthorizationId), 'json');
+  const state = await kv.get<Partial<UserState>>(kvKeys.user(userAuthorizationId), 'json');
+  if (state === null) return null;
+  // Copies written before these fields existed carry none until the user next changes.
+  return { authorization: null, verifiedAt: null, forget: null, ...state } as UserState;
 }
