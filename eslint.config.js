@@ -64,7 +64,7 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser },
   },
   {
-    files: ['scripts/**/*.mjs', 'demo/**/*.mjs', '*.js'],
+    files: ['scripts/**/*.mjs', 'demo/**/*.mjs', 'cli/**/*.mjs', '*.js'],
     languageOptions: { globals: globals.node },
   },
 );
