@@ -25,7 +25,13 @@ export default tseslint.config(
   // The walls: widget, worker and sandbox each import shared/ only, shared/
   // imports nothing of ours, routes never import routes, and no import cycle.
   {
-    files: ['widget/**/*.ts', 'worker/**/*.ts', 'sandbox/**/*.ts', 'shared/**/*.ts'],
+    files: [
+      'widget/**/*.ts',
+      'worker/**/*.ts',
+      'sandbox/**/*.ts',
+      'shared/**/*.ts',
+      'react/**/*.ts',
+    ],
     plugins: { 'import-x': importX },
     settings: {
       ...importX.flatConfigs.typescript.settings,
@@ -41,6 +47,8 @@ export default tseslint.config(
             ...wall('./worker', ['./widget', './sandbox', './test', './scripts']),
             ...wall('./sandbox', ['./widget', './worker', './test', './scripts']),
             ...wall('./shared', ['./widget', './worker', './sandbox', './test', './scripts']),
+            // The React wrapper wraps the element, nothing else.
+            ...wall('./react', ['./worker', './sandbox', './test', './scripts']),
             {
               target: './worker/routes',
               from: './worker/routes',

@@ -10,6 +10,11 @@ export { PayPayKycPassport };
 export type { ViewState } from './paypay-kyc-passport';
 export type { DisplayMode } from './attributes';
 export * from './events';
+export type {
+  PayPayKycPassportAttributes,
+  PayPayKycPassportJsxEvents,
+  PayPayKycPassportVueEvents,
+} from './frameworks';
 export type { FailureReason, SessionStatus } from '../shared/wire';
 
 declare global {

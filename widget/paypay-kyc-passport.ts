@@ -33,6 +33,8 @@ export type ViewState =
 /**
  * Lets a customer share the identity PayPay already verified.
  *
+ * @tag paypay-kyc-passport
+ *
  * @summary PayPay KYC Passport: a QR code (an "Open PayPay" button on phones)
  * that follows the verification live and hands the page an opaque result token.
  *
