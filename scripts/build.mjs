@@ -1,6 +1,8 @@
 // `npm run build`: the element's two bundles, their type declarations, a
-// versioned copy for immutable caching, the static-asset headers, and the SRI
-// hashes merchants put in <script integrity="...">.
+// versioned copy for immutable caching, the static-asset headers, the SRI
+// hashes merchants put in <script integrity="...">; and the npm package's
+// entry points: the element as a library (its dependencies left to the app's
+// bundler), the React wrapper, and custom-elements.json.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,9 @@ const run = (cmd, args) => {
 
 run(bin('vite'), ['build', '--logLevel', quiet ? 'warn' : 'info']);
 run(bin('tsc'), ['-p', 'widget/tsconfig.build.json']);
+// A hand-written declaration file (why: its own header); tsc copies none.
+cpSync(join(root, 'widget/frameworks.d.ts'), join(root, 'dist/types/widget/frameworks.d.ts'));
+await buildPackageEntries();
 
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const files = ['paypay-kyc-passport.js', 'paypay-kyc-passport.iife.js'];
@@ -38,6 +43,15 @@ writeFileSync(
 `,
 );
 
+// dist/ is also the Worker's static-asset directory: only the element's bundles
+// are for browsers. The package's other entry points are not served.
+writeFileSync(
+  join(root, 'dist', '.assetsignore'),
+  ['lib/', 'react/', 'server/', 'worker/', 'sandbox/', 'types/', 'custom-elements.json', ''].join(
+    '\n',
+  ),
+);
+
 /** sha384 SRI of a built file. */
 export function sri(file) {
   return `sha384-${createHash('sha384')
@@ -50,4 +64,55 @@ for (const file of files) {
   console.log(
     `dist/${file}  ${(size / 1024).toFixed(1)} KiB  integrity="${sri(file)}"  (also /v/${version}/${file})`,
   );
+}
+
+/**
+ * The package's `.` (the element, lit and qrcode left as imports so an app's
+ * bundler shares them) and `./react` (which imports `.`, so one element class
+ * is registered whichever entry an app loads first), and the manifest IDEs and
+ * JSX/Vue type generators read.
+ */
+async function buildPackageEntries() {
+  const esbuild = await import('esbuild');
+  const common = {
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    sourcemap: true,
+    logLevel: 'warning',
+  };
+  await esbuild.build({
+    ...common,
+    entryPoints: [join(root, 'widget/index.ts')],
+    outfile: join(root, 'dist/lib/index.js'),
+    external: ['lit', 'lit/*', 'qrcode', 'qrcode/*'],
+  });
+  await esbuild.build({
+    ...common,
+    entryPoints: [join(root, 'react/index.ts')],
+    outfile: join(root, 'dist/react/index.js'),
+    external: ['react', '@lit/react'],
+    plugins: [
+      {
+        name: 'element-from-package',
+        setup(build) {
+          build.onResolve({ filter: /\/widget\/index$/ }, () => ({
+            path: 'paypay-kyc-passport',
+            external: true,
+          }));
+        },
+      },
+    ],
+  });
+  run(bin('tsc'), ['-p', 'react/tsconfig.build.json']);
+  run(bin('cem'), [
+    'analyze',
+    '--litelement',
+    '--quiet',
+    '--globs',
+    'widget/paypay-kyc-passport.ts',
+    'widget/events.ts',
+    '--outdir',
+    'dist',
+  ]);
 }
