@@ -31,6 +31,7 @@ export default tseslint.config(
       'sandbox/**/*.ts',
       'shared/**/*.ts',
       'react/**/*.ts',
+      'server/**/*.ts',
     ],
     plugins: { 'import-x': importX },
     settings: {
@@ -47,6 +48,20 @@ export default tseslint.config(
             ...wall('./worker', ['./widget', './sandbox', './test', './scripts']),
             ...wall('./sandbox', ['./widget', './worker', './test', './scripts']),
             ...wall('./shared', ['./widget', './worker', './sandbox', './test', './scripts']),
+            // The published merchant-server helper stands alone: not even shared/.
+            ...[
+              './widget',
+              './worker',
+              './sandbox',
+              './shared',
+              './react',
+              './test',
+              './scripts',
+            ].map((from) => ({
+              target: './server',
+              from,
+              message: `server/ is published alone: it imports nothing of ours (${from.slice(2)}/).`,
+            })),
             // The React wrapper wraps the element, nothing else.
             ...wall('./react', ['./worker', './sandbox', './test', './scripts']),
             {
@@ -57,6 +72,21 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  // server/ runs on Node 18+, Workers, Deno and Bun: web APIs only, no Node built-ins.
+  {
+    files: ['server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^node:', message: 'server/ uses web APIs only (fetch, WebCrypto).' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'Buffer', 'process', 'require', 'window', 'document'],
     },
   },
   {
