@@ -11,8 +11,8 @@ import {
   reconFileOwner,
   reconNotification,
 } from './recon';
-import { currentState, type Tenant } from './tenant';
-import { STANDINGS, type SandboxUser } from './types';
+import { currentState, linkOf, type Tenant } from './tenant';
+import { STANDINGS, type QrSession, type SandboxUser } from './types';
 import { eventNotification, isWebhookKind, newNotificationId, type Notification } from './webhooks';
 
 /** A JSON answer of the admin API. */
@@ -87,15 +87,24 @@ export async function handleAdmin(
   }
   if (route === 'GET /sessions') {
     const now = tenant.now();
-    return json({ sessions: store.sessions().map((s) => ({ ...s, state: currentState(s, now) })) });
+    return json({ sessions: store.sessions().map((s) => sessionView(tenant, s, now)) });
   }
   const codeId = /^\/sessions\/([^/]+)$/.exec(path)?.[1];
   if (codeId !== undefined && method === 'GET') {
     const session = store.session(codeId);
     if (!session) return adminError(404, 'NOT_FOUND', 'No such QR session.');
-    return json({ ...session, state: currentState(session, tenant.now()) });
+    return json(sessionView(tenant, session, tenant.now()));
   }
   return adminError(404, 'NOT_FOUND', `No admin route ${route}.`);
+}
+
+/** A stored QR session, its state computed now, with its link (the phone page). */
+function sessionView(tenant: Tenant, session: QrSession, now: number) {
+  return {
+    ...session,
+    state: currentState(session, now),
+    linkQRCodeURL: linkOf(tenant, session.codeId),
+  };
 }
 
 async function sendWebhook(tenant: Tenant, body: unknown): Promise<Response> {

@@ -6,7 +6,7 @@ import { kycData, kycDataMatches } from './kyc-data';
 import { APPROVED_OUTCOMES, isApproved, STANDING_ERRORS } from './outcomes';
 import { parseQrRequest } from './qr-request';
 import { requireClientScopes, requireEkycClient, requireGranted } from './scopes';
-import { currentState, type Tenant } from './tenant';
+import { currentState, linkOf, type Tenant } from './tenant';
 import type { QrSession, SandboxUser } from './types';
 
 /** PayPay's default QR lifetime when the merchant set none. */
@@ -33,7 +33,7 @@ export async function createQr(tenant: Tenant, body: Record<string, unknown>): P
   await tenant.store.schedulePrune();
   const data = {
     codeId: session.codeId,
-    linkQRCodeURL: `${tenant.origin}/phone/${tenant.id}/${session.codeId}`,
+    linkQRCodeURL: linkOf(tenant, session.codeId),
     expiryDate: session.expiresAt,
   };
   return envelope('SUCCESS', 'Success', data, 201);

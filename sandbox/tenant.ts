@@ -32,3 +32,8 @@ export function currentState(session: QrSession, now: number): QrSession['state'
   }
   return session.state;
 }
+
+/** The QR's link: the phone page of `sandbox/phone.ts`, with the tenant id, never the API key. */
+export function linkOf(tenant: Tenant, codeId: string): string {
+  return `${tenant.origin}/phone/${tenant.id}/${codeId}`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admin, BASE, registerMerchant, type TestMerchant } from './support';
+import { admin, adminJson, BASE, newQr, registerMerchant, type TestMerchant } from './support';
 
 describe('PUT /_sandbox/merchant', () => {
   async function reRegister(merchant: TestMerchant, extra: Record<string, unknown>): Promise<void> {
@@ -41,6 +41,27 @@ describe('admin and pages', () => {
       headers: { 'X-Sandbox-Api-Key': `nobody_${crypto.randomUUID()}` },
     });
     expect(res.status).toBe(404);
+  });
+
+  it('lists the QR sessions with their state and link, and shows one by codeId', async () => {
+    const merchant = await registerMerchant();
+    const qr = await newQr(merchant);
+    const list = await adminJson<{ sessions: Record<string, unknown>[] }>(
+      merchant,
+      'GET',
+      '/sessions',
+    );
+    expect(list.body.sessions).toEqual([
+      expect.objectContaining({
+        codeId: qr.codeId,
+        nonce: qr.nonce,
+        state: 'pending',
+        linkQRCodeURL: qr.link,
+      }),
+    ]);
+    const one = await adminJson(merchant, 'GET', `/sessions/${qr.codeId}`);
+    expect(one.body).toMatchObject({ codeId: qr.codeId, linkQRCodeURL: qr.link });
+    expect((await admin(merchant, 'GET', '/sessions/kpq_unknown')).status).toBe(404);
   });
 
   it('serves an index page and a health check', async () => {
