@@ -1,0 +1,73 @@
+/** Codes of failures found here, not answered by the Worker: a call that got no usable answer. */
+export type ClientErrorCode =
+  /** The request did not reach the Worker, or its answer was cut (DNS, refused, reset, TLS). */
+  | 'NETWORK_ERROR'
+  /** No answer within the client's `timeoutMs`. */
+  | 'TIMEOUT'
+  /** An answer that is not the Worker's JSON (a proxy's HTML page, a redirect, a cut body). */
+  | 'INVALID_RESPONSE'
+  /** An id that cannot be put in a path (empty, `.` or `..`): nothing was sent. */
+  | 'INVALID_ID';
+
+/** Codes of `verifyEvent`: the forwarded event must not be trusted. */
+export type VerifyErrorCode =
+  /** The secret is not `whsec_` + base64 (or raw key bytes). */
+  | 'INVALID_SECRET'
+  /** Not the raw body (a parsed object), or a signed body that is not a forwarded event. */
+  | 'INVALID_PAYLOAD'
+  /** `webhook-id`, `webhook-timestamp` or `webhook-signature` absent, empty or repeated. */
+  | 'MISSING_HEADERS'
+  /** `webhook-timestamp` is not a whole number of seconds. */
+  | 'INVALID_TIMESTAMP'
+  /** `webhook-timestamp` is more than the tolerance (5 minutes) in the past. */
+  | 'TIMESTAMP_TOO_OLD'
+  /** `webhook-timestamp` is more than the tolerance (5 minutes) in the future. */
+  | 'TIMESTAMP_TOO_NEW'
+  /** No `v1` signature in `webhook-signature` matches the body with this secret. */
+  | 'INVALID_SIGNATURE'
+  /** This very message (same id, timestamp and valid signature) was verified before. */
+  | 'REPLAYED';
+
+/**
+ * Every code a `KycPassportError` carries: the Worker's own (`RESULT_EXPIRED`,
+ * `USER_NOT_FOUND`, `CONFIG_<SETTING>`, ...: docs/api.md), or one of the above.
+ */
+export type KycPassportErrorCode = ClientErrorCode | VerifyErrorCode | (string & {});
+
+/** What a `KycPassportError` is made of, besides its code and message. */
+export interface KycPassportErrorDetails {
+  status?: number | null;
+  requestId?: string | null;
+  paypayRequestId?: string | null;
+  retryAfterSeconds?: number | null;
+  cause?: unknown;
+}
+
+/**
+ * The one error of this module. From the Worker: its `{error: {code, message,
+ * requestId}}` answer, with the HTTP status. Otherwise `status` is null (or the
+ * status of an unreadable answer) and `code` one of `ClientErrorCode` or
+ * `VerifyErrorCode`. No message carries a token, a secret or a session id.
+ */
+export class KycPassportError extends Error {
+  override readonly name = 'KycPassportError';
+  /** Stable: switch on it. */
+  readonly code: KycPassportErrorCode;
+  /** The Worker's HTTP status; null when there was no answer (or for `verifyEvent`). */
+  readonly status: number | null;
+  /** Our request id (`req_...`): quote it to support. Null when the Worker did not give one. */
+  readonly requestId: string | null;
+  /** PayPay's X-REQUEST-ID, when PayPay was involved. */
+  readonly paypayRequestId: string | null;
+  /** The answer's `Retry-After` in seconds (429, 503), or null. */
+  readonly retryAfterSeconds: number | null;
+
+  constructor(code: KycPassportErrorCode, message: string, details: KycPassportErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.status = details.status ?? null;
+    this.requestId = details.requestId ?? null;
+    this.paypayRequestId = details.paypayRequestId ?? null;
+    this.retryAfterSeconds = details.retryAfterSeconds ?? null;
+  }
+}
