@@ -223,7 +223,7 @@ async function startStackOnce(options) {
       'sandbox',
       [
         '-c',
-        'sandbox/wrangler.toml',
+        'sandbox/wrangler.jsonc',
         '--ip',
         host,
         '--port',
@@ -241,7 +241,7 @@ async function startStackOnce(options) {
       'worker',
       [
         '-c',
-        'wrangler.toml',
+        'wrangler.jsonc',
         '--ip',
         host,
         '--port',

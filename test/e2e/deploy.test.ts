@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readWranglerConfig } from './wrangler-config';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -39,16 +40,15 @@ describe('deployment', () => {
     expect(readFileSync(join(outdir, 'index.js'), 'utf8').length).toBeGreaterThan(10_000);
   });
 
-  it('docs/deploy.md names every var and secret the Worker reads', () => {
-    const toml = readFileSync(join(root, 'wrangler.toml'), 'utf8');
+  it('docs/deploy.md names every var and secret the Worker reads', async () => {
+    const text = readFileSync(join(root, 'wrangler.jsonc'), 'utf8');
+    const config = await readWranglerConfig(join(root, 'wrangler.jsonc'));
     const doc = readFileSync(join(root, 'docs/deploy.md'), 'utf8');
-    const vars = [
-      ...(/\[vars\]([\s\S]*?)\n\[/.exec(toml)?.[1] ?? '').matchAll(/^([A-Z_]+)\s*=/gm),
-    ].map((m) => m[1]!);
-    // Named in a comment: a `[secrets]` block would make wrangler dev drop every other name.
+    const vars = Object.keys(config.vars ?? {});
+    // Named in a comment: a `secrets` block would make wrangler dev drop every other name.
     const secrets = ['PAYPAY_API_KEY', 'PAYPAY_API_SECRET', 'MERCHANT_API_TOKEN'];
-    expect(toml).not.toMatch(/^\[secrets\]/m);
-    for (const name of secrets) expect(toml, name).toContain(name);
+    expect(config.secrets).toBeUndefined();
+    for (const name of secrets) expect(text, name).toContain(name);
     const optional = [
       'PAYPAY_MERCHANT_ID',
       'WEBHOOK_PATH_TOKEN',
@@ -61,5 +61,20 @@ describe('deployment', () => {
     ];
     expect(vars.length).toBeGreaterThan(5);
     for (const name of [...vars, ...secrets, ...optional]) expect(doc, name).toContain(name);
+  });
+
+  it('.dev.vars.example lists every secret the Worker reads, and only those', async () => {
+    const config = await readWranglerConfig(join(root, 'wrangler.jsonc'));
+    const source = readFileSync(join(root, 'worker/setting-values.ts'), 'utf8');
+    const list = /SETTING_NAMES = \[([\s\S]*?)\]/.exec(source)?.[1] ?? '';
+    const settings = [...list.matchAll(/'([A-Z_]+)'/g)].map((m) => m[1]!);
+    // Settings that are neither vars nor secrets: optional vars with a default.
+    const optionalVars = ['RESULT_TTL_SECONDS', 'KYC_RETENTION_SECONDS'];
+    const vars = Object.keys(config.vars ?? {});
+    const secrets = settings.filter((name) => !vars.includes(name) && !optionalVars.includes(name));
+    const example = readFileSync(join(root, '.dev.vars.example'), 'utf8');
+    const listed = [...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]!);
+    expect(settings.length).toBeGreaterThan(20);
+    expect(listed.sort()).toEqual(secrets.sort());
   });
 });

@@ -29,7 +29,7 @@ const SANDBOX_API_KEY = 'sandbox_key';
 const SANDBOX_API_SECRET = 'c2FuZGJveF9zZWNyZXRfZm9yX2xvY2FsX2RldmVsb3BtZW50';
 
 /**
- * The Worker's settings in tests, over the real wrangler.toml: PayPay is the
+ * The Worker's settings in tests, over the real wrangler.jsonc: PayPay is the
  * sandbox. Every setting the Worker reads is named, so a developer's .dev.vars
  * (which wrangler also loads) never reaches the tests.
  */
@@ -61,7 +61,7 @@ const TEST_SETTINGS: Record<string, string> = {
 };
 
 /**
- * The worker project runs in workerd: the Worker of wrangler.toml with
+ * The worker project runs in workerd: the Worker of wrangler.jsonc with
  * TEST_SETTINGS, the tests of test/worker/ and test/sandbox/. The PayPay sandbox
  * runs beside it as an auxiliary Worker, and every outbound fetch of the test
  * Worker goes to it, so PayPay calls, recon downloads and webhooks never leave
@@ -77,7 +77,7 @@ export const workerProject = defineProject({
     cloudflareTest(async () => {
       const sandbox = await bundleSandbox();
       return {
-        wrangler: { configPath: './wrangler.toml' },
+        wrangler: { configPath: './wrangler.jsonc' },
         miniflare: {
           bindings: TEST_SETTINGS,
           outboundService: 'sandbox',

@@ -19,7 +19,7 @@ export function sessionObjectOf(sessionId: string) {
 
 /**
  * A test setting (test/worker/project.ts) by name. Secrets are not in the
- * generated `Env` (wrangler.toml only names them in a comment), so they are read
+ * generated `Env` (wrangler.jsonc only names them in a comment), so they are read
  * the way the Worker reads every setting: as plain strings.
  */
 export function testSetting(name: string): string {
