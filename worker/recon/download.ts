@@ -60,7 +60,7 @@ export async function downloadRecon(path: string, options: DownloadOptions): Pro
       if (response.status >= 300 && response.status < 400) {
         await response.body?.cancel();
         const location = response.headers.get('Location');
-        if (location === null || !URL.canParse(location, url)) {
+        if (location === null || !URL.canParse(location, url.href)) {
           return err('BAD_REDIRECT');
         }
         const next = new URL(location, url);
