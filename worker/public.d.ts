@@ -1,0 +1,35 @@
+// `paypay-kyc-passport/worker`: the Worker and its Durable Object classes, for a
+// merchant's own Worker project (docs/deploy.md, "Your own repository: three
+// files"). Written by hand, published as dist/worker/index.d.ts by
+// scripts/build-worker.mjs; test/worker/public-types.ts checks that the real
+// exports (worker/index.ts) fit it.
+//
+// It needs the Workers runtime types (`wrangler types`), as any Worker project
+// in TypeScript has. The environment is typed loosely: the Worker checks its
+// own bindings and settings at run time (`/healthz` names a missing one), so
+// your generated `Env` fits whatever else it holds.
+import { DurableObject } from 'cloudflare:workers';
+
+/**
+ * What the Worker is given as `env`: its bindings (`SESSIONS`, `RATE_LIMITER`,
+ * `EVENT_FEED`, `KYC_KV`) and its settings, vars and secrets (docs/deploy.md).
+ */
+export type KycPassportEnv = object;
+
+/** The Worker: `fetch` answers every route, `scheduled` runs the every-minute cron. */
+export interface KycPassportWorker<E extends object = KycPassportEnv> extends ExportedHandler<E> {
+  fetch: ExportedHandlerFetchHandler<E>;
+  scheduled: ExportedHandlerScheduledHandler<E>;
+}
+
+declare const worker: KycPassportWorker;
+export default worker;
+
+/** One verification (binding `SESSIONS`, SQLite, migration `v1`). */
+export declare class VerificationSession extends DurableObject<KycPassportEnv> {}
+
+/** The per-client creation limit (binding `RATE_LIMITER`, SQLite, migration `v1`). */
+export declare class CreationRateLimiter extends DurableObject<KycPassportEnv> {}
+
+/** The merchant event feed, one object (binding `EVENT_FEED`, SQLite, migration `v2`). */
+export declare class EventFeed extends DurableObject<KycPassportEnv> {}
