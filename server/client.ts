@@ -152,15 +152,16 @@ export function createClient(options: ClientOptions): KycPassportClient {
 
   const userPath = (id: string) => `/v1/users/${segment(id, 'userAuthorizationId')}`;
 
+  // async: an id refused before sending rejects like any other failure, never throws.
   return {
-    createSession: (body = {}) => call('POST', '/v1/sessions', '/v1/sessions', 201, body),
-    session: (sessionId) =>
+    createSession: async (body = {}) => call('POST', '/v1/sessions', '/v1/sessions', 201, body),
+    session: async (sessionId) =>
       call('GET', `/v1/sessions/${segment(sessionId, 'sessionId')}`, '/v1/sessions/{id}', 200),
-    exchange: (resultToken) =>
+    exchange: async (resultToken) =>
       call('POST', '/v1/results/exchange', '/v1/results/exchange', 200, { resultToken }),
-    user: (id) => call('GET', userPath(id), '/v1/users/{id}', 200),
-    kyc: (id) => call('GET', `${userPath(id)}/kyc`, '/v1/users/{id}/kyc', 200),
-    forget: (id) => call('DELETE', userPath(id), '/v1/users/{id}', 202),
+    user: async (id) => call('GET', userPath(id), '/v1/users/{id}', 200),
+    kyc: async (id) => call('GET', `${userPath(id)}/kyc`, '/v1/users/{id}/kyc', 200),
+    forget: async (id) => call('DELETE', userPath(id), '/v1/users/{id}', 202),
     events(options = {}) {
       let cursor = options.after ?? '';
       async function* pages(): AsyncGenerator<FeedEvent, void, undefined> {
