@@ -12,6 +12,8 @@ export interface Seen {
 }
 
 interface Operation {
+  parameters?: { name: string; in: string; required?: boolean; schema?: unknown }[];
+  requestBody?: { content: Record<string, { schema?: unknown }> };
   responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
 }
 
@@ -19,6 +21,8 @@ const doc = JSON.parse(
   readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8'),
 ) as {
   paths: Record<string, Record<string, Operation>>;
+  /** Requests the Worker sends (OpenAPI 3.1): not routes, so never in `paths` checks. */
+  webhooks?: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, unknown> };
 };
 
@@ -76,4 +80,42 @@ export function documentedOperations(): string[] {
 export function operationOf(method: string, url: string): string | null {
   const template = templateOf(new URL(url).pathname);
   return template ? `${method.toUpperCase()} ${template}` : null;
+}
+
+/**
+ * Checks one request the Worker sent (a forwarded event) against the document's
+ * `webhooks` entry `name`: every documented header present and matching its
+ * schema, the JSON body matching the request body's schema exactly. Returns the problems.
+ */
+export function checkWebhook(
+  name: string,
+  seen: { method: string; headers: Record<string, string | string[] | undefined>; body: string },
+): string[] {
+  const where = `webhook ${name}`;
+  const operation = doc.webhooks?.[name]?.[seen.method.toLowerCase()];
+  if (!operation) return [`${where}: ${seen.method} not in the OpenAPI document's webhooks`];
+  const problems: string[] = [];
+  for (const parameter of operation.parameters ?? []) {
+    if (parameter.in !== 'header') continue;
+    const value = seen.headers[parameter.name.toLowerCase()];
+    if (value === undefined) {
+      if (parameter.required) problems.push(`${where}: header ${parameter.name} missing`);
+      continue;
+    }
+    const validate = ajv.compile(rewriteRefs(parameter.schema ?? {}) as object);
+    if (!validate(value))
+      problems.push(`${where}: header ${parameter.name} ${ajv.errorsText(validate.errors)}`);
+  }
+  const type = String(seen.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim();
+  const schema = operation.requestBody?.content[type]?.schema;
+  if (!schema) return [...problems, `${where}: content type ${type} not documented`];
+  const validate = ajv.compile(rewriteRefs(schema) as object);
+  if (!validate(JSON.parse(seen.body)))
+    for (const e of validate.errors ?? [])
+      problems.push(
+        `${where}: ${e.instancePath || '(body)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+      );
+  return problems;
 }
