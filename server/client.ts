@@ -51,8 +51,13 @@ export interface EventsOptions {
  * page of events already handled: de-duplicate on `event.id`, as for forwarded
  * events. Once the iteration ends it is the feed's end, to poll again from.
  */
-export interface EventStream extends AsyncIterableIterator<FeedEvent> {
+export interface EventStream extends AsyncIterable<FeedEvent> {
   readonly cursor: string;
+  /** The next event; `done` once a page comes back empty. */
+  next(): Promise<IteratorResult<FeedEvent, undefined>>;
+  /** Stops paging (what `break` in `for await` calls). */
+  return(): Promise<IteratorResult<FeedEvent, undefined>>;
+  [Symbol.asyncIterator](): EventStream;
 }
 
 /** The merchant server's calls to the Worker (`Authorization: Bearer MERCHANT_API_TOKEN`). */
@@ -164,7 +169,7 @@ export function createClient(options: ClientOptions): KycPassportClient {
     forget: async (id) => call('DELETE', userPath(id), '/v1/users/{id}', 202),
     events(options = {}) {
       let cursor = options.after ?? '';
-      async function* pages(): AsyncGenerator<FeedEvent, void, undefined> {
+      async function* pages(): AsyncGenerator<FeedEvent, undefined, undefined> {
         for (;;) {
           const query = new URLSearchParams();
           const after = cursor;
@@ -195,9 +200,16 @@ export function createClient(options: ClientOptions): KycPassportClient {
           }
         }
       }
-      const stream = pages();
-      Object.defineProperty(stream, 'cursor', { get: () => cursor, enumerable: true });
-      return stream as EventStream;
+      const generator = pages();
+      const stream: EventStream = {
+        get cursor() {
+          return cursor;
+        },
+        next: () => generator.next(),
+        return: () => generator.return(undefined),
+        [Symbol.asyncIterator]: () => stream,
+      };
+      return stream;
     },
   };
 }

@@ -114,7 +114,7 @@ export async function verifyEvent(
     );
 
   const signed = concat(new TextEncoder().encode(`${id}.${timestamp}.`), body);
-  const expected = new Uint8Array(await crypto.subtle.sign('HMAC', key, signed));
+  const expected = new Uint8Array(await subtle().sign('HMAC', key, signed));
   let matched = false;
   for (const entry of signatures.split(/[\s]+/)) {
     // Node joins a repeated header with ", ": a trailing comma is not part of the base64.
@@ -151,13 +151,23 @@ async function hmacKey(secret: string | Uint8Array): Promise<CryptoKey> {
       'INVALID_SECRET',
       'The secret must be MERCHANT_WEBHOOK_SECRET: whsec_ followed by base64',
     );
-  return crypto.subtle.importKey(
+  return subtle().importKey(
     'raw',
     new Uint8Array(bytes),
     { name: 'HMAC', hash: 'SHA-256' },
     false,
     ['sign'],
   );
+}
+
+/** WebCrypto: global on Node 20+, Workers, Deno and Bun; Node 18 has it behind a flag only. */
+function subtle(): SubtleCrypto {
+  const found = (globalThis as { crypto?: Crypto }).crypto?.subtle;
+  if (!found)
+    throw new TypeError(
+      'verifyEvent needs WebCrypto (globalThis.crypto.subtle): use Node 20+, or run Node 18 with --experimental-global-webcrypto',
+    );
+  return found;
 }
 
 function bytesOf(payload: unknown): Uint8Array {
@@ -193,7 +203,7 @@ function headerOf(headers: HeadersLike, name: string): string {
 function forwardedEventOf(body: Uint8Array): ForwardedEvent {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(body));
   } catch {
     parsed = undefined;
   }

@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../worker/config';
 import { forwardDue } from '../../worker/forward/deliver';
 import { standardWebhookSignature } from '../../worker/forward/sign';
@@ -316,7 +316,7 @@ describe('verifyEvent against the standardwebhooks package', () => {
     const bytes = new TextEncoder().encode(body);
     const options = { now: NOW * 1000, replayGuard: null };
     expect(await verifyEvent(bytes, headers, SECRET, options)).toEqual(event);
-    expect(await verifyEvent(bytes.buffer, headers, SECRET, options)).toEqual(event);
+    expect(await verifyEvent(bytes.buffer as ArrayBuffer, headers, SECRET, options)).toEqual(event);
     const parsed = JSON.parse(body) as unknown as string;
     expect(await codeOf(verifyEvent(parsed, headers, SECRET, options))).toBe('INVALID_PAYLOAD');
     // Correctly signed, but not a forwarded event.
@@ -336,6 +336,19 @@ describe('verifyEvent against the standardwebhooks package', () => {
       expect(await verifyEvent(body, headers, secret, options)).toEqual(event);
     for (const secret of ['', 'whsec_', 'whsec_!!!notbase64', new Uint8Array(0)])
       expect(await codeOf(verifyEvent(body, headers, secret, options))).toBe('INVALID_SECRET');
+  });
+
+  it('says what is missing where there is no WebCrypto (Node 18 without its flag)', async () => {
+    const { body, headers } = signed();
+    vi.stubGlobal('crypto', undefined);
+    try {
+      await expect(verifyEvent(body, headers, SECRET, at(NOW))).rejects.toThrow(
+        /WebCrypto.*Node 20\+.*--experimental-global-webcrypto/,
+      );
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    await expect(verifyEvent(body, headers, SECRET, at(NOW))).resolves.toBeDefined();
   });
 
   it("has codes of its own that none of the Worker's codes shadows", async () => {
