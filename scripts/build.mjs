@@ -21,6 +21,11 @@ run(bin('tsc'), ['-p', 'widget/tsconfig.build.json']);
 // A hand-written declaration file (why: its own header); tsc copies none.
 cpSync(join(root, 'widget/frameworks.d.ts'), join(root, 'dist/types/widget/frameworks.d.ts'));
 await buildPackageEntries();
+// The Worker, the merchant-server helper and the sandbox as the package ships them
+// (after vite, which empties dist/).
+for (const part of ['build-worker.mjs', 'build-server.mjs', 'build-sandbox.mjs']) {
+  run(process.execPath, [join(root, 'scripts', part), ...(quiet ? ['--quiet'] : [])]);
+}
 
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const files = ['paypay-kyc-passport.js', 'paypay-kyc-passport.iife.js'];
