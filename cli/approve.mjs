@@ -40,7 +40,7 @@ sandbox are asked which QR it is).
   --non-ekyc                 the user's KYC was not done by eKYC (kycType NON_EKYC)
   --identity <who>           expected (default) or other: who approves a session sent with kycData
   --endpoint <url>           the Worker, for a sessionId (env PAYPAY_KYC_ENDPOINT)
-  --sandbox <url>            the sandbox, for a sessionId (env PAYPAY_KYC_SANDBOX; default http://127.0.0.1:8787)
+  --sandbox <url>            the sandbox, for a sessionId (env PAYPAY_KYC_SANDBOX; default http://127.0.0.1:8788)
   --api-key <key>            the sandbox merchant, for a sessionId (env SANDBOX_API_KEY)
   --json                     print {outcome, phone, callback, session} as JSON
   --help                     this text

@@ -3,7 +3,7 @@
 // exit codes (0 done, 1 done but the result failed, 2 could not run).
 import { parseArgs } from 'node:util';
 
-export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:8787';
+export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:8788';
 
 /** Bad arguments: the reason and the command's usage on stderr, exit 2. */
 export class UsageError extends Error {

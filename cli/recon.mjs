@@ -30,7 +30,7 @@ to the merchant's recon webhook, which then downloads it. The kind may also be
 PayPay's fileType (${Object.values(FILE_TYPES).join(', ')}).
 
   --ids <n>                  add n made-up users (random UUIDs; up to ${MAX_IDS}), printed one per line
-  --sandbox <url>            the sandbox (env PAYPAY_KYC_SANDBOX; default http://127.0.0.1:8787)
+  --sandbox <url>            the sandbox (env PAYPAY_KYC_SANDBOX; default http://127.0.0.1:8788)
   --api-key <key>            the sandbox merchant (env SANDBOX_API_KEY; default: its default merchant)
   --notification-id <id>     PayPay's notification_id to send (default: a new UUID)
   --create-only              create the file but announce nothing; prints its download URL

@@ -12,16 +12,17 @@ import { CannotRun, UsageError, originOf, parse, sleep } from './common.mjs';
 
 export const summary = 'run the PayPay sandbox locally (on your wrangler) for development and CI';
 
-export const usage = `Usage: paypay-kyc sandbox [--port 8787] [--worker <local Worker URL>] [--persist-to <dir>]
+export const usage = `Usage: paypay-kyc sandbox [--port 8788] [--worker <local Worker URL>] [--persist-to <dir>]
 
 Runs the PayPay stand-in with \`wrangler dev\` (your project's wrangler, a peer
 dependency) until Ctrl-C or SIGTERM, and prints its URL and the settings your
 local Worker needs. Local use only: never next to real PayPay credentials.
 
-  --port <n>                 the port (default 8787)
+  --port <n>                 the port (default 8788)
   --ip <address>             the address to listen on (default 127.0.0.1)
   --worker <url>             your local Worker: where the sandbox sends webhooks and
-                             recon notices (<url>/v1/webhooks/paypay/<kind>); default: none
+                             recon notices (<url>/v1/webhooks/paypay/<kind>); default
+                             http://127.0.0.1:8787, where \`wrangler dev\` listens
   --merchant-options <json>  the default merchant's variants (SANDBOX_MERCHANT_OPTIONS,
                              e.g. '{"webhookRetries":"faq10"}')
   --persist-to <dir>         where its state lives (default .wrangler/paypay-kyc-sandbox)
@@ -35,9 +36,9 @@ const BUILT = join(packageRoot, 'dist', 'sandbox');
 
 export async function run(argv) {
   const options = {
-    port: { type: 'string', default: '8787' },
+    port: { type: 'string', default: '8788' },
     ip: { type: 'string', default: '127.0.0.1' },
-    worker: { type: 'string' },
+    worker: { type: 'string', default: 'http://127.0.0.1:8787' },
     'merchant-options': { type: 'string' },
     'persist-to': { type: 'string' },
     json: { type: 'boolean', default: false },

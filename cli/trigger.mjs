@@ -19,7 +19,7 @@ export const usage = `Usage: paypay-kyc trigger <kyc|risk|account-status> <userA
 Makes the sandbox send PayPay's notification of that kind about that user to the
 webhook URL its merchant registered (\`paypay-kyc sandbox --worker <url>\` sets them).
 
-  --sandbox <url>            the sandbox (env PAYPAY_KYC_SANDBOX; default http://127.0.0.1:8787)
+  --sandbox <url>            the sandbox (env PAYPAY_KYC_SANDBOX; default http://127.0.0.1:8788)
   --api-key <key>            the sandbox merchant (env SANDBOX_API_KEY; default: its default merchant)
   --notification-id <id>     PayPay's notification_id to send (default: a new UUID)
   --copies <n>               send it n times with the same id, 1-10, as PayPay's retries would (default 1)
