@@ -4,10 +4,21 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../../scripts/stack.mjs';
-import { playPhone, sandboxAdmin } from '../../scripts/sandbox-client.mjs';
-import { createClient, KycPassportError, verifyEvent, type FeedEvent } from '../../server/index';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { sandboxAdmin } from '../../scripts/sandbox-client.mjs';
+import type * as Helper from '../../server/index';
+import type { FeedEvent, KycPassportError } from '../../server/index';
+import { installedProject, run } from './installed';
 import { checkWebhook } from './openapi';
 import { answers, openApiProblems } from './support';
+
+// The helper and the CLI as a merchant has them: the tarball installed in a
+// fresh project (no link to our sources), imported from its node_modules.
+let app: string;
+let createClient: typeof Helper.createClient;
+let verifyEvent: typeof Helper.verifyEvent;
+let ErrorClass: typeof Helper.KycPassportError;
 
 // paypay-kyc-passport/server in Node against a real stack under wrangler dev: a
 // merchant server creates a session, the "phone" approves it, the server
@@ -27,6 +38,10 @@ let receiver: Server;
 let stack: Stack;
 
 beforeAll(async () => {
+  app = installedProject('merchant-server', {});
+  const entry = join(app, 'node_modules/paypay-kyc-passport/dist/server/index.js');
+  const helper = (await import(pathToFileURL(entry).href)) as typeof Helper;
+  ({ createClient, verifyEvent, KycPassportError: ErrorClass } = helper);
   receiver = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -77,7 +92,7 @@ async function rejection(promise: Promise<unknown>): Promise<KycPassportError> {
     () => null,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(KycPassportError);
+  expect(error).toBeInstanceOf(ErrorClass);
   const typed = error as KycPassportError;
   expect(typed.message).not.toContain(stack.merchantApiToken);
   return typed;
@@ -99,10 +114,10 @@ describe('paypay-kyc-passport/server against a running stack', () => {
     expect(created.status).toBe('pending');
     expect((await client.session(created.sessionId)).status).toBe('pending');
 
-    // The PayPay user approves on the sandbox's phone page; the phone follows to our callback.
-    const played = await playPhone(created.qrUrl, 'complete');
-    expect(played.status).toBe(303);
-    expect(played.callback?.status).toBe(200);
+    // The PayPay user approves on the sandbox's phone page (the installed CLI plays the
+    // phone); the phone follows to our callback.
+    const played = run(join(app, 'node_modules/.bin/paypay-kyc'), ['approve', created.qrUrl], app);
+    expect(played.status, played.stderr).toBe(0);
     await expect
       .poll(async () => (await client.session(created.sessionId)).status, { timeout: 15_000 })
       .toBe('completed');
