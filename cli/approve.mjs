@@ -27,6 +27,8 @@ const PAGE_OUTCOME = /<main[^>]*data-outcome="([a-z_]+)"/;
 
 export const summary = 'play the PayPay user: approve (or decline…) a session on the sandbox phone';
 
+const LOCAL_WORKER = 'http://127.0.0.1:8787';
+
 export const usage = `Usage: paypay-kyc approve <sessionId|qrUrl> [--outcome complete] [--endpoint <Worker URL>]
 
 Answers the sandbox's phone page for this QR as the PayPay user would, then
@@ -39,7 +41,8 @@ sandbox are asked which QR it is).
                              kyc_update_required, cancelled_user, bad_request, expire
   --non-ekyc                 the user's KYC was not done by eKYC (kycType NON_EKYC)
   --identity <who>           expected (default) or other: who approves a session sent with kycData
-  --endpoint <url>           the Worker, for a sessionId (env PAYPAY_KYC_ENDPOINT)
+  --endpoint <url>           the Worker, for a sessionId (env PAYPAY_KYC_ENDPOINT;
+                             default http://127.0.0.1:8787, where wrangler dev listens)
   --sandbox <url>            the sandbox, for a sessionId (env PAYPAY_KYC_SANDBOX; default http://127.0.0.1:8788)
   --api-key <key>            the sandbox merchant, for a sessionId (env SANDBOX_API_KEY)
   --json                     print {outcome, phone, callback, session} as JSON
@@ -71,7 +74,11 @@ export async function run(argv) {
   let endpoint = null;
   let qrUrl;
   if (sessionId) {
-    endpoint = endpointOf(values, usage);
+    // A local command (the sandbox is local): the Worker is where `wrangler dev` puts it unless told.
+    endpoint = endpointOf(
+      { endpoint: values.endpoint ?? process.env.PAYPAY_KYC_ENDPOINT?.trim() ?? LOCAL_WORKER },
+      usage,
+    );
     qrUrl = await qrUrlOf(endpoint, sessionId, values);
   } else {
     originOf(target, 'The target (not a sessionId)', usage);

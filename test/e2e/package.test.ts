@@ -1,5 +1,6 @@
 import { lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { namedFile, samplesOf, type Sample } from './docs';
 import { installedProject, run } from './installed';
@@ -33,9 +34,20 @@ const TSCONFIG = {
 };
 
 /** The docs' TypeScript samples for the browser and frameworks, each compiled as a file. */
-const SAMPLE_DOCS = ['docs/embedding.md'];
+const SAMPLE_DOCS = ['docs/embedding.md', 'docs/api.md', 'docs/quickstart.md'];
 
 let app: string;
+
+/** What the test uses of `vue/compiler-sfc` (installed in the app, not in our repository). */
+interface VueCompiler {
+  parse(source: string, options: { filename: string }): { descriptor: unknown; errors: unknown[] };
+  compileScript(
+    descriptor: unknown,
+    options: { id: string; inlineTemplate: boolean },
+  ): {
+    content: string;
+  };
+}
 
 function write(file: string, text: string): void {
   mkdirSync(dirname(join(app, file)), { recursive: true });
@@ -89,6 +101,36 @@ describe('the npm package, installed from its tarball into a fresh project', () 
     const { status, output } = typecheck();
     expect(output).toBe('');
     expect(status).toBe(0);
+  });
+
+  it("compiles the docs' Vue single-file components: template, and script as TypeScript", async () => {
+    const sfc = (await import(
+      pathToFileURL(join(app, 'node_modules/vue/compiler-sfc/index.mjs')).href
+    )) as VueCompiler;
+    const samples = SAMPLE_DOCS.flatMap(samplesOf).filter((s) => s.lang === 'vue');
+    expect(samples.length).toBeGreaterThanOrEqual(1);
+    samples.forEach((sample, i) => {
+      const { descriptor, errors } = sfc.parse(sample.code, { filename: `Sample${i}.vue` });
+      expect(errors, `${sample.file}:${sample.line}`).toEqual([]);
+      const script = sfc.compileScript(descriptor, { id: `s${i}`, inlineTemplate: true });
+      // The template compiled inline; the tag is a custom element, as the docs tell Vue.
+      expect(script.content).toContain('paypay-kyc-passport');
+      write(`src/vue/Sample${i}.ts`, script.content);
+    });
+    const { status, output } = typecheck();
+    expect(output).toBe('');
+    expect(status).toBe(0);
+  });
+
+  it('runs the CLI from the installed bin: paypay-kyc --help', () => {
+    const help = run(join(app, 'node_modules/.bin/paypay-kyc'), ['--help'], app);
+    expect(help.status).toBe(0);
+    for (const command of ['doctor', 'sandbox', 'trigger', 'recon', 'approve', 'events']) {
+      expect(help.stdout).toContain(command);
+    }
+    const npx = run('npx', ['--no-install', 'paypay-kyc', 'approve', '--help'], app);
+    expect(npx.status, npx.stderr).toBe(0);
+    expect(npx.stdout).toContain('--outcome');
   });
 
   it('refuses a wrong attribute value, a wrong event type and a wrong prop, in each framework', () => {
