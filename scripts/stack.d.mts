@@ -33,3 +33,22 @@ export const SANDBOX_API_KEY: string;
 export const SANDBOX_API_SECRET: string;
 export function freePort(): Promise<number>;
 export function startStack(options?: StackOptions): Promise<Stack>;
+
+/** Writes a dotenv file for one wrangler dev process under .wrangler/stack; its path. */
+export function writeEnvFile(name: string, values: Record<string, string>): string;
+/** Spawns `wrangler dev` with `args`, its output prefixed with `[name]` into `log`. */
+export function startWrangler(
+  name: string,
+  args: string[],
+  envFile: string,
+  log: (line: string) => void,
+): import('node:child_process').ChildProcess;
+/** Resolves once `url` answers (below 500, or a 503 naming a setting). */
+export function waitForHealth(
+  url: string,
+  child: import('node:child_process').ChildProcess,
+  name: string,
+  timeoutMs?: number,
+): Promise<void>;
+/** SIGTERM, then SIGKILL after 5 s; resolves once the child exited. */
+export function stopChild(child: import('node:child_process').ChildProcess): Promise<void>;

@@ -26,7 +26,7 @@ export function freePort() {
   });
 }
 
-function writeEnvFile(name, values) {
+export function writeEnvFile(name, values) {
   const dir = join(root, '.wrangler', 'stack');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.env`);
@@ -41,7 +41,7 @@ function writeEnvFile(name, values) {
   return file;
 }
 
-function startWrangler(name, args, envFile, log) {
+export function startWrangler(name, args, envFile, log) {
   const child = spawn(
     wranglerBin,
     [
@@ -75,7 +75,7 @@ function startWrangler(name, args, envFile, log) {
   return child;
 }
 
-async function waitForHealth(url, child, name, timeoutMs = 60_000) {
+export async function waitForHealth(url, child, name, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);
@@ -93,7 +93,7 @@ async function waitForHealth(url, child, name, timeoutMs = 60_000) {
   throw new Error(`${name} did not answer ${url} within ${timeoutMs} ms`);
 }
 
-async function stopChild(child) {
+export async function stopChild(child) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');

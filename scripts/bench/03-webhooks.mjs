@@ -1,17 +1,24 @@
-// Webhooks under `wrangler dev` (Worker + sandbox on loopback): how fast a
-// notification is acknowledged, how many per second are ingested concurrently,
-// and how many recon ids per second go from `file.created` to missed events in
-// the feed for a 100,000-id file.
+// Webhooks and the feed under `wrangler dev` (Worker + sandbox on loopback), each
+// figure beside its floor: a minimal Worker with our bindings doing only the
+// same storage work (scripts/bench/floor/), started beside the stack and measured
+// in the same run, interleaved (alternate requests, rounds or pages), so the
+// machine's noise hits both. Ratios are ours to the floor. Recon is 05-recon.mjs.
 import { rmSync } from 'node:fs';
 import { percentile } from './_bundle.mjs';
+import { seedFloor, startFloor } from './_floor.mjs';
+import { seedEvents, seedFeed } from './_seed.mjs';
 import { startStack } from '../stack.mjs';
 
-export const name = 'Webhooks and recon files under wrangler dev (loopback, local sandbox)';
+export const name = 'Webhooks and the feed under wrangler dev, beside the floor (loopback)';
 
 const SEQUENTIAL = 300;
-const CONCURRENT = 3000;
+/** Ingest: rounds of ROUND notifications per side, 50 in flight, alternating which side goes first. */
+const ROUNDS = 6;
+const ROUND = 500;
 const IN_FLIGHT = 50;
-const RECON_IDS = 100_000;
+/** Events in the feed before the run, read back in pages of 1,000 at the end. */
+const FEED_EVENTS = Number(process.env.BENCH_FEED_EVENTS ?? 100_000);
+const PAGE = 1000;
 const KINDS = {
   kyc: 'kyc_passport.kyc_info.updated',
   risk: 'kyc_passport.risk.update',
@@ -19,12 +26,12 @@ const KINDS = {
 };
 
 /** A GET that retries a dropped connection (wrangler dev's proxy drops some under load). */
-async function getJson(url, headers) {
+async function getText(url, headers) {
   for (let attempt = 1; ; attempt++) {
     try {
       const response = await fetch(url, { headers });
       if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
-      return await response.json();
+      return await response.text();
     } catch (error) {
       if (attempt >= 3) throw error;
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -32,14 +39,9 @@ async function getJson(url, headers) {
   }
 }
 
-function summary(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return `p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms (n=${sorted.length})`;
-}
-
-async function send(stack, kind, id, uaid) {
+async function post(url, kind, id, uaid) {
   const started = performance.now();
-  const response = await fetch(`${stack.workerUrl}/v1/webhooks/paypay/${kind}`, {
+  const response = await fetch(url, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({
@@ -49,97 +51,122 @@ async function send(stack, kind, id, uaid) {
     }),
   });
   await response.text();
-  if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
+  if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
   return performance.now() - started;
 }
+
+/** `count` notifications with `inFlight` at a time; the seconds it took. */
+async function burst(send, count, inFlight) {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < count) await send(next++);
+    }),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+const ms = (v) => `${v.toFixed(1)} ms`;
+const ratio = (ours, floor) => `${(ours / floor).toFixed(2)}x`;
 
 export async function run(log) {
   const persistTo = `.wrangler/bench-webhooks-${process.pid}`;
   rmSync(persistTo, { recursive: true, force: true });
-  const stack = await startStack({ demo: false, log: () => {}, persistTo });
+  const run = Math.random().toString(36).slice(2, 8);
+  const kinds = Object.keys(KINDS);
+  const uaid = (n) => `bench-${run}-user-${n % 200}`;
+
+  // The feed object exists once a notification reached it; then, stopped, it is filled.
+  const rows = seedEvents(FEED_EVENTS);
+  const first = await startStack({ demo: false, log: () => {}, persistTo });
   try {
-    const run = Math.random().toString(36).slice(2, 8);
-    const kinds = Object.keys(KINDS);
-    const uaid = (n) => `bench-${run}-user-${n % 200}`;
+    await post(`${first.workerUrl}/v1/webhooks/paypay/kyc`, 'kyc', `first-${run}`, uaid(0));
+  } finally {
+    await first.stop();
+  }
+  const seeded = await seedFeed(persistTo, rows);
 
-    for (let i = 0; i < 20; i++) await send(stack, 'kyc', `warm-${run}-${i}`, uaid(i));
-    const acks = [];
+  const [stack, floor] = await Promise.all([
+    startStack({ demo: false, log: () => {}, persistTo }),
+    startFloor({ persistTo }),
+  ]);
+  try {
+    await seedFloor(floor, rows);
+    const oursAt = (kind) => `${stack.workerUrl}/v1/webhooks/paypay/${kind}`;
+    const floorAt = (kind) => `${floor.url}/webhook/${kind}`;
+    const sides = {
+      ours: (i, tag) => post(oursAt(kinds[i % 3]), kinds[i % 3], `${tag}-${run}-${i}`, uaid(i)),
+      floor: (i, tag) => post(floorAt(kinds[i % 3]), kinds[i % 3], `${tag}-${run}-${i}`, uaid(i)),
+    };
+
+    for (let i = 0; i < 20; i++) {
+      await sides.ours(i, 'warm');
+      await sides.floor(i, 'warm');
+    }
+    // One at a time, alternating ours and the floor (and which of them goes first).
+    const acks = { ours: [], floor: [] };
     for (let i = 0; i < SEQUENTIAL; i++) {
-      acks.push(await send(stack, kinds[i % 3], `seq-${run}-${i}`, uaid(i)));
+      const order = i % 2 === 0 ? ['ours', 'floor'] : ['floor', 'ours'];
+      for (const side of order) acks[side].push(await sides[side](i, 'seq'));
     }
-    log(`webhook ack latency (one at a time): ${summary(acks)}`);
+    for (const p of [50, 95]) {
+      const [o, f] = ['ours', 'floor'].map((s) =>
+        percentile(
+          [...acks[s]].sort((a, b) => a - b),
+          p,
+        ),
+      );
+      log(
+        `webhook ack p${p} ${ms(o)}  floor ${ms(f)}  ${ratio(o, f)}  (target ≤ 1.3x; one at a time, n=${SEQUENTIAL} each)`,
+      );
+    }
 
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: IN_FLIGHT }, async () => {
-        while (next < CONCURRENT) {
-          const i = next++;
-          await send(stack, kinds[i % 3], `con-${run}-${i}`, uaid(i));
-        }
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
+    // 50 in flight, in alternating rounds.
+    const seconds = { ours: 0, floor: 0 };
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = r % 2 === 0 ? ['ours', 'floor'] : ['floor', 'ours'];
+      for (const side of order) {
+        seconds[side] += await burst((i) => sides[side](r * ROUND + i, 'con'), ROUND, IN_FLIGHT);
+      }
+    }
+    const total = ROUNDS * ROUND;
+    const [o, f] = [total / seconds.ours, total / seconds.floor];
     log(
-      `ingested concurrently: ${(CONCURRENT / seconds).toFixed(0)} notifications/s (${CONCURRENT} unique, ${IN_FLIGHT} in flight, ${seconds.toFixed(1)} s)`,
+      `ingest ${o.toFixed(0)} events/s  floor ${f.toFixed(0)} events/s  ${(o / f).toFixed(2)}x  (target ≥ 0.8x; ${total} unique each, ${IN_FLIGHT} in flight, ${ROUNDS} alternating rounds)`,
     );
 
+    // Let the KV copies of the phases above finish, so they do not count against the read.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
     const auth = { Authorization: `Bearer ${stack.merchantApiToken}` };
-    let cursor = '0';
-    for (;;) {
-      const page = await getJson(`${stack.workerUrl}/v1/events?after=${cursor}&limit=1000`, auth);
-      if (page.events.length === 0) break;
-      cursor = page.cursor;
+    const read = {
+      ours: { cursor: '0', events: 0, ms: 0, done: false },
+      floor: { cursor: '0', events: 0, ms: 0, done: false },
+    };
+    const pageOf = {
+      ours: (after) => getText(`${stack.workerUrl}/v1/events?after=${after}&limit=${PAGE}`, auth),
+      floor: (after) => getText(`${floor.url}/events?after=${after}&limit=${PAGE}`),
+    };
+    for (let p = 0; !read.ours.done || !read.floor.done; p++) {
+      const order = p % 2 === 0 ? ['ours', 'floor'] : ['floor', 'ours'];
+      for (const side of order) {
+        const state = read[side];
+        if (state.done) continue;
+        const started = performance.now();
+        const page = JSON.parse(await pageOf[side](state.cursor));
+        state.ms += performance.now() - started;
+        if (page.events.length === 0) state.done = true;
+        state.events += page.events.length;
+        state.cursor = page.cursor;
+      }
     }
-    // Let the copies to KV of the phases above finish, so they do not count against recon.
-    await new Promise((resolve) => setTimeout(resolve, 5000));
-    const start = cursor;
-    const prefix = `recon-${run}-`;
-    const reconStarted = performance.now();
-    const created = await fetch(`${stack.sandboxUrl}/_sandbox/recon`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        fileType: 'kyc_passport_sync_recon',
-        userAuthorizationIds: [],
-        generate: { prefix, count: RECON_IDS },
-      }),
-    });
-    const answer = await created.json();
-    if (answer.deliveries?.[0]?.status !== 200) {
-      throw new Error(`file.created answered ${JSON.stringify(answer.deliveries)}`);
-    }
-    const ackMs = performance.now() - reconStarted;
-    // Recorded: the 100,000th event after the start is there (nothing else writes meanwhile).
-    const last = String(Number(start) + RECON_IDS - 1);
-    const deadline = Date.now() + 300_000;
-    for (;;) {
-      const page = await getJson(`${stack.workerUrl}/v1/events?after=${last}&limit=1`, auth);
-      if (page.events.length > 0) break;
-      if (Date.now() > deadline) throw new Error('recon not recorded within 300 s');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const recordedSeconds = (performance.now() - reconStarted) / 1000;
-    let missed = 0;
-    for (cursor = start; ;) {
-      const page = await getJson(`${stack.workerUrl}/v1/events?after=${cursor}&limit=1000`, auth);
-      if (page.events.length === 0) break;
-      cursor = page.cursor;
-      missed += page.events.filter(
-        (e) => e.type === 'recon.missed' && e.userAuthorizationId.startsWith(prefix),
-      ).length;
-    }
-    const readSeconds = (performance.now() - reconStarted) / 1000;
-    if (missed !== RECON_IDS)
-      throw new Error(`${missed} of ${RECON_IDS} missed events in the feed`);
+    if (read.ours.events < seeded) throw new Error(`read ${read.ours.events} of ${seeded} events`);
+    const [po, pf] = ['ours', 'floor'].map((s) => read[s].ms / read[s].events);
     log(
-      `recon, ${RECON_IDS} ids, file.created -> download -> parse -> missed events recorded: ${(RECON_IDS / recordedSeconds).toFixed(0)} ids/s (${recordedSeconds.toFixed(1)} s; notification acknowledged in ${ackMs.toFixed(0)} ms)`,
-    );
-    log(
-      `  ... and all ${RECON_IDS} read back through GET /v1/events (limit 1000) while the KV copies run: ${readSeconds.toFixed(1)} s after the notification`,
+      `feed read ${po.toFixed(3)} ms/event (${read.ours.events} events, ${(read.ours.ms / 1000).toFixed(1)} s)  floor ${pf.toFixed(3)} ms/event (${read.floor.events} events, ${(read.floor.ms / 1000).toFixed(1)} s)  ${ratio(po, pf)}  (target ≤ 2x; pages of ${PAGE}, alternating)`,
     );
   } finally {
-    await stack.stop();
+    await Promise.all([stack.stop(), floor.stop()]);
     rmSync(persistTo, { recursive: true, force: true });
   }
 }
