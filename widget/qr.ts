@@ -1,4 +1,4 @@
-import { create } from 'qrcode';
+import { create } from 'qrcode/lib/core/qrcode.js';
 
 /** A QR code as one SVG path: crisp at any size, no raster, no inline style. */
 export interface QrPath {
