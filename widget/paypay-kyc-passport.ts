@@ -1,5 +1,4 @@
-import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type {
   CreatedSession,
   FailureReason,
@@ -23,7 +22,7 @@ import { PageEnvironmentController } from './page-environment';
 import { RetryController } from './retry';
 import { SessionController } from './session';
 import { WidgetApiError } from './session-api';
-import { mark, qrCode, retryButton, spinner, statusLine } from './templates';
+import { mark, qrState, retryButton, spinner, statusLine } from './templates';
 import { styles } from './paypay-kyc-passport.styles';
 
 /** What the element shows. */
@@ -76,27 +75,43 @@ export class PayPayKycPassport extends LitElement {
     if (!customElements.get(name)) customElements.define(name, this);
   }
 
-  /** The Worker's URL (required). */
-  @property({ attribute: 'endpoint' }) endpoint = '';
-  /** The merchant's id for this customer, passed to PayPay (public mode only). */
-  @property({ attribute: 'reference-id' }) referenceId?: string;
-  /** `ja` or `en`; default: the page's `<html lang>`, then the browser's language. */
-  @property({ attribute: 'lang' }) override lang = '';
-  /** `WEB_LINK` (default) or `APP_DEEP_LINK`. */
-  @property({ attribute: 'redirect-type' }) redirectType?: RedirectType;
-  /** Start as soon as the element is on the page (default on; `auto-start="false"` to wait for `start()`). */
-  @property({ attribute: 'auto-start', converter: onUnlessFalse }) autoStart = true;
-  /** Fetch a fresh QR before the old one expires, while the page is visible. */
-  @property({ attribute: 'auto-refresh', type: Boolean }) autoRefresh = false;
-  /** `auto` (QR on desktop, button on phones), `qr` or `button`. */
-  @property({ attribute: 'mode' }) mode: DisplayMode = 'auto';
-  /** A merchant URL that creates sessions server-side (POST, credentials included). */
-  @property({ attribute: 'session-provider' }) sessionProvider?: string;
+  // No decorators (their helpers get bundled); `attribute: false` tells custom-elements.json.
+  static override properties: PropertyDeclarations = {
+    endpoint: { attribute: 'endpoint' },
+    referenceId: { attribute: 'reference-id' },
+    lang: { attribute: 'lang' },
+    redirectType: { attribute: 'redirect-type' },
+    autoStart: { attribute: 'auto-start', converter: onUnlessFalse },
+    autoRefresh: { attribute: 'auto-refresh', type: Boolean },
+    mode: { attribute: 'mode' },
+    sessionProvider: { attribute: 'session-provider' },
+    view: { state: true, attribute: false },
+    reason: { state: true, attribute: false },
+    failure: { state: true, attribute: false },
+    qrOnPhone: { state: true, attribute: false },
+  };
 
-  @state() private view: ViewState = 'idle';
-  @state() private reason: FailureReason | null = null;
-  @state() private failure: ErrorDetail | null = null;
-  @state() private qrOnPhone = false;
+  /** The Worker's URL (required). */
+  endpoint = '';
+  /** The merchant's id for this customer, passed to PayPay (public mode only). */
+  referenceId?: string;
+  /** `ja` or `en`; default: the page's `<html lang>`, then the browser's language. */
+  override lang = '';
+  /** `WEB_LINK` (default) or `APP_DEEP_LINK`. */
+  redirectType?: RedirectType;
+  /** Start as soon as the element is on the page (default on; `auto-start="false"` to wait for `start()`). */
+  autoStart = true;
+  /** Fetch a fresh QR before the old one expires, while the page is visible. */
+  autoRefresh = false;
+  /** `auto` (QR on desktop, button on phones), `qr` or `button`. */
+  mode: DisplayMode = 'auto';
+  /** A merchant URL that creates sessions server-side (POST, credentials included). */
+  sessionProvider?: string;
+
+  private view: ViewState = 'idle';
+  private reason: FailureReason | null = null;
+  private failure: ErrorDetail | null = null;
+  private qrOnPhone = false;
 
   private readonly page = new PageEnvironmentController(this, {
     visibility: (hidden) => this.onVisibility(hidden),
@@ -250,7 +265,13 @@ export class PayPayKycPassport extends LitElement {
       case 'creating':
         return html`${spinner}${statusLine(t.creating)}`;
       case 'qr':
-        return this.renderQr(t, this.sessions.current!.qrUrl);
+        return qrState(t, this.sessions.current!.qrUrl, {
+          remaining: this.countdown.remaining,
+          qr: this.mode === 'qr' || (this.mode === 'auto' && !this.page.phone),
+          toggle: this.mode === 'auto',
+          qrOnPhone: this.qrOnPhone,
+          onToggle: () => (this.qrOnPhone = !this.qrOnPhone),
+        });
       case 'authorized':
         return html`${spinner}${statusLine(t.authorized)}
           <p class="hint">${t.authorizedHint}</p>`;
@@ -275,27 +296,5 @@ export class PayPayKycPassport extends LitElement {
           ${requestId ? html`<p class="reference">${t.reference(requestId)}</p>` : nothing}`;
       }
     }
-  }
-
-  private renderQr(t: Strings, url: string): TemplateResult {
-    const countdown = html`<p part="countdown" aria-live="off">
-      ${t.expiresIn(this.countdown.remaining)}
-    </p>`;
-    if (this.mode === 'qr' || (this.mode === 'auto' && !this.page.phone)) {
-      return html`${statusLine(t.scanQr)}${qrCode(url, t.qrLabel(url))}
-        <p class="hint">${t.scanHint}</p>
-        ${countdown}`;
-    }
-    const toggle = html`<button
-      part="link"
-      aria-expanded=${this.qrOnPhone ? 'true' : 'false'}
-      @click=${() => (this.qrOnPhone = !this.qrOnPhone)}
-    >
-      ${this.qrOnPhone ? t.hideQr : t.showQr}
-    </button>`;
-    return html`${statusLine(t.openHint)}
-      <a part="button primary open-button" href=${url} rel="noopener">${t.openPayPay}</a>
-      ${countdown} ${this.mode === 'auto' ? toggle : nothing}
-      ${this.qrOnPhone && this.mode === 'auto' ? qrCode(url, t.qrLabel(url)) : nothing}`;
   }
 }

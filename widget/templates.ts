@@ -1,4 +1,5 @@
-import { html, svg, type TemplateResult } from 'lit';
+import { html, nothing, svg, type TemplateResult } from 'lit';
+import type { Strings } from './i18n';
 import { qrPath, type QrPath } from './qr';
 
 /** The live status line every state has, announced politely by screen readers. */
@@ -46,4 +47,38 @@ export function qrCode(url: string, label: string): TemplateResult {
   >
     ${svg`<rect width=${size} height=${size} fill="#ffffff"></rect><path d=${d} fill="#000000"></path>`}
   </svg>`;
+}
+
+/** What the qr state shows, decided by the element. */
+export interface QrView {
+  /** Seconds left before the QR expires. */
+  remaining: number;
+  /** The QR itself (a desktop, or `mode="qr"`), rather than the Open PayPay link. */
+  qr: boolean;
+  /** The show/hide QR toggle beside the link (`mode="auto"` on a phone). */
+  toggle: boolean;
+  /** Whether the toggle shows the QR. */
+  qrOnPhone: boolean;
+  onToggle: () => void;
+}
+
+/** The qr state: the QR to scan, or on phones the Open PayPay link (and the QR on demand). */
+export function qrState(t: Strings, url: string, view: QrView): TemplateResult {
+  const countdown = html`<p part="countdown" aria-live="off">${t.expiresIn(view.remaining)}</p>`;
+  if (view.qr) {
+    return html`${statusLine(t.scanQr)}${qrCode(url, t.qrLabel(url))}
+      <p class="hint">${t.scanHint}</p>
+      ${countdown}`;
+  }
+  const toggle = html`<button
+    part="link"
+    aria-expanded=${view.qrOnPhone ? 'true' : 'false'}
+    @click=${view.onToggle}
+  >
+    ${view.qrOnPhone ? t.hideQr : t.showQr}
+  </button>`;
+  return html`${statusLine(t.openHint)}
+    <a part="button primary open-button" href=${url} rel="noopener">${t.openPayPay}</a>
+    ${countdown} ${view.toggle ? toggle : nothing}
+    ${view.qrOnPhone && view.toggle ? qrCode(url, t.qrLabel(url)) : nothing}`;
 }
