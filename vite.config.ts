@@ -1,10 +1,13 @@
 import { defineConfig } from 'vite';
+import { minifyCssLiterals, qrcodeCoreAsEsm } from './scripts/element-plugins.mjs';
 
 /**
  * Builds the element for merchants: an ES module and a classic script, each
  * with Lit and the QR encoder inside, so one <script> tag is all a page needs.
+ * The classic script has a size budget (scripts/budget.mjs), checked by every build.
  */
 export default defineConfig({
+  plugins: [minifyCssLiterals(), qrcodeCoreAsEsm()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

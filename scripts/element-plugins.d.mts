@@ -1,0 +1,6 @@
+/** Types of scripts/element-plugins.mjs for vite.config.ts and the tests of the rewrite. */
+import type { Plugin } from 'vite';
+export function minifyCssLiterals(): Plugin;
+export function qrcodeCoreAsEsm(): Plugin;
+export function coreModuleAsEsm(code: string, id: string): string;
+export function dijkstraAsEsm(code: string, id: string): string;
