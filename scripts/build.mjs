@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkBudget } from './budget.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const quiet = process.argv.includes('--quiet');
@@ -70,6 +71,14 @@ for (const file of files) {
     `dist/${file}  ${(size / 1024).toFixed(1)} KiB  integrity="${sri(file)}"  (also /v/${version}/${file})`,
   );
 }
+
+// The classic script's size budget (scripts/budget.mjs): printed on every build, fatal over it.
+const budget = checkBudget(join(root, 'dist', 'paypay-kyc-passport.iife.js'));
+if (!budget.ok) {
+  console.error(budget.message);
+  process.exit(1);
+}
+console.log(budget.message);
 
 /**
  * The package's `.` (the element, lit and qrcode left as imports so an app's

@@ -1,0 +1,153 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Rollup } from 'vite';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLASSIC_SCRIPT_BUDGET, checkBudget, gzipSize } from '../../scripts/budget.mjs';
+import { qrcodeCoreAsEsm } from '../../scripts/element-plugins.mjs';
+
+const root = new URL('../..', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'kyc-element-build-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** `length` characters that gzip can hardly shrink (base64 of random bytes: about 3/4). */
+function noise(length: number): string {
+  return randomBytes(length).toString('base64').slice(0, length);
+}
+
+function budgetCli(file: string): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, [join(root, 'scripts/budget.mjs'), file], {
+    encoding: 'utf8',
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('the size budget of the classic script', () => {
+  it('fails a file over the budget, with its gzip size and the budget in the message', () => {
+    const file = join(dir, 'over.iife.js');
+    writeFileSync(file, `var x=${JSON.stringify(noise(CLASSIC_SCRIPT_BUDGET * 2))};`);
+    const result = checkBudget(file);
+    expect(result.size).toBe(gzipSize(readFileSync(file)));
+    expect(result.size).toBeGreaterThan(CLASSIC_SCRIPT_BUDGET);
+    expect(result.ok).toBe(false);
+    expect(result.message).toContain('over its size budget');
+    expect(result.message).toContain(`${result.size.toLocaleString('en')} B gzip`);
+    expect(result.message).toContain(`budget ${CLASSIC_SCRIPT_BUDGET.toLocaleString('en')} B`);
+
+    const cli = budgetCli(file);
+    expect(cli.status).toBe(1);
+    expect(cli.stderr).toContain(result.message);
+  });
+
+  it('passes a file within the budget, saying what is left', () => {
+    const file = join(dir, 'small.iife.js');
+    writeFileSync(file, `var x=${JSON.stringify(noise(1_000))};`);
+    const result = checkBudget(file);
+    expect(result.ok).toBe(true);
+    expect(result.message).toContain('B left');
+    expect(budgetCli(file).status).toBe(0);
+  });
+
+  it('passes the built classic script, and fails it with 2 kB more', () => {
+    const built = readFileSync(join(root, 'dist/paypay-kyc-passport.iife.js'), 'utf8');
+    expect(checkBudget(join(root, 'dist/paypay-kyc-passport.iife.js')).ok).toBe(true);
+    // What a 2 kB string planted in the element adds, without touching its source.
+    const file = join(dir, 'planted.iife.js');
+    writeFileSync(file, `${built}\nwindow.__planted=${JSON.stringify(noise(2_048))};`);
+    expect(checkBudget(file).ok).toBe(false);
+    expect(budgetCli(file).status).toBe(1);
+  });
+});
+
+/** A QR code's every observable: version, mask, segments and the module matrix. */
+interface Encoded {
+  version: number;
+  maskPattern: number;
+  segments: { mode: { id: string }; data: unknown }[];
+  modules: { size: number; data: Uint8Array };
+}
+type Create = (text: string, options: { errorCorrectionLevel: string }) => Encoded;
+
+const require = createRequire(import.meta.url);
+const original = (require('qrcode/lib/core/qrcode.js') as { create: Create }).create;
+
+/** qrcode's encoder as the element's build bundles it: rewritten as ES modules, minified. */
+async function rewritten(): Promise<{ create: Create; code: string }> {
+  const output = (await build({
+    configFile: false,
+    logLevel: 'silent',
+    root,
+    plugins: [qrcodeCoreAsEsm()],
+    build: {
+      write: false,
+      target: 'es2022',
+      minify: true,
+      lib: {
+        entry: require.resolve('qrcode/lib/core/qrcode.js'),
+        formats: ['es'],
+        fileName: () => 'core.js',
+      },
+    },
+  })) as Rollup.RollupOutput[];
+  const chunk = output[0]!.output[0];
+  const file = join(dir, 'core.mjs');
+  writeFileSync(file, chunk.code);
+  return { ...((await import(pathToFileURL(file).href)) as { create: Create }), code: chunk.code };
+}
+
+function observed(qr: Encoded): unknown {
+  return {
+    version: qr.version,
+    maskPattern: qr.maskPattern,
+    segments: qr.segments.map((segment) => [segment.mode.id, String(segment.data)]),
+    size: qr.modules.size,
+    modules: Buffer.from(qr.modules.data).toString('base64'),
+  };
+}
+
+describe("qrcode's encoder rewritten as ES modules (scripts/element-plugins.mjs)", () => {
+  const texts = [
+    'https://qr.paypay.ne.jp/28180104kYm3oX4gP2cJqW9s',
+    'https://qr.paypay.ne.jp/281801041234567890123456789012345678901234567890',
+    'http://127.0.0.1:8788/_sandbox/qr/0123456789abcdef0123456789abcdef?nonce=AbC-dEf_123',
+    'HTTPS://EXAMPLE.COM/UPPER/CASE/1234567890',
+    '0123456789'.repeat(30),
+    'paypay://kyc?code=本人確認&ref=テスト-001',
+    'a',
+    `https://example.com/${'x'.repeat(900)}`,
+    noise(300),
+  ];
+
+  it('encodes every text at every level exactly as the original does', async () => {
+    const { create, code } = await rewritten();
+    expect(code).not.toMatch(/\brequire\(|\bmodule\.exports\b/);
+    for (const text of texts) {
+      for (const level of ['L', 'M', 'Q', 'H']) {
+        const options = { errorCorrectionLevel: level };
+        expect(observed(create(text, options)), `${level}: ${text}`).toEqual(
+          observed(original(text, options)),
+        );
+      }
+    }
+  });
+
+  it('refuses what the original refuses, with the same message', async () => {
+    const { create } = await rewritten();
+    for (const text of ['', 'x'.repeat(4_000)]) {
+      const message = (fn: Create): string => {
+        try {
+          fn(text, { errorCorrectionLevel: 'H' });
+        } catch (error) {
+          return (error as Error).message;
+        }
+        return 'no error';
+      };
+      expect(message(create)).toBe(message(original));
+      expect(message(create)).not.toBe('no error');
+    }
+  });
+});
