@@ -7,9 +7,11 @@ import { parseReconCsv } from '../../worker/recon/csv';
 import { downloadRecon, refusalOf } from '../../worker/recon/download';
 import { jstDayStart, periodOf } from '../../worker/recon/period';
 import { processRecon } from '../../worker/recon/process';
-import { sandboxAdmin } from './support/sandbox';
+import { setFeedSettings } from './support/feed-settings';
+import { SANDBOX, sandboxAdmin } from './support/sandbox';
 import {
   cron,
+  envWith,
   eventsAfter,
   feed,
   postWebhook,
@@ -421,6 +423,59 @@ describe('POST /v1/webhooks/paypay/recon', () => {
       ids_total: 5000,
       missed: 5000,
     });
+  });
+
+  it('queues each miss for forwarding when MERCHANT_WEBHOOK_URL is set, and nothing else', async () => {
+    const forward = {
+      MERCHANT_WEBHOOK_URL: `${SANDBOX}/no-such-receiver`,
+      MERCHANT_WEBHOOK_SECRET: `whsec_${btoa('0123456789abcdef0123456789abcdef')}`,
+    };
+    await setFeedSettings(forward);
+    try {
+      const config = parseConfig(envWith(forward) as unknown as Record<string, string>);
+      const ids = [uid('f'), uid('f'), uid('f')];
+      const seen = ids[1] ?? '';
+      const notificationId = crypto.randomUUID();
+      const now = Date.now();
+      const period = { from: '2026-08-01', to: '2026-08-01' };
+      await feed().record({
+        kind: 'kyc',
+        notificationId: uid('evt'),
+        userAuthorizationId: seen,
+        receivedAt: jstDayStart(period.from) + 3_600_000,
+      });
+      const { claim } = await feed().recordRecon({
+        notificationId,
+        fileType: 'kyc_passport_sync_recon',
+        path: 'https://sandbox.test/kyc_passport_M1_20260801_20260801.csv',
+        requestedAt: now,
+        period,
+        receivedAt: now,
+        refused: null,
+      });
+      const csv = `userAuthorizationId\r\n${ids.join('\r\n')}\r\n${ids[0]}\r\n`;
+      expect(
+        await processRecon(envWith(forward), config, claim!, now, async () => new Response(csv)),
+      ).toBe('done');
+      const queued = await runInDurableObject(feed(), (_object, state) =>
+        state.storage.sql
+          .exec<{ uaid: string; state: string }>(
+            `SELECT e.uaid AS uaid, o.state AS state FROM outbox o JOIN events e ON e.seq = o.seq
+             WHERE e.type = 'recon.missed' AND e.uaid IN (?, ?, ?) ORDER BY e.seq`,
+            ...ids,
+          )
+          .toArray(),
+      );
+      expect(queued).toEqual([
+        { uaid: ids[0], state: 'pending' },
+        { uaid: ids[2], state: 'pending' },
+      ]);
+    } finally {
+      await runInDurableObject(feed(), (_object, state) => {
+        state.storage.sql.exec('DELETE FROM outbox');
+      });
+      await setFeedSettings({});
+    }
   });
 
   it.each([

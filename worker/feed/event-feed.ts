@@ -169,16 +169,9 @@ export class EventFeed extends DurableObject<Env> {
     ids: string[],
     now: number,
   ): Promise<{ missed: number }> {
+    const forward = configOf(this.env).merchantWebhook !== null;
     const missed = this.atomically(() =>
-      reconBatch(this.sql, notificationId, offset, ids, now, {
-        append: (e) => this.append(e),
-        // Listed in PayPay's own file (fetched from an allowed host): a user PayPay knows.
-        merge: (uaid, kind, at) => {
-          mergeChange(this.sql, uaid, kind, at, 'recon', now);
-          confirm(this.sql, uaid, now);
-        },
-        forgotten: (uaid) => isForgetting(this.sql, uaid),
-      }),
+      reconBatch(this.sql, notificationId, offset, ids, now, forward),
     );
     await this.copy.schedule(now);
     return { missed };

@@ -86,26 +86,49 @@ export function recentEventsOf(sql: SqlStorage, uaid: string, limit: number): Ev
     .toArray();
 }
 
-/** Whether a webhook of `kind` about the user was recorded in `[from, until)`. */
-export function seenByWebhook(
+/** The recon misses of one batch, and where a webhook already covers an id. */
+export interface MissBatch {
+  kind: NotificationKind;
+  occurredAt: number;
+  /** `miss:<kind>:<from>:<to>:`, the id completes the dedupe key. */
+  dedupePrefix: string;
+  data: Record<string, unknown>;
+  /** A webhook of `kind` about the id recorded in `[seenFrom, seenUntil)` covers it. */
+  seenFrom: number;
+  seenUntil: number;
+}
+
+/**
+ * Appends a `recon.missed` for each id (in the order given) that no webhook of
+ * the kind covers and that has no miss for the period yet (the dedupe key):
+ * one statement for the whole batch. The events inserted, by seq and id.
+ */
+export function insertMisses(
   sql: SqlStorage,
-  uaid: string,
-  kind: NotificationKind,
-  from: number,
-  until: number,
-): boolean {
-  return (
-    sql
-      .exec(
-        `SELECT 1 FROM events WHERE uaid = ? AND kind = ? AND source = 'webhook'
-           AND occurred_at >= ? AND occurred_at < ? LIMIT 1`,
-        uaid,
-        kind,
-        from,
-        until,
-      )
-      .toArray().length > 0
-  );
+  ids: readonly string[],
+  batch: MissBatch,
+): { seq: number; uaid: string }[] {
+  if (ids.length === 0) return [];
+  return sql
+    .exec<{ seq: number; uaid: string }>(
+      `INSERT INTO events (type, kind, uaid, occurred_at, source, dedupe_key, data)
+       SELECT 'recon.missed', ?, j.value, ?, 'recon', ? || j.value, ?
+       FROM json_each(?) AS j
+       WHERE NOT EXISTS (
+         SELECT 1 FROM events w WHERE w.uaid = j.value AND w.kind = ? AND w.source = 'webhook'
+           AND w.occurred_at >= ? AND w.occurred_at < ?)
+       ORDER BY j.key
+       ON CONFLICT DO NOTHING RETURNING seq, uaid`,
+      batch.kind,
+      batch.occurredAt,
+      batch.dedupePrefix,
+      JSON.stringify(batch.data),
+      JSON.stringify(ids),
+      batch.kind,
+      batch.seenFrom,
+      batch.seenUntil,
+    )
+    .toArray();
 }
 
 /**

@@ -65,6 +65,34 @@ export function isForgetting(sql: SqlStorage, uaid: string): boolean {
   );
 }
 
+/**
+ * Those of `ids` that are forgotten or being forgotten (a recon batch drops
+ * their lines). Two statements for the whole batch; the ids are hashed only
+ * when `forgotten` holds any hash at all.
+ */
+export function forgettingAmong(sql: SqlStorage, ids: readonly string[]): Set<string> {
+  const found = new Set<string>();
+  if (ids.length === 0) return found;
+  const list = JSON.stringify(ids);
+  for (const row of sql.exec<{ uaid: string }>(
+    `SELECT uaid FROM users WHERE uaid IN (SELECT value FROM json_each(?))
+       AND forget_requested_at IS NOT NULL`,
+    list,
+  )) {
+    found.add(row.uaid);
+  }
+  if (sql.exec('SELECT 1 FROM forgotten LIMIT 1').toArray().length === 0) return found;
+  const byHash = new Map(ids.map((uaid) => [forgottenHash(uaid), uaid]));
+  for (const row of sql.exec<{ id_hash: string }>(
+    'SELECT id_hash FROM forgotten WHERE id_hash IN (SELECT value FROM json_each(?))',
+    JSON.stringify([...byHash.keys()]),
+  )) {
+    const uaid = byHash.get(row.id_hash);
+    if (uaid !== undefined) found.add(uaid);
+  }
+  return found;
+}
+
 /** Whether a forget of the id is under way (requested, not finished). */
 export function isBeingForgotten(sql: SqlStorage, uaid: string): boolean {
   return (

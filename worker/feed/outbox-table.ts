@@ -40,6 +40,16 @@ export function enqueue(sql: SqlStorage, seq: number, at: number): void {
   sql.exec('INSERT INTO outbox (seq, next_attempt_at) VALUES (?, ?)', seq, at);
 }
 
+/** Queues the events at `seqs` for forwarding, due at once: one statement. */
+export function enqueueMany(sql: SqlStorage, seqs: readonly number[], at: number): void {
+  if (seqs.length === 0) return;
+  sql.exec(
+    'INSERT INTO outbox (seq, next_attempt_at) SELECT value, ? FROM json_each(?)',
+    at,
+    JSON.stringify(seqs),
+  );
+}
+
 /** Drops the entries of the events `pruneEvents` is about to delete (same selection). */
 export function pruneOutbox(sql: SqlStorage, before: number): void {
   sql.exec(

@@ -134,6 +134,52 @@ export function mergeChange(
   );
 }
 
+/**
+ * `mergeChange` for many users at once (a recon batch: the same kind, time and
+ * source for each): two statements whatever their number. With `confirm`, the
+ * users are also confirmed (`confirmed_at`), as `confirm` does one at a time.
+ */
+export function mergeChanges(
+  sql: SqlStorage,
+  uaids: readonly string[],
+  kind: NotificationKind,
+  at: number,
+  source: 'webhook' | 'recon',
+  now: number,
+  options: { confirm: boolean },
+): void {
+  if (uaids.length === 0) return;
+  const c = KIND_COLUMN[kind];
+  const list = JSON.stringify(uaids);
+  sql.exec(
+    'INSERT INTO users (uaid, updated_at) SELECT value, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING',
+    now,
+    list,
+  );
+  sql.exec(
+    `UPDATE users SET
+       ${c}_source = CASE WHEN ${c}_at IS NULL OR ? >= ${c}_at THEN ? ELSE ${c}_source END,
+       ${c}_at = MAX(COALESCE(${c}_at, ?), ?),
+       ${c}_count = ${c}_count + 1,
+       hinted_at = ?,
+       reread_due_at = COALESCE(reread_due_at, MAX(?, COALESCE(reread_started_at, 0) + ?)),
+       confirmed_at = CASE WHEN ? THEN COALESCE(confirmed_at, ?) ELSE confirmed_at END,
+       version = version + 2, updated_at = ?
+     WHERE uaid IN (SELECT value FROM json_each(?))`,
+    at,
+    source,
+    at,
+    at,
+    now,
+    now,
+    T.rereadMinIntervalMs,
+    options.confirm ? 1 : 0,
+    now,
+    now,
+    list,
+  );
+}
+
 /** Takes the user's re-read if it is due and nobody holds it. */
 export function claimReread(sql: SqlStorage, uaid: string, now: number): boolean {
   const claimed = sql
