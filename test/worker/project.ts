@@ -113,5 +113,8 @@ export const workerProject = defineProject({
     // The tests mostly wait (timeouts, retries, KV's once a second), so two workerds per
     // core (vitest's default leaves one core idle); at most 8, each is a process.
     maxWorkers: Math.min(2 * availableParallelism(), 8),
+    // Two workerds per core wait on each other on a loaded two-core machine: a test
+    // that takes 1 s alone took 6.5 s there. Slow is not wrong; a hang still fails.
+    testTimeout: 20_000,
   },
 });
