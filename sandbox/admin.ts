@@ -159,7 +159,8 @@ async function sendCopies(
 async function createRecon(tenant: Tenant, body: unknown): Promise<Response> {
   const parsed = parseReconRequest(body);
   if (!parsed.ok) return adminError(400, 'INVALID_BODY', parsed.error);
-  const { fileType, userAuthorizationIds, notify, generate, failures, redirectTo } = parsed.value;
+  const { fileType, userAuthorizationIds, notify, generate, failures, redirectTo, period } =
+    parsed.value;
   if (notify && !tenant.merchant.webhookUrls.recon) {
     return adminError(
       409,
@@ -172,7 +173,7 @@ async function createRecon(tenant: Tenant, body: unknown): Promise<Response> {
   const file = {
     fileId: randomHex(8),
     fileType,
-    fileName: reconFileName(fileType, owner, now),
+    fileName: reconFileName(fileType, owner, now, period),
     token: randomBase62(32),
     userAuthorizationIds,
     ...(generate ? { generate } : {}),

@@ -14,6 +14,8 @@ export interface ReconRequest {
   userAuthorizationIds: string[];
   /** Ids `<prefix><n>` for n below count, made at download time: files too big to store. */
   generate?: { prefix: string; count: number };
+  /** The JST days the file covers (its name), `yyyy-mm-dd`; default: yesterday. */
+  period?: { from: string; to: string };
   /** The first `failures` downloads answer 503, as a storage hiccup would. */
   failures?: number;
   /** The download answers 302 to this URL (files served through a redirect). */
@@ -22,8 +24,11 @@ export interface ReconRequest {
   notify: boolean;
 }
 
-/** Largest generated file: 200,000 ids is about 8 MiB of UUID-length ids. */
-const MAX_GENERATED = 200_000;
+/**
+ * Largest generated file: 2,000,000 ids, about 76 MB of UUID-length ids,
+ * streamed as it is made (the Worker's line cap).
+ */
+const MAX_GENERATED = 2_000_000;
 
 /** PayPay's file acquisition period: the download link works this long. */
 export const RECON_FILE_TTL_SECONDS = 2 * 3600;
@@ -42,7 +47,7 @@ export function parseReconRequest(input: unknown): Result<ReconRequest> {
   if (!isRecord(input)) return fail('body must be a JSON object');
   const fileType = RECON_FILE_TYPES.find((t) => t === input.fileType);
   if (fileType === undefined) return fail(`fileType must be one of ${RECON_FILE_TYPES.join(', ')}`);
-  const { generate, failures, redirectTo } = input;
+  const { generate, failures, redirectTo, period } = input;
   const ids = input.userAuthorizationIds ?? (generate !== undefined ? [] : undefined);
   // One id per CSV line: a comma or line break inside would forge extra rows.
   if (
@@ -59,6 +64,19 @@ export function parseReconRequest(input: unknown): Result<ReconRequest> {
       !isIntegerIn(generate.count, 1, MAX_GENERATED))
   ) {
     return fail(`generate must be {prefix (1-40 of [A-Za-z0-9_-]), count (1-${MAX_GENERATED})}`);
+  }
+  const isDay = (day: unknown) =>
+    typeof day === 'string' &&
+    /^\d{4}-\d{2}-\d{2}$/.test(day) &&
+    new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
+  if (
+    period !== undefined &&
+    (!isRecord(period) ||
+      !isDay(period.from) ||
+      !isDay(period.to) ||
+      String(period.from) > String(period.to))
+  ) {
+    return fail('period must be {from, to}, JST days yyyy-mm-dd, from <= to');
   }
   if (failures !== undefined && !isIntegerIn(failures, 0, 10)) {
     return fail('failures must be an integer from 0 to 10');
@@ -87,6 +105,7 @@ export function parseReconRequest(input: unknown): Result<ReconRequest> {
       ...(isRecord(generate)
         ? { generate: { prefix: String(generate.prefix), count: Number(generate.count) } }
         : {}),
+      ...(isRecord(period) ? { period: { from: String(period.from), to: String(period.to) } } : {}),
       ...(failures !== undefined ? { failures } : {}),
       ...(typeof redirectTo === 'string' ? { redirectTo } : {}),
       ...(notificationId !== undefined ? { notificationId } : {}),
@@ -116,10 +135,16 @@ export function reconFileOwner(
  * The file name PayPay gives, for yesterday's JST processing day (PayPay lists the
  * users updated from 00:00:00 to 23:59:59 JST and notifies the next morning).
  */
-export function reconFileName(fileType: ReconFileType, owner: string, now: number): string {
+export function reconFileName(
+  fileType: ReconFileType,
+  owner: string,
+  now: number,
+  period?: { from: string; to: string },
+): string {
   const day = new Date((now + JST_OFFSET_SECONDS - 86_400) * 1000).toISOString().slice(0, 10);
-  const date = day.replaceAll('-', '');
-  return `${FILE_PREFIX[fileType]}_${owner}_${date}_${date}.csv`;
+  const from = (period?.from ?? day).replaceAll('-', '');
+  const to = (period?.to ?? day).replaceAll('-', '');
+  return `${FILE_PREFIX[fileType]}_${owner}_${from}_${to}.csv`;
 }
 
 /**
@@ -139,6 +164,36 @@ export function reconCsv(
   // Ids are [\w-] only, so quoting never needs an escaped quote.
   const cell = format.quoted ? (value: string) => `"${value}"` : (value: string) => value;
   return lines.map((line) => cell(line) + end).join('');
+}
+
+/**
+ * `reconCsv` as a stream, made as it is read (a few thousand lines a chunk),
+ * so a 2,000,000-id generated file never sits in memory.
+ */
+export function reconCsvStream(
+  userAuthorizationIds: string[],
+  generate?: { prefix: string; count: number },
+  format: ReconFormat = {},
+): ReadableStream<Uint8Array> {
+  const end = lineEndOf(format);
+  const cell = format.quoted ? (value: string) => `"${value}"` : (value: string) => value;
+  const encoder = new TextEncoder();
+  const listed = format.header === false ? [] : ['userAuthorizationId'];
+  listed.push(...userAuthorizationIds);
+  const count = generate?.count ?? 0;
+  let n = 0;
+  let i = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      let text = '';
+      for (let k = 0; k < 4096 && i < listed.length; k++) text += cell(listed[i++] ?? '') + end;
+      for (let k = 0; k < 4096 && i >= listed.length && n < count; k++) {
+        text += cell(`${generate?.prefix}${n++}`) + end;
+      }
+      if (text === '') controller.close();
+      else controller.enqueue(encoder.encode(text));
+    },
+  });
 }
 
 /** The `file.created` notification, shaped exactly as PayPay's spec shows it. */
@@ -176,7 +231,10 @@ export function reconDownload(
   if (file.redirectTo !== undefined) {
     return new Response(null, { status: 302, headers: { Location: file.redirectTo } });
   }
-  return new Response(reconCsv(file.userAuthorizationIds, file.generate, file.format), {
+  const body = file.generate
+    ? reconCsvStream(file.userAuthorizationIds, file.generate, file.format)
+    : reconCsv(file.userAuthorizationIds, file.generate, file.format);
+  return new Response(body, {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="${file.fileName}"`,

@@ -3,7 +3,7 @@ import { mapLimit } from './concurrency';
 import { feedOf } from './feed/stub';
 import { attemptForget } from './forget/attempt';
 import { forwardDue } from './forward/deliver';
-import { processRecon } from './recon/process';
+import { processRecon, reconBudget } from './recon/process';
 import { reread } from './webhooks/reread';
 
 /**
@@ -64,8 +64,15 @@ export async function runScheduled(
     }
   };
   await step('recon', async () => {
-    for (const claim of await feed.dueRecon(now, CRON_LIMITS.reconFiles)) {
-      summary.recon.push(await processRecon(env, config, claim, now, fetchFn));
+    // One file claimed at a time, while this run's recon budget lasts: a file
+    // claimed and left waiting would sit out its lease.
+    const budget = reconBudget();
+    while (summary.recon.length < CRON_LIMITS.reconFiles && Date.now() < budget.deadline) {
+      const [claim] = await feed.dueRecon(now, 1);
+      if (!claim) break;
+      const outcome = await processRecon(env, config, claim, now, fetchFn, budget);
+      summary.recon.push(outcome);
+      if (outcome === 'paused') break;
     }
   });
   await step('rereads', async () => {

@@ -105,6 +105,49 @@ describe('recon files', () => {
     );
   });
 
+  it('streams a 1,000,000-id generated file as it is made, every id once', async () => {
+    const merchant = await registerMerchant();
+    const res = await admin(merchant, 'POST', '/recon', {
+      fileType: 'kyc_passport_sync_recon',
+      userAuthorizationIds: [],
+      generate: { prefix: 'g', count: 1_000_000 },
+      notify: false,
+    });
+    const { path } = (await res.json()) as { path: string };
+    const response = await fetch(path);
+    expect(response.headers.get('Content-Length')).toBeNull();
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let lines = 0;
+    let chunks = 0;
+    let tail = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks++;
+      const text = tail + value;
+      const parts = text.split('\r\n');
+      tail = parts.pop() ?? '';
+      lines += parts.length;
+      if (lines === parts.length) expect(parts.slice(0, 2)).toEqual(['userAuthorizationId', 'g0']);
+      if (tail === '' && lines === 1_000_001) expect(parts.at(-1)).toBe('g999999');
+    }
+    expect(tail).toBe('');
+    expect(lines).toBe(1_000_001);
+    expect(chunks).toBeGreaterThan(100);
+  });
+
+  it('names a file for the days asked', async () => {
+    const merchant = await registerMerchant({ merchantId: 'M7' });
+    const res = await admin(merchant, 'POST', '/recon', {
+      fileType: 'kyc_passport_sync_recon',
+      userAuthorizationIds: [],
+      period: { from: '2026-08-01', to: '2026-08-03' },
+      notify: false,
+    });
+    const { fileName } = (await res.json()) as { fileName: string };
+    expect(fileName).toBe('kyc_passport_M7_20260801_20260803.csv');
+  });
+
   it('fails the first downloads when asked, and counts every download', async () => {
     const merchant = await registerMerchant();
     const res = await admin(merchant, 'POST', '/recon', {
@@ -138,7 +181,10 @@ describe('recon files', () => {
 
   it.each([
     [{ generate: { prefix: 'bad prefix', count: 1 } }],
-    [{ generate: { prefix: 'p', count: 200_001 } }],
+    [{ generate: { prefix: 'p', count: 2_000_001 } }],
+    [{ period: { from: '2026-08-02', to: '2026-08-01' } }],
+    [{ period: { from: '2026-02-30', to: '2026-03-01' } }],
+    [{ period: '2026-08-01' }],
     [{ failures: 11 }],
     [{ redirectTo: 'ftp://x.test/a' }],
   ])('refuses a recon request with %j', async (extra) => {

@@ -29,6 +29,7 @@ import {
   pruneReconFiles,
   recordReconFile,
   reconFailed,
+  releaseFile,
   reconFinished,
   type ReconClaim,
   type ReconFileInput,
@@ -173,13 +174,22 @@ export class EventFeed extends DurableObject<Env> {
     const missed = this.atomically(() =>
       reconBatch(this.sql, notificationId, offset, ids, now, forward),
     );
-    await this.copy.schedule(now);
     return { missed };
   }
 
-  /** A recon file fully processed. */
+  /**
+   * A recon file fully processed. Its users' KV copies start now, not batch by
+   * batch: the copy would compete with the batches for this object's time.
+   */
   async reconFinished(notificationId: string, summary: ReconSummary, now: number): Promise<void> {
     reconFinished(this.sql, notificationId, summary, now);
+    await this.copy.schedule(Date.now());
+  }
+
+  /** The invocation's share of a recon file is used: due again at once, resumed from `processed`. */
+  async reconPaused(notificationId: string, now: number): Promise<void> {
+    releaseFile(this.sql, notificationId, now);
+    await this.copy.schedule(Date.now());
   }
 
   /** A failed download or unusable file: retried later, or reported lost once the window closed. */
@@ -188,9 +198,12 @@ export class EventFeed extends DurableObject<Env> {
     reason: string,
     now: number,
   ): Promise<'retry' | 'lost'> {
-    return this.atomically(() =>
+    const outcome = this.atomically(() =>
       reconFailed(this.sql, notificationId, reason, now, (e) => this.append(e)),
     );
+    // Batches recorded before the failure wait for their KV copy.
+    await this.copy.schedule(Date.now());
+    return outcome;
   }
 
   /** Events after `after`, oldest first, and the cursor after the last of them. */

@@ -176,6 +176,20 @@ export function batchRecorded(
   );
 }
 
+/**
+ * The invocation processing the file used its share: the file is released and
+ * due at once, so the next cron run resumes it from `processed`. Not an
+ * attempt: the claim's count is given back.
+ */
+export function releaseFile(sql: SqlStorage, notificationId: string, now: number): void {
+  sql.exec(
+    `UPDATE recon_files SET lease_until = NULL, next_attempt_at = ?, attempts = MAX(0, attempts - 1)
+     WHERE notification_id = ? AND state = 'pending'`,
+    now,
+    notificationId,
+  );
+}
+
 /** Marks a file processed. */
 export function reconFinished(
   sql: SqlStorage,

@@ -1,6 +1,5 @@
 import { err, ok, type Result } from '../../shared/result';
 import { isLoopbackHost } from '../setting-values';
-import { readBytesWithin } from '../http/limited';
 
 /** What a download gives: the bytes, or why not (a code, safe to log and show). */
 export type Download = Result<Uint8Array, string>;
@@ -9,14 +8,26 @@ export type Download = Result<Uint8Array, string>;
 export interface DownloadOptions {
   allowedHosts: ReadonlySet<string>;
   fetch?: typeof fetch;
-  /** 8 MiB holds about 200,000 ids of PayPay's 36-character UUIDs. */
+  /**
+   * Bytes a file may have. The body is read as a stream, so this bounds time,
+   * not memory: 128 MiB is about 3.5 million of PayPay's 36-character ids.
+   */
   maxBytes?: number;
+  /** Until the answer's headers arrive, and then between two chunks of its body. */
   timeoutMs?: number;
   /** Redirects followed, and only to the same allowed host. */
   maxRedirects?: number;
 }
 
-const DEFAULTS = { maxBytes: 8 * 1024 * 1024, timeoutMs: 20_000, maxRedirects: 3 };
+const DEFAULTS = { maxBytes: 128 * 1024 * 1024, timeoutMs: 20_000, maxRedirects: 3 };
+
+/** A recon file's body, read chunk by chunk within the download's limits. */
+export interface ReconBody {
+  /** The next chunk, null at the end, or why the download failed (the body is then released). */
+  read(): Promise<Result<Uint8Array | null, string>>;
+  /** Stops reading (a paused or failed file). */
+  cancel(): Promise<void>;
+}
 
 /**
  * Why a recon `path` may not be fetched, or null when it may: https (http only
@@ -37,11 +48,15 @@ export function refusalOf(path: string, allowedHosts: ReadonlySet<string>): stri
 }
 
 /**
- * Downloads a recon file: the URL is checked before any request, redirects are
- * not followed by fetch but by us, to the same allowed host only, and the size
- * and time are bounded while reading.
+ * Opens a recon file for reading: the URL is checked before any request,
+ * redirects are not followed by fetch but by us, to the same allowed host
+ * only, and the size and time are bounded while reading (a stalled body times
+ * out; its chunks are read only as fast as the caller takes them).
  */
-export async function downloadRecon(path: string, options: DownloadOptions): Promise<Download> {
+export async function openRecon(
+  path: string,
+  options: DownloadOptions,
+): Promise<Result<ReconBody, string>> {
   const { maxBytes, timeoutMs, maxRedirects } = { ...DEFAULTS, ...options };
   const fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
   const refused = refusalOf(path, options.allowedHosts);
@@ -49,7 +64,8 @@ export async function downloadRecon(path: string, options: DownloadOptions): Pro
   const origin = new URL(path);
   let url = origin;
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  let timer = setTimeout(() => controller.abort(), timeoutMs);
+  const failed = () => err(controller.signal.aborted ? 'TIMEOUT' : 'NETWORK_ERROR');
   try {
     for (let hop = 0; ; hop++) {
       const response = await fetchFn(url.href, {
@@ -75,20 +91,63 @@ export async function downloadRecon(path: string, options: DownloadOptions): Pro
         await response.body?.cancel();
         return err(`HTTP_${response.status}`);
       }
-      const bytes = await readLimited(response, maxBytes);
-      return bytes === null ? err('FILE_TOO_LARGE') : ok(bytes);
+      if (Number(response.headers.get('Content-Length') ?? '0') > maxBytes) {
+        await response.body?.cancel();
+        return err('FILE_TOO_LARGE');
+      }
+      const reader = response.body?.getReader() ?? null;
+      let size = 0;
+      return ok({
+        async read() {
+          if (reader === null) return ok(null);
+          timer = setTimeout(() => controller.abort(), timeoutMs);
+          try {
+            const { done, value } = await reader.read();
+            if (done) return ok(null);
+            size += value.byteLength;
+            if (size > maxBytes) {
+              await reader.cancel().catch(() => {});
+              return err('FILE_TOO_LARGE');
+            }
+            return ok(value);
+          } catch {
+            await reader.cancel().catch(() => {});
+            return failed();
+          } finally {
+            clearTimeout(timer);
+          }
+        },
+        async cancel() {
+          await reader?.cancel().catch(() => {});
+        },
+      });
     }
   } catch {
-    return err(controller.signal.aborted ? 'TIMEOUT' : 'NETWORK_ERROR');
+    return failed();
   } finally {
+    // The headers' timer; each read of the body sets its own.
     clearTimeout(timer);
   }
 }
 
-async function readLimited(response: Response, limit: number): Promise<Uint8Array | null> {
-  if (Number(response.headers.get('Content-Length') ?? '0') > limit) {
-    await response.body?.cancel();
-    return null;
+/** Downloads a whole recon file (`openRecon`, read to its end): for small files and tests. */
+export async function downloadRecon(path: string, options: DownloadOptions): Promise<Download> {
+  const opened = await openRecon(path, options);
+  if (!opened.ok) return opened;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const chunk = await opened.value.read();
+    if (!chunk.ok) return chunk;
+    if (chunk.value === null) break;
+    chunks.push(chunk.value);
+    size += chunk.value.byteLength;
   }
-  return readBytesWithin(response.body, limit);
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return ok(bytes);
 }

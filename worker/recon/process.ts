@@ -1,23 +1,67 @@
 import type { Config } from '../config';
 import type { ReconClaim } from '../feed/recon-table';
 import { feedOf } from '../feed/stub';
-import { parseReconCsv } from './csv';
-import { downloadRecon } from './download';
+import { ReconCsvReader } from './csv';
+import { openRecon } from './download';
 
 /**
- * Ids sent to the feed object per call. Each call is one short SQLite
- * transaction (a few tens of ms for 2,000 ids), so webhooks recorded meanwhile
- * are not held up, and a 100,000-id file is 50 calls.
+ * Bounds of recon processing. A file is read as a stream and its ids go to the
+ * feed object in batches as they fill; each batch is one short SQLite
+ * transaction there (a few set-based statements: tens of ms for 2,000 ids), so
+ * webhooks and feed reads recorded meanwhile wait at most that long.
  */
-export const RECON_BATCH = 2_000;
+export const RECON_LIMITS = {
+  /** Ids per call to the feed object: 1,000,000 ids are 500 calls. */
+  batch: 2_000,
+  /**
+   * A pause after each batch, so requests that share the isolate (and, under
+   * wrangler dev, its one thread with the feed object) get in: 100,000 ids
+   * take 0.25 s longer, and a feed read during a file stays under 200 ms.
+   */
+  pauseMs: 5,
+  /**
+   * Lines a file may have, blank and junk ones included (PayPay's files list
+   * the users updated in a day: 2 million is a very large merchant). More is
+   * FILE_TOO_LARGE.
+   */
+  maxLines: 2_000_000,
+  /**
+   * Wall time one invocation gives recon files before it leaves the rest to
+   * the next cron run, which resumes from `processed`: well inside the 30 s a
+   * `waitUntil` may outlive its response and the 30 s of a minutely cron.
+   */
+  invocationMs: 20_000,
+  /**
+   * Feed calls one invocation makes for recon (Workers allow 1,000
+   * subrequests to Durable Objects an invocation); the download is one more.
+   */
+  invocationCalls: 600,
+};
 
-/** How processing a claimed file ended. */
-export type ReconOutcome = 'done' | 'retry' | 'lost';
+/** How processing a claimed file ended; `paused`: the invocation's share is used, the cron resumes it. */
+export type ReconOutcome = 'done' | 'retry' | 'lost' | 'paused';
+
+/** What one invocation may still spend on recon files: shared by the files of a cron run. */
+export interface ReconBudget {
+  /** Epoch ms after which no new batch is started. */
+  deadline: number;
+  /** Feed calls left. */
+  calls: number;
+}
+
+/** A fresh budget for one invocation. */
+export function reconBudget(now = Date.now()): ReconBudget {
+  return { deadline: now + RECON_LIMITS.invocationMs, calls: RECON_LIMITS.invocationCalls };
+}
 
 /**
- * Downloads, parses and records one claimed recon file. A failure is handed
- * back to the feed object, which schedules the cron trigger's next attempt or,
- * once PayPay's 2-hour window has closed, reports the file lost.
+ * Streams one claimed recon file into the feed: download, parse and record
+ * batch by batch, never holding the file. Ids an earlier attempt recorded
+ * (`claim.processed`) are read again but not sent (batches are idempotent
+ * anyway). When the budget runs out the file is released, due at once, for
+ * the next cron run to resume. A failure is handed back to the feed object,
+ * which schedules the cron trigger's next attempt or, once PayPay's 2-hour
+ * window has closed, reports the file lost.
  */
 export async function processRecon(
   env: Env,
@@ -25,28 +69,64 @@ export async function processRecon(
   claim: ReconClaim,
   now: number,
   fetchFn?: typeof fetch,
+  budget: ReconBudget = reconBudget(),
 ): Promise<ReconOutcome> {
   const feed = feedOf(env);
-  const download = await downloadRecon(claim.path, {
+  const failed = (reason: string) => feed.reconFailed(claim.notificationId, reason, now);
+  if (Date.now() >= budget.deadline || budget.calls <= 2) {
+    await feed.reconPaused(claim.notificationId, now);
+    return 'paused';
+  }
+  budget.calls--;
+  const opened = await openRecon(claim.path, {
     allowedHosts: config.reconAllowedHosts,
     ...(fetchFn ? { fetch: fetchFn } : {}),
   });
-  if (!download.ok) return feed.reconFailed(claim.notificationId, download.error, now);
-  const parsed = parseReconCsv(download.value);
-  if (!parsed.ok) return feed.reconFailed(claim.notificationId, parsed.error, now);
-  const csv = parsed.value;
-  for (let offset = claim.processed; offset < csv.ids.length; offset += RECON_BATCH) {
-    await feed.reconBatch(
-      claim.notificationId,
-      offset,
-      csv.ids.slice(offset, offset + RECON_BATCH),
-      now,
-    );
+  if (!opened.ok) return failed(opened.error);
+  const body = opened.value;
+  const reader = new ReconCsvReader({ maxLines: RECON_LIMITS.maxLines });
+  /** Ids of the file read so far, and how many of them the feed has. */
+  let read = 0;
+  let sent = claim.processed;
+  let batch: string[] = [];
+  const take = (ids: string[]) => {
+    for (const id of ids) {
+      if (read++ >= claim.processed) batch.push(id);
+    }
+  };
+  /** Sends full batches (all of them at the end); false once the budget is spent. */
+  const send = async (all: boolean): Promise<boolean> => {
+    while (batch.length >= RECON_LIMITS.batch || (all && batch.length > 0)) {
+      if (Date.now() >= budget.deadline || budget.calls <= 1) return false;
+      const ids = batch.slice(0, RECON_LIMITS.batch);
+      batch = batch.slice(ids.length);
+      budget.calls--;
+      await feed.reconBatch(claim.notificationId, sent, ids, now);
+      sent += ids.length;
+      // Room for the isolate's other requests (feed reads, webhooks) between batches.
+      await new Promise((resolve) => setTimeout(resolve, RECON_LIMITS.pauseMs));
+    }
+    return true;
+  };
+  const pause = async (): Promise<ReconOutcome> => {
+    await body.cancel();
+    await feed.reconPaused(claim.notificationId, now);
+    return 'paused';
+  };
+  for (;;) {
+    const chunk = await body.read();
+    if (!chunk.ok) return failed(chunk.error);
+    const ids: string[] = [];
+    const error = chunk.value === null ? reader.end(ids) : reader.write(chunk.value, ids);
+    if (error) {
+      await body.cancel();
+      return failed(error);
+    }
+    take(ids);
+    if (!(await send(chunk.value === null))) return pause();
+    if (chunk.value === null) break;
   }
-  await feed.reconFinished(
-    claim.notificationId,
-    { total: csv.ids.length, junk: csv.junk, junkLines: csv.junkLines },
-    now,
-  );
+  const { junk, junkLines } = reader.summary();
+  await feed.reconFinished(claim.notificationId, { total: reader.ids, junk, junkLines }, now);
   return 'done';
 }
