@@ -509,7 +509,7 @@ export interface components {
     };
     ForgetAccepted: {
       /**
-       * @description forgotten: the id was forgotten before (within the feed's 90 days).
+       * @description forgotten: the id was forgotten before (within 90 days of that forget).
        * @enum {string}
        */
       status: 'forgetting' | 'forgotten';

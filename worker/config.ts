@@ -69,6 +69,8 @@ export interface Config {
   unconfirmedRereadsPerMinute: number;
   /** Days before PayPay's expireAt that `authorization.expiring` is sent. */
   authorizationExpiringDays: number;
+  /** Days the feed keeps its events (then the cron trims them). */
+  feedRetentionDays: number;
   /** Where feed events are also pushed, and the Standard Webhooks key; null = no forwarding. */
   merchantWebhook: MerchantWebhook | null;
   problems: SettingProblem[];
@@ -239,6 +241,8 @@ export function parseConfig(env: RawSettings): Config {
     reconAllowedHosts,
     unconfirmedRereadsPerMinute: integer(env, 'UNCONFIRMED_REREADS_PER_MINUTE', 20, 1, 10_000, bad),
     authorizationExpiringDays: integer(env, 'AUTHORIZATION_EXPIRING_DAYS', 14, 0, 365, bad),
+    // At least 8: a recon file may come 7 days after its day, and its misses check that day's webhooks.
+    feedRetentionDays: integer(env, 'FEED_RETENTION_DAYS', 30, 8, 3650, bad),
     merchantWebhook,
     problems,
     warnings,

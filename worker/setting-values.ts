@@ -27,6 +27,7 @@ export const SETTING_NAMES = [
   'MERCHANT_WEBHOOK_SECRET',
   'UNCONFIRMED_REREADS_PER_MINUTE',
   'AUTHORIZATION_EXPIRING_DAYS',
+  'FEED_RETENTION_DAYS',
 ] as const;
 
 /** One setting's name. */

@@ -392,17 +392,26 @@ export class EventFeed extends DurableObject<Env> {
   }
 
   /**
-   * Deletes feed events and recon files older than their retention, and users
-   * PayPay never spoke about, a week after the last notification naming them
-   * (their events stay): a flood of forged ids leaves nothing for good.
+   * Deletes feed events older than FEED_RETENTION_DAYS (10,000 a run, in short
+   * transactions that webhooks and reads fit between), recon files and
+   * forgotten-id hashes older than theirs, and users PayPay never spoke about,
+   * a week after the last notification naming them (their events stay): a
+   * flood of forged ids leaves nothing for good.
    */
   async prune(now: number): Promise<void> {
-    const before = now - T.eventRetentionMs;
+    const before = now - configOf(this.env).feedRetentionDays * 86_400_000;
+    for (let chunk = 0; chunk < T.pruneChunks; chunk++) {
+      const deleted = this.atomically(() => {
+        const seqs = pruneEvents(this.sql, before, T.pruneChunk);
+        pruneOutbox(this.sql, seqs);
+        return seqs.length;
+      });
+      if (deleted < T.pruneChunk) break;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
     this.atomically(() => {
-      pruneOutbox(this.sql, before);
-      pruneEvents(this.sql, before);
       pruneReconFiles(this.sql, now - T.reconRetentionMs);
-      pruneForgetting(this.sql, now, before);
+      pruneForgetting(this.sql, now, now - T.forgottenRetentionMs);
     });
     const stale = now - T.unconfirmedUserRetentionMs;
     const expired = expiredUnconfirmed(this.sql, stale, now, T.unconfirmedPrunePerRun);

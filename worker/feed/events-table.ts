@@ -132,13 +132,19 @@ export function insertMisses(
 }
 
 /**
- * Deletes up to 10,000 events older than `before` (one cron run's share, so a
- * long backlog does not hold the object). Their outbox rows go first
- * (`pruneOutbox`), in the same transaction.
+ * Deletes up to `limit` of the oldest events from before `before` (a share, so
+ * a long backlog does not hold the object); their seqs, for their outbox rows
+ * (`pruneOutbox`, in the same transaction).
  */
-export function pruneEvents(sql: SqlStorage, before: number): void {
-  sql.exec(
-    'DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE occurred_at < ? LIMIT 10000)',
-    before,
-  );
+export function pruneEvents(sql: SqlStorage, before: number, limit: number): number[] {
+  return sql
+    .exec<{ seq: number }>(
+      `DELETE FROM events WHERE seq IN
+         (SELECT seq FROM events WHERE occurred_at < ? ORDER BY occurred_at LIMIT ?)
+       RETURNING seq`,
+      before,
+      limit,
+    )
+    .toArray()
+    .map((row) => row.seq);
 }

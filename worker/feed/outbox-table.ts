@@ -50,11 +50,12 @@ export function enqueueMany(sql: SqlStorage, seqs: readonly number[], at: number
   );
 }
 
-/** Drops the entries of the events `pruneEvents` is about to delete (same selection). */
-export function pruneOutbox(sql: SqlStorage, before: number): void {
+/** Drops the entries of the events `pruneEvents` deleted. */
+export function pruneOutbox(sql: SqlStorage, seqs: readonly number[]): void {
+  if (seqs.length === 0) return;
   sql.exec(
-    'DELETE FROM outbox WHERE seq IN (SELECT seq FROM events WHERE occurred_at < ? LIMIT 10000)',
-    before,
+    'DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(?))',
+    JSON.stringify(seqs),
   );
 }
 

@@ -36,9 +36,17 @@ export const FEED_TIMING = {
   forwardRetryBaseMs: 30_000,
   forwardRetryMaxMs: 3_600_000,
   forwardGiveUpMs: 3 * 86_400_000,
-  /** Feed events and finished recon files are kept this long. */
-  eventRetentionMs: 90 * 86_400_000,
+  /** Finished recon files are kept this long (feed events: FEED_RETENTION_DAYS). */
   reconRetentionMs: 30 * 86_400_000,
+  /**
+   * A forgotten id's hash is kept this long, whatever the feed's retention: it
+   * is what keeps late news of the id (a webhook retried, a recon file naming
+   * it) from making the user known again, and it costs about 100 bytes.
+   */
+  forgottenRetentionMs: 90 * 86_400_000,
+  /** Old events deleted per transaction, and transactions per cron run (10,000 events a run). */
+  pruneChunk: 2_000,
+  pruneChunks: 5,
   /**
    * A user PayPay never spoke about (only notifications named them: maybe forged)
    * is deleted, with its KV copy, this long after the last notification...
