@@ -3,10 +3,11 @@
 // same storage work (scripts/bench/floor/), started beside the stack and measured
 // in the same run, interleaved (alternate requests, rounds or pages), so the
 // machine's noise hits both. Ratios are ours to the floor. Recon is 05-recon.mjs.
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { percentile } from './_bundle.mjs';
 import { seedFloor, startFloor } from './_floor.mjs';
-import { seedEvents, seedFeed } from './_seed.mjs';
+import { copiesWaiting, seedEvents, seedFeed, staleCopies } from './_seed.mjs';
 import { startStack } from '../stack.mjs';
 
 export const name = 'Webhooks and the feed under wrangler dev, beside the floor (loopback)';
@@ -67,8 +68,36 @@ async function burst(send, count, inFlight) {
   return (performance.now() - started) / 1000;
 }
 
+/** Reads both feeds to their end in pages of PAGE, alternating; ms and events per side. */
+async function readBoth(pageOf) {
+  const read = {
+    ours: { cursor: '0', events: 0, ms: 0, done: false },
+    floor: { cursor: '0', events: 0, ms: 0, done: false },
+  };
+  for (let p = 0; !read.ours.done || !read.floor.done; p++) {
+    const order = p % 2 === 0 ? ['ours', 'floor'] : ['floor', 'ours'];
+    for (const side of order) {
+      const state = read[side];
+      if (state.done) continue;
+      const started = performance.now();
+      const page = JSON.parse(await pageOf[side](state.cursor));
+      state.ms += performance.now() - started;
+      if (page.events.length === 0) state.done = true;
+      state.events += page.events.length;
+      state.cursor = page.cursor;
+    }
+  }
+  return read;
+}
+
 const ms = (v) => `${v.toFixed(1)} ms`;
 const ratio = (ours, floor) => `${(ours / floor).toFixed(2)}x`;
+
+function readLine(label, read) {
+  const [o, f] = ['ours', 'floor'].map((s) => read[s].ms / read[s].events);
+  const took = (s) => `${read[s].events} events, ${(read[s].ms / 1000).toFixed(1)} s`;
+  return `${label} ${o.toFixed(3)} ms/event (${took('ours')})  floor ${f.toFixed(3)} ms/event (${took('floor')})  ${ratio(o, f)}  (target ≤ 2x; pages of ${PAGE}, alternating)`;
+}
 
 export async function run(log) {
   const persistTo = `.wrangler/bench-webhooks-${process.pid}`;
@@ -76,21 +105,27 @@ export async function run(log) {
   const run = Math.random().toString(36).slice(2, 8);
   const kinds = Object.keys(KINDS);
   const uaid = (n) => `bench-${run}-user-${n % 200}`;
+  const stackOptions = {
+    demo: false,
+    log: () => {},
+    persistTo,
+    merchantApiToken: randomBytes(24).toString('base64url'),
+  };
+  const auth = { Authorization: `Bearer ${stackOptions.merchantApiToken}` };
 
   // The feed object exists once a notification reached it; then, stopped, it is filled.
   const rows = seedEvents(FEED_EVENTS);
-  const first = await startStack({ demo: false, log: () => {}, persistTo });
+  const first = await startStack(stackOptions);
   try {
     await post(`${first.workerUrl}/v1/webhooks/paypay/kyc`, 'kyc', `first-${run}`, uaid(0));
   } finally {
     await first.stop();
   }
   const seeded = await seedFeed(persistTo, rows);
+  log(`feed seeded: ${seeded.events} events, ${seeded.users} users (their KV copies current)`);
 
-  const [stack, floor] = await Promise.all([
-    startStack({ demo: false, log: () => {}, persistTo }),
-    startFloor({ persistTo }),
-  ]);
+  const [stack, floor] = await Promise.all([startStack(stackOptions), startFloor({ persistTo })]);
+  const stacks = [stack];
   try {
     await seedFloor(floor, rows);
     const oursAt = (kind) => `${stack.workerUrl}/v1/webhooks/paypay/${kind}`;
@@ -138,35 +173,29 @@ export async function run(log) {
 
     // Let the KV copies of the phases above finish, so they do not count against the read.
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    const auth = { Authorization: `Bearer ${stack.merchantApiToken}` };
-    const read = {
-      ours: { cursor: '0', events: 0, ms: 0, done: false },
-      floor: { cursor: '0', events: 0, ms: 0, done: false },
-    };
-    const pageOf = {
-      ours: (after) => getText(`${stack.workerUrl}/v1/events?after=${after}&limit=${PAGE}`, auth),
+    const pagesOf = (workerUrl) => ({
+      ours: (after) => getText(`${workerUrl}/v1/events?after=${after}&limit=${PAGE}`, auth),
       floor: (after) => getText(`${floor.url}/events?after=${after}&limit=${PAGE}`),
-    };
-    for (let p = 0; !read.ours.done || !read.floor.done; p++) {
-      const order = p % 2 === 0 ? ['ours', 'floor'] : ['floor', 'ours'];
-      for (const side of order) {
-        const state = read[side];
-        if (state.done) continue;
-        const started = performance.now();
-        const page = JSON.parse(await pageOf[side](state.cursor));
-        state.ms += performance.now() - started;
-        if (page.events.length === 0) state.done = true;
-        state.events += page.events.length;
-        state.cursor = page.cursor;
-      }
-    }
-    if (read.ours.events < seeded) throw new Error(`read ${read.ours.events} of ${seeded} events`);
-    const [po, pf] = ['ours', 'floor'].map((s) => read[s].ms / read[s].events);
+    });
+    const quiet = await readBoth(pagesOf(stack.workerUrl));
+    if (quiet.ours.events < seeded.events) throw new Error(`read ${quiet.ours.events} events`);
+    log(readLine('feed read', quiet));
+
+    // As after a recon naming every seeded user: all their KV copies are due, and run meanwhile.
+    await stack.stop();
+    const stale = await staleCopies(persistTo);
+    const again = await startStack(stackOptions);
+    stacks.push(again);
+    // One notification arms the object's alarm, which copies every waiting user.
+    await post(`${again.workerUrl}/v1/webhooks/paypay/kyc`, 'kyc', `kick-${run}`, uaid(0));
+    const busy = await readBoth(pagesOf(again.workerUrl));
+    await again.stop();
+    const copied = stale - (await copiesWaiting(persistTo));
     log(
-      `feed read ${po.toFixed(3)} ms/event (${read.ours.events} events, ${(read.ours.ms / 1000).toFixed(1)} s)  floor ${pf.toFixed(3)} ms/event (${read.floor.events} events, ${(read.floor.ms / 1000).toFixed(1)} s)  ${ratio(po, pf)}  (target ≤ 2x; pages of ${PAGE}, alternating)`,
+      `${readLine(`feed read while ${stale} users' KV copies run`, busy)}; ${copied} copied by the end of the read`,
     );
   } finally {
-    await Promise.all([stack.stop(), floor.stop()]);
+    await Promise.all([...stacks.map((s) => s.stop()), floor.stop()]);
     rmSync(persistTo, { recursive: true, force: true });
   }
 }
