@@ -79,14 +79,16 @@ function spend(sql: SqlStorage, now: number, delta: number): void {
  * Takes the user's re-read if it is due and nobody holds it, and, for an
  * unconfirmed user, only within the minute's budget (which it spends). A user
  * left out stays due: the cron trigger takes it when the budget allows.
+ * `confirmed`, when the caller has just read it, saves looking it up.
  */
 export function claimWithinBudget(
   sql: SqlStorage,
   uaid: string,
   now: number,
   perMinute: number,
+  confirmed: boolean = isConfirmed(sql, uaid),
 ): boolean {
-  if (isConfirmed(sql, uaid)) return claimReread(sql, uaid, now);
+  if (confirmed) return claimReread(sql, uaid, now);
   if (budgetLeft(sql, now, perMinute) === 0 || !claimReread(sql, uaid, now)) return false;
   spend(sql, now, 1);
   return true;

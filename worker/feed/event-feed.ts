@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import { WEBHOOK_EVENT_TYPES, type FeedEvent, type NotificationKind } from '../../shared/feed';
+import { WEBHOOK_EVENT_TYPES, type FeedPage, type NotificationKind } from '../../shared/feed';
 import { configOf } from '../config';
 import { kvKeys } from '../store/keys';
 import {
@@ -39,6 +39,7 @@ import { FEED_TIMING as T } from './timing';
 import {
   claimReread,
   mergeChange,
+  rereadClaimable,
   storeReread,
   type RereadClaim,
   type RereadResult,
@@ -123,8 +124,13 @@ export class EventFeed extends DurableObject<Env> {
     migrate(ctx.storage);
   }
 
-  /** Records a KYC / risk / account-status notification; durable when this returns. */
+  /**
+   * Records a KYC / risk / account-status notification; durable when this
+   * returns. A handful of statements: the forget check, the event, the user's
+   * merge (which says whether a re-read can be claimed), and the claim only then.
+   */
   async record(input: WebhookInput): Promise<RecordOutcome> {
+    this.copy.noteRequest();
     const now = input.receivedAt;
     const uaid = input.userAuthorizationId;
     const outcome = this.atomically((): RecordOutcome => {
@@ -139,9 +145,11 @@ export class EventFeed extends DurableObject<Env> {
         notificationId: input.notificationId,
       });
       if (seq === null) return { duplicate: true, eventId: null, reread: false };
-      mergeChange(this.sql, uaid, input.kind, now, 'webhook', now);
+      const user = mergeChange(this.sql, uaid, input.kind, now, 'webhook', now);
       const budget = input.unconfirmedBudget ?? this.unconfirmedBudget();
-      const reread = claimWithinBudget(this.sql, uaid, now, budget);
+      const reread =
+        rereadClaimable(user, now) &&
+        claimWithinBudget(this.sql, uaid, now, budget, user.confirmed_at !== null);
       return { duplicate: false, eventId: `ev_${seq}`, reread };
     });
     if (!outcome.duplicate) await this.copy.schedule(now);
@@ -206,10 +214,19 @@ export class EventFeed extends DurableObject<Env> {
     return outcome;
   }
 
-  /** Events after `after`, oldest first, and the cursor after the last of them. */
-  async page(after: number, limit: number): Promise<{ events: FeedEvent[]; cursor: number }> {
+  /**
+   * Events after `after`, oldest first, and the cursor after the last of them:
+   * the `FeedPage` as its JSON text, one string across the RPC boundary rather
+   * than a thousand objects copied over and encoded again by the Worker.
+   */
+  async page(after: number, limit: number): Promise<string> {
+    this.copy.noteRequest();
     const rows = eventsAfter(this.sql, after, limit);
-    return { events: rows.map(eventOf), cursor: rows.at(-1)?.seq ?? after };
+    const page: FeedPage = {
+      events: rows.map(eventOf),
+      cursor: String(rows.at(-1)?.seq ?? after),
+    };
+    return JSON.stringify(page);
   }
 
   /**

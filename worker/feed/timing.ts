@@ -28,8 +28,11 @@ export const FEED_TIMING = {
   kvWriteGapMs: 1_000,
   /** Changed users are copied to KV this soon after a change (the alarm). */
   flushDelayMs: 250,
-  /** Users written to KV at once, and the time one flush may take before handing over to the alarm. */
-  flushBatch: 50,
+  /**
+   * Users written to KV at once (a request arriving waits for at most one such
+   * batch), and the time one flush may take before handing over to the alarm.
+   */
+  flushBatch: 20,
   flushBudgetMs: 10_000,
   /** Forwarding: lease, first retry, longest gap, and when to give up on an event. */
   forwardLeaseMs: 60_000,

@@ -91,11 +91,18 @@ export interface RereadClaim {
   startedAt: number;
 }
 
+/** What a merge leaves of the user's re-read, so the caller claims it only when it can. */
+export type MergedUser = {
+  confirmed_at: number | null;
+  reread_due_at: number | null;
+  reread_lease_until: number | null;
+};
+
 /**
- * Merges one change into a user's state. Order does not matter: each kind
- * keeps its latest time (and the source of that latest), and counts add up.
- * Any change is a hint: a re-read of PayPay becomes due. Several statements:
- * call inside `transactionSync`.
+ * Merges one change into a user's state, creating the row for a user not heard
+ * of before. Order does not matter: each kind keeps its latest time (and the
+ * source of that latest), and counts add up. Any change is a hint: a re-read of
+ * PayPay becomes due, now or when the per-user throttle allows. One statement.
  */
 export function mergeChange(
   sql: SqlStorage,
@@ -104,33 +111,37 @@ export function mergeChange(
   at: number,
   source: 'webhook' | 'recon',
   now: number,
-): void {
+): MergedUser {
   const c = KIND_COLUMN[kind];
-  sql.exec('INSERT INTO users (uaid, updated_at) VALUES (?, ?) ON CONFLICT DO NOTHING', uaid, now);
-  sql.exec(
-    `UPDATE users SET
-       ${c}_source = CASE WHEN ${c}_at IS NULL OR ? >= ${c}_at THEN ? ELSE ${c}_source END,
-       ${c}_at = MAX(COALESCE(${c}_at, ?), ?),
-       ${c}_count = ${c}_count + 1,
-       version = version + 1, updated_at = ?
-     WHERE uaid = ?`,
-    at,
-    source,
-    at,
-    at,
-    now,
-    uaid,
-  );
-  // A re-read is due now, or when the per-user throttle allows.
-  sql.exec(
-    `UPDATE users SET hinted_at = ?,
-       reread_due_at = COALESCE(reread_due_at, MAX(?, COALESCE(reread_started_at, 0) + ?)),
-       version = version + 1
-     WHERE uaid = ?`,
-    now,
-    now,
-    T.rereadMinIntervalMs,
-    uaid,
+  // SET reads the row as it was: each expression sees the old values, as one UPDATE does.
+  return sql
+    .exec<MergedUser>(
+      `INSERT INTO users (uaid, ${c}_at, ${c}_source, ${c}_count, hinted_at, reread_due_at,
+         version, updated_at)
+       VALUES (?1, ?2, ?3, 1, ?4, MAX(?4, ?5), 2, ?4)
+       ON CONFLICT (uaid) DO UPDATE SET
+         ${c}_source = CASE WHEN ${c}_at IS NULL OR ?2 >= ${c}_at THEN ?3 ELSE ${c}_source END,
+         ${c}_at = MAX(COALESCE(${c}_at, ?2), ?2),
+         ${c}_count = ${c}_count + 1,
+         hinted_at = ?4,
+         reread_due_at = COALESCE(reread_due_at, MAX(?4, COALESCE(reread_started_at, 0) + ?5)),
+         version = version + 2, updated_at = ?4
+       RETURNING confirmed_at, reread_due_at, reread_lease_until`,
+      uaid,
+      at,
+      source,
+      now,
+      T.rereadMinIntervalMs,
+    )
+    .one();
+}
+
+/** Whether a re-read left so by a merge is due at `now` and held by nobody. */
+export function rereadClaimable(user: MergedUser, now: number): boolean {
+  return (
+    user.reread_due_at !== null &&
+    user.reread_due_at <= now &&
+    (user.reread_lease_until === null || user.reread_lease_until < now)
   );
 }
 
@@ -275,13 +286,19 @@ export function usersToCopy(
     .toArray();
 }
 
-/** Records that KV holds the user's state as of `version`. */
-export function markCopied(sql: SqlStorage, uaid: string, version: number, at: number): void {
+/** Records that KV holds each user's state as of its `version`: one statement. */
+export function markCopied(
+  sql: SqlStorage,
+  copied: readonly { uaid: string; version: number }[],
+  at: number,
+): void {
+  if (copied.length === 0) return;
   sql.exec(
-    'UPDATE users SET kv_version = MAX(kv_version, ?), kv_written_at = ? WHERE uaid = ?',
-    version,
+    `UPDATE users SET kv_version = MAX(users.kv_version, c.version), kv_written_at = ?
+     FROM (SELECT value ->> 'uaid' AS uaid, value ->> 'version' AS version FROM json_each(?)) AS c
+     WHERE users.uaid = c.uaid`,
     at,
-    uaid,
+    JSON.stringify(copied),
   );
 }
 

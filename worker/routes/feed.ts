@@ -1,5 +1,4 @@
 import type { IRequest } from 'itty-router';
-import type { FeedPage } from '../../shared/feed';
 import type { RequestContext } from '../http/context';
 import { ApiError } from '../http/errors';
 import { feedOf } from '../feed/stub';
@@ -35,7 +34,7 @@ export async function listEvents(
   if (limitText !== '' && (!/^[1-9]\d{0,3}$/.test(limitText) || limit > MAX_LIMIT)) {
     throw ApiError.of('INVALID_FIELD', `limit must be an integer from 1 to ${MAX_LIMIT}`);
   }
+  // The object answers the page as JSON text (a FeedPage): passed on as it is.
   const page = await feedOf(env).page(after === '' ? 0 : Number(after), limit);
-  const body: FeedPage = { events: page.events, cursor: String(page.cursor) };
-  return Response.json(body);
+  return new Response(page, { headers: { 'Content-Type': 'application/json' } });
 }
