@@ -3,7 +3,7 @@ import { mapLimit } from './concurrency';
 import { feedOf } from './feed/stub';
 import { attemptForget } from './forget/attempt';
 import { forwardDue } from './forward/deliver';
-import { processRecon, reconBudget } from './recon/process';
+import { processRecon, RECON_LIMITS, reconBudget } from './recon/process';
 import { reread } from './webhooks/reread';
 
 /**
@@ -66,7 +66,7 @@ export async function runScheduled(
   await step('recon', async () => {
     // One file claimed at a time, while this run's recon budget lasts: a file
     // claimed and left waiting would sit out its lease.
-    const budget = reconBudget();
+    const budget = reconBudget(RECON_LIMITS.cronMs);
     while (summary.recon.length < CRON_LIMITS.reconFiles && Date.now() < budget.deadline) {
       const [claim] = await feed.dueRecon(now, 1);
       if (!claim) break;

@@ -1,5 +1,5 @@
 /** The kinds of log line the Worker writes; each is one JSON object on one line. */
-export type LogType = 'request' | 'error' | 'cron' | 'paypay';
+export type LogType = 'request' | 'error' | 'cron' | 'paypay' | 'recon';
 
 /** How loud a line is: `wrangler tail` and Workers Logs filter on it. */
 export type LogLevel = 'log' | 'warn' | 'error';

@@ -68,6 +68,6 @@ export function reconBatch(
     now,
     { confirm: true },
   );
-  batchRecorded(sql, notificationId, offset + ids.length, inserted.length, now);
+  batchRecorded(sql, notificationId, offset + ids.length, inserted.length, Date.now());
   return inserted.length;
 }

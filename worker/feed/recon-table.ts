@@ -158,20 +158,20 @@ export function claimDueRecon(
     .filter((claim): claim is ReconClaim => claim !== null);
 }
 
-/** A batch of the file's ids recorded: progress, and the lease extended for the next. */
+/** A batch of the file's ids recorded: progress, and the lease renewed from `clock` (real time). */
 export function batchRecorded(
   sql: SqlStorage,
   notificationId: string,
   processedUpTo: number,
   missed: number,
-  now: number,
+  clock: number,
 ): void {
   sql.exec(
     `UPDATE recon_files SET processed = MAX(processed, ?), missed = missed + ?,
        lease_until = MAX(COALESCE(lease_until, 0), ?) WHERE notification_id = ?`,
     processedUpTo,
     missed,
-    now + T.reconLeaseMs,
+    clock + T.reconLeaseMs,
     notificationId,
   );
 }

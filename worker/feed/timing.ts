@@ -14,8 +14,12 @@ export const FEED_TIMING = {
   rereadRetryMaxMs: 3_600_000,
   /** PayPay's recon "file acquisition period", from requestedAt. */
   reconWindowMs: 2 * 3_600_000,
-  /** A recon download + processing taken and not finished within this is taken again. */
-  reconLeaseMs: 5 * 60_000,
+  /**
+   * A recon file taken and not worked on within this (no batch recorded) is
+   * taken again: each batch renews the lease, so a run cut short hands its file
+   * on soon.
+   */
+  reconLeaseMs: 2 * 60_000,
   /** Failed recon downloads back off from this, doubling, up to reconRetryMaxMs. */
   reconRetryBaseMs: 60_000,
   reconRetryMaxMs: 15 * 60_000,

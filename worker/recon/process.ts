@@ -3,6 +3,7 @@ import type { ReconClaim } from '../feed/recon-table';
 import { feedOf } from '../feed/stub';
 import { ReconCsvReader } from './csv';
 import { openRecon } from './download';
+import { logLine } from '../log';
 
 /**
  * Bounds of recon processing. A file is read as a stream and its ids go to the
@@ -26,11 +27,18 @@ export const RECON_LIMITS = {
    */
   maxLines: 2_000_000,
   /**
-   * Wall time one invocation gives recon files before it leaves the rest to
-   * the next cron run, which resumes from `processed`: well inside the 30 s a
-   * `waitUntil` may outlive its response and the 30 s of a minutely cron.
+   * Wall time the notification's invocation gives its file before it leaves
+   * the rest to the next cron run, which resumes from `processed`: inside the
+   * 30 s a `waitUntil` may outlive its response.
    */
-  invocationMs: 20_000,
+  notificationMs: 20_000,
+  /**
+   * Wall time a cron run gives recon files (a Cron Trigger may run 15 min; its
+   * CPU, 30 s for a minutely cron, is spent on parsing: about 0.5 s for a
+   * million ids). Should a run be cut short anyway, the file's lease (2 min,
+   * renewed by each batch) hands it to a later run.
+   */
+  cronMs: 240_000,
   /**
    * Feed calls one invocation makes for recon (Workers allow 1,000
    * subrequests to Durable Objects an invocation); the download is one more.
@@ -49,9 +57,9 @@ export interface ReconBudget {
   calls: number;
 }
 
-/** A fresh budget for one invocation. */
-export function reconBudget(now = Date.now()): ReconBudget {
-  return { deadline: now + RECON_LIMITS.invocationMs, calls: RECON_LIMITS.invocationCalls };
+/** A fresh budget for one invocation: the notification's (default) or a cron run's. */
+export function reconBudget(ms: number = RECON_LIMITS.notificationMs): ReconBudget {
+  return { deadline: Date.now() + ms, calls: RECON_LIMITS.invocationCalls };
 }
 
 /**
@@ -71,8 +79,36 @@ export async function processRecon(
   fetchFn?: typeof fetch,
   budget: ReconBudget = reconBudget(),
 ): Promise<ReconOutcome> {
+  const startedAt = Date.now();
+  const calls = budget.calls;
+  const progress = { sent: 0, processed: claim.processed, reason: null as string | null };
+  const outcome = await streamFile(env, config, claim, now, fetchFn, budget, progress);
+  // One line per file and invocation: counts only, never an id.
+  logLine('log', 'recon', {
+    outcome,
+    ...(progress.reason !== null ? { reason: progress.reason } : {}),
+    ids: progress.sent,
+    processed: progress.processed,
+    calls: calls - budget.calls,
+    ms: Date.now() - startedAt,
+  });
+  return outcome;
+}
+
+async function streamFile(
+  env: Env,
+  config: Config,
+  claim: ReconClaim,
+  now: number,
+  fetchFn: typeof fetch | undefined,
+  budget: ReconBudget,
+  progress: { sent: number; processed: number; reason: string | null },
+): Promise<ReconOutcome> {
   const feed = feedOf(env);
-  const failed = (reason: string) => feed.reconFailed(claim.notificationId, reason, now);
+  const failed = (reason: string) => {
+    progress.reason = reason;
+    return feed.reconFailed(claim.notificationId, reason, now);
+  };
   if (Date.now() >= budget.deadline || budget.calls <= 2) {
     await feed.reconPaused(claim.notificationId, now);
     return 'paused';
@@ -103,6 +139,8 @@ export async function processRecon(
       budget.calls--;
       await feed.reconBatch(claim.notificationId, sent, ids, now);
       sent += ids.length;
+      progress.sent += ids.length;
+      progress.processed = sent;
       // Room for the isolate's other requests (feed reads, webhooks) between batches.
       await new Promise((resolve) => setTimeout(resolve, RECON_LIMITS.pauseMs));
     }
