@@ -81,7 +81,7 @@ async function into(
     case 'expired': {
       await qrLifetime(1);
       const { el } = mount(attributes);
-      await reach(el, 'expired', 6000);
+      await reach(el, 'expired');
       return el;
     }
     case 'error': {

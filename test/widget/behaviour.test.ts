@@ -153,7 +153,7 @@ describe('cleanup', () => {
       delete (document as { hidden?: boolean }).hidden;
     }
     document.dispatchEvent(new Event('visibilitychange'));
-    await reach(el, 'completed', 5000);
+    await reach(el, 'completed');
   });
 
   it('keeps working when the live stream is blocked, by polling', async () => {
@@ -168,7 +168,7 @@ describe('cleanup', () => {
       const { el } = mount();
       await reach(el, 'qr');
       await phone(qrUrlOf(el), 'complete');
-      await reach(el, 'completed', 8000);
+      await reach(el, 'completed');
     } finally {
       window.EventSource = Original;
     }

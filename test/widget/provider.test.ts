@@ -48,7 +48,7 @@ describe('session-provider', () => {
     });
     expect(textOf(el)).toContain(en.errors.PROVIDER_ERROR!);
     const calls = (await commands.provider('ok')).calls;
-    await reach(el, 'qr', 10_000);
+    await reach(el, 'qr');
     expect((await commands.provider()).calls).toBeGreaterThan(calls);
   });
 
@@ -66,7 +66,7 @@ describe('session-provider', () => {
   it('asks the provider again for a new QR after expiry', async () => {
     await qrLifetime(2);
     const { el, events } = withProvider();
-    await reach(el, 'expired', 8000);
+    await reach(el, 'expired');
     await qrLifetime(300);
     const calls = (await commands.provider()).calls;
     (part(el, 'retry-button') as HTMLButtonElement).click();

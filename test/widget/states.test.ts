@@ -94,7 +94,7 @@ describe('<paypay-kyc-passport> states', () => {
     await qrLifetime(3);
     const { el, events } = mount({ lang: 'en' });
     await reach(el, 'qr');
-    await reach(el, 'expired', 8000);
+    await reach(el, 'expired');
     expect(textOf(el)).toContain(en.expired);
     expect(events.filter((e) => e.type === 'kyc-passport-expired')).toHaveLength(1);
     await qrLifetime(300);
@@ -127,7 +127,7 @@ describe('<paypay-kyc-passport> states', () => {
     expect(textOf(el)).toContain(en.errors.PAYPAY_UNAVAILABLE!);
     expect(textOf(el)).toMatch(/Reference: req_/);
     await sandbox('DELETE', '/faults');
-    await reach(el, 'qr', 10_000);
+    await reach(el, 'qr');
   });
 
   it('shows the error state when the Worker cannot be reached, and retries on click', async () => {
