@@ -1,5 +1,9 @@
 import { defineConfig } from 'vite';
-import { minifyCssLiterals, qrcodeCoreAsEsm } from './scripts/element-plugins.mjs';
+import {
+  minifyCssLiterals,
+  qrcodeCoreAsEsm,
+  qrcodeForTheElement,
+} from './scripts/element-plugins.mjs';
 
 /**
  * Builds the element for merchants: an ES module and a classic script, each
@@ -7,7 +11,7 @@ import { minifyCssLiterals, qrcodeCoreAsEsm } from './scripts/element-plugins.mj
  * The classic script has a size budget (scripts/budget.mjs), checked by every build.
  */
 export default defineConfig({
-  plugins: [minifyCssLiterals(), qrcodeCoreAsEsm()],
+  plugins: [minifyCssLiterals(), qrcodeForTheElement(), qrcodeCoreAsEsm()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -2,5 +2,6 @@
 import type { Plugin } from 'vite';
 export function minifyCssLiterals(): Plugin;
 export function qrcodeCoreAsEsm(): Plugin;
+export function qrcodeForTheElement(): Plugin;
 export function coreModuleAsEsm(code: string, id: string): string;
 export function dijkstraAsEsm(code: string, id: string): string;

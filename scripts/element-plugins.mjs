@@ -108,3 +108,147 @@ export function dijkstraAsEsm(code, id) {
   }
   return code.replace(guard, 'export default dijkstra');
 }
+
+/**
+ * qrcode's encoder cut to the one call the element makes (widget/qr.ts):
+ * `create(text, { errorCorrectionLevel: 'M' })`, with a string, no version, no
+ * mask and no `toSJISFunc`. What that call can never reach goes:
+ * - the options it does not pass (version, mask, `toSJISFunc`): level M is
+ *   also the encoder's default, so the options object is not read at all;
+ * - Kanji mode: qrcode only uses it with a `toSJISFunc`; without one, Kanji
+ *   text is encoded as bytes, as here;
+ * - the levels L, Q and H: their columns of the error correction tables.
+ * Each edit must match qrcode 1.5's source exactly once, or the build fails.
+ * test/e2e/element-build.test.ts checks that this encoder draws, module for
+ * module, the code the original draws at level M.
+ * Runs on the CommonJS source, before {@link qrcodeCoreAsEsm}.
+ * @returns {import('vite').Plugin}
+ */
+export function qrcodeForTheElement() {
+  return {
+    name: 'kyc-qrcode-for-the-element',
+    apply: 'build',
+    transform(code, id) {
+      const file = QRCODE_CORE.test(id) ? id.slice(id.lastIndexOf('/') + 1) : null;
+      const edit = file && ELEMENT_EDITS[file];
+      if (!edit) return null;
+      // One file of qrcode 1.5.4 (error-correction-code.js) has CRLF line ends.
+      return { code: edit(code.replace(/\r\n/g, '\n'), id), map: null };
+    },
+  };
+}
+
+/**
+ * `code` with `from` replaced by `to`, where `from` must occur `times` times.
+ * @param {string} code
+ * @param {string} id the file, for the error
+ * @param {string | RegExp} from a string, or a global RegExp
+ * @param {string} to
+ * @param {number} [times]
+ * @returns {string}
+ */
+function replaceExactly(code, id, from, to, times = 1) {
+  const found =
+    typeof from === 'string' ? code.split(from).length - 1 : [...code.matchAll(from)].length;
+  if (found !== times) {
+    throw new Error(
+      `${id}: expected ${times} × ${String(from)}, found ${found} (has qrcode changed?)`,
+    );
+  }
+  return typeof from === 'string' ? code.split(from).join(to) : code.replace(from, to);
+}
+
+/**
+ * A table of qrcode's error correction codes: four numbers a version, for the
+ * levels L, M, Q, H in that order. Only M's column is kept.
+ * @param {string} code
+ * @param {string} id
+ * @param {string} name
+ * @returns {string}
+ */
+function levelMColumn(code, id, name) {
+  // Its header comment names the columns: the order this relies on.
+  const table = new RegExp(`^const ${name} = \\[\\n// L {2}M {2}Q {2}H\\n([\\d,\\s]+)\\]$`, 'm');
+  const found = table.exec(code);
+  const numbers = found ? found[1].split(',').map((n) => n.trim()) : [];
+  if (numbers.length !== 40 * 4 || numbers.some((n) => !/^\d+$/.test(n))) {
+    throw new Error(`${id}: ${name} is not 40 × (L, M, Q, H) numbers (has qrcode changed?)`);
+  }
+  const m = numbers.filter((_, i) => i % 4 === 1);
+  return code.replace(table, `const ${name} = [${m.join(', ')}]`);
+}
+
+/** @type {Record<string, (code: string, id: string) => string>} */
+const ELEMENT_EDITS = {
+  'qrcode.js': (code, id) =>
+    // The options block: level M stays the default; version and mask stay undefined (automatic).
+    replaceExactly(
+      code,
+      id,
+      /\n {2}if \(typeof options !== 'undefined'\) \{\n[\s\S]*?\n {2}\}\n/g,
+      '\n',
+    ),
+  'segments.js': (code, id) => {
+    // Without a toSJISFunc (never set now), Kanji mode is off.
+    let out = replaceExactly(code, id, 'Utils.isKanjiModeEnabled()', 'false', 4);
+    // Kanji segments are never made then: their cases go, and KanjiData with them.
+    out = replaceExactly(
+      out,
+      id,
+      /\n {4}case Mode\.KANJI:\n {6}return (?:KanjiData\.getBitsLength\(length\)|new KanjiData\(data\)\n)/g,
+      '',
+      2,
+    );
+    out = replaceExactly(
+      out,
+      id,
+      /\n {6}case Mode\.KANJI:\n {8}nodes\.push\(\[seg,\n[^\n]*\n {8}\]\)\n {8}break/g,
+      '',
+    );
+    out = replaceExactly(out, id, "const KanjiData = require('./kanji-data')\n", '');
+    const left = /\bKanjiData\b|isKanjiModeEnabled/.exec(out);
+    if (left) throw new Error(`${id}: "${left[0]}" is still there (has qrcode changed?)`);
+    return out;
+  },
+  // Kanji text would become a Kanji segment, then bytes since Kanji mode is off: bytes at once.
+  'mode.js': (code, id) =>
+    replaceExactly(code, id, '\n  else if (Regex.testKanji(dataStr)) return exports.KANJI', ''),
+  'error-correction-code.js': (code, id) => {
+    let out = levelMColumn(code, id, 'EC_BLOCKS_TABLE');
+    out = levelMColumn(out, id, 'EC_CODEWORDS_TABLE');
+    // The switch over the four levels: M's row, whatever the level.
+    out = replaceExactly(
+      out,
+      id,
+      /\n {2}switch \(errorCorrectionLevel\) \{\n {4}case ECLevel\.L:\n {6}return (\w+)\[\(version - 1\) \* 4 \+ 0\]\n(?: {4}case ECLevel\.[MQH]:\n {6}return \1\[\(version - 1\) \* 4 \+ [123]\]\n){3} {4}default:\n {6}return undefined\n {2}\}/g,
+      '\n  return $1[version - 1]',
+      2,
+    );
+    return out;
+  },
+  // The Kanji patterns, tested by nothing now (a RegExp built at load time is kept unless removed).
+  'regex.js': (code, id) => {
+    let out = code;
+    for (const statement of [
+      /^let kanji = [^\n]*(?:\n {2}[^\n]*)*\nkanji = kanji\.replace\([^\n]*\n/gm,
+      /^const byte = [^\n]*\n/gm,
+      /^exports\.KANJI = [^\n]*\n/gm,
+      /^exports\.BYTE = [^\n]*\n/gm,
+      /^const TEST_KANJI = [^\n]*\n/gm,
+      /^exports\.testKanji = function testKanji \(str\) \{\n[^\n]*\n\}\n/gm,
+    ]) {
+      out = replaceExactly(out, id, statement, '');
+    }
+    const left = /\bkanji\b|\bKANJI\b|testKanji/.exec(out);
+    if (left) throw new Error(`${id}: "${left[0]}" is still there (has qrcode changed?)`);
+    return out;
+  },
+  // Its one caller passes the level create() chose, which from() would hand back as is.
+  'version.js': (code, id) =>
+    replaceExactly(
+      code,
+      id,
+      'const ecl = ECLevel.from(errorCorrectionLevel, ECLevel.M)',
+      'const ecl = errorCorrectionLevel',
+    ),
+};

@@ -36,7 +36,7 @@ async function buildElement() {
 /** lit (what the element imports of it) and qrcode's encoder, nothing else, bundled the same way. */
 async function buildFloor() {
   const { build } = await import('vite');
-  const { qrcodeCoreAsEsm } = await import('../element-plugins.mjs');
+  const { qrcodeCoreAsEsm, qrcodeForTheElement } = await import('../element-plugins.mjs');
   const entry = join(out, 'floor-entry.js');
   writeFileSync(
     entry,
@@ -48,7 +48,7 @@ async function buildFloor() {
     configFile: false,
     root,
     logLevel: 'warn',
-    plugins: [qrcodeCoreAsEsm()],
+    plugins: [qrcodeForTheElement(), qrcodeCoreAsEsm()],
     build: {
       write: false,
       target: 'es2022',

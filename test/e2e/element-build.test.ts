@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { build, type Rollup } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLASSIC_SCRIPT_BUDGET, checkBudget, gzipSize } from '../../scripts/budget.mjs';
-import { qrcodeCoreAsEsm } from '../../scripts/element-plugins.mjs';
+import { qrcodeCoreAsEsm, qrcodeForTheElement } from '../../scripts/element-plugins.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'kyc-element-build-'));
@@ -75,13 +75,16 @@ type Create = (text: string, options: { errorCorrectionLevel: string }) => Encod
 const require = createRequire(import.meta.url);
 const original = (require('qrcode/lib/core/qrcode.js') as { create: Create }).create;
 
-/** qrcode's encoder as the element's build bundles it: rewritten as ES modules, minified. */
-async function rewritten(): Promise<{ create: Create; code: string }> {
+/**
+ * qrcode's encoder rewritten as ES modules and minified; with `forTheElement`,
+ * also cut to the element's one call, as the element's build bundles it.
+ */
+async function rewritten(forTheElement = false): Promise<{ create: Create; code: string }> {
   const output = (await build({
     configFile: false,
     logLevel: 'silent',
     root,
-    plugins: [qrcodeCoreAsEsm()],
+    plugins: [...(forTheElement ? [qrcodeForTheElement()] : []), qrcodeCoreAsEsm()],
     build: {
       write: false,
       target: 'es2022',
@@ -94,7 +97,7 @@ async function rewritten(): Promise<{ create: Create; code: string }> {
     },
   })) as Rollup.RollupOutput[];
   const chunk = output[0]!.output[0];
-  const file = join(dir, 'core.mjs');
+  const file = join(dir, forTheElement ? 'element-core.mjs' : 'core.mjs');
   writeFileSync(file, chunk.code);
   return { ...((await import(pathToFileURL(file).href)) as { create: Create }), code: chunk.code };
 }
@@ -109,19 +112,43 @@ function observed(qr: Encoded): unknown {
   };
 }
 
-describe("qrcode's encoder rewritten as ES modules (scripts/element-plugins.mjs)", () => {
-  const texts = [
-    'https://qr.paypay.ne.jp/28180104kYm3oX4gP2cJqW9s',
-    'https://qr.paypay.ne.jp/281801041234567890123456789012345678901234567890',
-    'http://127.0.0.1:8788/_sandbox/qr/0123456789abcdef0123456789abcdef?nonce=AbC-dEf_123',
-    'HTTPS://EXAMPLE.COM/UPPER/CASE/1234567890',
-    '0123456789'.repeat(30),
-    'paypay://kyc?code=本人確認&ref=テスト-001',
-    'a',
-    `https://example.com/${'x'.repeat(900)}`,
-    noise(300),
-  ];
+/** Texts that take every mode, both segmentations and a range of versions. */
+const texts = [
+  'https://qr.paypay.ne.jp/28180104kYm3oX4gP2cJqW9s',
+  'https://qr.paypay.ne.jp/281801041234567890123456789012345678901234567890',
+  'http://127.0.0.1:8788/_sandbox/qr/0123456789abcdef0123456789abcdef?nonce=AbC-dEf_123',
+  'HTTPS://EXAMPLE.COM/UPPER/CASE/1234567890',
+  '0123456789'.repeat(30),
+  'paypay://kyc?code=本人確認&ref=テスト-001',
+  'https://例え.jp/本人確認？ｑ＝ＰａｙＰａｙ・テスト※—',
+  'a',
+  `https://example.com/${'x'.repeat(900)}`,
+  noise(300),
+];
 
+/** Letters (bytes to the encoder), as many as version `v` holds at level M: every version, full. */
+const { getCapacity } = require('qrcode/lib/core/version.js') as {
+  getCapacity: (version: number, level: unknown, mode: unknown) => number;
+};
+const levelM = (require('qrcode/lib/core/error-correction-level.js') as { M: unknown }).M;
+const byteMode = (require('qrcode/lib/core/mode.js') as { BYTE: unknown }).BYTE;
+const everyVersion = Array.from({ length: 40 }, (_, i) =>
+  Array.from(randomBytes(getCapacity(i + 1, levelM, byteMode)), (b) =>
+    String.fromCharCode(97 + (b % 26)),
+  ).join(''),
+);
+
+/** The message `create` throws for `text`, or 'no error'. */
+function refusal(create: Create, text: string, options: { errorCorrectionLevel: string }): string {
+  try {
+    create(text, options);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return 'no error';
+}
+
+describe("qrcode's encoder rewritten as ES modules (scripts/element-plugins.mjs)", () => {
   it('encodes every text at every level exactly as the original does', async () => {
     const { create, code } = await rewritten();
     expect(code).not.toMatch(/\brequire\(|\bmodule\.exports\b/);
@@ -138,16 +165,43 @@ describe("qrcode's encoder rewritten as ES modules (scripts/element-plugins.mjs)
   it('refuses what the original refuses, with the same message', async () => {
     const { create } = await rewritten();
     for (const text of ['', 'x'.repeat(4_000)]) {
-      const message = (fn: Create): string => {
-        try {
-          fn(text, { errorCorrectionLevel: 'H' });
-        } catch (error) {
-          return (error as Error).message;
-        }
-        return 'no error';
-      };
-      expect(message(create)).toBe(message(original));
-      expect(message(create)).not.toBe('no error');
+      const options = { errorCorrectionLevel: 'H' };
+      expect(refusal(create, text, options)).toBe(refusal(original, text, options));
+      expect(refusal(create, text, options)).not.toBe('no error');
     }
+  });
+});
+
+describe("qrcode's encoder cut to the element's one call (scripts/element-plugins.mjs)", () => {
+  it('encodes every text at level M exactly as the original does', async () => {
+    const { create, code } = await rewritten(true);
+    expect(code).not.toMatch(/\brequire\(|\bmodule\.exports\b|KanjiData|toSJIS/);
+    const versions = new Set<number>();
+    for (const text of [...texts, ...everyVersion]) {
+      // What widget/qr.ts passes.
+      const options = { errorCorrectionLevel: 'M' };
+      expect(observed(create(text, options)), text).toEqual(observed(original(text, options)));
+      versions.add(create(text, options).version);
+    }
+    expect(versions.size).toBe(40);
+  });
+
+  it('refuses what the original refuses at level M, with the same message', async () => {
+    const { create } = await rewritten(true);
+    for (const text of ['', 'x'.repeat(2_400)]) {
+      const options = { errorCorrectionLevel: 'M' };
+      expect(refusal(create, text, options)).toBe(refusal(original, text, options));
+      expect(refusal(create, text, options)).not.toBe('no error');
+    }
+  });
+
+  it('fails the build when qrcode no longer reads as it expects', () => {
+    const plugin = qrcodeForTheElement() as { transform: (code: string, id: string) => unknown };
+    const id = join(root, 'node_modules/qrcode/lib/core/mode.js');
+    const code = readFileSync(id, 'utf8');
+    expect(() => plugin.transform(code, id)).not.toThrow();
+    expect(() => plugin.transform(code.replace('Regex.testKanji', 'Regex.isKanji'), id)).toThrow(
+      /has qrcode changed/,
+    );
   });
 });
