@@ -11,50 +11,53 @@ const TICK_MS = 1000;
 export class CountdownController implements ReactiveController {
   /** Whole seconds left, rounded up (0 once the deadline has passed). */
   remaining = 0;
-  private deadline = 0;
-  private timer: unknown = null;
+  #deadline = 0;
+  #timer: unknown = null;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly onZero: () => void,
-    private readonly clock: Clock = systemClock,
-  ) {
+  readonly #host: ReactiveControllerHost;
+  readonly #onZero: () => void;
+  readonly #clock: Clock;
+
+  constructor(host: ReactiveControllerHost, onZero: () => void, clock: Clock = systemClock) {
+    this.#host = host;
+    this.#onZero = onZero;
+    this.#clock = clock;
     host.addController(this);
   }
 
   /** Counts down to `deadline` (ms since the epoch); a running countdown just moves its deadline. */
   start(deadline: number): void {
-    this.deadline = deadline;
-    if (this.timer === null) this.schedule();
+    this.#deadline = deadline;
+    if (this.#timer === null) this.#schedule();
     this.tick();
   }
 
   /** Reads the clock now, e.g. when a hidden tab (whose timers the browser slows) is shown again. */
   tick(): void {
-    this.remaining = Math.max(0, Math.ceil((this.deadline - this.clock.now()) / 1000));
-    this.host.requestUpdate();
-    if (this.remaining === 0) this.onZero();
+    this.remaining = Math.max(0, Math.ceil((this.#deadline - this.#clock.now()) / 1000));
+    this.#host.requestUpdate();
+    if (this.remaining === 0) this.#onZero();
   }
 
   /** Stops ticking; `remaining` keeps its last value for the last render. */
   stop(): void {
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    this.timer = null;
+    if (this.#timer !== null) this.#clock.clearTimeout(this.#timer);
+    this.#timer = null;
   }
 
   /** Whether a timer is pending. */
   get active(): boolean {
-    return this.timer !== null;
+    return this.#timer !== null;
   }
 
   hostDisconnected(): void {
     this.stop();
   }
 
-  private schedule(): void {
-    this.timer = this.clock.setTimeout(() => {
+  #schedule(): void {
+    this.#timer = this.#clock.setTimeout(() => {
       // The next tick is booked before this one runs, so an `onZero` that stops us stops it too.
-      this.schedule();
+      this.#schedule();
       this.tick();
     }, TICK_MS);
   }

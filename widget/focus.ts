@@ -6,24 +6,26 @@ import type { ReactiveController, ReactiveElement } from 'lit';
  * away from something the customer is using elsewhere on the page.
  */
 export class FocusController implements ReactiveController {
-  private last: unknown;
-  private rendered = false;
+  #last: unknown;
+  #rendered = false;
+
+  readonly #host: ReactiveElement;
+  readonly #key: () => unknown;
 
   /** `key` names the state shown; focus moves when it changes, not on the first render. */
-  constructor(
-    private readonly host: ReactiveElement,
-    private readonly key: () => unknown,
-  ) {
+  constructor(host: ReactiveElement, key: () => unknown) {
+    this.#host = host;
+    this.#key = key;
     host.addController(this);
   }
 
   hostUpdated(): void {
-    const key = this.key();
-    const changed = this.rendered && key !== this.last;
-    this.rendered = true;
-    this.last = key;
+    const key = this.#key();
+    const changed = this.#rendered && key !== this.#last;
+    this.#rendered = true;
+    this.#last = key;
     if (!changed) return;
-    const target = this.host.renderRoot.querySelector<HTMLElement>('[data-autofocus]');
-    if (target && this.host.matches(':focus-within')) target.focus();
+    const target = this.#host.renderRoot.querySelector<HTMLElement>('[data-autofocus]');
+    if (target && this.#host.matches(':focus-within')) target.focus();
   }
 }

@@ -24,13 +24,15 @@ export class PageEnvironmentController implements ReactiveController {
   phone = false;
   /** The page's `<html lang>` ('' when none). */
   documentLang = '';
-  private query: MediaQueryList | null = null;
-  private observer: MutationObserver | null = null;
+  #query: MediaQueryList | null = null;
+  #observer: MutationObserver | null = null;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly options: PageEnvironmentOptions = {},
-  ) {
+  readonly #host: ReactiveControllerHost;
+  readonly #options: PageEnvironmentOptions;
+
+  constructor(host: ReactiveControllerHost, options: PageEnvironmentOptions = {}) {
+    this.#host = host;
+    this.#options = options;
     host.addController(this);
   }
 
@@ -50,39 +52,39 @@ export class PageEnvironmentController implements ReactiveController {
   }
 
   hostConnected(): void {
-    this.query = (this.options.matchMedia ?? matchMedia)(PHONE_QUERY);
-    this.phone = this.query.matches;
-    this.query.addEventListener('change', this.onPhoneChange);
+    this.#query = (this.#options.matchMedia ?? matchMedia)(PHONE_QUERY);
+    this.phone = this.#query.matches;
+    this.#query.addEventListener('change', this.#onPhoneChange);
     this.documentLang = document.documentElement.lang;
-    this.observer = new MutationObserver(this.onLangChange);
-    this.observer.observe(document.documentElement, {
+    this.#observer = new MutationObserver(this.#onLangChange);
+    this.#observer.observe(document.documentElement, {
       attributes: true,
       attributeFilter: ['lang'],
     });
-    document.addEventListener('visibilitychange', this.onVisibility);
-    window.addEventListener('online', this.onOnline);
+    document.addEventListener('visibilitychange', this.#onVisibility);
+    window.addEventListener('online', this.#onOnline);
   }
 
   hostDisconnected(): void {
-    this.query?.removeEventListener('change', this.onPhoneChange);
-    this.query = null;
-    this.observer?.disconnect();
-    this.observer = null;
-    document.removeEventListener('visibilitychange', this.onVisibility);
-    window.removeEventListener('online', this.onOnline);
+    this.#query?.removeEventListener('change', this.#onPhoneChange);
+    this.#query = null;
+    this.#observer?.disconnect();
+    this.#observer = null;
+    document.removeEventListener('visibilitychange', this.#onVisibility);
+    window.removeEventListener('online', this.#onOnline);
   }
 
-  private readonly onPhoneChange = (event: MediaQueryListEvent): void => {
+  readonly #onPhoneChange = (event: MediaQueryListEvent): void => {
     this.phone = event.matches;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   };
 
-  private readonly onLangChange = (): void => {
+  readonly #onLangChange = (): void => {
     this.documentLang = document.documentElement.lang;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   };
 
-  private readonly onVisibility = (): void => this.options.visibility?.(this.hidden);
+  readonly #onVisibility = (): void => this.#options.visibility?.(this.hidden);
 
-  private readonly onOnline = (): void => this.options.online?.();
+  readonly #onOnline = (): void => this.#options.online?.();
 }

@@ -113,37 +113,37 @@ export class PayPayKycPassport extends LitElement {
   private failure: ErrorDetail | null = null;
   private qrOnPhone = false;
 
-  private readonly page = new PageEnvironmentController(this, {
-    visibility: (hidden) => this.onVisibility(hidden),
+  readonly #page = new PageEnvironmentController(this, {
+    visibility: (hidden) => this.#onVisibility(hidden),
     online: () => {
-      if (this.view === 'error' && this.retry.waiting) void this.start();
+      if (this.view === 'error' && this.#retry.waiting) void this.start();
     },
   });
-  private readonly countdown = new CountdownController(this, () => {
+  readonly #countdown = new CountdownController(this, () => {
     // Our clock said so; the Worker's alarm will say the same within a second.
-    if (this.view === 'qr') this.expire();
+    if (this.view === 'qr') this.#expire();
   });
-  private readonly retry = new RetryController(this, {
+  readonly #retry = new RetryController(this, {
     retry: () => void this.start(),
     refresh: () => {
-      if (this.view === 'qr') void this.sessions.create();
+      if (this.view === 'qr') void this.#sessions.create();
     },
-    hidden: () => this.page.hidden,
+    hidden: () => this.#page.hidden,
   });
-  private readonly sessions = new SessionController(this, {
+  readonly #sessions = new SessionController(this, {
     request: () => ({
       endpoint: this.endpoint,
       provider: this.sessionProvider,
-      lang: this.language,
+      lang: this.#language,
       referenceId: this.referenceId || undefined,
       redirectType: this.redirectType,
     }),
-    hidden: () => this.page.hidden,
-    created: (session) => this.show(session),
-    failed: (error) => this.fail(error),
-    status: (session, update) => this.apply(session, update),
+    hidden: () => this.#page.hidden,
+    created: (session) => this.#show(session),
+    failed: (error) => this.#fail(error),
+    status: (session, update) => this.#apply(session, update),
   });
-  private readonly completed = new Set<string>();
+  readonly #completed = new Set<string>();
   private readonly focusing = new FocusController(this, () => this.view);
 
   override connectedCallback(): void {
@@ -153,17 +153,17 @@ export class PayPayKycPassport extends LitElement {
 
   /** Creates a session and shows its QR; also what every retry button does. */
   async start(): Promise<void> {
-    this.stop();
+    this.#stop();
     this.view = 'creating';
     this.reason = null;
     this.failure = null;
-    await this.sessions.create();
+    await this.#sessions.create();
   }
 
   /** Stops following and goes back to the idle state (call `start()` to begin again). */
   reset(): void {
-    this.stop();
-    this.sessions.clear();
+    this.#stop();
+    this.#sessions.clear();
     this.reason = null;
     this.failure = null;
     this.view = 'idle';
@@ -171,92 +171,92 @@ export class PayPayKycPassport extends LitElement {
 
   /** Whether any timer, request or connection is still open (used by tests to prove clean removal). */
   get busy(): boolean {
-    return this.countdown.active || this.retry.active || this.sessions.busy;
+    return this.#countdown.active || this.#retry.active || this.#sessions.busy;
   }
 
-  private get strings(): Strings {
-    return stringsFor(this.language);
+  get #strings(): Strings {
+    return stringsFor(this.#language);
   }
 
-  private get language(): Lang {
-    return resolveLang(this.lang || undefined, this.page.documentLang, this.page.browserLang);
+  get #language(): Lang {
+    return resolveLang(this.lang || undefined, this.#page.documentLang, this.#page.browserLang);
   }
 
-  private show(session: CreatedSession): void {
-    this.retry.succeeded();
+  #show(session: CreatedSession): void {
+    this.#retry.succeeded();
     this.view = 'qr';
     this.qrOnPhone = false;
     const expiresAt = Date.parse(session.expiresAt);
-    this.countdown.start(expiresAt);
-    if (this.autoRefresh) this.retry.refreshBefore(expiresAt);
+    this.#countdown.start(expiresAt);
+    if (this.autoRefresh) this.#retry.refreshBefore(expiresAt);
     const { sessionId } = session;
     this.dispatchEvent(new KycPassportReadyEvent({ sessionId, expiresAt: session.expiresAt }));
     this.dispatchEvent(new KycPassportStatusEvent({ sessionId, status: 'pending' }));
   }
 
-  private apply({ sessionId }: CreatedSession, update: SessionView): void {
+  #apply({ sessionId }: CreatedSession, update: SessionView): void {
     const { status, resultToken } = update;
-    if (status === 'expired') return this.expire();
+    if (status === 'expired') return this.#expire();
     if (status === 'pending' || (status === 'completed' && !resultToken)) return;
     const before = this.view;
     this.view = status;
     // Approved: no more countdown or refresh, but the status is still followed.
-    if (status === 'authorized') [this.countdown, this.retry].forEach((timer) => timer.stop());
-    else this.stop();
+    if (status === 'authorized') [this.#countdown, this.#retry].forEach((timer) => timer.stop());
+    else this.#stop();
     const reason = status === 'failed' ? (update.error?.reason ?? 'PAYPAY_ERROR') : undefined;
     if (reason) this.reason = reason;
     const detail = reason ? { sessionId, status, reason } : { sessionId, status };
     if (before !== status) this.dispatchEvent(new KycPassportStatusEvent(detail));
-    if (resultToken && status === 'completed' && !this.completed.has(sessionId)) {
-      this.completed.add(sessionId);
+    if (resultToken && status === 'completed' && !this.#completed.has(sessionId)) {
+      this.#completed.add(sessionId);
       this.dispatchEvent(new KycPassportCompleteEvent({ sessionId, resultToken }));
     }
   }
 
-  private expire(): void {
-    const session = this.sessions.current;
+  #expire(): void {
+    const session = this.#sessions.current;
     if (!session || ['expired', 'completed', 'failed'].includes(this.view)) return;
-    this.stop();
+    this.#stop();
     this.view = 'expired';
     const { sessionId } = session;
     this.dispatchEvent(new KycPassportStatusEvent({ sessionId, status: 'expired' }));
     this.dispatchEvent(new KycPassportExpiredEvent({ sessionId }));
   }
 
-  private fail(error: unknown): void {
+  #fail(error: unknown): void {
     const known = error instanceof WidgetApiError;
     const code = known ? error.code : 'INTERNAL_ERROR';
-    const message = errorText(this.strings, code);
+    const message = errorText(this.#strings, code);
     const detail: ErrorDetail = { code, message, requestId: known ? error.requestId : null };
-    this.stop();
+    this.#stop();
     this.failure = detail;
     this.view = 'error';
     this.dispatchEvent(new KycPassportErrorEvent(detail));
-    if (!known || error.retryable) this.retry.retryLater();
+    if (!known || error.retryable) this.#retry.retryLater();
   }
 
-  private stop(): void {
-    this.countdown.stop();
-    this.retry.stop();
-    this.sessions.stop();
+  #stop(): void {
+    this.#countdown.stop();
+    this.#retry.stop();
+    this.#sessions.stop();
   }
 
-  private onVisibility(hidden: boolean): void {
-    if (hidden) return this.sessions.pause();
-    this.sessions.resume();
-    this.retry.resume();
-    if (this.view === 'qr') this.countdown.tick();
+  #onVisibility(hidden: boolean): void {
+    if (hidden) return this.#sessions.pause();
+    this.#sessions.resume();
+    this.#retry.resume();
+    if (this.view === 'qr') this.#countdown.tick();
   }
 
   override render(): TemplateResult {
-    const t = this.strings;
-    return html`<div part="card" lang=${this.language} data-state=${this.view}>
+    const t = this.#strings;
+    return html`<div part="card" lang=${this.#language} data-state=${this.view}>
       <h2 part="title">${t.title}</h2>
-      ${this.renderState(t)}
+      ${this.#renderState(t)}
     </div>`;
   }
 
-  private renderState(t: Strings): TemplateResult {
+  #renderState(t: Strings): TemplateResult {
     switch (this.view) {
       case 'idle':
         return html`${statusLine('')}<button part="button primary" @click=${this.start}>
@@ -265,9 +265,9 @@ export class PayPayKycPassport extends LitElement {
       case 'creating':
         return html`${spinner}${statusLine(t.creating)}`;
       case 'qr':
-        return qrState(t, this.sessions.current!.qrUrl, {
-          remaining: this.countdown.remaining,
-          qr: this.mode === 'qr' || (this.mode === 'auto' && !this.page.phone),
+        return qrState(t, this.#sessions.current!.qrUrl, {
+          remaining: this.#countdown.remaining,
+          qr: this.mode === 'qr' || (this.mode === 'auto' && !this.#page.phone),
           toggle: this.mode === 'auto',
           qrOnPhone: this.qrOnPhone,
           onToggle: () => (this.qrOnPhone = !this.qrOnPhone),
@@ -287,10 +287,10 @@ export class PayPayKycPassport extends LitElement {
           <p class="hint">${t.expiredHint}</p>
           ${retryButton(t.newQr, this.start)}`;
       case 'error': {
-        const { retryIn } = this.retry;
+        const { retryIn } = this.#retry;
         const requestId = this.failure?.requestId;
         return html`${mark('bad')}${statusLine(t.error)}
-          <p class="hint">${this.page.online ? (this.failure?.message ?? '') : t.offline}</p>
+          <p class="hint">${this.#page.online ? (this.failure?.message ?? '') : t.offline}</p>
           ${retryIn !== null ? html`<p class="hint">${t.retrying(retryIn)}</p>` : nothing}
           ${retryButton(t.retry, this.start)}
           ${requestId ? html`<p class="reference">${t.reference(requestId)}</p>` : nothing}`;

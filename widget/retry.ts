@@ -31,91 +31,92 @@ export interface RetryOptions {
 export class RetryController implements ReactiveController {
   /** Seconds until the next retry, or null when none is waiting. */
   retryIn: number | null = null;
-  private delay = RETRY_MIN_MS;
-  private retryTimer: unknown = null;
-  private refreshTimer: unknown = null;
-  private refreshPending = false;
-  private readonly clock: Clock;
+  #delay = RETRY_MIN_MS;
+  #retryTimer: unknown = null;
+  #refreshTimer: unknown = null;
+  #refreshPending = false;
+  readonly #host: ReactiveControllerHost;
+  readonly #options: RetryOptions;
+  readonly #clock: Clock;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly options: RetryOptions,
-  ) {
-    this.clock = options.clock ?? systemClock;
+  constructor(host: ReactiveControllerHost, options: RetryOptions) {
+    this.#host = host;
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
     host.addController(this);
   }
 
   /** Retries after the current backoff delay, and doubles the next one. */
   retryLater(): void {
-    this.stopRetry();
-    const due = this.clock.now() + this.delay;
-    this.retryIn = Math.ceil(this.delay / 1000);
-    this.delay = Math.min(RETRY_MAX_MS, this.delay * 2);
+    this.#stopRetry();
+    const due = this.#clock.now() + this.#delay;
+    this.retryIn = Math.ceil(this.#delay / 1000);
+    this.#delay = Math.min(RETRY_MAX_MS, this.#delay * 2);
     const wait = (): void => {
-      this.retryIn = Math.max(0, Math.ceil((due - this.clock.now()) / 1000));
-      this.host.requestUpdate();
-      if (this.clock.now() >= due && !this.options.hidden()) {
-        this.retryTimer = null;
-        this.options.retry();
+      this.retryIn = Math.max(0, Math.ceil((due - this.#clock.now()) / 1000));
+      this.#host.requestUpdate();
+      if (this.#clock.now() >= due && !this.#options.hidden()) {
+        this.#retryTimer = null;
+        this.#options.retry();
         return;
       }
-      this.retryTimer = this.clock.setTimeout(wait, RETRY_TICK_MS);
+      this.#retryTimer = this.#clock.setTimeout(wait, RETRY_TICK_MS);
     };
-    this.retryTimer = this.clock.setTimeout(wait, RETRY_TICK_MS);
+    this.#retryTimer = this.#clock.setTimeout(wait, RETRY_TICK_MS);
   }
 
   /** A session was created: the next failure waits the shortest delay again. */
   succeeded(): void {
-    this.delay = RETRY_MIN_MS;
+    this.#delay = RETRY_MIN_MS;
   }
 
   /** Asks for a fresh QR shortly before `expiresAt` (ms since the epoch). */
   refreshBefore(expiresAt: number): void {
-    if (this.refreshTimer !== null) this.clock.clearTimeout(this.refreshTimer);
-    const life = expiresAt - this.clock.now();
+    if (this.#refreshTimer !== null) this.#clock.clearTimeout(this.#refreshTimer);
+    const life = expiresAt - this.#clock.now();
     const delay = Math.max(0, life - Math.min(REFRESH_AHEAD_MS, life / 4));
-    this.refreshTimer = this.clock.setTimeout(() => {
-      this.refreshTimer = null;
-      this.refresh();
+    this.#refreshTimer = this.#clock.setTimeout(() => {
+      this.#refreshTimer = null;
+      this.#refresh();
     }, delay);
   }
 
   /** The page is visible again: a refresh that came due while it was hidden happens now. */
   resume(): void {
-    if (this.refreshPending) this.refresh();
+    if (this.#refreshPending) this.#refresh();
   }
 
   /** Cancels any waiting retry or refresh. */
   stop(): void {
-    this.stopRetry();
-    if (this.refreshTimer !== null) this.clock.clearTimeout(this.refreshTimer);
-    this.refreshTimer = null;
-    this.refreshPending = false;
+    this.#stopRetry();
+    if (this.#refreshTimer !== null) this.#clock.clearTimeout(this.#refreshTimer);
+    this.#refreshTimer = null;
+    this.#refreshPending = false;
   }
 
   /** Whether a retry is waiting. */
   get waiting(): boolean {
-    return this.retryTimer !== null;
+    return this.#retryTimer !== null;
   }
 
   /** Whether any timer is pending. */
   get active(): boolean {
-    return this.retryTimer !== null || this.refreshTimer !== null;
+    return this.#retryTimer !== null || this.#refreshTimer !== null;
   }
 
   hostDisconnected(): void {
     this.stop();
   }
 
-  private refresh(): void {
+  #refresh(): void {
     // Never mint QRs for a tab nobody is looking at; catch up when it is visible.
-    this.refreshPending = this.options.hidden();
-    if (!this.refreshPending) this.options.refresh();
+    this.#refreshPending = this.#options.hidden();
+    if (!this.#refreshPending) this.#options.refresh();
   }
 
-  private stopRetry(): void {
-    if (this.retryTimer !== null) this.clock.clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+  #stopRetry(): void {
+    if (this.#retryTimer !== null) this.#clock.clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
     this.retryIn = null;
   }
 }

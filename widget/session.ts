@@ -44,51 +44,51 @@ export interface SessionOptions {
 export class SessionController implements ReactiveController {
   /** The session being shown, if any. */
   current: CreatedSession | null = null;
-  private aborter: AbortController | null = null;
-  private follower: Follower | null = null;
+  #aborter: AbortController | null = null;
+  #follower: Follower | null = null;
 
-  constructor(
-    host: ReactiveControllerHost,
-    private readonly options: SessionOptions,
-  ) {
+  readonly #options: SessionOptions;
+
+  constructor(host: ReactiveControllerHost, options: SessionOptions) {
+    this.#options = options;
     host.addController(this);
   }
 
   /** Creates a session and follows it; a creation still under way when `stop()` is called says nothing. */
   async create(): Promise<void> {
     const aborter = new AbortController();
-    this.aborter = aborter;
-    const request = this.options.request();
+    this.#aborter = aborter;
+    const request = this.#options.request();
     try {
-      const create = this.options.create ?? startSession;
+      const create = this.#options.create ?? startSession;
       const session = await create({ ...request, signal: aborter.signal });
       if (aborter.signal.aborted) return;
-      this.follow(request.endpoint, session);
-      this.options.created(session);
+      this.#follow(request.endpoint, session);
+      this.#options.created(session);
     } catch (error) {
       if (aborter.signal.aborted) return;
-      this.options.failed(error);
+      this.#options.failed(error);
     } finally {
-      if (this.aborter === aborter) this.aborter = null;
+      if (this.#aborter === aborter) this.#aborter = null;
     }
   }
 
   /** The page was hidden: close the status connection (the session itself lives on). */
   pause(): void {
-    this.follower?.stop();
+    this.#follower?.stop();
   }
 
   /** The page is visible again: check at once (the phone may have finished meanwhile), then follow. */
   resume(): void {
-    this.follower?.start();
+    this.#follower?.start();
   }
 
   /** Stops creating and following; `current` stays, for what the element still shows. */
   stop(): void {
-    this.follower?.stop();
-    this.follower = null;
-    this.aborter?.abort();
-    this.aborter = null;
+    this.#follower?.stop();
+    this.#follower = null;
+    this.#aborter?.abort();
+    this.#aborter = null;
   }
 
   /** Stops, and forgets the current session. */
@@ -99,23 +99,23 @@ export class SessionController implements ReactiveController {
 
   /** Whether a request or a status connection is open. */
   get busy(): boolean {
-    return this.aborter !== null || (this.follower?.active ?? false);
+    return this.#aborter !== null || (this.#follower?.active ?? false);
   }
 
   hostDisconnected(): void {
     this.stop();
   }
 
-  private follow(endpoint: string, session: CreatedSession): void {
-    this.follower?.stop();
+  #follow(endpoint: string, session: CreatedSession): void {
+    this.#follower?.stop();
     this.current = session;
     const follow =
-      this.options.follow ??
-      ((url, id, onUpdate) => new StatusFollower(url, id, onUpdate, this.options.clock));
-    this.follower = follow(endpoint, session.sessionId, (update) => {
+      this.#options.follow ??
+      ((url, id, onUpdate) => new StatusFollower(url, id, onUpdate, this.#options.clock));
+    this.#follower = follow(endpoint, session.sessionId, (update) => {
       // A stale session's news (after a refresh or reset) is not this QR's.
-      if (this.current?.sessionId === session.sessionId) this.options.status(session, update);
+      if (this.current?.sessionId === session.sessionId) this.#options.status(session, update);
     });
-    if (!this.options.hidden()) this.follower.start();
+    if (!this.#options.hidden()) this.#follower.start();
   }
 }
