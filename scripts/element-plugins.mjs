@@ -8,6 +8,11 @@ import { transformSync } from 'esbuild';
  * Minifies the CSS of `css\`...\`` literals without `${}` in widget/*.styles.ts
  * (the JS minifier leaves template text as it is). esbuild's CSS minifier keeps
  * declarations in order and custom-property values verbatim.
+ * Each becomes `unsafeCSS("...")` of its minified text: for a literal without
+ * `${}`, lit's `css` tag makes the same CSSResult from the same text (it only
+ * checks the values it interpolates, and caches the style sheet by literal,
+ * which a module-level literal has one of anyway), and its code and error
+ * messages stay out of the bundle.
  * @returns {import('vite').Plugin}
  */
 export function minifyCssLiterals() {
@@ -16,12 +21,16 @@ export function minifyCssLiterals() {
     apply: 'build',
     transform(code, id) {
       if (!/\/widget\/[\w-]+\.styles\.ts$/.test(id)) return null;
+      let count = 0;
       const out = code.replace(/\bcss`([^`$\\]*)`/g, (_, text) => {
         const { code: css } = transformSync(text, { loader: 'css', minify: true });
-        return `css\`${css.trim()}\``;
+        count++;
+        return `kycUnsafeCSS(${JSON.stringify(css.trim())})`;
       });
-      // Only the literal (the file's last statement) changed: the positions before it hold.
-      return { code: out, map: null };
+      if (count === 0) return null;
+      // Only the literal (the file's last statement) changed, and an import declaration
+      // (hoisted, wherever it is) follows it: the positions before it hold.
+      return { code: `${out}\nimport { unsafeCSS as kycUnsafeCSS } from 'lit';\n`, map: null };
     },
   };
 }
