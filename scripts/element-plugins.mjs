@@ -120,16 +120,23 @@ export function dijkstraAsEsm(code, id) {
 
 /**
  * qrcode's encoder cut to the one call the element makes (widget/qr.ts):
- * `create(text, { errorCorrectionLevel: 'M' })`, with a string, no version, no
- * mask and no `toSJISFunc`. What that call can never reach goes:
+ * `create(text, { errorCorrectionLevel: 'M' })`, with a string (a session's
+ * qrUrl), no version, no mask and no `toSJISFunc`. What that call can never
+ * reach goes, each edit saying why (ELEMENT_EDITS):
  * - the options it does not pass (version, mask, `toSJISFunc`): level M is
- *   also the encoder's default, so the options object is not read at all;
+ *   also the encoder's default, so the options object is not read at all, and
+ *   the branches for a given version or mask, or for data other than a string;
  * - Kanji mode: qrcode only uses it with a `toSJISFunc`; without one, Kanji
  *   text is encoded as bytes, as here;
- * - the levels L, Q and H: their columns of the error correction tables.
- * Each edit must match qrcode 1.5's source exactly once, or the build fails.
+ * - the levels L, Q and H: their columns of the error correction tables;
+ * - checks of arguments that qrcode's own callers always pass valid (versions
+ *   1 to 40 from its own loops, sizes, modes), and the check of a segment's
+ *   mode against its data, which the segmentation itself chose for that data;
+ * - constants read through objects (mask pattern numbers, penalty weights),
+ *   written as the numbers they are.
+ * Each edit must match qrcode 1.5's source exactly, or the build fails.
  * test/e2e/element-build.test.ts checks that this encoder draws, module for
- * module, the code the original draws at level M.
+ * module, the code the original draws at level M, at every version.
  * Runs on the CommonJS source, before {@link qrcodeCoreAsEsm}.
  * @returns {import('vite').Plugin}
  */
@@ -152,7 +159,7 @@ export function qrcodeForTheElement() {
  * @param {string} code
  * @param {string} id the file, for the error
  * @param {string | RegExp} from a string, or a global RegExp
- * @param {string} to
+ * @param {string | ((...match: string[]) => string)} to a replacer function with a RegExp
  * @param {number} [times]
  * @returns {string}
  */
@@ -164,7 +171,8 @@ function replaceExactly(code, id, from, to, times = 1) {
       `${id}: expected ${times} × ${String(from)}, found ${found} (has qrcode changed?)`,
     );
   }
-  return typeof from === 'string' ? code.split(from).join(to) : code.replace(from, to);
+  if (typeof from === 'string') return code.split(from).join(String(to));
+  return code.replace(from, /** @type {any} */ (to));
 }
 
 /**
@@ -187,77 +195,192 @@ function levelMColumn(code, id, name) {
   return code.replace(table, `const ${name} = [${m.join(', ')}]`);
 }
 
+/**
+ * `code` with each `[from, to, times?]` of `edits` applied, `from` found `times` (1) times.
+ * @param {string} code
+ * @param {string} id
+ * @param {[string | RegExp, string | ((...match: string[]) => string), number?][]} edits
+ * @returns {string}
+ */
+function replaceAll(code, id, edits) {
+  return edits.reduce((out, [from, to, times]) => replaceExactly(out, id, from, to, times), code);
+}
+
+/**
+ * Fails when `pattern` is still in `code` after the edits.
+ * @param {string} code
+ * @param {string} id
+ * @param {RegExp} pattern
+ * @returns {string}
+ */
+function without(code, id, pattern) {
+  const left = pattern.exec(code);
+  if (left) throw new Error(`${id}: "${left[0]}" is still there (has qrcode changed?)`);
+  return code;
+}
+
+/** An argument check that cannot fail for the arguments qrcode's own callers pass. */
+const check = (condition, message) =>
+  new RegExp(
+    `\\n {2}if \\(${condition}\\) (?:\\{\\n {4})?throw new Error\\(${message}\\)(?:\\n {2}\\})?\\n`,
+    'g',
+  );
+
 /** @type {Record<string, (code: string, id: string) => string>} */
 const ELEMENT_EDITS = {
   'qrcode.js': (code, id) =>
-    // The options block: level M stays the default; version and mask stay undefined (automatic).
-    replaceExactly(
-      code,
-      id,
-      /\n {2}if \(typeof options !== 'undefined'\) \{\n[\s\S]*?\n {2}\}\n/g,
-      '\n',
-    ),
+    replaceAll(code, id, [
+      // The options block: level M stays the default; version and mask stay undefined (automatic).
+      [/\n {2}if \(typeof options !== 'undefined'\) \{\n[\s\S]*?\n {2}\}\n/g, '\n'],
+      // The data is a string (a session's qrUrl): no array of segments, nothing else.
+      [
+        /\n {2}if \(Array\.isArray\(data\)\) \{\n {4}segments = Segments\.fromArray\(data\)\n {2}\} else if \(typeof data === 'string'\) \{\n([\s\S]*?)\n {2}\} else \{\n {4}throw new Error\('Invalid data'\)\n {2}\}/g,
+        '\n$1',
+      ],
+      // No version given: the smallest that holds the data, never a given one too small.
+      [
+        /\n {2}if \(!version\) \{\n {4}version = bestVersion\n\n {2}\/\/ Check if the specified version can contain the data\n {2}\} else if \(version < bestVersion\) \{\n[\s\S]*?\n {2}\}\n/g,
+        '\n  version = bestVersion\n',
+      ],
+      // No mask given: the best one, always.
+      [
+        /\n {2}if \(isNaN\(maskPattern\)\) \{\n {4}\/\/ Find best mask pattern\n {4}(maskPattern = MaskPattern\.getBestMask\([^\n]*\n[^\n]*\))\n {2}\}/g,
+        '\n  $1',
+      ],
+    ]),
   'segments.js': (code, id) => {
-    // Without a toSJISFunc (never set now), Kanji mode is off.
-    let out = replaceExactly(code, id, 'Utils.isKanjiModeEnabled()', 'false', 4);
-    // Kanji segments are never made then: their cases go, and KanjiData with them.
-    out = replaceExactly(
-      out,
-      id,
-      /\n {4}case Mode\.KANJI:\n {6}return (?:KanjiData\.getBitsLength\(length\)|new KanjiData\(data\)\n)/g,
-      '',
-      2,
-    );
-    out = replaceExactly(
-      out,
-      id,
-      /\n {6}case Mode\.KANJI:\n {8}nodes\.push\(\[seg,\n[^\n]*\n {8}\]\)\n {8}break/g,
-      '',
-    );
-    out = replaceExactly(out, id, "const KanjiData = require('./kanji-data')\n", '');
-    const left = /\bKanjiData\b|isKanjiModeEnabled/.exec(out);
-    if (left) throw new Error(`${id}: "${left[0]}" is still there (has qrcode changed?)`);
-    return out;
+    const out = replaceAll(code, id, [
+      // Without a toSJISFunc (never set now), Kanji mode is off.
+      ['Utils.isKanjiModeEnabled()', 'false', 4],
+      // Kanji segments are never made then: their cases go, and KanjiData with them.
+      [
+        /\n {4}case Mode\.KANJI:\n {6}return (?:KanjiData\.getBitsLength\(length\)|new KanjiData\(data\)\n)/g,
+        '',
+        2,
+      ],
+      [/\n {6}case Mode\.KANJI:\n {8}nodes\.push\(\[seg,\n[^\n]*\n {8}\]\)\n {8}break/g, ''],
+      ["const KanjiData = require('./kanji-data')\n", ''],
+      // fromArray() is only given the segments fromString() and rawSplit() cut, each
+      // {data, mode} with the mode its data was matched for (or one that holds more):
+      // no string to find a mode for, no mode to check against its data.
+      [
+        /\nfunction buildSingleSegment \(data, modesHint\) \{\n[\s\S]*?\n {2}switch \(mode\) \{/g,
+        '\nfunction buildSingleSegment (data, mode) {\n  switch (mode) {',
+      ],
+      [
+        /\n {4}if \(typeof seg === 'string'\) \{\n {6}acc\.push\(buildSingleSegment\(seg, null\)\)\n {4}\} else if \(seg\.data\) \{/g,
+        '\n    if (seg.data) {',
+      ],
+    ]);
+    return without(out, id, /\bKanjiData\b|isKanjiModeEnabled|getBestModeForData/);
   },
-  // Kanji text would become a Kanji segment, then bytes since Kanji mode is off: bytes at once.
+  // Nothing asks for a text's best mode now (see segments.js), nor checks a mode's arguments.
   'mode.js': (code, id) =>
-    replaceExactly(code, id, '\n  else if (Regex.testKanji(dataStr)) return exports.KANJI', ''),
+    replaceAll(code, id, [
+      [
+        /\nexports\.getBestModeForData = function getBestModeForData \(dataStr\) \{\n[\s\S]*?\n\}\n/g,
+        '\n',
+      ],
+      [check('!mode\\.ccBits', "'Invalid mode: ' \\+ mode"), '\n'],
+      [check('!VersionCheck\\.isValid\\(version\\)', "'Invalid version: ' \\+ version"), '\n'],
+    ]),
+  // Only the patterns segments.js matches with: the others (Kanji's, and those of the
+  // best-mode tests) are built at load time, which keeps them unless they go.
+  'regex.js': (code, id) => {
+    const out = replaceAll(code, id, [
+      [/^let kanji = [^\n]*(?:\n {2}[^\n]*)*\nkanji = kanji\.replace\([^\n]*\n/gm, ''],
+      [/^const byte = [^\n]*\n/gm, ''],
+      [/^exports\.(?:KANJI|BYTE) = [^\n]*\n/gm, '', 2],
+      [/^const TEST_(?:KANJI|NUMERIC|ALPHANUMERIC) = [^\n]*\n/gm, '', 3],
+      [/^exports\.test(\w+) = function test\1 \(str\) \{\n[^\n]*\n\}\n/gm, '', 3],
+    ]);
+    return without(out, id, /\bkanji\b|\bKANJI\b|\btest[A-Z]\w*|TEST_/);
+  },
   'error-correction-code.js': (code, id) => {
-    let out = levelMColumn(code, id, 'EC_BLOCKS_TABLE');
-    out = levelMColumn(out, id, 'EC_CODEWORDS_TABLE');
+    const out = levelMColumn(levelMColumn(code, id, 'EC_BLOCKS_TABLE'), id, 'EC_CODEWORDS_TABLE');
     // The switch over the four levels: M's row, whatever the level.
-    out = replaceExactly(
+    return replaceExactly(
       out,
       id,
       /\n {2}switch \(errorCorrectionLevel\) \{\n {4}case ECLevel\.L:\n {6}return (\w+)\[\(version - 1\) \* 4 \+ 0\]\n(?: {4}case ECLevel\.[MQH]:\n {6}return \1\[\(version - 1\) \* 4 \+ [123]\]\n){3} {4}default:\n {6}return undefined\n {2}\}/g,
       '\n  return $1[version - 1]',
       2,
     );
-    return out;
   },
-  // The Kanji patterns, tested by nothing now (a RegExp built at load time is kept unless removed).
-  'regex.js': (code, id) => {
-    let out = code;
-    for (const statement of [
-      /^let kanji = [^\n]*(?:\n {2}[^\n]*)*\nkanji = kanji\.replace\([^\n]*\n/gm,
-      /^const byte = [^\n]*\n/gm,
-      /^exports\.KANJI = [^\n]*\n/gm,
-      /^exports\.BYTE = [^\n]*\n/gm,
-      /^const TEST_KANJI = [^\n]*\n/gm,
-      /^exports\.testKanji = function testKanji \(str\) \{\n[^\n]*\n\}\n/gm,
-    ]) {
-      out = replaceExactly(out, id, statement, '');
-    }
-    const left = /\bkanji\b|\bKANJI\b|testKanji/.exec(out);
-    if (left) throw new Error(`${id}: "${left[0]}" is still there (has qrcode changed?)`);
-    return out;
-  },
-  // Its one caller passes the level create() chose, which from() would hand back as is.
   'version.js': (code, id) =>
+    replaceAll(code, id, [
+      // Its one caller passes the level create() chose, which from() would hand back as is.
+      [
+        'const ecl = ECLevel.from(errorCorrectionLevel, ECLevel.M)',
+        'const ecl = errorCorrectionLevel',
+      ],
+      // Versions come from qrcode's own loops over 1 to 40; encoded bits are asked from version 7.
+      [check('!VersionCheck\\.isValid\\(version\\)', "'Invalid QR Code version'"), '\n'],
+      [
+        check(
+          '!VersionCheck\\.isValid\\(version\\) \\|\\| version < 7',
+          "'Invalid QR Code version'",
+        ),
+        '\n',
+      ],
+    ]),
+  // The version is one of 1 to 40 (see version.js).
+  'utils.js': (code, id) =>
+    replaceAll(code, id, [
+      [check('!version', `'"version" cannot be null or undefined'`), '\n'],
+      [
+        check('version < 1 \\|\\| version > 40', `'"version" should be in range from 1 to 40'`),
+        '\n',
+      ],
+    ]),
+  // A symbol's size, from 21 up.
+  'bit-matrix.js': (code, id) =>
     replaceExactly(
       code,
       id,
-      'const ecl = ECLevel.from(errorCorrectionLevel, ECLevel.M)',
-      'const ecl = errorCorrectionLevel',
+      check('!size \\|\\| size < 1', "'BitMatrix size must be defined and greater than 0'"),
+      '\n',
     ),
+  // Made with a degree (a block's EC codewords, 7 or more), so initialized.
+  'reed-solomon-encoder.js': (code, id) =>
+    replaceExactly(code, id, check('!this\\.genPoly', "'Encoder not initialized'"), '\n'),
+  // The pattern numbers and penalty weights, read through objects, as the numbers they are.
+  'mask-pattern.js': (code, id) => {
+    const patterns = numbersOf(code, id, 'exports.Patterns');
+    const weights = numbersOf(code, id, 'const PenaltyScores');
+    const out = replaceAll(code, id, [
+      [/exports\.Patterns\.(PATTERN[01]{3})\b/g, (_, name) => numberIn(patterns, name, id), 8],
+      ['Object.keys(exports.Patterns).length', String(Object.keys(patterns).length)],
+      [/PenaltyScores\.(N[1-4])\b/g, (_, name) => numberIn(weights, name, id), 7],
+    ]);
+    return without(out, id, /exports\.Patterns\.|PenaltyScores\./);
+  },
 };
+
+/**
+ * The `{ NAME: number, ... }` object `declaration` = of qrcode's source, as text by name.
+ * @param {string} code
+ * @param {string} id
+ * @param {string} declaration `exports.Patterns`, `const PenaltyScores`
+ * @returns {Record<string, string>}
+ */
+function numbersOf(code, id, declaration) {
+  const at = code.indexOf(`\n${declaration} = {\n`);
+  const body = at < 0 ? null : code.slice(at, code.indexOf('\n}\n', at)).split('{\n')[1];
+  const entries = (body ?? '').split(',\n').map((line) => /^ {2}(\w+): (\d+)$/.exec(line));
+  if (!body || entries.some((entry) => !entry)) {
+    throw new Error(`${id}: ${declaration} is not an object of numbers (has qrcode changed?)`);
+  }
+  return Object.fromEntries(entries.map((entry) => [entry[1], entry[2]]));
+}
+
+/**
+ * @param {Record<string, string>} numbers
+ * @param {string} name
+ * @param {string} id
+ * @returns {string}
+ */
+function numberIn(numbers, name, id) {
+  if (!(name in numbers)) throw new Error(`${id}: no ${name} (has qrcode changed?)`);
+  return /** @type {string} */ (numbers[name]);
+}
