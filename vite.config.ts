@@ -1,8 +1,10 @@
 import { defineConfig } from 'vite';
 import {
+  elementMinify,
   minifyCssLiterals,
   qrcodeCoreAsEsm,
   qrcodeForTheElement,
+  terserCompress,
 } from './scripts/element-plugins.mjs';
 
 /**
@@ -11,7 +13,7 @@ import {
  * The classic script has a size budget (scripts/budget.mjs), checked by every build.
  */
 export default defineConfig({
-  plugins: [minifyCssLiterals(), qrcodeForTheElement(), qrcodeCoreAsEsm()],
+  plugins: [minifyCssLiterals(), qrcodeForTheElement(), qrcodeCoreAsEsm(), terserCompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -21,7 +23,7 @@ export default defineConfig({
       // Non-ASCII text (the Japanese strings) as \u escapes: the same strings, a smaller
       // gzip (the escapes share their bytes' codes with the code around them), and no
       // mojibake on a page that serves the script without a UTF-8 charset.
-      output: { charset: 'ascii' },
+      output: { charset: 'ascii', minify: elementMinify },
     },
     lib: {
       entry: 'widget/index.ts',
