@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,13 @@ import { pathToFileURL } from 'node:url';
 import { build, type Rollup } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLASSIC_SCRIPT_BUDGET, checkBudget, gzipSize } from '../../scripts/budget.mjs';
-import { qrcodeCoreAsEsm, qrcodeForTheElement } from '../../scripts/element-plugins.mjs';
+import {
+  ENCODER_PROPERTIES,
+  elementMinify,
+  qrcodeCoreAsEsm,
+  qrcodeForTheElement,
+  terserCompress,
+} from '../../scripts/element-plugins.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'kyc-element-build-'));
@@ -77,27 +83,44 @@ const original = (require('qrcode/lib/core/qrcode.js') as { create: Create }).cr
 
 /**
  * qrcode's encoder rewritten as ES modules and minified; with `forTheElement`,
- * also cut to the element's one call, as the element's build bundles it.
+ * also cut to the element's one call and minified as the classic script is
+ * (terser, then oxc shortening its internal property names).
  */
 async function rewritten(forTheElement = false): Promise<{ create: Create; code: string }> {
+  const entry = require.resolve('qrcode/lib/core/qrcode.js');
+  if (forTheElement) {
+    const output = (await build({
+      configFile: false,
+      logLevel: 'silent',
+      root,
+      plugins: [qrcodeForTheElement(), qrcodeCoreAsEsm(), terserCompress()],
+      build: {
+        write: false,
+        target: 'es2022',
+        rolldownOptions: { output: { charset: 'ascii', minify: elementMinify } },
+        lib: { entry, name: 'QrCore', formats: ['iife'], fileName: () => 'core.js' },
+      },
+    })) as Rollup.RollupOutput[];
+    const { code } = output[0]!.output[0];
+    return {
+      create: (new Function(`${code}\nreturn QrCore;`)() as { create: Create }).create,
+      code,
+    };
+  }
   const output = (await build({
     configFile: false,
     logLevel: 'silent',
     root,
-    plugins: [...(forTheElement ? [qrcodeForTheElement()] : []), qrcodeCoreAsEsm()],
+    plugins: [qrcodeCoreAsEsm()],
     build: {
       write: false,
       target: 'es2022',
       minify: true,
-      lib: {
-        entry: require.resolve('qrcode/lib/core/qrcode.js'),
-        formats: ['es'],
-        fileName: () => 'core.js',
-      },
+      lib: { entry, formats: ['es'], fileName: () => 'core.js' },
     },
   })) as Rollup.RollupOutput[];
   const chunk = output[0]!.output[0];
-  const file = join(dir, forTheElement ? 'element-core.mjs' : 'core.mjs');
+  const file = join(dir, 'core.mjs');
   writeFileSync(file, chunk.code);
   return { ...((await import(pathToFileURL(file).href)) as { create: Create }), code: chunk.code };
 }
@@ -176,6 +199,7 @@ describe("qrcode's encoder cut to the element's one call (scripts/element-plugin
   it('encodes every text at level M exactly as the original does', async () => {
     const { create, code } = await rewritten(true);
     expect(code).not.toMatch(/\brequire\(|\bmodule\.exports\b|KanjiData|toSJIS/);
+    for (const name of ENCODER_PROPERTIES) expect(code).not.toContain(name);
     const versions = new Set<number>();
     for (const text of [...texts, ...everyVersion]) {
       // What widget/qr.ts passes.
@@ -203,5 +227,55 @@ describe("qrcode's encoder cut to the element's one call (scripts/element-plugin
     const changed = code.replace("'Invalid mode: '", "'Not a mode: '");
     expect(changed).not.toBe(code);
     expect(() => plugin.transform(changed, id)).toThrow(/has qrcode changed/);
+  });
+});
+
+describe('the encoder properties the minifier shortens (ENCODER_PROPERTIES)', () => {
+  const read = (path: string): string => readFileSync(join(root, path), 'utf8');
+  const sources = (dirPath: string): string[] =>
+    readdirSync(join(root, dirPath), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => read(join(dirPath, file)));
+
+  it("are qrcode's or dijkstrajs's", () => {
+    const encoder = [
+      ...readdirSync(join(root, 'node_modules/qrcode/lib/core')).map((file) =>
+        read(`node_modules/qrcode/lib/core/${file}`),
+      ),
+      read('node_modules/dijkstrajs/dijkstra.js'),
+    ].join('\n');
+    for (const name of ENCODER_PROPERTIES)
+      expect(encoder, name).toMatch(new RegExp(`\\b${name}\\b`));
+  });
+
+  it('are named nowhere in lit, in the element, in shared/, nor by a built-in', () => {
+    const others = [
+      ...sources('widget'),
+      ...sources('shared'),
+      read('node_modules/lit-html/lit-html.js'),
+      read('node_modules/lit-element/lit-element.js'),
+      read('node_modules/@lit/reactive-element/reactive-element.js'),
+      read('node_modules/@lit/reactive-element/css-tag.js'),
+    ].join('\n');
+    const builtIns = [
+      globalThis,
+      Object,
+      Array,
+      String,
+      Number,
+      Map,
+      Set,
+      Promise,
+      RegExp,
+      Symbol,
+      JSON,
+      Math,
+    ]
+      .flatMap((value) => [value, (value as { prototype?: object }).prototype])
+      .filter((value) => value !== undefined);
+    for (const name of ENCODER_PROPERTIES) {
+      expect(others, name).not.toMatch(new RegExp(`\\b${name}\\b`));
+      for (const value of builtIns) expect(name in Object(value), name).toBe(false);
+    }
   });
 });
