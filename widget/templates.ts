@@ -1,4 +1,4 @@
-import { html, nothing, svg, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { Strings } from './i18n';
 import { qrPath, type QrPath } from './qr';
 
@@ -45,7 +45,8 @@ export function qrCode(url: string, label: string): TemplateResult {
     viewBox="0 0 ${size} ${size}"
     shape-rendering="crispEdges"
   >
-    ${svg`<rect width=${size} height=${size} fill="#ffffff"></rect><path d=${d} fill="#000000"></path>`}
+    <rect width=${size} height=${size} fill="#ffffff"></rect>
+    <path d=${d} fill="#000000"></path>
   </svg>`;
 }
 
