@@ -194,7 +194,9 @@ export function dijkstraAsEsm(code, id) {
  *   1 to 40 from its own loops, sizes, modes), and the check of a segment's
  *   mode against its data, which the segmentation itself chose for that data;
  * - constants read through objects (mask pattern numbers, penalty weights),
- *   written as the numbers they are.
+ *   written as the numbers they are;
+ * - in dijkstrajs, the error for a graph without a path, which the graph
+ *   qrcode builds always has.
  * Each edit must match qrcode 1.5's source exactly, or the build fails.
  * test/e2e/element-build.test.ts checks that this encoder draws, module for
  * module, the code the original draws at level M, at every version.
@@ -206,7 +208,8 @@ export function qrcodeForTheElement() {
     name: 'kyc-qrcode-for-the-element',
     apply: 'build',
     transform(code, id) {
-      const file = QRCODE_CORE.test(id) ? id.slice(id.lastIndexOf('/') + 1) : null;
+      const file =
+        QRCODE_CORE.test(id) || DIJKSTRA.test(id) ? id.slice(id.lastIndexOf('/') + 1) : null;
       const edit = file && ELEMENT_EDITS[file];
       if (!edit) return null;
       // One file of qrcode 1.5.4 (error-correction-code.js) has CRLF line ends.
@@ -405,6 +408,15 @@ const ELEMENT_EDITS = {
   // Made with a degree (a block's EC codewords, 7 or more), so initialized.
   'reed-solomon-encoder.js': (code, id) =>
     replaceExactly(code, id, check('!this\\.genPoly', "'Encoder not initialized'"), '\n'),
+  // segments.js links every node of a segment to every node of the next, from 'start'
+  // to 'end' (which 'start' links to when there is no segment): a path always exists.
+  'dijkstra.js': (code, id) =>
+    replaceExactly(
+      code,
+      id,
+      /\n {4}if \(typeof d !== 'undefined' && typeof costs\[d\] === 'undefined'\) \{\n {6}var msg = \['Could not find a path from ', s, ' to ', d, '\.'\]\.join\(''\);\n {6}throw new Error\(msg\);\n {4}\}\n/g,
+      '\n',
+    ),
   // The pattern numbers and penalty weights, read through objects, as the numbers they are.
   'mask-pattern.js': (code, id) => {
     const patterns = numbersOf(code, id, 'exports.Patterns');
