@@ -425,6 +425,8 @@ const ELEMENT_EDITS = {
       [/exports\.Patterns\.(PATTERN[01]{3})\b/g, (_, name) => numberIn(patterns, name, id), 8],
       ['Object.keys(exports.Patterns).length', String(Object.keys(patterns).length)],
       [/PenaltyScores\.(N[1-4])\b/g, (_, name) => numberIn(weights, name, id), 7],
+      // getBestMask() tries the 8 patterns and picks one of them: no other reaches here.
+      ["\n\n    default: throw new Error('bad maskPattern:' + maskPattern)", ''],
     ]);
     return without(out, id, /exports\.Patterns\.|PenaltyScores\./);
   },
