@@ -7,12 +7,14 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 /**
- * Bytes of gzip that dist/paypay-kyc-passport.iife.js may weigh (kB = 1000).
- * Issue 15 asks for 18,000; what the element carries today cannot fit there
- * (lit + qrcode's encoder alone are 12.2 kB, the ja/en strings 2.5 kB, the
- * styles 0.9 kB): this is the size reached, with room for small fixes only.
+ * Bytes of gzip that dist/paypay-kyc-passport.iife.js may weigh (kB = 1000):
+ * the 18,000 issue 15 asks for. The script was 20,604 B; it fits now (17,924 B
+ * when this was set) because its build (vite.config.ts, scripts/element-plugins.mjs)
+ * cuts qrcode's encoder to the element's one call, runs terser before oxc,
+ * shortens the encoder's internal property names and writes the strings as
+ * ASCII escapes; what is left is little room: lit and the encoder are most of it.
  */
-export const CLASSIC_SCRIPT_BUDGET = 21_000;
+export const CLASSIC_SCRIPT_BUDGET = 18_000;
 
 /** The size issue 15 asks for, printed beside the budget by the bench. */
 export const CLASSIC_SCRIPT_TARGET = 18_000;

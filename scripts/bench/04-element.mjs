@@ -36,7 +36,8 @@ async function buildElement() {
 /** lit (what the element imports of it) and qrcode's encoder, nothing else, bundled the same way. */
 async function buildFloor() {
   const { build } = await import('vite');
-  const { qrcodeCoreAsEsm, qrcodeForTheElement } = await import('../element-plugins.mjs');
+  const { elementMinify, qrcodeCoreAsEsm, qrcodeForTheElement, terserCompress } =
+    await import('../element-plugins.mjs');
   const entry = join(out, 'floor-entry.js');
   writeFileSync(
     entry,
@@ -48,10 +49,11 @@ async function buildFloor() {
     configFile: false,
     root,
     logLevel: 'warn',
-    plugins: [qrcodeForTheElement(), qrcodeCoreAsEsm()],
+    plugins: [qrcodeForTheElement(), qrcodeCoreAsEsm(), terserCompress()],
     build: {
       write: false,
       target: 'es2022',
+      rolldownOptions: { output: { charset: 'ascii', minify: elementMinify } },
       lib: { entry, name: 'Floor', formats: ['iife'], fileName: () => 'floor.js' },
     },
   });
