@@ -1,6 +1,7 @@
 // Sessions under `wrangler dev` (Worker + sandbox on loopback): latency of
 // GET /v1/sessions/:id, how fast a completed status reaches a waiting stream,
 // and PayPay calls per completed verification.
+import { rmSync } from 'node:fs';
 import { percentile } from './_bundle.mjs';
 import { startStack } from '../stack.mjs';
 
@@ -20,7 +21,8 @@ async function createSession(stack, origin) {
     headers: {
       Origin: origin,
       'Content-Type': 'application/json',
-      'CF-Connecting-IP': `2001:db8::${Math.random().toString(16).slice(2, 6)}`,
+      // A client of its own (its own /64), so the per-client creation limit measures nothing here.
+      'CF-Connecting-IP': `2001:db8:${Math.random().toString(16).slice(2, 6)}::1`,
     },
     body: '{}',
   });
@@ -54,11 +56,9 @@ async function openStream(stack, origin, sessionId) {
 }
 
 export async function run(log) {
-  const stack = await startStack({
-    demo: false,
-    log: () => {},
-    persistTo: '.wrangler/bench-state',
-  });
+  // A fresh state each run: the creation limits' counters must not carry over.
+  const persistTo = `.wrangler/bench-sessions-${process.pid}`;
+  const stack = await startStack({ demo: false, log: () => {}, persistTo });
   try {
     const origin = stack.demoUrl;
     const sandboxCalls = async () => (await fetch(`${stack.sandboxUrl}/_sandbox/calls`)).json();
@@ -114,5 +114,6 @@ export async function run(log) {
     );
   } finally {
     await stack.stop();
+    rmSync(persistTo, { recursive: true, force: true });
   }
 }
