@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { percentile } from './_bundle.mjs';
+import { cpuSpent, processCpu } from './_cpu.mjs';
 import { seedFloor, startFloor } from './_floor.mjs';
 import { copiesWaiting, seedEvents, seedFeed, staleCopies } from './_seed.mjs';
 import { startStack } from '../stack.mjs';
@@ -90,6 +91,27 @@ async function readBoth(pageOf) {
   return read;
 }
 
+/** Quiet time after each ingest round, so its background work (KV copies, re-reads) is counted with it. */
+const SETTLE_MS = 1000;
+
+/**
+ * CPU per webhook by process, ours beside the floor. The wrangler (Node)
+ * process of a Worker carries its console output under `wrangler dev`, work
+ * that Cloudflare does outside the Worker.
+ */
+function cpuLine(cpu, count) {
+  // Each side's own processes (ours: the Worker's and the sandbox's), above 0.01 ms a webhook.
+  const own = (side, key) => (side === 'floor') === key.startsWith('floor');
+  const per = (side) =>
+    Object.entries(cpu[side]).filter(([key, s]) => own(side, key) && s * 1000 >= count * 0.01);
+  const parts = (side) =>
+    per(side)
+      .map(([key, s]) => `${key} ${((s * 1000) / count).toFixed(2)}`)
+      .join(', ');
+  const sum = (side) => (per(side).reduce((a, [, s]) => a + s, 0) * 1000) / count;
+  return `CPU per webhook (ms, 50 in flight): ours ${sum('ours').toFixed(2)} (${parts('ours')})  floor ${sum('floor').toFixed(2)} (${parts('floor')})  ${ratio(sum('ours'), sum('floor'))}`;
+}
+
 const ms = (v) => `${v.toFixed(1)} ms`;
 const ratio = (ours, floor) => `${(ours / floor).toFixed(2)}x`;
 
@@ -157,12 +179,25 @@ export async function run(log) {
       );
     }
 
-    // 50 in flight, in alternating rounds.
+    // 50 in flight, in alternating rounds; the CPU each process spends on a round
+    // (and in the second after it, for background work) is counted for its side.
+    const port = (url) => new URL(url).port;
+    const roles = {
+      [port(stack.workerUrl)]: 'worker',
+      [port(stack.sandboxUrl)]: 'sandbox',
+      [port(floor.url)]: 'floor',
+    };
     const seconds = { ours: 0, floor: 0 };
+    const cpu = { ours: {}, floor: {} };
     for (let r = 0; r < ROUNDS; r++) {
       const order = r % 2 === 0 ? ['ours', 'floor'] : ['floor', 'ours'];
       for (const side of order) {
+        const before = processCpu(roles);
         seconds[side] += await burst((i) => sides[side](r * ROUND + i, 'con'), ROUND, IN_FLIGHT);
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+        for (const [key, spent] of Object.entries(cpuSpent(before, processCpu(roles)))) {
+          cpu[side][key] = (cpu[side][key] ?? 0) + spent;
+        }
       }
     }
     const total = ROUNDS * ROUND;
@@ -170,6 +205,7 @@ export async function run(log) {
     log(
       `ingest ${o.toFixed(0)} events/s  floor ${f.toFixed(0)} events/s  ${(o / f).toFixed(2)}x  (target ≥ 0.8x; ${total} unique each, ${IN_FLIGHT} in flight, ${ROUNDS} alternating rounds)`,
     );
+    log(cpuLine(cpu, total));
 
     // Let the KV copies of the phases above finish, so they do not count against the read.
     await new Promise((resolve) => setTimeout(resolve, 3000));
