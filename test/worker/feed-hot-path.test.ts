@@ -8,6 +8,7 @@ import type { FeedPage } from '../../shared/feed';
 import type { NotificationKind } from '../../shared/feed';
 import { eventOf } from '../../worker/feed/format';
 import { eventsAfter as rowsAfter } from '../../worker/feed/events-table';
+import { forgottenHash } from '../../worker/feed/forget-table';
 import { FEED_TIMING as T } from '../../worker/feed/timing';
 import { markCopied, mergeChange } from '../../worker/feed/users-table';
 import { kvKeys } from '../../worker/store/keys';
@@ -95,10 +96,44 @@ describe('recording a notification', () => {
     );
     expect(result).toMatchObject({ duplicate: false, reread: false });
     expect(queries.map((q) => q.split(' ').slice(0, 3).join(' '))).toEqual([
-      'SELECT 1 FROM',
+      'SELECT EXISTS (SELECT',
       'INSERT INTO events',
       'INSERT INTO users',
     ]);
+  });
+
+  it('hashes the id only when a forgotten id is held, and then still drops its news', async () => {
+    const forgottenId = uid('gone');
+    await runInDurableObject(feed(), (_instance, state) => {
+      state.storage.sql.exec(
+        'INSERT INTO forgotten (id_hash, forgotten_at) VALUES (?, ?)',
+        forgottenHash(forgottenId),
+        Date.now(),
+      );
+    });
+    const record = (uaid: string) =>
+      counting((instance) =>
+        (instance as ReturnType<typeof feed>).record({
+          kind: 'kyc',
+          notificationId: uid('evt'),
+          userAuthorizationId: uaid,
+          receivedAt: Date.now(),
+        }),
+      );
+    const dropped = await record(forgottenId);
+    expect(dropped.result).toMatchObject({ dropped: true, eventId: null });
+    expect(dropped.queries.map((q) => q.split(' ').slice(0, 4).join(' '))).toEqual([
+      'SELECT EXISTS (SELECT 1',
+      'SELECT 1 FROM forgotten',
+    ]);
+    const kept = await record(uid('other'));
+    expect(kept.result).toMatchObject({ duplicate: false });
+    expect(kept.result.eventId).toMatch(/^ev_/);
+    expect(kept.queries[1]).toMatch(/^SELECT 1 FROM forgotten WHERE id_hash = \?$/);
+    // The object's storage lasts the file: the tests after this one count statements without it.
+    await runInDurableObject(feed(), (_instance, state) => {
+      state.storage.sql.exec('DELETE FROM forgotten WHERE id_hash = ?', forgottenHash(forgottenId));
+    });
   });
 
   it('claims a due re-read of a new user within the budget, as before', async () => {
