@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { percentile } from './_bundle.mjs';
 import { cpuSpent, processCpu } from './_cpu.mjs';
+import { NOTIFICATION_TYPES, getText, pool, postNotification } from './_http.mjs';
 import { seedFloor, startFloor } from './_floor.mjs';
 import { copiesWaiting, seedEvents, seedFeed, staleCopies } from './_seed.mjs';
 import { startStack } from '../stack.mjs';
@@ -21,53 +22,6 @@ const IN_FLIGHT = 50;
 /** Events in the feed before the run, read back in pages of 1,000 at the end. */
 const FEED_EVENTS = Number(process.env.BENCH_FEED_EVENTS ?? 100_000);
 const PAGE = 1000;
-const KINDS = {
-  kyc: 'kyc_passport.kyc_info.updated',
-  risk: 'kyc_passport.risk.update',
-  'account-status': 'kyc_passport.account_status.updated',
-};
-
-/** A GET that retries a dropped connection (wrangler dev's proxy drops some under load). */
-async function getText(url, headers) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const response = await fetch(url, { headers });
-      if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
-      return await response.text();
-    } catch (error) {
-      if (attempt >= 3) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
-
-async function post(url, kind, id, uaid) {
-  const started = performance.now();
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      notification_type: KINDS[kind],
-      notification_id: id,
-      user_authorization_id: uaid,
-    }),
-  });
-  await response.text();
-  if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
-  return performance.now() - started;
-}
-
-/** `count` notifications with `inFlight` at a time; the seconds it took. */
-async function burst(send, count, inFlight) {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < count) await send(next++);
-    }),
-  );
-  return (performance.now() - started) / 1000;
-}
 
 /** Reads both feeds to their end in pages of PAGE, alternating; ms and events per side. */
 async function readBoth(pageOf) {
@@ -125,7 +79,7 @@ export async function run(log) {
   const persistTo = `.wrangler/bench-webhooks-${process.pid}`;
   rmSync(persistTo, { recursive: true, force: true });
   const run = Math.random().toString(36).slice(2, 8);
-  const kinds = Object.keys(KINDS);
+  const kinds = Object.keys(NOTIFICATION_TYPES);
   const uaid = (n) => `bench-${run}-user-${n % 200}`;
   const stackOptions = {
     demo: false,
@@ -139,7 +93,12 @@ export async function run(log) {
   const rows = seedEvents(FEED_EVENTS);
   const first = await startStack(stackOptions);
   try {
-    await post(`${first.workerUrl}/v1/webhooks/paypay/kyc`, 'kyc', `first-${run}`, uaid(0));
+    await postNotification(
+      `${first.workerUrl}/v1/webhooks/paypay/kyc`,
+      'kyc',
+      `first-${run}`,
+      uaid(0),
+    );
   } finally {
     await first.stop();
   }
@@ -153,8 +112,10 @@ export async function run(log) {
     const oursAt = (kind) => `${stack.workerUrl}/v1/webhooks/paypay/${kind}`;
     const floorAt = (kind) => `${floor.url}/webhook/${kind}`;
     const sides = {
-      ours: (i, tag) => post(oursAt(kinds[i % 3]), kinds[i % 3], `${tag}-${run}-${i}`, uaid(i)),
-      floor: (i, tag) => post(floorAt(kinds[i % 3]), kinds[i % 3], `${tag}-${run}-${i}`, uaid(i)),
+      ours: (i, tag) =>
+        postNotification(oursAt(kinds[i % 3]), kinds[i % 3], `${tag}-${run}-${i}`, uaid(i)),
+      floor: (i, tag) =>
+        postNotification(floorAt(kinds[i % 3]), kinds[i % 3], `${tag}-${run}-${i}`, uaid(i)),
     };
 
     for (let i = 0; i < 20; i++) {
@@ -193,7 +154,7 @@ export async function run(log) {
       const order = r % 2 === 0 ? ['ours', 'floor'] : ['floor', 'ours'];
       for (const side of order) {
         const before = processCpu(roles);
-        seconds[side] += await burst((i) => sides[side](r * ROUND + i, 'con'), ROUND, IN_FLIGHT);
+        seconds[side] += await pool(ROUND, IN_FLIGHT, (i) => sides[side](r * ROUND + i, 'con'));
         await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
         for (const [key, spent] of Object.entries(cpuSpent(before, processCpu(roles)))) {
           cpu[side][key] = (cpu[side][key] ?? 0) + spent;
@@ -223,7 +184,12 @@ export async function run(log) {
     const again = await startStack(stackOptions);
     stacks.push(again);
     // One notification arms the object's alarm, which copies every waiting user.
-    await post(`${again.workerUrl}/v1/webhooks/paypay/kyc`, 'kyc', `kick-${run}`, uaid(0));
+    await postNotification(
+      `${again.workerUrl}/v1/webhooks/paypay/kyc`,
+      'kyc',
+      `kick-${run}`,
+      uaid(0),
+    );
     const busy = await readBoth(pagesOf(again.workerUrl));
     await again.stop();
     const copied = stale - (await copiesWaiting(persistTo));

@@ -4,6 +4,9 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { percentile } from './_bundle.mjs';
+import { getJson, postNotification } from './_http.mjs';
+import { feedDatabase } from './_seed.mjs';
+import { sandboxAdmin } from '../sandbox-client.mjs';
 import { startStack } from '../stack.mjs';
 
 export const name = 'Recon files under wrangler dev (loopback, local sandbox)';
@@ -13,35 +16,12 @@ const RECON_IDS = Number(process.env.BENCH_RECON_IDS ?? 100_000);
 const WEBHOOKS = Number(process.env.BENCH_WEBHOOKS ?? 5_000);
 const IN_FLIGHT = 20;
 
-/** A GET that retries a dropped connection (wrangler dev's proxy drops some under load). */
-export async function getJson(url, headers) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const response = await fetch(url, { headers });
-      if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
-      return await response.json();
-    } catch (error) {
-      if (attempt >= 3) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
+/** Where a stack's Worker takes PayPay's KYC notifications. */
+export const webhookUrl = (stack, kind = 'kyc') => `${stack.workerUrl}/v1/webhooks/paypay/${kind}`;
 
 export function summary(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return `p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, max ${(sorted.at(-1) ?? NaN).toFixed(0)} ms (n=${sorted.length})`;
-}
-
-/** The feed object's SQLite file under a wrangler persist folder (the one EventFeed database). */
-export function feedDatabase(persistTo) {
-  const dir = join(persistTo, 'worker', 'v3', 'do');
-  const objects = readdirSync(dir).find((d) => d.endsWith('-EventFeed'));
-  if (!objects) throw new Error(`no EventFeed folder under ${dir}`);
-  const files = readdirSync(join(dir, objects)).filter(
-    (f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite',
-  );
-  if (files.length !== 1) throw new Error(`expected one EventFeed database, found ${files}`);
-  return join(dir, objects, files[0]);
 }
 
 /**
@@ -94,20 +74,6 @@ export function kvValueBytes(persistTo) {
   return { bytes, n };
 }
 
-async function send(stack, id, uaid) {
-  const response = await fetch(`${stack.workerUrl}/v1/webhooks/paypay/kyc`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      notification_type: 'kyc_passport.kyc_info.updated',
-      notification_id: id,
-      user_authorization_id: uaid,
-    }),
-  });
-  await response.text();
-  if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
-}
-
 /**
  * Sends `count` recon ids through the sandbox and waits for the last missed
  * event, reading a page of the feed every 100 ms meanwhile. Returns the timings.
@@ -115,18 +81,13 @@ async function send(stack, id, uaid) {
 export async function reconRun(stack, { prefix, count, start, auth, timeoutMs = 300_000 }) {
   const reads = [];
   const started = performance.now();
-  const created = await fetch(`${stack.sandboxUrl}/_sandbox/recon`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      fileType: 'kyc_passport_sync_recon',
-      userAuthorizationIds: [],
-      generate: { prefix, count },
-    }),
+  const created = await sandboxAdmin(stack.sandboxUrl, 'POST', '/recon', {
+    fileType: 'kyc_passport_sync_recon',
+    userAuthorizationIds: [],
+    generate: { prefix, count },
   });
-  const answer = await created.json();
-  if (answer.deliveries?.[0]?.status !== 200) {
-    throw new Error(`file.created answered ${JSON.stringify(answer.deliveries)}`);
+  if (created.body?.deliveries?.[0]?.status !== 200) {
+    throw new Error(`file.created answered ${JSON.stringify(created.body?.deliveries)}`);
   }
   const ackMs = performance.now() - started;
   const last = String(Number(start) + count - 1);
@@ -181,7 +142,8 @@ export async function run(log) {
   const prefix = `recon-${run}-`;
   try {
     const auth = { Authorization: `Bearer ${stack.merchantApiToken}` };
-    for (let i = 0; i < 5; i++) await send(stack, `warm-${run}-${i}`, `warm-${run}-${i}`);
+    for (let i = 0; i < 5; i++)
+      await postNotification(webhookUrl(stack), 'kyc', `warm-${run}-${i}`, `warm-${run}-${i}`);
     // Let the warm-up's KV copies go by.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const start = (await getJson(`${stack.workerUrl}/v1/events?after=0&limit=1000`, auth)).cursor;
@@ -221,7 +183,7 @@ export async function run(log) {
       Array.from({ length: IN_FLIGHT }, async () => {
         while (next < WEBHOOKS) {
           const i = next++;
-          await send(stack, `bytes-${run}-${i}`, `${prefix}${i}`);
+          await postNotification(webhookUrl(stack), 'kyc', `bytes-${run}-${i}`, `${prefix}${i}`);
         }
       }),
     );

@@ -7,7 +7,10 @@
 // Not part of the test suite: `npm run bench -- 06` (about five minutes).
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { databaseBytes, feedDatabase, getJson, summary } from './05-recon.mjs';
+import { getJson, pool, postNotification } from './_http.mjs';
+import { feedDatabase } from './_seed.mjs';
+import { databaseBytes, summary, webhookUrl } from './05-recon.mjs';
+import { sandboxAdmin } from '../sandbox-client.mjs';
 import { startStack } from '../stack.mjs';
 
 export const name = 'Scale: a 1,000,000-id recon file and a webhook burst at once (wrangler dev)';
@@ -20,46 +23,12 @@ const BURST = Number(process.env.BENCH_SCALE_BURST ?? 5_000);
 const IN_FLIGHT = 50;
 const JST_MS = 9 * 3_600_000;
 
+/** One notification, sent again up to 5 times when it fails, as PayPay does. */
+const webhook = (stack, kind, id, uaid) =>
+  postNotification(webhookUrl(stack, kind), kind, id, uaid, 5);
+
 function jstToday() {
   return new Date(Date.now() + JST_MS).toISOString().slice(0, 10);
-}
-
-async function webhook(stack, kind, notificationId, uaid) {
-  const types = {
-    kyc: 'kyc_passport.kyc_info.updated',
-    risk: 'kyc_passport.risk.update',
-    'account-status': 'kyc_passport.account_status.updated',
-  };
-  for (let attempt = 1; ; attempt++) {
-    const started = performance.now();
-    try {
-      const response = await fetch(`${stack.workerUrl}/v1/webhooks/paypay/${kind}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          notification_type: types[kind],
-          notification_id: notificationId,
-          user_authorization_id: uaid,
-        }),
-      });
-      await response.text();
-      if (response.status === 200) return performance.now() - started;
-      throw new Error(`webhook answered ${response.status}`);
-    } catch (error) {
-      // PayPay retries a notification that was not acknowledged; so do we (same id).
-      if (attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-    }
-  }
-}
-
-async function pool(items, inFlight, work) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < items.length) await work(items[next++]);
-    }),
-  );
 }
 
 /** The feed's recon_files row, read from its database while the Worker runs (WAL readers are safe). */
@@ -110,26 +79,24 @@ export async function run(log) {
     const seen = [];
     for (let n = 0; n < IDS; n += SEEN_EVERY) seen.push(n);
     const seenStarted = performance.now();
-    await pool(seen, IN_FLIGHT, (n) => webhook(stack, 'kyc', `pre-${runId}-${n}`, fileId(n)));
+    await pool(seen.length, IN_FLIGHT, (i) =>
+      webhook(stack, 'kyc', `pre-${runId}-${seen[i]}`, fileId(seen[i])),
+    );
     log(
       `before the file: ${seen.length} webhooks about ids it lists, ${(seen.length / ((performance.now() - seenStarted) / 1000)).toFixed(0)}/s`,
     );
 
     const today = jstToday();
     const started = performance.now();
-    const created = await fetch(`${stack.sandboxUrl}/_sandbox/recon`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        fileType: 'kyc_passport_sync_recon',
-        userAuthorizationIds: [],
-        generate: { prefix, count: IDS },
-        period: { from: today, to: today },
-      }),
+    const created = await sandboxAdmin(stack.sandboxUrl, 'POST', '/recon', {
+      fileType: 'kyc_passport_sync_recon',
+      userAuthorizationIds: [],
+      generate: { prefix, count: IDS },
+      period: { from: today, to: today },
     });
-    const answer = await created.json();
-    if (answer.deliveries?.[0]?.status !== 200) {
-      throw new Error(`file.created answered ${JSON.stringify(answer.deliveries)}`);
+    const answer = created.body;
+    if (answer?.deliveries?.[0]?.status !== 200) {
+      throw new Error(`file.created answered ${JSON.stringify(answer?.deliveries)}`);
     }
     const notificationId = answer.notificationId;
     const feedFile = feedDatabase(persistTo);
@@ -149,8 +116,8 @@ export async function run(log) {
           }
         : { kind: 'kyc', id: `burst-${runId}-${i}`, uaid: fileId(IDS - 1 - i) },
     );
-    const burstDone = pool(burst, IN_FLIGHT, async (w) => {
-      acks.push(await webhook(stack, w.kind, w.id, w.uaid));
+    const burstDone = pool(burst.length, IN_FLIGHT, async (i) => {
+      acks.push(await webhook(stack, burst[i].kind, burst[i].id, burst[i].uaid));
     });
     const reader = (async () => {
       while (!stopped) {
