@@ -4,10 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../worker/config';
 import { MAX_LINE_CHARS, parseReconCsv, ReconCsvReader } from '../../worker/recon/csv';
 import { processRecon, RECON_LIMITS } from '../../worker/recon/process';
-import type { ReconClaim } from '../../worker/feed/recon-table';
 import { periodOf } from '../../worker/recon/period';
 import { sandboxAdmin } from './support/sandbox';
-import { cron, eventsAfter, feed, tailCursor, uid } from './support/webhooks';
+import { claimFile, cron, eventsAfter, feed, tailCursor, uid } from './support/webhooks';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
@@ -134,20 +133,6 @@ function fileRow(notificationId: string): Promise<FileRow> {
   );
 }
 
-async function claimFile(notificationId: string, now: number): Promise<ReconClaim> {
-  const { claim } = await feed().recordRecon({
-    notificationId,
-    fileType: 'kyc_passport_sync_recon',
-    path: 'https://sandbox.test/kyc_passport_M1_20260801_20260801.csv',
-    requestedAt: now,
-    period: { from: '2026-08-01', to: '2026-08-01' },
-    receivedAt: now,
-    refused: null,
-  });
-  expect(claim).not.toBeNull();
-  return claim!;
-}
-
 /** A body that arrives in chunks of `size` bytes. */
 function chunked(text: string, size: number): Response {
   const bytes = encode(text);
@@ -253,18 +238,10 @@ describe('processing a recon file as a stream', () => {
     const { path } = await created.json<{ path: string }>();
     const notificationId = crypto.randomUUID();
     const now = Date.now();
-    const { claim } = await feed().recordRecon({
-      notificationId,
-      fileType: 'kyc_passport_sync_recon',
-      path,
-      requestedAt: now,
-      period: periodOf(path, now),
-      receivedAt: now,
-      refused: null,
-    });
+    const claim = await claimFile(notificationId, now, { path, period: periodOf(path, now) });
     const cursor = await tailCursor();
     const spent = { deadline: Date.now() - 1, calls: 100 };
-    expect(await processRecon(env, config, claim!, now, undefined, spent)).toBe('paused');
+    expect(await processRecon(env, config, claim, now, undefined, spent)).toBe('paused');
     await cron(now + 1000);
     expect(await fileRow(notificationId)).toMatchObject({ state: 'done', attempts: 1, missed: 2 });
     const misses = (await eventsAfter(cursor)).filter((e) => e.type === 'recon.missed');

@@ -10,6 +10,7 @@ import { processRecon } from '../../worker/recon/process';
 import { setFeedSettings } from './support/feed-settings';
 import { SANDBOX, sandboxAdmin } from './support/sandbox';
 import {
+  claimFile,
   cron,
   envWith,
   eventsAfter,
@@ -444,18 +445,10 @@ describe('POST /v1/webhooks/paypay/recon', () => {
         userAuthorizationId: seen,
         receivedAt: jstDayStart(period.from) + 3_600_000,
       });
-      const { claim } = await feed().recordRecon({
-        notificationId,
-        fileType: 'kyc_passport_sync_recon',
-        path: 'https://sandbox.test/kyc_passport_M1_20260801_20260801.csv',
-        requestedAt: now,
-        period,
-        receivedAt: now,
-        refused: null,
-      });
+      const claim = await claimFile(notificationId, now, { period });
       const csv = `userAuthorizationId\r\n${ids.join('\r\n')}\r\n${ids[0]}\r\n`;
       expect(
-        await processRecon(envWith(forward), config, claim!, now, async () => new Response(csv)),
+        await processRecon(envWith(forward), config, claim, now, async () => new Response(csv)),
       ).toBe('done');
       const queued = await runInDurableObject(feed(), (_object, state) =>
         state.storage.sql
@@ -604,18 +597,9 @@ describe('the cron trigger and failed downloads', () => {
     const notificationId = crypto.randomUUID();
     const ids = [uid('j'), uid('j')];
     const now = Date.now();
-    const { claim } = await feed().recordRecon({
-      notificationId,
-      fileType: 'kyc_passport_sync_recon',
-      path: 'https://sandbox.test/kyc_passport_M1_20260801_20260801.csv',
-      requestedAt: now,
-      period: { from: '2026-08-01', to: '2026-08-01' },
-      receivedAt: now,
-      refused: null,
-    });
-    expect(claim).not.toBeNull();
+    const claim = await claimFile(notificationId, now);
     const csv = `\uFEFFuserAuthorizationId\n${ids[0]}\nnot an id\n\n${ids[1]}\n"quoted,comma"\n`;
-    const outcome = await processRecon(env, config, claim!, now, async () => new Response(csv));
+    const outcome = await processRecon(env, config, claim, now, async () => new Response(csv));
     expect(outcome).toBe('done');
     expect(await reconRow(notificationId)).toMatchObject({
       state: 'done',
@@ -630,17 +614,9 @@ describe('the cron trigger and failed downloads', () => {
     const config = parseConfig(env as unknown as Record<string, string>);
     const notificationId = crypto.randomUUID();
     const now = Date.now();
-    const { claim } = await feed().recordRecon({
-      notificationId,
-      fileType: 'kyc_passport_sync_recon',
-      path: 'https://sandbox.test/f.csv',
-      requestedAt: now,
-      period: { from: '2026-08-01', to: '2026-08-01' },
-      receivedAt: now,
-      refused: null,
-    });
+    const claim = await claimFile(notificationId, now, { path: 'https://sandbox.test/f.csv' });
     const notUtf8 = new Uint8Array([0x75, 0xff, 0x0a]);
-    expect(await processRecon(env, config, claim!, now, async () => new Response(notUtf8))).toBe(
+    expect(await processRecon(env, config, claim, now, async () => new Response(notUtf8))).toBe(
       'retry',
     );
     expect(await reconRow(notificationId)).toMatchObject({

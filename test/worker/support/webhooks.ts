@@ -8,6 +8,7 @@ import {
 import { expect } from 'vitest';
 import type { FeedEvent, FeedPage, UserState } from '../../../shared/feed';
 import { WEBHOOK_KINDS } from '../../../shared/paypay-codes';
+import type { ReconClaim } from '../../../worker/feed/recon-table';
 import handler from '../../../worker/index';
 import { MERCHANT_TOKEN } from './flow';
 import { newUser } from './sandbox';
@@ -112,6 +113,29 @@ export function reconBody(
 /** The feed object. */
 export function feed() {
   return env.EVENT_FEED.get(env.EVENT_FEED.idFromName('feed'));
+}
+
+/**
+ * Records a recon file's notification straight in the feed object, as the
+ * receiver would, and returns its claim for `processRecon`. The file is
+ * `kyc_passport_sync_recon` for 2026-08-01 unless `path` and `period` say otherwise.
+ */
+export async function claimFile(
+  notificationId: string,
+  now: number,
+  file: { path?: string; period?: { from: string; to: string } } = {},
+): Promise<ReconClaim> {
+  const { claim } = await feed().recordRecon({
+    notificationId,
+    fileType: 'kyc_passport_sync_recon',
+    path: file.path ?? 'https://sandbox.test/kyc_passport_M1_20260801_20260801.csv',
+    requestedAt: now,
+    period: file.period ?? { from: '2026-08-01', to: '2026-08-01' },
+    receivedAt: now,
+    refused: null,
+  });
+  expect(claim).not.toBeNull();
+  return claim!;
 }
 
 /** The position of the feed's last event: read the feed after it to see only what a test added. */
