@@ -121,9 +121,8 @@ async function streamFile(
   if (!opened.ok) return failed(opened.error);
   const body = opened.value;
   const reader = new ReconCsvReader({ maxLines: RECON_LIMITS.maxLines });
-  /** Ids of the file read so far, and how many of them the feed has. */
+  /** Ids of the file read so far (the feed has the first `progress.processed`). */
   let read = 0;
-  let sent = claim.processed;
   let batch: string[] = [];
   const take = (ids: string[]) => {
     for (const id of ids) {
@@ -137,10 +136,9 @@ async function streamFile(
       const ids = batch.slice(0, RECON_LIMITS.batch);
       batch = batch.slice(ids.length);
       budget.calls--;
-      await feed.reconBatch(claim.notificationId, sent, ids, now);
-      sent += ids.length;
+      await feed.reconBatch(claim.notificationId, progress.processed, ids, now);
       progress.sent += ids.length;
-      progress.processed = sent;
+      progress.processed += ids.length;
       // Room for the isolate's other requests (feed reads, webhooks) between batches.
       await new Promise((resolve) => setTimeout(resolve, RECON_LIMITS.pauseMs));
     }
