@@ -61,26 +61,23 @@ export class ReconCsvReader {
 
   /** Reads a chunk; its ids are pushed to `out`. An error ends the file. */
   write(chunk: Uint8Array, out: string[]): ReconCsvError | null {
-    if (this.failed) return this.failed;
-    let text: string;
-    try {
-      text = this.decoder.decode(chunk, { stream: true });
-    } catch {
-      return (this.failed = 'NOT_UTF8');
-    }
-    return this.take(text, false, out);
+    return this.decoded(() => this.decoder.decode(chunk, { stream: true }), false, out);
   }
 
   /** The end of the file: the last line, even without its line end. */
   end(out: string[]): ReconCsvError | null {
+    return this.decoded(() => this.decoder.decode(), true, out);
+  }
+
+  private decoded(decode: () => string, final: boolean, out: string[]): ReconCsvError | null {
     if (this.failed) return this.failed;
     let text: string;
     try {
-      text = this.decoder.decode();
+      text = decode();
     } catch {
       return (this.failed = 'NOT_UTF8');
     }
-    return this.take(text, true, out);
+    return this.take(text, final, out);
   }
 
   /** What the file held, once it is read. */
