@@ -1,11 +1,5 @@
 import { defineConfig } from 'vite';
-import {
-  elementMinify,
-  minifyCssLiterals,
-  qrcodeCoreAsEsm,
-  qrcodeForTheElement,
-  terserCompress,
-} from './scripts/element-plugins.mjs';
+import { elementBuild, elementPlugins } from './scripts/element-plugins.mjs';
 
 /**
  * Builds the element for merchants: an ES module and a classic script, each
@@ -13,18 +7,12 @@ import {
  * The classic script has a size budget (scripts/budget.mjs), checked by every build.
  */
 export default defineConfig({
-  plugins: [minifyCssLiterals(), qrcodeForTheElement(), qrcodeCoreAsEsm(), terserCompress()],
+  plugins: elementPlugins(),
   build: {
+    ...elementBuild,
     outDir: 'dist',
     emptyOutDir: true,
-    target: 'es2022',
     sourcemap: true,
-    rolldownOptions: {
-      // Non-ASCII text (the Japanese strings) as \u escapes: the same strings, a smaller
-      // gzip (the escapes share their bytes' codes with the code around them), and no
-      // mojibake on a page that serves the script without a UTF-8 charset.
-      output: { charset: 'ascii', minify: elementMinify },
-    },
     lib: {
       entry: 'widget/index.ts',
       name: 'PayPayKycPassport',

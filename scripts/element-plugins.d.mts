@@ -10,5 +10,10 @@ export const elementMinify: {
   mangle: true;
   mangleProps: { include: RegExp };
 };
+export function elementPlugins(): Plugin[];
+export const elementBuild: {
+  target: string;
+  rolldownOptions: { output: { charset: 'ascii'; minify: typeof elementMinify } };
+};
 export function coreModuleAsEsm(code: string, id: string): string;
 export function dijkstraAsEsm(code: string, id: string): string;

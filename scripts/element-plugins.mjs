@@ -98,6 +98,23 @@ export const elementMinify = {
   mangleProps: { include: new RegExp(`^(?:${ENCODER_PROPERTIES.join('|')})$`) },
 };
 
+/** The element's build plugins, in order: vite.config.ts, and what is built to be measured beside it. */
+export function elementPlugins() {
+  return [minifyCssLiterals(), qrcodeForTheElement(), qrcodeCoreAsEsm(), terserCompress()];
+}
+
+/**
+ * The element's `build` options that what is measured beside it shares (the
+ * bench's floor, the encoder's tests). Non-ASCII text (the Japanese strings)
+ * comes out as \u escapes: the same strings, a smaller gzip (the escapes share
+ * their bytes' codes with the code around them), and no mojibake on a page that
+ * serves the script without a UTF-8 charset.
+ */
+export const elementBuild = {
+  target: 'es2022',
+  rolldownOptions: { output: { charset: 'ascii', minify: elementMinify } },
+};
+
 /** qrcode's encoder, `lib/core/`, as the package ships it (CommonJS). */
 const QRCODE_CORE = /\/node_modules\/qrcode\/lib\/core\/[\w-]+\.js$/;
 /** The shortest-path search qrcode's segmentation uses (CommonJS too). */

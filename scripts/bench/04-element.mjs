@@ -36,8 +36,7 @@ async function buildElement() {
 /** lit (what the element imports of it) and qrcode's encoder, nothing else, bundled the same way. */
 async function buildFloor() {
   const { build } = await import('vite');
-  const { elementMinify, qrcodeCoreAsEsm, qrcodeForTheElement, terserCompress } =
-    await import('../element-plugins.mjs');
+  const { elementBuild, elementPlugins } = await import('../element-plugins.mjs');
   const entry = join(out, 'floor-entry.js');
   writeFileSync(
     entry,
@@ -49,11 +48,10 @@ async function buildFloor() {
     configFile: false,
     root,
     logLevel: 'warn',
-    plugins: [qrcodeForTheElement(), qrcodeCoreAsEsm(), terserCompress()],
+    plugins: elementPlugins(),
     build: {
+      ...elementBuild,
       write: false,
-      target: 'es2022',
-      rolldownOptions: { output: { charset: 'ascii', minify: elementMinify } },
       lib: { entry, name: 'Floor', formats: ['iife'], fileName: () => 'floor.js' },
     },
   });

@@ -10,10 +10,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CLASSIC_SCRIPT_BUDGET, checkBudget, gzipSize } from '../../scripts/budget.mjs';
 import {
   ENCODER_PROPERTIES,
-  elementMinify,
+  elementBuild,
+  elementPlugins,
   qrcodeCoreAsEsm,
   qrcodeForTheElement,
-  terserCompress,
 } from '../../scripts/element-plugins.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -93,11 +93,10 @@ async function rewritten(forTheElement = false): Promise<{ create: Create; code:
       configFile: false,
       logLevel: 'silent',
       root,
-      plugins: [qrcodeForTheElement(), qrcodeCoreAsEsm(), terserCompress()],
+      plugins: elementPlugins(),
       build: {
+        ...elementBuild,
         write: false,
-        target: 'es2022',
-        rolldownOptions: { output: { charset: 'ascii', minify: elementMinify } },
         lib: { entry, name: 'QrCore', formats: ['iife'], fileName: () => 'core.js' },
       },
     })) as Rollup.RollupOutput[];
