@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { FeedEvent } from '../../shared/feed';
 import { parseConfig } from '../../worker/config';
 import { parseReconCsv } from '../../worker/recon/csv';
-import { downloadRecon, refusalOf } from '../../worker/recon/download';
+import { openRecon, refusalOf, type DownloadOptions } from '../../worker/recon/download';
 import { jstDayStart, periodOf } from '../../worker/recon/period';
 import { processRecon } from '../../worker/recon/process';
 import { setFeedSettings } from './support/feed-settings';
@@ -23,6 +23,17 @@ import {
 } from './support/webhooks';
 
 const encode = (text: string) => new TextEncoder().encode(text);
+/** A recon file opened and read to its end: why it could not be, or its size. */
+async function downloadRecon(path: string, options: DownloadOptions) {
+  const opened = await openRecon(path, options);
+  if (!opened.ok) return opened;
+  let size = 0;
+  for (;;) {
+    const chunk = await opened.value.read();
+    if (!chunk.ok || chunk.value === null) return chunk.ok ? { ok: true, size } : chunk;
+    size += chunk.value.byteLength;
+  }
+}
 /** parseReconCsv's result as one flat object, so each expectation reads as a whole. */
 function readCsv(bytes: Uint8Array) {
   const result = parseReconCsv(bytes);

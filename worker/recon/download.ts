@@ -1,9 +1,6 @@
 import { err, ok, type Result } from '../../shared/result';
 import { isLoopbackHost } from '../setting-values';
 
-/** What a download gives: the bytes, or why not (a code, safe to log and show). */
-export type Download = Result<Uint8Array, string>;
-
 /** Seams and limits of a download. */
 export interface DownloadOptions {
   allowedHosts: ReadonlySet<string>;
@@ -128,26 +125,4 @@ export async function openRecon(
     // The headers' timer; each read of the body sets its own.
     clearTimeout(timer);
   }
-}
-
-/** Downloads a whole recon file (`openRecon`, read to its end): for small files and tests. */
-export async function downloadRecon(path: string, options: DownloadOptions): Promise<Download> {
-  const opened = await openRecon(path, options);
-  if (!opened.ok) return opened;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const chunk = await opened.value.read();
-    if (!chunk.ok) return chunk;
-    if (chunk.value === null) break;
-    chunks.push(chunk.value);
-    size += chunk.value.byteLength;
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return ok(bytes);
 }
