@@ -13,6 +13,13 @@ import {
   workerRefused,
 } from './common.mjs';
 
+/**
+ * `limit` of GET /v1/events: FEED_PAGE_LIMIT of shared/feed.ts, copied because
+ * the CLI runs as it is, without a build; test/e2e/feed-limit.test.ts checks the
+ * copy against the Worker's numbers.
+ */
+const PAGE_LIMIT = { default: 100, max: 1000 };
+
 export const summary = "tail a Worker's event feed (GET /v1/events), resumable by cursor";
 
 export const usage = `Usage: paypay-kyc events --endpoint <Worker URL> [--after <cursor>] [--follow] [--json]
@@ -22,7 +29,7 @@ Prints the Worker's feed events, oldest first, one line each, until caught up.
   --endpoint <url>    the Worker, local or deployed (env PAYPAY_KYC_ENDPOINT)
   --token <token>     the merchant bearer; better in the env MERCHANT_API_TOKEN
   --after <cursor>    start after this cursor (what an earlier run printed); default: the start
-  --limit <n>         events per request, 1-500 (default 100)
+  --limit <n>         events per request, 1-${PAGE_LIMIT.max} (default ${PAGE_LIMIT.default})
   --follow            keep polling for new events until Ctrl-C (SIGINT) or SIGTERM
   --interval <s>      seconds between polls once caught up, with --follow (default 2)
   --json              one JSON object per line: the event as the Worker sent it
@@ -50,7 +57,7 @@ export async function run(argv) {
   if (values.after !== undefined && !CURSOR.test(values.after)) {
     throw new UsageError('--after must be a cursor an earlier run printed.', usage);
   }
-  const limit = integerOf(values.limit, '--limit', 1, 500, 100);
+  const limit = integerOf(values.limit, '--limit', 1, PAGE_LIMIT.max, PAGE_LIMIT.default);
   const intervalMs = integerOf(values.interval, '--interval', 1, 3600, 2) * 1000;
   const token = tokenOf(values);
 

@@ -105,6 +105,16 @@ export interface FeedPage {
   cursor: string;
 }
 
+/**
+ * `limit` of `GET /v1/events`: events a page holds, 1 to `max`, `default` when
+ * absent. The feed object reads a page with one indexed query and sends it as
+ * one JSON string; an event is a few hundred bytes, so a full page stays well
+ * under a megabyte. The CLI (a copy in cli/events.mjs: it has no build step),
+ * docs/api.md, docs/openapi.json and docs/cli.md state the same numbers, and
+ * test/e2e/feed-limit.test.ts fails when one of them differs.
+ */
+export const FEED_PAGE_LIMIT = { default: 100, max: 1000 } as const;
+
 /** The latest of one kind of notification about a user. */
 export interface KindState {
   /** ISO 8601 of the latest change we know of (a recon file counts at its period's end). */

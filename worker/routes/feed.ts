@@ -3,9 +3,7 @@ import type { RequestContext } from '../http/context';
 import { ApiError } from '../http/errors';
 import { feedOf } from '../feed/stub';
 import { requireMerchant } from '../http/auth';
-
-const DEFAULT_LIMIT = 100;
-const MAX_LIMIT = 1000;
+import { FEED_PAGE_LIMIT } from '../../shared/feed';
 
 /**
  * `GET /v1/events?after=<cursor>&limit=`: the merchant event feed, oldest first.
@@ -30,9 +28,9 @@ export async function listEvents(
     throw ApiError.of('INVALID_CURSOR', 'after must be a cursor this feed returned');
   }
   const limitText = params.get('limit') ?? '';
-  const limit = limitText === '' ? DEFAULT_LIMIT : Number(limitText);
-  if (limitText !== '' && (!/^[1-9]\d{0,3}$/.test(limitText) || limit > MAX_LIMIT)) {
-    throw ApiError.of('INVALID_FIELD', `limit must be an integer from 1 to ${MAX_LIMIT}`);
+  const limit = limitText === '' ? FEED_PAGE_LIMIT.default : Number(limitText);
+  if (limitText !== '' && (!/^[1-9]\d*$/.test(limitText) || limit > FEED_PAGE_LIMIT.max)) {
+    throw ApiError.of('INVALID_FIELD', `limit must be an integer from 1 to ${FEED_PAGE_LIMIT.max}`);
   }
   // The object answers the page as JSON text (a FeedPage): passed on as it is.
   const page = await feedOf(env).page(after === '' ? 0 : Number(after), limit);
