@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `paypay-kyc`: the package's command-line tool (docs/cli.md). One module per
 // command in this folder; plain ESM on Node's built-ins, no build step.
+import './node-version.mjs'; // first: the Node.js check runs before anything else
 import { readFileSync } from 'node:fs';
 import { UsageError, runMain } from './common.mjs';
 
