@@ -119,14 +119,5 @@ async function buildPackageEntries() {
     ],
   });
   run(bin('tsc'), ['-p', 'react/tsconfig.build.json']);
-  run(bin('cem'), [
-    'analyze',
-    '--litelement',
-    '--quiet',
-    '--globs',
-    'widget/paypay-kyc-passport.ts',
-    'widget/events.ts',
-    '--outdir',
-    'dist',
-  ]);
+  run(bin('cem'), ['analyze', '--quiet', '--config', 'scripts/custom-elements.config.mjs']);
 }

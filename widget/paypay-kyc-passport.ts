@@ -38,11 +38,11 @@ export type ViewState =
  * @summary PayPay KYC Passport: a QR code (an "Open PayPay" button on phones)
  * that follows the verification live and hands the page an opaque result token.
  *
- * @fires kyc-passport-ready - A QR or button is showing. `detail: {sessionId, expiresAt}`
- * @fires kyc-passport-status - The session moved. `detail: {sessionId, status, reason?}`
- * @fires kyc-passport-complete - Verified, once per session. `detail: {sessionId, resultToken}`
- * @fires kyc-passport-expired - The QR expired unused. `detail: {sessionId}`
- * @fires kyc-passport-error - The Worker was unreachable or refused. `detail: {code, message, requestId}`
+ * @fires {KycPassportReadyEvent} kyc-passport-ready - A QR or button is showing. `detail: {sessionId, expiresAt}`
+ * @fires {KycPassportStatusEvent} kyc-passport-status - The session moved. `detail: {sessionId, status, reason?}`
+ * @fires {KycPassportCompleteEvent} kyc-passport-complete - Verified, once per session. `detail: {sessionId, resultToken}`
+ * @fires {KycPassportExpiredEvent} kyc-passport-expired - The QR expired unused. `detail: {sessionId}`
+ * @fires {KycPassportErrorEvent} kyc-passport-error - The Worker was unreachable or refused. `detail: {code, message, requestId}`
  *
  * @csspart card - The box around everything.
  * @csspart title - The heading.

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { namedFile, samplesOf, type Sample } from './docs';
 import { installedProject, run } from './installed';
+import * as elementEvents from '../../widget/events';
 
 /** A merchant's app: React 19, Preact and Vue next to our package, TypeScript strict. */
 const APP_DEPENDENCIES = {
@@ -49,6 +50,16 @@ interface VueCompiler {
   };
 }
 
+/** `{name, type}` of each event class widget/events.ts exports, the name read from an instance. */
+function eventClasses(): { name: string; type: string }[] {
+  return Object.entries(elementEvents)
+    .filter(([, value]) => typeof value === 'function' && value.prototype instanceof Event)
+    .map(([type, value]) => {
+      const EventClass = value as new (detail: object) => Event;
+      return { name: new EventClass({}).type, type };
+    });
+}
+
 function write(file: string, text: string): void {
   mkdirSync(dirname(join(app, file)), { recursive: true });
   writeFileSync(join(app, file), text);
@@ -87,9 +98,14 @@ describe('the npm package, installed from its tarball into a fresh project', () 
     expect(element.attributes.map((a: { name: string }) => a.name)).toEqual(
       expect.arrayContaining(['endpoint', 'mode', 'lang', 'auto-start', 'session-provider']),
     );
-    expect(element.events.map((e: { name: string }) => e.name)).toEqual(
-      expect.arrayContaining(['kyc-passport-complete', 'kyc-passport-error']),
-    );
+    // Exactly the element's events: one per event class of widget/events.ts, typed by it.
+    const events = element.events.map((e: { name: string; type?: { text: string } }) => ({
+      name: e.name,
+      type: e.type?.text,
+    }));
+    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+    expect(events.sort(byName)).toEqual(eventClasses().sort(byName));
+    expect(events).toHaveLength(5);
     // Only the element's bundles are static assets when a Worker serves dist/.
     expect(readFileSync(join(installed, 'dist/.assetsignore'), 'utf8')).toContain('worker/');
   });
