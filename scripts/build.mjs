@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { checkBudget } from './budget.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
+/** The package's `./jsx-react`, `./jsx-preact` and `./vue`: types only (docs/embedding.md). */
+const FRAMEWORK_TYPES = ['jsx-react', 'jsx-preact', 'vue'];
 const quiet = process.argv.includes('--quiet');
 const bin = (name) => join(root, 'node_modules/.bin', name);
 const run = (cmd, args) => {
@@ -19,8 +21,11 @@ const run = (cmd, args) => {
 
 run(bin('vite'), ['build', '--logLevel', quiet ? 'warn' : 'info']);
 run(bin('tsc'), ['-p', 'widget/tsconfig.build.json']);
-// A hand-written declaration file (why: its own header); tsc copies none.
-cpSync(join(root, 'widget/frameworks.d.ts'), join(root, 'dist/types/widget/frameworks.d.ts'));
+// Each framework's types entry: hand-written declaration files (why: their
+// headers), which tsc does not copy.
+for (const entry of FRAMEWORK_TYPES) {
+  cpSync(join(root, `widget/${entry}.d.ts`), join(root, `dist/types/widget/${entry}.d.ts`));
+}
 await buildPackageEntries();
 // The Worker, the merchant-server helper and the sandbox as the package ships them
 // (after vite, which empties dist/).

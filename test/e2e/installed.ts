@@ -6,6 +6,18 @@ import { join } from 'node:path';
 /** The repository root. */
 export const root = new URL('../..', import.meta.url).pathname;
 
+/** What the merchant projects of the package tests install next to the package, pinned. */
+export const VERSIONS = {
+  react: '19.3.1',
+  'react-dom': '19.3.1',
+  '@types/react': '19.3.3',
+  '@types/react-dom': '19.3.0',
+  '@types/node': '26.6.6',
+  preact: '11.2.0',
+  vue: '3.5.45',
+  typescript: '6.0.3',
+} as const;
+
 let tarball: string | null = null;
 
 /**

@@ -3,20 +3,8 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { namedFile, samplesOf, type Sample } from './docs';
-import { installedProject, run } from './installed';
+import { installedProject, run, VERSIONS } from './installed';
 import * as elementEvents from '../../widget/events';
-
-/** A merchant's app: React 19, Preact and Vue next to our package, TypeScript strict. */
-const APP_DEPENDENCIES = {
-  react: '19.3.1',
-  'react-dom': '19.3.1',
-  '@types/react': '19.3.3',
-  '@types/react-dom': '19.3.0',
-  '@types/node': '26.6.6',
-  preact: '11.2.0',
-  vue: '3.5.45',
-  typescript: '6.0.3',
-};
 
 /** How a Vite or Next.js app is set up (their templates skip library checks, as here). */
 const TSCONFIG = {
@@ -79,7 +67,8 @@ function fileOf(sample: Sample, index: number): string {
 
 describe('the npm package, installed from its tarball into a fresh project', () => {
   beforeAll(() => {
-    app = installedProject('shop', APP_DEPENDENCIES);
+    // A merchant's app: React 19, Preact and Vue next to our package, TypeScript strict.
+    app = installedProject('shop', VERSIONS);
     write('tsconfig.json', JSON.stringify(TSCONFIG, null, 2));
   }, 300_000);
 
@@ -89,7 +78,16 @@ describe('the npm package, installed from its tarball into a fresh project', () 
     const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
     expect(manifest.private).toBeUndefined();
     expect(Object.keys(manifest.exports)).toEqual(
-      expect.arrayContaining(['.', './react', './server', './worker', './custom-elements.json']),
+      expect.arrayContaining([
+        '.',
+        './react',
+        './server',
+        './worker',
+        './jsx-react',
+        './jsx-preact',
+        './vue',
+        './custom-elements.json',
+      ]),
     );
     const elements = JSON.parse(readFileSync(join(installed, manifest.customElements), 'utf8'));
     const element = elements.modules
@@ -150,6 +148,12 @@ describe('the npm package, installed from its tarball into a fresh project', () 
   });
 
   it('refuses a wrong attribute value, a wrong event type and a wrong prop, in each framework', () => {
+    write(
+      'wrong/env.d.ts',
+      ['jsx-react', 'jsx-preact', 'vue']
+        .map((entry) => `/// <reference types="paypay-kyc-passport/${entry}" />\n`)
+        .join(''),
+    );
     write(
       'wrong/react.tsx',
       `import 'paypay-kyc-passport';

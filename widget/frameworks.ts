@@ -1,13 +1,9 @@
 /**
  * `<paypay-kyc-passport>` for the type checkers of JSX (React 19, Preact) and
  * Vue templates: its attributes with their allowed values, and its events.
- * Types only; each block augments a framework's own module, so it applies
- * where that framework is installed and is inert where it is not. Names are
- * looked up inside each module (`HTMLAttributes`, `JSX`), so nothing here
- * imports a framework. A declaration file on purpose: TypeScript refuses an
- * augmentation of a module it cannot find in a `.ts` file, but not in a
- * `.d.ts`, and a merchant has one framework, not all three. Checked by the
- * package test (test/e2e/package.test.ts), where all three are installed.
+ * Framework-free, so the `.` entry exports them to every project; each
+ * framework's own types entry (jsx-react.d.ts, jsx-preact.d.ts, vue.d.ts) puts
+ * them into that framework's module.
  */
 import type { DisplayMode } from './attributes';
 import type {
@@ -17,7 +13,6 @@ import type {
   KycPassportReadyEvent,
   KycPassportStatusEvent,
 } from './events';
-import type { PayPayKycPassport } from './paypay-kyc-passport';
 
 /** The element's attributes, as markup writes them. */
 export interface PayPayKycPassportAttributes {
@@ -55,37 +50,4 @@ export interface PayPayKycPassportVueEvents {
   onKycPassportComplete?: (event: KycPassportCompleteEvent) => void;
   onKycPassportExpired?: (event: KycPassportExpiredEvent) => void;
   onKycPassportError?: (event: KycPassportErrorEvent) => void;
-}
-
-type Own = keyof PayPayKycPassportAttributes | keyof PayPayKycPassportJsxEvents;
-
-declare module 'react' {
-  namespace JSX {
-    interface IntrinsicElements {
-      'paypay-kyc-passport': Omit<
-        DetailedHTMLProps<HTMLAttributes<PayPayKycPassport>, PayPayKycPassport>,
-        Own
-      > &
-        PayPayKycPassportAttributes &
-        PayPayKycPassportJsxEvents;
-    }
-  }
-}
-
-declare module 'preact' {
-  namespace JSX {
-    interface IntrinsicElements {
-      'paypay-kyc-passport': Omit<HTMLAttributes<PayPayKycPassport>, Own> &
-        PayPayKycPassportAttributes &
-        PayPayKycPassportJsxEvents;
-    }
-  }
-}
-
-declare module 'vue' {
-  interface GlobalComponents {
-    'paypay-kyc-passport': new () => {
-      $props: PayPayKycPassportAttributes & PayPayKycPassportVueEvents;
-    };
-  }
 }
