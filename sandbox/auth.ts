@@ -41,7 +41,7 @@ export function parseOpaAuth(header: string | null): OpaAuth | null {
 }
 
 /**
- * Checks a request exactly as PayPay does (../shared/paypay/README.md): epoch
+ * Checks a request exactly as PayPay does (docs/paypay-assumptions.md): epoch
  * within the skew, bodyHash = base64(MD5(contentType ++ body)) over the bytes
  * received, and mac = base64(HMAC-SHA256(utf8(secret), macData)). Nonce replay
  * needs the merchant's memory, so the caller checks it after this passes.

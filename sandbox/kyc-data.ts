@@ -2,8 +2,8 @@ import { FOREIGN_STATUS_SCOPE } from '../shared/paypay-codes';
 import type { Identity, SandboxUser } from './types';
 
 /**
- * The KYC info payload. PayPay does not publish its shape (../shared/paypay/README.md,
- * "Not published"), so this is our guess in one place: realistic Japanese data,
+ * The KYC info payload. PayPay does not publish its shape (docs/paypay-assumptions.md,
+ * "the KYC info"), so this is our guess in one place: realistic Japanese data,
  * different per user so tests can tell users apart, the same for the same user.
  */
 export interface KycData {

@@ -1,6 +1,6 @@
 /**
  * PayPay OPA result codes, as published in PayPay's KYC / KYC Passport API page
- * (../shared/paypay/kyc-passport-api.txt) and its README. Both the Worker (to
+ * and SDKs (docs/paypay-assumptions.md, "PayPay's answers"). Both the Worker (to
  * name every answer) and the sandbox (to answer like PayPay) read this table.
  */
 export const PAYPAY_CODES = {
@@ -60,7 +60,7 @@ export type PayPayOperation = (typeof PAYPAY_OPERATIONS)[number];
 
 /**
  * Default method and path of each call. Of the KYC calls PayPay publishes only
- * the QR creation's path (../shared/paypay/README.md, "Not published"), so the
+ * the QR creation's path (docs/paypay-assumptions.md, "Requests we send"), so the
  * Worker lets `PAYPAY_ENDPOINTS` override them and the sandbox serves the same.
  * The two user-authorization calls are published in PayPay's own SDKs (java
  * `docs/UserApi.md`, php `mock/mappings/getUserAuthStatus.json`,

@@ -21,7 +21,7 @@ const EMPTY = 'empty';
 
 /**
  * The `Authorization` header PayPay's OPA expects, built exactly as PayPay's
- * SDKs do (../shared/paypay/README.md): MD5 over content type + body, then
+ * SDKs do (docs/paypay-assumptions.md): MD5 over content type + body, then
  * HMAC-SHA256 keyed with the secret's UTF-8 bytes as is (not base64-decoded).
  * node:crypto rather than WebCrypto because standard WebCrypto has no MD5 and
  * the same code then runs in workerd (nodejs_compat) and in Node (bench).
