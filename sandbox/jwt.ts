@@ -1,10 +1,10 @@
 import { fromBase64, toBase64Url, utf8 } from './encoding';
 
-/** The claims PayPay puts in the account-link responseToken (../shared/paypay/README.md). */
+/** The claims PayPay puts in the account-link responseToken (docs/paypay-assumptions.md). */
 export interface ResponseTokenClaims {
   iss: 'paypay.ne.jp';
-  /** The merchant's API key. */
-  aud: string;
+  /** The merchant's client ID (the API key without its last `_xxxx`), or a variant's. */
+  aud: string | string[];
   /** Epoch seconds. */
   exp: number;
   result: 'succeeded' | 'declined' | 'bad_request';

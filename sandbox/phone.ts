@@ -7,6 +7,7 @@ import { APPROVED_OUTCOMES, isApproved, type ApprovedOutcome } from './outcomes'
 import { currentState, type Tenant } from './tenant';
 import { OUTCOMES, type Outcome, type QrSession, type SandboxUser } from './types';
 import { eventNotification } from './webhooks';
+import { tokenAudienceOf } from './variants';
 
 const LABELS: Record<Outcome, [ja: string, en: string]> = {
   complete: ['本人確認を完了して連携する', 'Complete KYC and link'],
@@ -90,7 +91,7 @@ export async function answerPhone(
   }
   const base = {
     iss: 'paypay.ne.jp',
-    aud: tenant.merchant.apiKey,
+    aud: tokenAudienceOf(tenant.merchant),
     exp: now + RESPONSE_TOKEN_TTL_SECONDS,
     nonce: fresh.nonce,
     ...(fresh.referenceId !== undefined ? { referenceId: fresh.referenceId } : {}),

@@ -7,8 +7,13 @@ import { fail, isIntegerIn, isRecord, type Result } from './validate';
  * behaviour, switchable per merchant so the Worker can be tested against each.
  */
 export interface MerchantOptions {
-  /** The `<client_id>` of the risk and account-status recon file names. */
+  /**
+   * The client ID: `<client_id>` of the risk and account-status recon file
+   * names, and the responseToken's `aud` (unset there: see `clientIdOf`).
+   */
   clientId?: string;
+  /** The responseToken's `aud`: `clientId` (PayPay's, the default), `apiKey`, or these words. */
+  tokenAudience?: string | string[];
   /** Scopes PayPay enabled for this client at onboarding. */
   clientScopes?: string[];
   /** The client is configured for `requiredKycType=EKYC`. */
@@ -68,6 +73,11 @@ const HOSTNAME = /^(\[[0-9a-f:.]+\]|[a-z0-9-]+(\.[a-z0-9-]+)*)$/;
 /** Header-safe: no control characters, so no header injection. */
 const HEADER_VALUE = /^[\x20-\x7e]{0,128}$/;
 const MAX_LIST = 32;
+/** A word a token may carry in `aud`: printable, no spaces. */
+const AUDIENCE = /^[\x21-\x7e]{1,128}$/;
+const MAX_AUDIENCES = 5;
+/** PayPay's API keys are the client ID, `_` and four letters or digits (docs/paypay-assumptions.md). */
+const KEY_SUFFIX = /_[A-Za-z0-9]{4}$/;
 /** A minute: short enough for a test to wait out, long enough to finish a phone flow. */
 const MIN_AUTHORIZATION_VALIDITY_SECONDS = 60;
 /** Ten years of 365 days. */
@@ -84,11 +94,26 @@ export function parseMerchantOptions(input: Record<string, unknown>): Result<Mer
   const { clientId, clientScopes, ekyc, webhookContentType, reconFormat, webhookRetries } = input;
   const { callbackDomains, strictRedirect, clockOffsetSeconds, authorizationValiditySeconds } =
     input;
+  const { tokenAudience } = input;
   if (clientId !== undefined) {
     if (typeof clientId !== 'string' || !/^[\w-]{1,64}$/.test(clientId)) {
       return fail('clientId must be 1-64 letters, digits, "_" or "-"');
     }
     options.clientId = clientId;
+  }
+  if (tokenAudience !== undefined) {
+    const valid =
+      (typeof tokenAudience === 'string' && AUDIENCE.test(tokenAudience)) ||
+      (Array.isArray(tokenAudience) &&
+        tokenAudience.length >= 1 &&
+        tokenAudience.length <= MAX_AUDIENCES &&
+        tokenAudience.every((item) => typeof item === 'string' && AUDIENCE.test(item)));
+    if (!valid) {
+      return fail(
+        `tokenAudience must be "clientId", "apiKey", another word of 1-128 printable characters, or a list of 1-${MAX_AUDIENCES} of them`,
+      );
+    }
+    options.tokenAudience = tokenAudience as string | string[];
   }
   if (clientScopes !== undefined) {
     if (!isList(clientScopes, (s) => SCOPE.test(s), 0)) {
@@ -199,6 +224,23 @@ export function clientScopesOf(merchant: Merchant): readonly string[] {
 /** How long an authorization this merchant's users grant lasts. */
 export function authorizationValidityOf(merchant: Merchant): number {
   return merchant.authorizationValiditySeconds ?? DEFAULT_AUTHORIZATION_VALIDITY_SECONDS;
+}
+
+/**
+ * The client ID PayPay would have issued this merchant: `clientId` when
+ * registered, else the API key without its last `_` and four characters (how
+ * PayPay's keys read), else the whole key (a key of no PayPay shape).
+ */
+export function clientIdOf(merchant: Merchant): string {
+  return merchant.clientId ?? merchant.apiKey.replace(KEY_SUFFIX, '');
+}
+
+/** The responseToken's `aud`: the client ID unless `tokenAudience` says otherwise. */
+export function tokenAudienceOf(merchant: Merchant): string | string[] {
+  const word = (value: string) =>
+    value === 'clientId' ? clientIdOf(merchant) : value === 'apiKey' ? merchant.apiKey : value;
+  const audience = merchant.tokenAudience ?? 'clientId';
+  return Array.isArray(audience) ? audience.map(word) : word(audience);
 }
 
 /** The retry policy of this merchant's webhooks. */

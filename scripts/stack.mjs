@@ -9,8 +9,13 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const wranglerBin = join(root, 'node_modules/.bin/wrangler');
 
-/** The sandbox's default merchant; local only, never a real credential. */
-export const SANDBOX_API_KEY = 'sandbox_key';
+/**
+ * The sandbox's default merchant; local only, never a real credential. The key
+ * has PayPay's shape (the client ID `a_sandboxKyc`, then `_` and 4 characters),
+ * so the Worker derives the client ID its responseTokens carry in `aud`. Also
+ * the default of sandbox/wrangler.jsonc, for `paypay-kyc sandbox`.
+ */
+export const SANDBOX_API_KEY = 'a_sandboxKyc_dev1';
 export const SANDBOX_API_SECRET = 'c2FuZGJveF9zZWNyZXRfZm9yX2xvY2FsX2RldmVsb3BtZW50';
 
 /** A port the OS says is free right now. */

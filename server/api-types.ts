@@ -396,7 +396,7 @@ export interface components {
         [key: string]: unknown;
       };
     };
-    /** @description In production the public gets `{ok}` only; the details (environment, missing, invalid, warnings) go to the merchant bearer. In development they are public. */
+    /** @description In production the public gets `{ok}` only; the details (environment, missing, invalid, warnings, clientId) go to the merchant bearer. In development they are public. */
     Health: {
       ok: boolean;
       missing?: string[];
@@ -410,6 +410,12 @@ export interface components {
       }[];
       /** @enum {string} */
       environment?: 'production' | 'development';
+      /** @description Where the client ID a responseToken's `aud` is checked against comes from (the API key is accepted too): `configured` (PAYPAY_CLIENT_ID), `derived` (the API key without its last `_` and 4 characters), or `none` (only the API key is accepted). `detail` says so in a sentence naming the client ID, never the API key. */
+      clientId?: {
+        /** @enum {string} */
+        source: 'configured' | 'derived' | 'none';
+        detail: string;
+      };
     };
     KindState: null | {
       /** Format: date-time */

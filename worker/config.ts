@@ -2,6 +2,7 @@ import { DEFAULT_ENDPOINTS, parseEndpoints, type EndpointTable } from './paypay/
 import { parseFields, type FieldTable } from './paypay/fields';
 import { requiredScopes, type UserKycInfoSetting } from './paypay/scopes';
 import { decodeBase64 } from './paypay/base64';
+import { clientIdOf, isClientId, type ClientId } from './paypay/client-id';
 import {
   asOrigin,
   integer,
@@ -42,6 +43,8 @@ export interface Config {
     baseUrl: string | null;
     apiKey: string | null;
     apiSecret: string | null;
+    /** What a responseToken's `aud` must be (besides the API key): `PAYPAY_CLIENT_ID`, or derived from the key. */
+    clientId: ClientId;
     merchantId: string | undefined;
     endpoints: EndpointTable | null;
     /** The guessed request and answer fields (`PAYPAY_FIELDS`). */
@@ -139,6 +142,21 @@ export function parseConfig(env: RawSettings): Config {
     bad('PAYPAY_API_SECRET', 'PAYPAY_API_SECRET must be the base64 secret PayPay issued');
     apiSecret = null;
   }
+  let configuredClientId = env.PAYPAY_CLIENT_ID?.trim() || null;
+  if (configuredClientId !== null && !isClientId(configuredClientId)) {
+    bad('PAYPAY_CLIENT_ID', 'PAYPAY_CLIENT_ID must be 1-128 printable characters without spaces');
+    configuredClientId = null;
+  }
+  const clientId = clientIdOf(configuredClientId, apiKey);
+  if (clientId.source === 'none' && clientId.why === 'no suffix') {
+    // Not a refusal: the API key is still accepted in `aud`, and the key may be right.
+    warnings.push({
+      setting: 'PAYPAY_CLIENT_ID',
+      problem: 'missing',
+      reason:
+        "PAYPAY_CLIENT_ID is not set and PAYPAY_API_KEY does not end in _ and 4 characters, so no client ID can be derived and responseTokens are accepted only for the API key, while PayPay's carry the client ID: set PAYPAY_CLIENT_ID to the client ID PayPay's developer panel shows",
+    });
+  }
   const endpoints = parseEndpoints(env.PAYPAY_ENDPOINTS);
   if (!endpoints.ok) bad('PAYPAY_ENDPOINTS', endpoints.error);
 
@@ -215,6 +233,7 @@ export function parseConfig(env: RawSettings): Config {
       baseUrl,
       apiKey,
       apiSecret,
+      clientId,
       merchantId: env.PAYPAY_MERCHANT_ID?.trim() || undefined,
       endpoints: endpoints.ok ? endpoints.value : null,
       fields: fields.ok ? fields.value : null,

@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SANDBOX_API_SECRET, freePort } from '../../scripts/stack.mjs';
+import { SANDBOX_API_KEY, SANDBOX_API_SECRET, freePort } from '../../scripts/stack.mjs';
 import { api, merchant, openApiProblems, stack } from './support';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -284,11 +284,13 @@ describe('paypay-kyc sandbox, from an installed package', () => {
     });
     const ready = JSON.parse(line) as {
       url: string;
+      apiKey: string;
       apiSecret: string;
       workerSettings: Record<string, string>;
     };
     expect(ready.url).toBe(`http://127.0.0.1:${port}`);
-    expect(ready.apiSecret).toBe(SANDBOX_API_SECRET);
+    // sandbox/wrangler.jsonc and scripts/stack.mjs name the same default merchant.
+    expect([ready.apiKey, ready.apiSecret]).toEqual([SANDBOX_API_KEY, SANDBOX_API_SECRET]);
     const { PAYPAY_API_BASE_URL, RECON_ALLOWED_HOSTS } = ready.workerSettings;
     expect([PAYPAY_API_BASE_URL, RECON_ALLOWED_HOSTS]).toEqual([ready.url, `127.0.0.1:${port}`]);
     const health = await fetch(`${ready.url}/healthz`);

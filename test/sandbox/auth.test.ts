@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newRequestNonce } from '../../worker/paypay/signing';
+import { testSetting } from '../worker/support/flow';
 import {
   admin,
   approvedUser,
@@ -176,10 +177,10 @@ describe('OPA-Auth on the PayPay API', () => {
     expect((await envelopeOf(wrong)).code).toBe('INVALID_REQUEST_PARAMS');
   });
 
-  it('serves the default merchant without registration', async () => {
+  it('serves the default merchant (the test Worker signs as it) without registration', async () => {
     const merchant = {
-      apiKey: 'sandbox_key',
-      apiSecret: 'c2FuZGJveF9zZWNyZXRfZm9yX2xvY2FsX2RldmVsb3BtZW50',
+      apiKey: testSetting('PAYPAY_API_KEY'),
+      apiSecret: testSetting('PAYPAY_API_SECRET'),
       tenant: '',
     };
     const res = await call(merchant, 'POST', '/v1/qr/sessions', { body: (await qrBody()).body });

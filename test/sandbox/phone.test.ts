@@ -62,7 +62,8 @@ describe('the phone page', () => {
     expect(uaid).toMatch(/^[0-9a-f-]{36}$/);
     expect(jwt.claims).toEqual({
       iss: 'paypay.ne.jp',
-      aud: merchant.apiKey,
+      // PayPay's: the client ID, the key without its last `_` and 4 characters.
+      aud: merchant.apiKey.slice(0, -5),
       exp: expect.any(Number),
       result: 'succeeded',
       nonce: qr.nonce,
@@ -131,7 +132,7 @@ describe('the phone page', () => {
       expect(jwt.validSignature).toBe(true);
       expect(jwt.claims).toEqual({
         iss: 'paypay.ne.jp',
-        aud: merchant.apiKey,
+        aud: merchant.apiKey.slice(0, -5),
         exp: expect.any(Number),
         result,
         nonce: qr.nonce,

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { newRequestNonce, opaAuthHeader } from '../../worker/paypay/signing';
+import { paypayShapedKey } from '../worker/support/sandbox';
 
 // The sandbox tests run in the worker project (test/worker/project.ts): every
 // outbound fetch reaches the sandbox, whatever the host. Each test registers a
@@ -52,11 +53,14 @@ export function randomSecret(): string {
   return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
 }
 
-/** `PUT /_sandbox/merchant` with a fresh API key and secret, and these fields. */
+/**
+ * `PUT /_sandbox/merchant` with a fresh API key of PayPay's shape (or the
+ * `apiKey` given) and secret, and these fields.
+ */
 export async function putMerchant(
   extra: Record<string, unknown> = {},
 ): Promise<{ res: Response; apiKey: string; apiSecret: string }> {
-  const apiKey = `test_${crypto.randomUUID()}`;
+  const apiKey = typeof extra.apiKey === 'string' ? extra.apiKey : paypayShapedKey().apiKey;
   const apiSecret = randomSecret();
   const res = await fetch(`${BASE}/_sandbox/merchant`, {
     method: 'PUT',

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../sandbox/config';
 import {
   adminJson,
+  answerPhone,
   createQr,
+  newQr,
+  readJwt,
+  responseToken,
   deliveries,
   putMerchant,
   registerMerchant,
@@ -27,6 +31,11 @@ describe('registration of variants', () => {
     ['clockOffsetSeconds', 1.5],
     ['clientScopes', 'kyc_passport_qr'],
     ['ekyc', 1],
+    ['tokenAudience', ''],
+    ['tokenAudience', 'has space'],
+    ['tokenAudience', []],
+    ['tokenAudience', ['a', 'b', 'c', 'd', 'e', 'f']],
+    ['tokenAudience', [7]],
   ])('refuses a bad %s (%j) with 400 INVALID_MERCHANT naming it', async (field, value) => {
     const { res } = await putMerchant({ [field]: value });
     expect(res.status).toBe(400);
@@ -160,6 +169,43 @@ describe('recon file variants', () => {
     const neither = await registerMerchant();
     const start = neither.tenant.slice(0, 16);
     expect(await fileName(neither, 'kyc_passport_risk_sync_recon')).toContain(`_risk_${start}_`);
+  });
+});
+
+describe('the responseToken audience', () => {
+  async function audienceOf(merchant: TestMerchant): Promise<unknown> {
+    const qr = await newQr(merchant);
+    const res = await answerPhone(qr.link, 'complete');
+    const jwt = await readJwt(responseToken(res), merchant.apiSecret);
+    expect(jwt.validSignature).toBe(true);
+    return jwt.claims.aud;
+  }
+
+  it("carries the client ID by default: the key without its last '_' and 4 characters", async () => {
+    const merchant = await registerMerchant({ apiKey: 'a_BBIC1QTmDc_9iu6' });
+    expect(await audienceOf(merchant)).toBe('a_BBIC1QTmDc');
+  });
+
+  it('carries the registered clientId, or the whole key when it has no PayPay shape', async () => {
+    expect(await audienceOf(await registerMerchant({ clientId: 'a_Panel00001' }))).toBe(
+      'a_Panel00001',
+    );
+    const plain = await registerMerchant({ apiKey: `plain-${crypto.randomUUID()}` });
+    expect(await audienceOf(plain)).toBe(plain.apiKey);
+  });
+
+  it.each([
+    ['apiKey', (key: string) => key],
+    ['clientId', (key: string) => key.slice(0, -5)],
+    ['a_Other00001', () => 'a_Other00001'],
+  ])('tokenAudience %j sets aud', async (tokenAudience, expected) => {
+    const merchant = await registerMerchant({ tokenAudience });
+    expect(await audienceOf(merchant)).toBe(expected(merchant.apiKey));
+  });
+
+  it('tokenAudience as a list sets a list, each word read as above', async () => {
+    const merchant = await registerMerchant({ tokenAudience: ['https://x.example', 'clientId'] });
+    expect(await audienceOf(merchant)).toEqual(['https://x.example', merchant.apiKey.slice(0, -5)]);
   });
 });
 

@@ -4,10 +4,13 @@ import { PayPayClient } from '../../worker/paypay/client';
 import { codeChallengeS256, createCodeVerifier } from '../../worker/paypay/pkce';
 import { parseEndpoints } from '../../worker/paypay/endpoints';
 import { verifyResponseToken } from '../../worker/paypay/jwt';
+import { paypayShapedKey } from './support/sandbox';
 import { STANDING_ANSWERS } from './support/standings';
 
 /** A merchant of this file's own at the sandbox: its faults and counters are ours alone. */
-const KEY = `client_${crypto.randomUUID().slice(0, 8)}`;
+const { apiKey: KEY, clientId: CLIENT_ID } = paypayShapedKey();
+/** What the sandbox's tokens carry in `aud`: the client ID, as PayPay's. */
+const AUDIENCES = [CLIENT_ID, KEY];
 const SECRET = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64');
 const MERCHANT_ID = 'M-CLIENT-1';
 const BASE = 'https://sandbox.test';
@@ -85,7 +88,7 @@ describe('PayPayClient against the sandbox', () => {
     const created = await qr();
     const token = await approve(created.linkQRCodeURL, 'complete');
     const verdict = await verifyResponseToken(token, {
-      apiKey: KEY,
+      audiences: AUDIENCES,
       apiSecret: SECRET,
       expectedNonce: created.nonce,
     });
@@ -108,7 +111,7 @@ describe('PayPayClient against the sandbox', () => {
   it('is refused with INVALID_PARAMS when the code verifier does not match the challenge', async () => {
     const created = await qr();
     const token = await approve(created.linkQRCodeURL, 'complete');
-    const verdict = await verifyResponseToken(token, { apiKey: KEY, apiSecret: SECRET });
+    const verdict = await verifyResponseToken(token, { audiences: AUDIENCES, apiSecret: SECRET });
     const uaid = verdict.verdict === 'ok' ? verdict.claims.userAuthorizationId : '';
     const kyc = await client().fetchCompletedKyc(created.codeId, {
       codeVerifier: createCodeVerifier(),
@@ -131,7 +134,7 @@ describe('PayPayClient against the sandbox', () => {
   ])('names the fetch answer after the phone outcome %s: %i %s', async (outcome, status, code) => {
     const created = await qr();
     const token = await approve(created.linkQRCodeURL, outcome);
-    const verdict = await verifyResponseToken(token, { apiKey: KEY, apiSecret: SECRET });
+    const verdict = await verifyResponseToken(token, { audiences: AUDIENCES, apiSecret: SECRET });
     const uaid = verdict.verdict === 'ok' ? verdict.claims.userAuthorizationId : '';
     const kyc = await client().fetchCompletedKyc(created.codeId, {
       codeVerifier: created.verifier,

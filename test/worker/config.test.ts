@@ -7,7 +7,8 @@ import { ORIGIN } from './support/flow';
 
 const good = {
   PAYPAY_API_BASE_URL: 'https://paypay.test',
-  PAYPAY_API_KEY: 'k',
+  // PayPay's shape: the client ID, then `_` and 4 characters (no PAYPAY_CLIENT_ID needed).
+  PAYPAY_API_KEY: 'a_Client0001_k3y9',
   PAYPAY_API_SECRET: 'c2VjcmV0',
   ALLOWED_ORIGINS: 'https://a.example, https://b.example:8443',
   CALLBACK_URL: 'https://kyc.example/v1/callback',
@@ -183,6 +184,11 @@ describe('GET /healthz', () => {
         { setting: 'WEBHOOK_ALLOWED_CIDRS', reason: expect.stringContaining('empty') },
         { setting: 'WEBHOOK_PATH_TOKEN', reason: expect.stringContaining('not set') },
       ],
+      // The test key has PayPay's shape (test/worker/client-id.test.ts has the others).
+      clientId: {
+        source: 'derived',
+        detail: expect.stringContaining('derived from PAYPAY_API_KEY'),
+      },
     });
   });
 

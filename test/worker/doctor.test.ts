@@ -245,6 +245,18 @@ describe('GET /v1/doctor', () => {
     expect(rowOf(answer, 'settings').detail).toContain('Warnings: WEBHOOK_ALLOWED_CIDRS');
   });
 
+  it('says in the settings row which client ID responseTokens must carry, and whence', async () => {
+    const clientId = MERCHANT.apiKey.slice(0, -5);
+    expect(rowOf(await run(), 'settings').detail).toContain(
+      `responseTokens are accepted for the client ID ${clientId}, derived from PAYPAY_API_KEY (PayPay's shape`,
+    );
+    const configured = await run({ PAYPAY_CLIENT_ID: 'a_Panel00001' });
+    expect(failing(configured)).toEqual([]);
+    expect(rowOf(configured, 'settings').detail).toBe(
+      'All settings are present and well-formed. responseTokens are accepted for the client ID a_Panel00001 (PAYPAY_CLIENT_ID) or the API key.',
+    );
+  });
+
   it('missing PayPay and recon settings fail their rows without calling PayPay', async () => {
     const answer = await run({ PAYPAY_API_KEY: '', RECON_ALLOWED_HOSTS: '' });
     expect(failing(answer)).toEqual([

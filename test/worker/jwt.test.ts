@@ -4,10 +4,19 @@ import { verifyResponseToken } from '../../worker/paypay/jwt';
 import { signToken, TEST_SECRET } from './support/jwt';
 
 const NOW = 1_790_000_000_000;
-const options = { apiKey: 'key_1', apiSecret: TEST_SECRET, expectedNonce: 'nonce-abc', now: NOW };
+/** A client ID and its API key, of PayPay's shape (docs/paypay-assumptions.md). */
+const CLIENT_ID = 'a_Client0001';
+const API_KEY = `${CLIENT_ID}_k3y9`;
+const options = {
+  audiences: [CLIENT_ID, API_KEY],
+  apiSecret: TEST_SECRET,
+  expectedNonce: 'nonce-abc',
+  now: NOW,
+};
+/** PayPay's claims: `aud` is the merchant's client ID. */
 const claims = {
   iss: 'paypay.ne.jp',
-  aud: 'key_1',
+  aud: CLIENT_ID,
   exp: NOW / 1000 + 300,
   result: 'succeeded',
   nonce: 'nonce-abc',
@@ -105,9 +114,61 @@ describe('verifyResponseToken', () => {
     });
   });
 
-  it('refuses a token for another API key', async () => {
-    const token = await signToken({ ...claims, aud: 'someone_else' });
+  it.each([
+    ['the API key', API_KEY],
+    ['a list holding the client ID', ['https://elsewhere.example', CLIENT_ID]],
+    ['a list holding the API key', [API_KEY]],
+  ])('accepts a token whose aud is %s', async (_, aud) => {
+    const token = await signToken({ ...claims, aud });
+    expect(await verifyResponseToken(token, options)).toMatchObject({ verdict: 'ok' });
+  });
+
+  it('refuses a token for another client ID, naming the aud it carries', async () => {
+    const token = await signToken({ ...claims, aud: 'a_Other00001' });
     expect(await verifyResponseToken(token, options)).toEqual({
+      verdict: 'invalid',
+      reason: 'audience',
+      seen: ['a_Other00001'],
+    });
+  });
+
+  it.each([
+    ['a list of others', ['a_Other00001', 'a_Other00002'], ['a_Other00001', 'a_Other00002']],
+    ['no aud', undefined, []],
+    ['an aud that is not text', 42, []],
+    ['a list with a number', [7, 'a_Other00001'], ['a_Other00001']],
+    ['an overlong aud', 'x'.repeat(500), ['x'.repeat(128)]],
+    [
+      'a long list',
+      Array.from({ length: 9 }, (_, i) => `aud${i}`),
+      ['aud0', 'aud1', 'aud2', 'aud3', 'aud4'],
+    ],
+  ])(
+    'refuses %s as the audience, naming at most 5 texts of 128 characters',
+    async (_, aud, seen) => {
+      const token = await signToken({ ...claims, aud });
+      expect(await verifyResponseToken(token, options)).toEqual({
+        verdict: 'invalid',
+        reason: 'audience',
+        seen,
+      });
+    },
+  );
+
+  it('checks the signature before the audience: a forged token for another aud names nothing', async () => {
+    const token = await signToken(
+      { ...claims, aud: 'a_Other00001' },
+      { key: new TextEncoder().encode('guessed-key') },
+    );
+    expect(await verifyResponseToken(token, options)).toEqual({
+      verdict: 'invalid',
+      reason: 'signature',
+    });
+  });
+
+  it('refuses the client ID when only the API key is expected (a key of no PayPay shape)', async () => {
+    const token = await signToken(claims);
+    expect(await verifyResponseToken(token, { ...options, audiences: [API_KEY] })).toMatchObject({
       verdict: 'invalid',
       reason: 'audience',
     });

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { build } from 'esbuild';
 import { defineProject } from 'vitest/config';
+import { SANDBOX_API_KEY, SANDBOX_API_SECRET } from '../../scripts/stack.mjs';
 
 /**
  * The sandbox bundled once per run, in memory: the plugin asks for its options
@@ -24,10 +25,6 @@ function bundleSandbox(): Promise<string> {
   return sandboxScript;
 }
 
-/** The default merchant's credentials at the sandbox, which the Worker under test signs as. */
-const SANDBOX_API_KEY = 'sandbox_key';
-const SANDBOX_API_SECRET = 'c2FuZGJveF9zZWNyZXRfZm9yX2xvY2FsX2RldmVsb3BtZW50';
-
 /**
  * The Worker's settings in tests, over the real wrangler.jsonc: PayPay is the
  * sandbox. Every setting the Worker reads is named, so a developer's .dev.vars
@@ -37,6 +34,8 @@ const TEST_SETTINGS: Record<string, string> = {
   PAYPAY_API_BASE_URL: 'https://sandbox.test',
   PAYPAY_API_KEY: SANDBOX_API_KEY,
   PAYPAY_API_SECRET: SANDBOX_API_SECRET,
+  // Derived from the key, as on a deployment that does not set it.
+  PAYPAY_CLIENT_ID: '',
   PAYPAY_MERCHANT_ID: '',
   PAYPAY_SCOPES: '',
   PAYPAY_ENDPOINTS: '',
@@ -89,6 +88,7 @@ export const workerProject = defineProject({
               compatibilityDate: '2026-08-01',
               compatibilityFlags: ['nodejs_compat'],
               bindings: {
+                // The local stack's default merchant (scripts/stack.mjs), PayPay-shaped key included.
                 SANDBOX_API_KEY,
                 SANDBOX_API_SECRET,
                 SANDBOX_WEBHOOK_URLS: '{}',

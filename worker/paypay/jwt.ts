@@ -29,11 +29,14 @@ export type TokenVerdict =
     }
   | { verdict: 'declined'; claims: TokenClaims }
   | { verdict: 'bad_request'; claims: TokenClaims }
-  | { verdict: 'invalid'; reason: InvalidReason };
+  | { verdict: 'invalid'; reason: Exclude<InvalidReason, 'audience'> }
+  /** Signed with our secret but for another audience: `seen` is its `aud`, as a list. */
+  | { verdict: 'invalid'; reason: 'audience'; seen: string[] };
 
 /** Inputs of verification; `expectedNonce` is the nonce stored for the session, when known. */
 export interface VerifyOptions {
-  apiKey: string;
+  /** What `aud` may be: the client ID and the API key (`acceptedAudiences`). */
+  audiences: readonly string[];
   /** The API secret as configured; the JWT key is its base64 decoding. */
   apiSecret: string;
   expectedNonce?: string | undefined;
@@ -49,12 +52,16 @@ const MAX_LIFETIME_MS = 15 * 60_000;
 const MAX_TOKEN_CHARS = 4096;
 const UAID_PATTERN = /^[A-Za-z0-9\-_.:]{1,64}$/;
 const RESULTS = new Set(['succeeded', 'declined', 'bad_request']);
+/** How much of a refused `aud` the verdict carries: enough to name it in a log line. */
+const MAX_AUDIENCES_SEEN = 5;
+const MAX_AUDIENCE_CHARS = 128;
 
 /**
- * Checks PayPay's responseToken (../shared/paypay/README.md): HS256 only, keyed
- * with the base64-decoded API secret, no `crit` we do not know, right issuer
- * and audience, unexpired (60 s leeway), at most 15 minutes of life, nonce equal
- * to the session's in constant time. It never throws, whatever the input, so the
+ * Checks PayPay's responseToken (docs/paypay-assumptions.md): HS256 only, keyed
+ * with the base64-decoded API secret, no `crit` we do not know, right issuer,
+ * an audience among `audiences` (a string `aud` or a list holding one of them),
+ * unexpired (60 s leeway), at most 15 minutes of life, nonce equal to the
+ * session's in constant time. It never throws, whatever the input, so the
  * callback can always show the phone a page.
  */
 export async function verifyResponseToken(
@@ -81,12 +88,17 @@ async function verify(token: string, options: VerifyOptions): Promise<TokenVerdi
     ({ payload } = await jwtVerify(token, key, {
       algorithms: ['HS256'],
       issuer: ISSUER,
-      audience: options.apiKey,
+      audience: [...options.audiences],
       requiredClaims: ['exp'],
       clockTolerance: CLOCK_LEEWAY_SECONDS,
       currentDate: new Date(now),
     }));
   } catch (error) {
+    // jose checks the signature before any claim, so a refused `aud` is in a
+    // token signed with our secret: its payload is PayPay's, safe to name.
+    if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud') {
+      return { verdict: 'invalid', reason: 'audience', seen: audiencesIn(error.payload.aud) };
+    }
     return invalid(reasonOf(error));
   }
   // PayPay's tokens live minutes: one that claims to live longer is not PayPay's.
@@ -95,17 +107,24 @@ async function verify(token: string, options: VerifyOptions): Promise<TokenVerdi
   return checkClaims(payload as Record<string, unknown>, options);
 }
 
-/** The verdict of a token jose refused, by what it refused. */
-function reasonOf(error: unknown): InvalidReason {
+/** The verdict of a token jose refused, by what it refused (the audience is handled apart). */
+function reasonOf(error: unknown): Exclude<InvalidReason, 'audience'> {
   if (error instanceof errors.JOSEAlgNotAllowed) return 'algorithm';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'signature';
   if (error instanceof errors.JWTExpired) return 'expired';
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'iss') return 'issuer';
-    if (error.claim === 'aud') return 'audience';
-    return 'claims';
+    return error.claim === 'iss' ? 'issuer' : 'claims';
   }
   return 'malformed';
+}
+
+/** A refused `aud` as a short list of strings (none when it is missing or not text). */
+function audiencesIn(aud: unknown): string[] {
+  const values = Array.isArray(aud) ? (aud as unknown[]) : [aud];
+  return values
+    .filter((value): value is string => typeof value === 'string')
+    .slice(0, MAX_AUDIENCES_SEEN)
+    .map((value) => value.slice(0, MAX_AUDIENCE_CHARS));
 }
 
 function checkClaims(payload: Record<string, unknown>, options: VerifyOptions): TokenVerdict {
@@ -137,6 +156,6 @@ function checkClaims(payload: Record<string, unknown>, options: VerifyOptions): 
   };
 }
 
-function invalid(reason: InvalidReason): TokenVerdict {
+function invalid(reason: Exclude<InvalidReason, 'audience'>): TokenVerdict {
   return { verdict: 'invalid', reason };
 }

@@ -2,6 +2,7 @@ import type { IRequest } from 'itty-router';
 import { problemsWith } from '../config';
 import type { RequestContext } from '../http/context';
 import { verifyResponseToken } from '../paypay/jwt';
+import { acceptedAudiences, logRefusedAudience } from '../paypay/client-id';
 import { PAYPAY_SETTINGS } from '../paypay/from-config';
 import { callbackPage } from '../pages/callback-page';
 import { objectIdOfNonce } from '../session/ids';
@@ -24,7 +25,7 @@ export async function callback(
   const invalid = () => callbackPage({ kind: 'invalid' }, lang, rc.requestId, 400);
   const { config } = rc;
   if (
-    problemsWith(config, PAYPAY_SETTINGS).length > 0 ||
+    problemsWith(config, [...PAYPAY_SETTINGS, 'PAYPAY_CLIENT_ID']).length > 0 ||
     !config.paypay.apiKey ||
     !config.paypay.apiSecret
   ) {
@@ -32,11 +33,16 @@ export async function callback(
   }
   const token = new URL(request.url).searchParams.get('responseToken');
   if (token === null || token.length === 0 || token.length > 4096) return invalid();
+  const { apiKey, apiSecret, clientId } = config.paypay;
   const verdict = await verifyResponseToken(token, {
-    apiKey: config.paypay.apiKey,
-    apiSecret: config.paypay.apiSecret,
+    audiences: acceptedAudiences(clientId, apiKey),
+    apiSecret,
   });
-  if (verdict.verdict === 'invalid') return invalid();
+  if (verdict.verdict === 'invalid') {
+    // Signed with our secret, yet for another audience: a setting to fix, so say which.
+    if (verdict.reason === 'audience') logRefusedAudience(verdict.seen, clientId, rc.requestId);
+    return invalid();
+  }
   // The nonce names the object only; the object checks the nonce's secret.
   const objectId = objectIdOfNonce(verdict.claims.nonce);
   const stub = objectId === null ? null : sessionObject(env, objectId);

@@ -54,15 +54,32 @@ export async function sandboxSession(qrUrl: string): Promise<Record<string, unkn
   return (await sandboxAdmin('GET', `/sessions/${codeId}`)).json();
 }
 
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
 /**
- * Another merchant at the sandbox, registered with these options; the PayPay
- * settings that make the Worker sign as it, to pass as overrides.
+ * A fresh API key of PayPay's shape: the client ID (`a_` and 10 letters or
+ * digits), then `_` and 4 more (docs/paypay-assumptions.md).
+ */
+export function paypayShapedKey(): { apiKey: string; clientId: string } {
+  const random = (length: number) =>
+    Array.from(
+      crypto.getRandomValues(new Uint8Array(length)),
+      (byte) => ALPHANUMERIC[byte % ALPHANUMERIC.length],
+    ).join('');
+  const clientId = `a_${random(10)}`;
+  return { apiKey: `${clientId}_${random(4)}`, clientId };
+}
+
+/**
+ * Another merchant at the sandbox, registered with these options, with a key
+ * of PayPay's shape; the PayPay settings that make the Worker sign as it, to
+ * pass as overrides.
  */
 export async function otherMerchant(
   prefix: string,
   options: Record<string, unknown>,
 ): Promise<{ PAYPAY_API_KEY: string; PAYPAY_API_SECRET: string }> {
-  const apiKey = `${prefix}_${crypto.randomUUID()}`;
+  const { apiKey } = paypayShapedKey();
   const apiSecret = btoa(`${prefix} secret ${crypto.randomUUID()}`);
   const response = await fetch(`${SANDBOX}/_sandbox/merchant`, {
     method: 'PUT',
