@@ -8,7 +8,7 @@ import {
   CannotRun,
   WORKER_OPTIONS,
   call,
-  endpointOf,
+  bearerEndpointOf,
   parse,
   reasonOf,
   tokenOf,
@@ -39,7 +39,7 @@ export async function run(argv) {
     console.log(usage);
     return 0;
   }
-  const origin = endpointOf(values, usage);
+  const origin = bearerEndpointOf(values, usage);
   const token = tokenOf(values);
   const answer = await askWorker(origin, token);
   const rows = answer.checks.map(({ check, ok, detail, requestId }) =>
