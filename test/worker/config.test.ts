@@ -3,7 +3,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../worker/config';
 import handler from '../../worker/index';
-import { ORIGIN } from './support/flow';
+import { MERCHANT_TOKEN, ORIGIN } from './support/flow';
 
 const good = {
   PAYPAY_API_BASE_URL: 'https://paypay.test',
@@ -231,6 +231,38 @@ describe('routes that need a missing setting', () => {
     });
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ error: { code: 'PUBLIC_SESSIONS_DISABLED' } });
+  });
+});
+
+describe('PUBLIC_SESSIONS with a value it does not know', () => {
+  // `no`, `0` or `disabled` mean "off" to whoever wrote them: reading them as the
+  // default (on) would open browser creation the merchant meant to close.
+  it.each(['no', '0', 'disabled'])('PUBLIC_SESSIONS=%s fails closed, named', async (value) => {
+    const config = parseConfig({ ...good, PUBLIC_SESSIONS: value });
+    expect(config.publicSessions).toBe(false);
+    expect(config.problems).toContainEqual(
+      expect.objectContaining({ setting: 'PUBLIC_SESSIONS', problem: 'invalid' }),
+    );
+    const browser = await call({ PUBLIC_SESSIONS: value }, '/v1/sessions', {
+      method: 'POST',
+      headers: { Origin: ORIGIN, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(browser.status).toBe(503);
+    expect(await browser.json()).toMatchObject({ error: { code: 'CONFIG_PUBLIC_SESSIONS' } });
+    const health = await call({ PUBLIC_SESSIONS: value }, '/healthz');
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({
+      ok: false,
+      invalid: [{ setting: 'PUBLIC_SESSIONS', reason: expect.stringContaining('on or off') }],
+    });
+    // The merchant's own server still creates sessions: the setting is about browsers.
+    const merchant = await call({ PUBLIC_SESSIONS: value }, '/v1/sessions', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${MERCHANT_TOKEN}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(merchant.status).toBe(201);
   });
 });
 

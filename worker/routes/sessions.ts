@@ -21,7 +21,13 @@ import { clientKeyOf } from '../rate-limit';
 
 /** JSON bodies of session creation are small; anything bigger is not ours. */
 const MAX_BODY_BYTES = 4096;
-const CREATE_SETTINGS = [...PAYPAY_SETTINGS, 'ALLOWED_ORIGINS', 'CALLBACK_URL'] as const;
+// PUBLIC_SESSIONS: a value it does not know refuses browsers by name (503), not as if "off".
+const CREATE_SETTINGS = [
+  ...PAYPAY_SETTINGS,
+  'ALLOWED_ORIGINS',
+  'CALLBACK_URL',
+  'PUBLIC_SESSIONS',
+] as const;
 const MERCHANT_CREATE_SETTINGS = [
   ...PAYPAY_SETTINGS,
   'CALLBACK_URL',
