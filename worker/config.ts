@@ -16,6 +16,7 @@ import {
   isPlainHttp,
   textSettings,
 } from './setting-values';
+import { secretWeakness } from './setting-strength';
 
 export {
   SETTING_NAMES,
@@ -179,6 +180,8 @@ export function parseConfig(env: RawSettings): Config {
     bad('MERCHANT_API_TOKEN', 'MERCHANT_API_TOKEN must be at least 24 characters');
     merchantApiToken = null;
   }
+  const tokenWeakness = merchantApiToken && secretWeakness('MERCHANT_API_TOKEN', merchantApiToken);
+  if (tokenWeakness) weak('MERCHANT_API_TOKEN', tokenWeakness);
 
   const lacking = needed.filter((scope) => scopes.length > 0 && !scopes.includes(scope));
   if (lacking.length > 0) {

@@ -70,10 +70,10 @@ describe('production is the default', () => {
       PAYPAY_API_SECRET: 'c2VjcmV0',
       ALLOWED_ORIGINS: 'https://shop.example',
       CALLBACK_URL: 'https://kyc.example/v1/callback',
-      MERCHANT_API_TOKEN: 'x'.repeat(32),
+      MERCHANT_API_TOKEN: 'merchant_token_0123456789abcdefXYZ',
       RECON_ALLOWED_HOSTS: 'files.paypay.test',
       WEBHOOK_ALLOWED_CIDRS: '192.0.2.0/24',
-      WEBHOOK_PATH_TOKEN: 'path_token_0123456789abcdef',
+      WEBHOOK_PATH_TOKEN: 'path_token_0123456789abcdef_ABCDEF',
     };
     expect(parseConfig(base).problems).toEqual([]);
     const production = parseConfig({ ...base, ...weakening });

@@ -11,11 +11,11 @@ const good = {
   PAYPAY_API_SECRET: 'c2VjcmV0',
   ALLOWED_ORIGINS: 'https://a.example, https://b.example:8443',
   CALLBACK_URL: 'https://kyc.example/v1/callback',
-  MERCHANT_API_TOKEN: 'x'.repeat(32),
+  MERCHANT_API_TOKEN: 'merchant_token_0123456789abcdefXYZ',
   RECON_ALLOWED_HOSTS: 'files.paypay.test',
   // Production (the default) needs the webhooks closed: a source allowlist and a path token.
   WEBHOOK_ALLOWED_CIDRS: '192.0.2.0/24',
-  WEBHOOK_PATH_TOKEN: 'path_token_0123456789abcdef',
+  WEBHOOK_PATH_TOKEN: 'path_token_0123456789abcdef_ABCDEF',
 };
 
 /** Local development, where loopback http and open webhooks are allowed with a warning. */
@@ -125,7 +125,7 @@ describe('parseConfig', () => {
     const config = parseConfig({
       ...good,
       WEBHOOK_ALLOWED_CIDRS: '192.0.2.0/24, 2001:db8::/32',
-      WEBHOOK_PATH_TOKEN: 'tok_0123456789abcdef',
+      WEBHOOK_PATH_TOKEN: 'tok_0123456789abcdef_ABCDEFGHIJKL',
       RECON_ALLOWED_HOSTS: 'Files.PayPay.test, files2.paypay.test:8443',
       MERCHANT_WEBHOOK_URL: 'https://merchant.test/hooks',
       MERCHANT_WEBHOOK_SECRET: 'whsec_' + btoa('k'.repeat(32)),
@@ -133,7 +133,7 @@ describe('parseConfig', () => {
     expect(config.problems).toEqual([]);
     expect(config.warnings).toEqual([]);
     expect(config.webhooks.allowedCidrs).toHaveLength(2);
-    expect(config.webhooks.pathToken).toBe('tok_0123456789abcdef');
+    expect(config.webhooks.pathToken).toBe('tok_0123456789abcdef_ABCDEFGHIJKL');
     expect([...config.reconAllowedHosts]).toEqual(['files.paypay.test', 'files2.paypay.test:8443']);
     expect(config.merchantWebhook?.url).toBe('https://merchant.test/hooks');
     expect(config.merchantWebhook?.secret).toHaveLength(32);
