@@ -489,6 +489,11 @@ export interface components {
       /** @description The referenceId of the verification that linked the user, if one was given (never PayPay's other referenceIds). */
       referenceId: string | null;
       /**
+       * @description Who gave referenceId: merchant (the merchant server, with the bearer) or public (a browser: anyone could have chosen it; never trust it as the customer's identity); null without a referenceId.
+       * @enum {string|null}
+       */
+      referenceIdMode: 'public' | 'merchant' | null;
+      /**
        * Format: date-time
        * @description When PayPay was read.
        */
