@@ -3,7 +3,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../worker/config';
 import handler from '../../worker/index';
-import { MERCHANT_TOKEN, ORIGIN } from './support/flow';
+import { MERCHANT_TOKEN, ORIGIN, WORKER_ORIGIN } from './support/flow';
 
 const good = {
   PAYPAY_API_BASE_URL: 'https://paypay.test',
@@ -18,8 +18,12 @@ const good = {
   WEBHOOK_PATH_TOKEN: 'path_token_0123456789abcdef_ABCDEF',
 };
 
-/** Local development, where loopback http and open webhooks are allowed with a warning. */
+/**
+ * Local development, where loopback http and open webhooks are allowed with a
+ * warning: ENVIRONMENT=development, honoured for work on a loopback host (LOCAL).
+ */
 const DEV = { ENVIRONMENT: 'development' };
+const LOCAL = '127.0.0.1';
 
 async function call(
   overrides: Record<string, string | undefined>,
@@ -27,7 +31,7 @@ async function call(
   init: RequestInit = {},
 ) {
   const ctx = createExecutionContext();
-  const request = new Request(`https://kyc.example${path}`, init) as Request<
+  const request = new Request(`${WORKER_ORIGIN}${path}`, init) as Request<
     unknown,
     IncomingRequestCfProperties
   >;
@@ -114,10 +118,12 @@ describe('parseConfig', () => {
   // Loopback http exists only in local development, so only there is it allowed.
   it('allows http only for loopback hosts', () => {
     expect(
-      parseConfig({ ...good, ...DEV, PAYPAY_API_BASE_URL: 'http://127.0.0.1:8788' }).problems,
+      parseConfig({ ...good, ...DEV, PAYPAY_API_BASE_URL: 'http://127.0.0.1:8788' }, LOCAL)
+        .problems,
     ).toEqual([]);
     expect(
-      parseConfig({ ...good, ...DEV, CALLBACK_URL: 'http://localhost:8787/v1/callback' }).problems,
+      parseConfig({ ...good, ...DEV, CALLBACK_URL: 'http://localhost:8787/v1/callback' }, LOCAL)
+        .problems,
     ).toEqual([]);
   });
 
@@ -140,7 +146,7 @@ describe('parseConfig', () => {
   });
 
   it('warns, without failing, when webhooks are accepted from any source (development)', () => {
-    const config = parseConfig({ ...good, ...DEV, WEBHOOK_ALLOWED_CIDRS: '' });
+    const config = parseConfig({ ...good, ...DEV, WEBHOOK_ALLOWED_CIDRS: '' }, LOCAL);
     expect(config.problems).toEqual([]);
     expect(config.webhooks.allowedCidrs).toBeNull();
     expect(config.warnings).toEqual([
@@ -150,12 +156,15 @@ describe('parseConfig', () => {
 
   it('allows forwarding over http only to loopback', () => {
     const secret = 'whsec_' + btoa('k'.repeat(24));
-    const local = parseConfig({
-      ...good,
-      ...DEV,
-      MERCHANT_WEBHOOK_URL: 'http://127.0.0.1:9000/hooks',
-      MERCHANT_WEBHOOK_SECRET: secret,
-    });
+    const local = parseConfig(
+      {
+        ...good,
+        ...DEV,
+        MERCHANT_WEBHOOK_URL: 'http://127.0.0.1:9000/hooks',
+        MERCHANT_WEBHOOK_SECRET: secret,
+      },
+      LOCAL,
+    );
     expect(local.problems).toEqual([]);
     expect(local.merchantWebhook).not.toBeNull();
   });

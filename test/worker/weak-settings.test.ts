@@ -22,7 +22,10 @@ const base: RawSettings = {
 /** The settings production refuses and development warns about, for `weakening`. */
 function verdicts(weakening: RawSettings) {
   const production = parseConfig({ ...base, ...weakening });
-  const development = parseConfig({ ...base, ...weakening, ENVIRONMENT: 'development' });
+  const development = parseConfig(
+    { ...base, ...weakening, ENVIRONMENT: 'development' },
+    '127.0.0.1',
+  );
   return {
     refused: production.problems.map((p) => p.setting),
     reasons: production.problems.map((p) => p.reason).join(' '),

@@ -3,6 +3,13 @@ import { expect } from 'vitest';
 
 /** The allowed origin and merchant token of the test settings (test/worker/project.ts). */
 export const ORIGIN = 'https://shop.example';
+
+/**
+ * Where the tests reach the Worker: a loopback host, as `wrangler dev` serves
+ * it, where the test settings' ENVIRONMENT=development is honoured. A test of
+ * production rules names a public host itself (`https://kyc.example`).
+ */
+export const WORKER_ORIGIN = 'http://127.0.0.1:8787';
 export const MERCHANT_TOKEN = 'test_merchant_token_0123456789abcdef';
 
 let ipCounter = 0;
@@ -28,7 +35,7 @@ export function testSetting(name: string): string {
 
 /** A request to the Worker under test. */
 export function worker(path: string, init: RequestInit = {}): Promise<Response> {
-  return exports.default.fetch(new Request(`https://kyc.example${path}`, init));
+  return exports.default.fetch(new Request(`${WORKER_ORIGIN}${path}`, init));
 }
 
 /** `POST /v1/sessions` as the element would send it. */
