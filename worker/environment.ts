@@ -25,10 +25,9 @@ export function environmentFor(
     warning: {
       setting: 'ENVIRONMENT',
       problem: 'invalid',
+      // One text for requests and the cron alike: configOf keeps one parse for all non-loopback work.
       reason:
-        host === null
-          ? 'ENVIRONMENT=development is honoured only on a loopback host (127.0.0.0/8, localhost, [::1]); CALLBACK_URL is not on one, so production rules apply to work without a request (the cron trigger)'
-          : 'ENVIRONMENT=development is honoured only for requests to a loopback host (127.0.0.0/8, localhost, [::1]); this request is not to one, so production rules apply',
+        "ENVIRONMENT=development is honoured only on a loopback host (127.0.0.0/8, localhost, [::1]: the request's host, or CALLBACK_URL's for the cron trigger): production rules apply here",
     },
   };
 }
