@@ -103,12 +103,17 @@ export async function run(argv) {
   const result = { outcome: values.outcome, phone: { status: phone.status }, callback: null };
   let code;
   if (phone.status === 303 && location) {
-    // Location carries PayPay's responseToken: followed, never printed.
-    const page = await call(location);
+    // Location carries PayPay's responseToken: followed, never printed. The callback
+    // uses it and sends the phone on (303) to its page, whose URL carries no token.
+    const callback = await call(location);
+    const next = callback.headers.get('Location');
+    const page =
+      callback.status === 303 && next ? await call(new URL(next, location).href) : callback;
     result.callback = {
       status: page.status,
       page: PAGE_OUTCOME.exec(page.text)?.[1] ?? null,
-      requestId: page.headers.get('X-Request-Id'),
+      // The callback's request did the work: its id is the one support looks up.
+      requestId: callback.headers.get('X-Request-Id'),
     };
     code = page.status === 200 ? 0 : 1;
   } else if (values.outcome === 'expire' && phone.status === 410) {

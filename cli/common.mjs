@@ -60,6 +60,32 @@ export function endpointOf(values, usage) {
   return originOf(value, '--endpoint', usage);
 }
 
+/**
+ * The merchant Worker of a command that sends the bearer: https, or http only to
+ * a loopback host (`wrangler dev`), since plain http shows the token to anyone
+ * on the way.
+ */
+export function bearerEndpointOf(values, usage) {
+  const origin = endpointOf(values, usage);
+  const { protocol, hostname } = new URL(origin);
+  if (protocol === 'http:' && !isLoopbackHost(hostname)) {
+    throw new UsageError(
+      `--endpoint ${origin} is plain http to ${hostname}, which is not a loopback host: this command sends MERCHANT_API_TOKEN as its bearer, and http shows it to anyone on the way. Use https (http only for 127.0.0.1, localhost or [::1]).`,
+      usage,
+    );
+  }
+  return origin;
+}
+
+/** 127.0.0.0/8, localhost or [::1]: a host on this machine, where http never leaves it. */
+export function isLoopbackHost(hostname) {
+  return (
+    hostname === 'localhost' ||
+    hostname === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
+}
+
 /** The merchant bearer: `--token`, else MERCHANT_API_TOKEN. Never printed. */
 export function tokenOf(values) {
   const token = (values.token ?? process.env.MERCHANT_API_TOKEN)?.trim();

@@ -8,7 +8,7 @@ import {
   CannotRun,
   WORKER_OPTIONS,
   call,
-  endpointOf,
+  bearerEndpointOf,
   parse,
   reasonOf,
   tokenOf,
@@ -39,7 +39,7 @@ export async function run(argv) {
     console.log(usage);
     return 0;
   }
-  const origin = endpointOf(values, usage);
+  const origin = bearerEndpointOf(values, usage);
   const token = tokenOf(values);
   const answer = await askWorker(origin, token);
   const rows = answer.checks.map(({ check, ok, detail, requestId }) =>
@@ -88,27 +88,38 @@ async function askWorker(origin, token) {
 
 /**
  * What the Worker cannot see of itself: CALLBACK_URL fetched from outside, as a
- * phone would, without a responseToken. This Worker answers that with its HTML
- * "invalid link" page and our X-Request-Id header; anything else is not it.
+ * phone would, without a responseToken. This Worker answers that with a 303 to
+ * its page on the same origin (the HTML "invalid link" page) and our
+ * X-Request-Id header; anything else is not it.
  */
 async function withReachability(row) {
   const checked = CHECKED_CALLBACK.exec(row.detail)?.[1];
   if (!row.ok || !checked) return row;
   let response;
+  let page;
   try {
-    response = await fetch(checked, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
-    await response.arrayBuffer();
+    const get = async (url) => {
+      const answer = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+      await answer.arrayBuffer();
+      return answer;
+    };
+    response = await get(checked);
+    // The callback sends the phone on to its page, on its own origin only.
+    const next = response.headers.get('Location');
+    const onward = response.status === 303 && next ? new URL(next, checked) : null;
+    page = onward?.origin === new URL(checked).origin ? await get(onward) : response;
   } catch (error) {
     return unreachable(row, checked, `failed (${reasonOf(error)})`);
   }
   const requestId = response.headers.get('X-Request-Id') ?? '';
-  const type = response.headers.get('Content-Type') ?? '';
+  const type = page.headers.get('Content-Type') ?? '';
   if (!REQUEST_ID.test(requestId) || !type.startsWith('text/html')) {
     return unreachable(row, checked, `answered ${response.status} without this Worker's page`);
   }
+  const how = page === response ? '' : ` ${response.status}, then`;
   return {
     ...row,
-    detail: `${row.detail} From outside, it answered ${response.status} with this Worker's page (Worker request id ${requestId}).`,
+    detail: `${row.detail} From outside, it answered${how} ${page.status} with this Worker's page (Worker request id ${requestId}).`,
   };
 }
 

@@ -6,7 +6,7 @@ import {
   UsageError,
   WORKER_OPTIONS,
   call,
-  endpointOf,
+  bearerEndpointOf,
   parse,
   sleep,
   tokenOf,
@@ -53,7 +53,7 @@ export async function run(argv) {
     console.log(usage);
     return 0;
   }
-  const origin = endpointOf(values, usage);
+  const origin = bearerEndpointOf(values, usage);
   if (values.after !== undefined && !CURSOR.test(values.after)) {
     throw new UsageError('--after must be a cursor an earlier run printed.', usage);
   }

@@ -17,4 +17,13 @@ export function playPhone(
   qrUrl: string,
   outcome: string,
   fields?: Record<string, string>,
-): Promise<{ status: number; location: string | null; callback: Response | null }>;
+): Promise<{
+  status: number;
+  /** The callback URL PayPay sends the phone to (it carries the responseToken). */
+  location: string | null;
+  /** The callback's own answer: a 303 to its page. */
+  callback: Response | null;
+  /** The page the phone ends on, and its token-free URL. */
+  page: Response | null;
+  pageUrl: string | null;
+}>;

@@ -33,7 +33,8 @@ export function setQrLifetime(sandboxUrl, seconds) {
 /**
  * Picks `outcome` on the sandbox phone page (with extra form `fields`, e.g.
  * `identity`), then follows PayPay's redirect to the merchant's callback the way
- * the phone's browser would. `callback` is null when the outcome does not redirect.
+ * the phone's browser would: `callback` is the callback's answer (a 303), `page`
+ * the page it sends the phone to. Both are null when the outcome does not redirect.
  */
 export async function playPhone(qrUrl, outcome, fields = {}) {
   const answer = await fetch(qrUrl, {
@@ -44,6 +45,12 @@ export async function playPhone(qrUrl, outcome, fields = {}) {
   });
   const location = answer.headers.get('Location');
   if (answer.status !== 303 || !location)
-    return { status: answer.status, location: null, callback: null };
-  return { status: answer.status, location, callback: await fetch(location) };
+    return { status: answer.status, location: null, callback: null, page: null, pageUrl: null };
+  // The Worker's callback uses the token, then sends the phone on (303) to a
+  // token-free page: both steps, as the phone's browser takes them.
+  const callback = await fetch(location, { redirect: 'manual' });
+  const next = callback.headers.get('Location');
+  const pageUrl = callback.status === 303 && next ? new URL(next, location).href : location;
+  const page = pageUrl === location ? callback : await fetch(pageUrl, { redirect: 'manual' });
+  return { status: answer.status, location, callback, page, pageUrl };
 }

@@ -204,7 +204,9 @@ async function startStackOnce(options) {
     CALLBACK_URL: `${workerUrl}/v1/callback`,
     MERCHANT_API_TOKEN: merchantApiToken,
     RECON_ALLOWED_HOSTS: `${host}:${sandboxPort}`,
-    // Local: open webhooks and http on loopback are allowed, with warnings.
+    // Local: open webhooks and http on loopback are allowed, with warnings. The Worker
+    // honours development only for requests to a loopback host (and its cron only with
+    // a loopback CALLBACK_URL): every URL of this stack is on 127.0.0.1.
     ENVIRONMENT: 'development',
     WEBHOOK_ALLOWED_CIDRS: '',
     ...options.workerOverrides,

@@ -80,8 +80,25 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Where PayPay sends the phone (CALLBACK_URL): verifies the responseToken, fetches the KYC, shows a ja/en page. */
+    /** Where PayPay sends the phone (CALLBACK_URL): verifies the responseToken, fetches the KYC, then sends the phone on (303) to a page whose URL carries no token. */
     get: operations['callback'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/callback/done': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The phone's page after the callback: shows the outcome the callback signed (ja/en), with no token in the URL. An altered, foreign or older than 15 minutes URL shows the invalid page. */
+    get: operations['callbackDone'];
     put?: never;
     post?: never;
     delete?: never;
@@ -494,6 +511,11 @@ export interface components {
       issuedAt: string | null;
       /** @description The referenceId of the verification that linked the user, if one was given (never PayPay's other referenceIds). */
       referenceId: string | null;
+      /**
+       * @description Who gave referenceId: merchant (the merchant server, with the bearer) or public (a browser: anyone could have chosen it; never trust it as the customer's identity); null without a referenceId.
+       * @enum {string|null}
+       */
+      referenceIdMode: 'public' | 'merchant' | null;
       /**
        * Format: date-time
        * @description When PayPay was read.
@@ -954,6 +976,41 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Always, once the token is used (or found invalid): to /v1/callback/done with the signed outcome, or with no query when PayPay's settings are missing. The phone's address bar and history never keep the token. */
+      303: {
+        headers: {
+          Location: string;
+          'Referrer-Policy'?: 'no-referrer';
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  callbackDone: {
+    parameters: {
+      query: {
+        /** @description What the callback found. */
+        outcome: 'completed' | 'failed' | 'expired' | 'already' | 'invalid';
+        /** @description The failure reason (outcome failed). */
+        reason?: string;
+        /** @description The session's status (outcome already). */
+        status?: string;
+        /** @description The page's language. */
+        lang: 'ja' | 'en';
+        /** @description The callback's request id, shown as the page's reference. */
+        ref: string;
+        /** @description When the callback answered (Unix seconds). */
+        at: string;
+        /** @description HMAC of the other parameters, keyed from PAYPAY_API_SECRET (base64url, 128 bits). */
+        sig: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
       /** @description Completed, failed (with the reason) or already handled. */
       200: {
         headers: {
@@ -963,7 +1020,7 @@ export interface operations {
           'text/html': string;
         };
       };
-      /** @description Invalid or forged token. */
+      /** @description Invalid or forged token, or an altered, foreign or stale page URL. */
       400: {
         headers: {
           [name: string]: unknown;

@@ -214,7 +214,11 @@ export function createClient(options: ClientOptions): KycPassportClient {
   };
 }
 
-/** The endpoint without a trailing slash; a TypeError for anything but an http(s) URL. */
+/**
+ * The endpoint without a trailing slash; a TypeError for anything but an https
+ * URL, or an http one to a loopback host (`wrangler dev`): every call carries
+ * the bearer, which plain http shows to anyone on the way.
+ */
 function endpointOf(endpoint: string): string {
   let url: URL;
   try {
@@ -228,7 +232,20 @@ function endpointOf(endpoint: string): string {
     throw new TypeError('createClient: endpoint must be an http(s) URL');
   if (url.username || url.password || url.search || url.hash)
     throw new TypeError('createClient: endpoint takes no credentials, query or fragment');
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname))
+    throw new TypeError(
+      `createClient: endpoint is plain http to ${url.hostname}, which is not a loopback host: every call sends the bearer token (MERCHANT_API_TOKEN), which http shows to anyone on the way. Use https (http only for 127.0.0.1, localhost or [::1])`,
+    );
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** 127.0.0.0/8, localhost or [::1]: a host on this machine, where http never leaves it. */
+function isLoopbackHost(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
 }
 
 /** An id as one path segment; `.` and `..` (which URLs resolve away) are refused unsent. */

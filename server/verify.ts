@@ -16,7 +16,10 @@ export type HeadersLike =
 export interface VerifyOptions {
   /** The time to check `webhook-timestamp` against: epoch ms or a Date (tests); now by default. */
   now?: number | Date;
-  /** How far `webhook-timestamp` may be from `now`, either way; 300 (5 minutes) by default. */
+  /**
+   * How far `webhook-timestamp` may be from `now`, either way; 300 (5 minutes) by
+   * default. Not a finite number of 0 or more: a `TypeError` (so is a `now` that is not finite).
+   */
   toleranceSeconds?: number;
   /**
    * Where verified messages are remembered, to refuse a replay: by default one
@@ -82,7 +85,9 @@ const processGuard = new ReplayGuard();
  * replay of a message already verified here. A redelivery of the same event
  * (after your non-2xx) is a new message, with a new timestamp: it passes, so
  * de-duplicate on the event's `id`. `REPLAYED` is thrown only for a correctly
- * signed message: answering it 2xx is safe.
+ * signed message: answering it 2xx is safe. Options that would turn the checks
+ * off (a `now` or `toleranceSeconds` that is NaN, infinite, or a negative
+ * tolerance) reject with a `TypeError`, before anything is verified.
  */
 export async function verifyEvent(
   payload: string | Uint8Array | ArrayBuffer,
@@ -90,6 +95,7 @@ export async function verifyEvent(
   secret: string | Uint8Array,
   options: VerifyOptions = {},
 ): Promise<FeedEvent> {
+  const { nowMs, tolerance } = clockOf(options);
   const key = await hmacKey(secret);
   const body = bytesOf(payload);
   const id = headerOf(headers, 'webhook-id');
@@ -98,9 +104,7 @@ export async function verifyEvent(
 
   if (!/^\d{1,15}$/.test(timestamp))
     throw new KycPassportError('INVALID_TIMESTAMP', 'webhook-timestamp is not Unix seconds');
-  const nowMs = options.now === undefined ? Date.now() : Number(options.now);
   const now = Math.floor(nowMs / 1000);
-  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   const sentAt = Number(timestamp);
   if (sentAt < now - tolerance)
     throw new KycPassportError(
@@ -138,6 +142,23 @@ export async function verifyEvent(
       'This message (same webhook-id and webhook-timestamp) was verified before',
     );
   return event.data;
+}
+
+/**
+ * The clock and tolerance to check against. NaN or Infinity would make every
+ * timestamp comparison pass and the replay guard remember nothing, turning both
+ * checks off without a word: a programming error, so a TypeError, not a verdict.
+ */
+function clockOf(options: VerifyOptions): { nowMs: number; tolerance: number } {
+  const nowMs = options.now === undefined ? Date.now() : Number(options.now);
+  if (!Number.isFinite(nowMs))
+    throw new TypeError('verifyEvent: now must be a finite epoch-ms number or a valid Date');
+  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0)
+    throw new TypeError(
+      'verifyEvent: toleranceSeconds must be a finite number of seconds, 0 or more',
+    );
+  return { nowMs, tolerance };
 }
 
 async function hmacKey(secret: string | Uint8Array): Promise<CryptoKey> {

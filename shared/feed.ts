@@ -141,6 +141,12 @@ export interface AuthorizationState {
   issuedAt: string | null;
   /** The referenceId this merchant gave the verification that linked the user, if any. */
   referenceId: string | null;
+  /**
+   * Who gave `referenceId`: `merchant` (the merchant's server, with the bearer) or
+   * `public` (a browser, so anyone: never trust it as the customer's identity);
+   * null without a referenceId.
+   */
+  referenceIdMode: 'public' | 'merchant' | null;
   /** ISO 8601 of the read. */
   checkedAt: string;
 }

@@ -17,6 +17,8 @@ import {
   isPlainHttp,
   textSettings,
 } from './setting-values';
+import { secretWeakness } from './setting-strength';
+import { backgroundHost, environmentFor, type Environment } from './environment';
 
 export {
   SETTING_NAMES,
@@ -35,10 +37,11 @@ import {
 /** Settings as the routes use them, parsed once from `env`. */
 export interface Config {
   /**
-   * `production` unless the deployment says otherwise: the settings that weaken
-   * security are refused there, and only warned about in `development`.
+   * `production` unless the deployment says `development` AND the work is on a
+   * loopback host (environment.ts): the settings that weaken security are
+   * refused in production, and only warned about in development.
    */
-  environment: 'production' | 'development';
+  environment: Environment;
   paypay: {
     baseUrl: string | null;
     apiKey: string | null;
@@ -81,14 +84,26 @@ export interface Config {
   warnings: SettingProblem[];
 }
 
-const cache = new WeakMap<object, Config>();
+/** An env's settings as text, and its two parsings: for loopback work, and for the rest. */
+const cache = new WeakMap<object, { settings: RawSettings; byLoopback: Map<boolean, Config> }>();
 
-/** The parsed settings of this isolate's `env`; parsed on first use only. */
-export function configOf(env: object): Config {
-  let config = cache.get(env);
+/**
+ * The parsed settings of this isolate's `env` for work on `host`: a request's
+ * hostname, or (omitted) work without a request, which stands on CALLBACK_URL's
+ * host. Parsed on first use only, once for loopback hosts and once for others.
+ */
+export function configOf(env: object, host?: string): Config {
+  let cached = cache.get(env);
+  if (!cached) {
+    cached = { settings: textSettings(env), byLoopback: new Map() };
+    cache.set(env, cached);
+  }
+  const where = host ?? backgroundHost(cached.settings);
+  const loopback = where !== null && isLoopbackHost(where);
+  let config = cached.byLoopback.get(loopback);
   if (!config) {
-    config = parseConfig(textSettings(env));
-    cache.set(env, config);
+    config = parseConfig(cached.settings, where);
+    cached.byLoopback.set(loopback, config);
   }
   return config;
 }
@@ -96,15 +111,18 @@ export function configOf(env: object): Config {
 /**
  * Reads every setting, collecting problems instead of throwing, so `/healthz`
  * can list them all and each route refuses only for the settings it needs.
+ * `host` is where the work is (environment.ts): none means production rules.
  */
-export function parseConfig(env: RawSettings): Config {
+export function parseConfig(env: RawSettings, host: string | null = null): Config {
   const problems: SettingProblem[] = [];
   const missing = (setting: SettingName) =>
     problems.push({ setting, problem: 'missing', reason: `${setting} is not set` });
   const bad = (setting: SettingName, reason: string) =>
     problems.push({ setting, problem: 'invalid', reason });
   const warnings: SettingProblem[] = [];
-  const environment = oneOf(env, 'ENVIRONMENT', ['production', 'development'], 'production', bad);
+  const requested = oneOf(env, 'ENVIRONMENT', ['production', 'development'], 'production', bad);
+  const { environment, warning } = environmentFor(requested, host);
+  if (warning !== null) warnings.push(warning);
   const production = environment === 'production';
   /** A setting that works but weakens security: refused in production, a warning in development. */
   const weak = (
@@ -116,7 +134,7 @@ export function parseConfig(env: RawSettings): Config {
       ? problems.push({
           setting,
           problem,
-          reason: `${reason}: refused in production (ENVIRONMENT=development allows it locally)`,
+          reason: `${reason}: refused in production (ENVIRONMENT=development allows it on a loopback host)`,
         })
       : warnings.push({ setting, problem, reason: `${reason} (development only)` });
   const text = (name: SettingName): string | null => {
@@ -197,6 +215,8 @@ export function parseConfig(env: RawSettings): Config {
     bad('MERCHANT_API_TOKEN', 'MERCHANT_API_TOKEN must be at least 24 characters');
     merchantApiToken = null;
   }
+  const tokenWeakness = merchantApiToken && secretWeakness('MERCHANT_API_TOKEN', merchantApiToken);
+  if (tokenWeakness) weak('MERCHANT_API_TOKEN', tokenWeakness);
 
   const lacking = needed.filter((scope) => scopes.length > 0 && !scopes.includes(scope));
   if (lacking.length > 0) {

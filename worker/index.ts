@@ -11,10 +11,13 @@ export { VerificationSession } from './session/verification-session';
 /** The merchant's Worker: wiring only. The way through is worker/http/pipeline.ts. */
 export default {
   fetch(request, env, ctx): Promise<Response> {
-    return router.fetch(request, env, ctx, newContext(env));
+    return router.fetch(request, env, ctx, newContext(env, request));
   },
 
-  /** Every minute: recon retries, due re-reads, forwarding retries, KV copies. */
+  /**
+   * Every minute: recon retries, due re-reads, forwarding retries, KV copies.
+   * No request, so no host: development rules only if CALLBACK_URL is loopback.
+   */
   async scheduled(controller, env): Promise<void> {
     const startedAt = Date.now();
     const summary = await runScheduled(env, configOf(env), controller.scheduledTime);

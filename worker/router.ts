@@ -1,7 +1,7 @@
 import { Router, type IRequest } from 'itty-router';
 import { ApiError } from './http/errors';
 import { pipeline, type HandlerArgs } from './http/pipeline';
-import { callback } from './routes/callback';
+import { callback, callbackDone } from './routes/callback';
 import { doctor } from './routes/doctor';
 import { health } from './routes/health';
 import { exchangeResult } from './routes/results';
@@ -31,6 +31,8 @@ export const router = Router<IRequest, HandlerArgs>(pipeline)
   .all('/v1/sessions/:id/events', methodNotAllowed('GET, OPTIONS'))
   .get('/v1/callback', callback)
   .all('/v1/callback', methodNotAllowed('GET'))
+  .get('/v1/callback/done', callbackDone)
+  .all('/v1/callback/done', methodNotAllowed('GET'))
   .post('/v1/results/exchange', exchangeResult)
   .all('/v1/results/exchange', methodNotAllowed('POST'))
   .get('/v1/users/:uaid/kyc', userKyc)

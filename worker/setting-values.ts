@@ -87,6 +87,11 @@ export function integer(
   return value;
 }
 
+/**
+ * An `on`/`off` setting: `fallback` when unset. A value it does not know
+ * (`no`, `0`, `disabled`) is reported and read as `off`: whoever wrote it meant
+ * something, most likely "off", and a switch that guards something fails closed.
+ */
 export function onOff(
   env: RawSettings,
   name: SettingName,
@@ -99,7 +104,7 @@ export function onOff(
   if (raw === 'on' || raw === 'true') return true;
   if (raw === 'off' || raw === 'false') return false;
   bad(name, `${name} must be on or off`);
-  return fallback;
+  return false;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type SettingProblem,
 } from './setting-values';
 import { decodeBase64 } from './paypay/base64';
+import { blocksWeakness, secretWeakness } from './setting-strength';
 import { parseCidr, type Cidr } from './webhooks/cidr';
 
 // The settings of the webhook receivers, recon downloads and forwarding, read
@@ -44,6 +45,8 @@ export function parseWebhookSettings(
     if (blocks.some((block) => block === null))
       bad('WEBHOOK_ALLOWED_CIDRS', 'WEBHOOK_ALLOWED_CIDRS has an entry that is not an IP or CIDR');
     else allowedCidrs = blocks as Cidr[];
+    const broad = allowedCidrs && blocksWeakness('WEBHOOK_ALLOWED_CIDRS', allowedCidrs);
+    if (broad) weak('WEBHOOK_ALLOWED_CIDRS', broad, 'invalid');
   }
   let pathToken = env.WEBHOOK_PATH_TOKEN?.trim() || null;
   // A path segment: URL-safe, and long enough not to be guessed.
@@ -56,6 +59,9 @@ export function parseWebhookSettings(
       'WEBHOOK_PATH_TOKEN is not set: the webhook URLs can be guessed',
       'missing',
     );
+  } else {
+    const weakness = secretWeakness('WEBHOOK_PATH_TOKEN', pathToken);
+    if (weakness) weak('WEBHOOK_PATH_TOKEN', weakness, 'invalid');
   }
   return { allowedCidrs, pathToken };
 }

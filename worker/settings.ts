@@ -19,7 +19,9 @@ type ValueOf<N extends RequiredSetting> = NonNullable<ReturnType<(typeof VALUES)
 
 /**
  * The settings a feature needs, non-null, or the `CONFIG_<SETTING>` refusal (503)
- * naming the first that is missing or malformed: never its value.
+ * naming the first that is missing or malformed: never its value. A setting
+ * with a problem is refused even when it has a value: production keeps a weak
+ * value (a short bearer, an http URL) only to name it, never to use it.
  */
 export function settingsFor<const N extends readonly RequiredSetting[]>(
   config: Config,
@@ -27,8 +29,9 @@ export function settingsFor<const N extends readonly RequiredSetting[]>(
 ): { [K in keyof N]: ValueOf<N[K]> } {
   return names.map((name) => {
     const value = VALUES[name](config);
-    if (value !== null && value !== undefined) return value;
-    const problem: SettingProblem = config.problems.find((p) => p.setting === name) ?? {
+    const found = config.problems.find((p) => p.setting === name);
+    if (value !== null && value !== undefined && found === undefined) return value;
+    const problem: SettingProblem = found ?? {
       setting: name,
       problem: 'missing',
       reason: `${name} is not set`,

@@ -103,6 +103,21 @@ describe('paypay-kyc: usage', () => {
   });
 });
 
+describe('paypay-kyc: the bearer never goes over plain http to another machine', () => {
+  it.each(['doctor', 'events'])(
+    '%s refuses an http --endpoint that is not loopback, naming its host (exit 2)',
+    async (command) => {
+      for (const endpoint of ['http://kyc.example', 'http://192.0.2.10:8787']) {
+        const run = await cli([command, '--endpoint', endpoint]);
+        expect(run.code, run.stderr).toBe(2);
+        expect(run.stderr).toContain(`plain http to ${new URL(endpoint).hostname}`);
+        expect(run.stderr).toContain('not a loopback host');
+        expect(run.stderr).not.toContain('Could not reach');
+      }
+    },
+  );
+});
+
 describe('paypay-kyc against the stack', () => {
   it('trigger makes the sandbox send a webhook; events shows what the Worker recorded', async () => {
     const uaid = `cli-${crypto.randomUUID()}`;

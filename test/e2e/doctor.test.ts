@@ -86,7 +86,7 @@ describe('npm run doctor against the default stack', () => {
       expect(row.requestId).toMatch(PAYPAY_ID);
     }
     expect(detailOf(rows, 'callback')).toMatch(
-      /From outside, it answered 400 with this Worker's page/,
+      /From outside, it answered 303, then 400 with this Worker's page/,
     );
     expect(detailOf(rows, 'webhooks')).toContain(`${stack().workerUrl}/v1/webhooks/paypay/recon`);
   });

@@ -41,14 +41,23 @@ async function phoneByFetch(
   const played = await playPhone(qrUrl, outcome, fields);
   expect(played.status).toBe(303);
   expect(played.location!.startsWith(`${stack().workerUrl}/v1/callback?responseToken=`)).toBe(true);
-  const page = played.callback!;
-  answers.push({
-    method: 'GET',
-    url: played.location!,
-    status: page.status,
-    contentType: page.headers.get('Content-Type') ?? '',
-    body: '',
-  });
+  // The callback sends the phone on to a page whose URL carries no token.
+  expect(played.callback!.status).toBe(303);
+  expect(played.pageUrl!.startsWith(`${stack().workerUrl}/v1/callback/done?`)).toBe(true);
+  expect(played.pageUrl).not.toContain('responseToken');
+  const page = played.page!;
+  for (const [url, answer] of [
+    [played.location!, played.callback!],
+    [played.pageUrl!, page],
+  ] as const) {
+    answers.push({
+      method: 'GET',
+      url,
+      status: answer.status,
+      contentType: answer.headers.get('Content-Type') ?? '',
+      body: '',
+    });
+  }
   return page;
 }
 
@@ -83,7 +92,9 @@ describe('a customer on a desktop', () => {
     const phone = await phoneContext.newPage();
     await phone.goto(qrUrl);
     await phone.click('button[data-outcome="complete"]');
-    await phone.waitForURL(`${stack().workerUrl}/v1/callback?**`);
+    // The phone's address bar ends on the page, without the responseToken.
+    await phone.waitForURL(`${stack().workerUrl}/v1/callback/done?**`);
+    expect(phone.url()).not.toContain('responseToken');
     expect(await phone.locator('main').getAttribute('data-outcome')).toBe('completed');
     await phoneContext.close();
 
@@ -130,7 +141,7 @@ describe('a customer on a phone', () => {
     const app = await context.newPage();
     await app.goto(link!);
     await app.click('button[data-outcome="complete"]');
-    await app.waitForURL(`${stack().workerUrl}/v1/callback?**`);
+    await app.waitForURL(`${stack().workerUrl}/v1/callback/done?**`);
     await app.close();
     await waitForState(page, 'completed');
     await page.locator('#server[data-status="200"]').waitFor();

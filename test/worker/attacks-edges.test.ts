@@ -70,15 +70,18 @@ describe('production is the default', () => {
       PAYPAY_API_SECRET: 'c2VjcmV0',
       ALLOWED_ORIGINS: 'https://shop.example',
       CALLBACK_URL: 'https://kyc.example/v1/callback',
-      MERCHANT_API_TOKEN: 'x'.repeat(32),
+      MERCHANT_API_TOKEN: 'merchant_token_0123456789abcdefXYZ',
       RECON_ALLOWED_HOSTS: 'files.paypay.test',
       WEBHOOK_ALLOWED_CIDRS: '192.0.2.0/24',
-      WEBHOOK_PATH_TOKEN: 'path_token_0123456789abcdef',
+      WEBHOOK_PATH_TOKEN: 'path_token_0123456789abcdef_ABCDEF',
     };
     expect(parseConfig(base).problems).toEqual([]);
     const production = parseConfig({ ...base, ...weakening });
     expect(production.problems.map((p) => p.setting)).toContain(setting);
-    const development = parseConfig({ ...base, ...weakening, ENVIRONMENT: 'development' });
+    const development = parseConfig(
+      { ...base, ...weakening, ENVIRONMENT: 'development' },
+      '127.0.0.1',
+    );
     expect(development.problems).toEqual([]);
     expect(development.warnings.map((w) => w.setting)).toContain(setting);
   });
@@ -118,7 +121,7 @@ describe('robust edges', () => {
 
   it('marks every answer nosniff, and HSTS over https', async () => {
     for (const path of ['/healthz', '/v1/events', '/nowhere', '/v1/callback']) {
-      const response = await call(path);
+      const response = await call(`https://kyc.example${path}`);
       expect(response.headers.get('X-Content-Type-Options'), path).toBe('nosniff');
       expect(response.headers.get('Strict-Transport-Security'), path).toMatch(/^max-age=\d+/);
     }

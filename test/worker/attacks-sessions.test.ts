@@ -17,6 +17,7 @@ import {
   postSession,
   sessionObjectOf,
   worker,
+  WORKER_ORIGIN,
 } from './support/flow';
 import { sandboxSession } from './support/sandbox';
 
@@ -56,7 +57,7 @@ function jwtOf(location: string): { token: string; decoded: string } {
 
 function call(path: string, init: RequestInit, overrides: Record<string, string>) {
   const ctx = createExecutionContext();
-  const request = new Request(`https://kyc.example${path}`, init) as Request<
+  const request = new Request(`${WORKER_ORIGIN}${path}`, init) as Request<
     unknown,
     IncomingRequestCfProperties
   >;

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import { arrive, newSession, ORIGIN, phone, worker } from './support/flow';
+import { arrive, newSession, ORIGIN, phone, worker, WORKER_ORIGIN } from './support/flow';
 import { fault, sandboxCalls } from './support/sandbox';
 import { signToken } from './support/jwt';
 
@@ -27,7 +27,7 @@ async function pageOf(response: Response) {
   };
 }
 
-describe('GET /v1/callback', () => {
+describe('GET /v1/callback, then the page it sends the phone to', () => {
   it('completes the session: verifies the token, fetches KYC once, shows the phone a done page', async () => {
     const before = await sandboxCalls();
     const { sessionId, qrUrl } = await newSession({ lang: 'en' });
@@ -130,8 +130,8 @@ describe('GET /v1/callback', () => {
     ['garbage', '?responseToken=not.a.jwt'],
     ['an overlong token', `?responseToken=${'a'.repeat(5000)}`],
   ])('shows the invalid page (400) for %s', async (_, query) => {
-    const response = await worker(`/v1/callback${query}`, {
-      headers: { 'Accept-Language': 'en-US' },
+    const response = await arrive(`${WORKER_ORIGIN}/v1/callback${query}`, {
+      'Accept-Language': 'en-US',
     });
     expect(response.status).toBe(400);
     const page = await pageOf(response);
@@ -144,7 +144,7 @@ describe('GET /v1/callback', () => {
     const location = new URL((await phone(qrUrl, 'complete'))!);
     const claims = claimsOf(location);
     const forged = await signToken(claims, { key: new TextEncoder().encode('guessed-key') });
-    const response = await worker(`/v1/callback?responseToken=${forged}`);
+    const response = await arrive(`${WORKER_ORIGIN}/v1/callback?responseToken=${forged}`);
     expect((await pageOf(response)).outcome).toBe('invalid');
     expect((await statusOf(sessionId)).status).toBe('pending');
   });
@@ -158,9 +158,8 @@ describe('GET /v1/callback', () => {
       Buffer.from('c2FuZGJveF9zZWNyZXRfZm9yX2xvY2FsX2RldmVsb3BtZW50', 'base64'),
     );
     const token = await signToken({ ...claims, nonce: `${id}.${'A'.repeat(32)}` }, { key: secret });
-    expect((await pageOf(await worker(`/v1/callback?responseToken=${token}`))).outcome).toBe(
-      'invalid',
-    );
+    const response = await arrive(`${WORKER_ORIGIN}/v1/callback?responseToken=${token}`);
+    expect((await pageOf(response)).outcome).toBe('invalid');
     expect((await statusOf(sessionId)).status).toBe('pending');
   });
 

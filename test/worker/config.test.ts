@@ -3,7 +3,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../worker/config';
 import handler from '../../worker/index';
-import { ORIGIN } from './support/flow';
+import { MERCHANT_TOKEN, ORIGIN, WORKER_ORIGIN } from './support/flow';
 
 const good = {
   PAYPAY_API_BASE_URL: 'https://paypay.test',
@@ -12,15 +12,19 @@ const good = {
   PAYPAY_API_SECRET: 'c2VjcmV0',
   ALLOWED_ORIGINS: 'https://a.example, https://b.example:8443',
   CALLBACK_URL: 'https://kyc.example/v1/callback',
-  MERCHANT_API_TOKEN: 'x'.repeat(32),
+  MERCHANT_API_TOKEN: 'merchant_token_0123456789abcdefXYZ',
   RECON_ALLOWED_HOSTS: 'files.paypay.test',
   // Production (the default) needs the webhooks closed: a source allowlist and a path token.
   WEBHOOK_ALLOWED_CIDRS: '192.0.2.0/24',
-  WEBHOOK_PATH_TOKEN: 'path_token_0123456789abcdef',
+  WEBHOOK_PATH_TOKEN: 'path_token_0123456789abcdef_ABCDEF',
 };
 
-/** Local development, where loopback http and open webhooks are allowed with a warning. */
+/**
+ * Local development, where loopback http and open webhooks are allowed with a
+ * warning: ENVIRONMENT=development, honoured for work on a loopback host (LOCAL).
+ */
 const DEV = { ENVIRONMENT: 'development' };
+const LOCAL = '127.0.0.1';
 
 async function call(
   overrides: Record<string, string | undefined>,
@@ -28,7 +32,7 @@ async function call(
   init: RequestInit = {},
 ) {
   const ctx = createExecutionContext();
-  const request = new Request(`https://kyc.example${path}`, init) as Request<
+  const request = new Request(`${WORKER_ORIGIN}${path}`, init) as Request<
     unknown,
     IncomingRequestCfProperties
   >;
@@ -115,10 +119,12 @@ describe('parseConfig', () => {
   // Loopback http exists only in local development, so only there is it allowed.
   it('allows http only for loopback hosts', () => {
     expect(
-      parseConfig({ ...good, ...DEV, PAYPAY_API_BASE_URL: 'http://127.0.0.1:8788' }).problems,
+      parseConfig({ ...good, ...DEV, PAYPAY_API_BASE_URL: 'http://127.0.0.1:8788' }, LOCAL)
+        .problems,
     ).toEqual([]);
     expect(
-      parseConfig({ ...good, ...DEV, CALLBACK_URL: 'http://localhost:8787/v1/callback' }).problems,
+      parseConfig({ ...good, ...DEV, CALLBACK_URL: 'http://localhost:8787/v1/callback' }, LOCAL)
+        .problems,
     ).toEqual([]);
   });
 
@@ -126,7 +132,7 @@ describe('parseConfig', () => {
     const config = parseConfig({
       ...good,
       WEBHOOK_ALLOWED_CIDRS: '192.0.2.0/24, 2001:db8::/32',
-      WEBHOOK_PATH_TOKEN: 'tok_0123456789abcdef',
+      WEBHOOK_PATH_TOKEN: 'tok_0123456789abcdef_ABCDEFGHIJKL',
       RECON_ALLOWED_HOSTS: 'Files.PayPay.test, files2.paypay.test:8443',
       MERCHANT_WEBHOOK_URL: 'https://merchant.test/hooks',
       MERCHANT_WEBHOOK_SECRET: 'whsec_' + btoa('k'.repeat(32)),
@@ -134,14 +140,14 @@ describe('parseConfig', () => {
     expect(config.problems).toEqual([]);
     expect(config.warnings).toEqual([]);
     expect(config.webhooks.allowedCidrs).toHaveLength(2);
-    expect(config.webhooks.pathToken).toBe('tok_0123456789abcdef');
+    expect(config.webhooks.pathToken).toBe('tok_0123456789abcdef_ABCDEFGHIJKL');
     expect([...config.reconAllowedHosts]).toEqual(['files.paypay.test', 'files2.paypay.test:8443']);
     expect(config.merchantWebhook?.url).toBe('https://merchant.test/hooks');
     expect(config.merchantWebhook?.secret).toHaveLength(32);
   });
 
   it('warns, without failing, when webhooks are accepted from any source (development)', () => {
-    const config = parseConfig({ ...good, ...DEV, WEBHOOK_ALLOWED_CIDRS: '' });
+    const config = parseConfig({ ...good, ...DEV, WEBHOOK_ALLOWED_CIDRS: '' }, LOCAL);
     expect(config.problems).toEqual([]);
     expect(config.webhooks.allowedCidrs).toBeNull();
     expect(config.warnings).toEqual([
@@ -151,12 +157,15 @@ describe('parseConfig', () => {
 
   it('allows forwarding over http only to loopback', () => {
     const secret = 'whsec_' + btoa('k'.repeat(24));
-    const local = parseConfig({
-      ...good,
-      ...DEV,
-      MERCHANT_WEBHOOK_URL: 'http://127.0.0.1:9000/hooks',
-      MERCHANT_WEBHOOK_SECRET: secret,
-    });
+    const local = parseConfig(
+      {
+        ...good,
+        ...DEV,
+        MERCHANT_WEBHOOK_URL: 'http://127.0.0.1:9000/hooks',
+        MERCHANT_WEBHOOK_SECRET: secret,
+      },
+      LOCAL,
+    );
     expect(local.problems).toEqual([]);
     expect(local.merchantWebhook).not.toBeNull();
   });
@@ -237,6 +246,38 @@ describe('routes that need a missing setting', () => {
     });
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ error: { code: 'PUBLIC_SESSIONS_DISABLED' } });
+  });
+});
+
+describe('PUBLIC_SESSIONS with a value it does not know', () => {
+  // `no`, `0` or `disabled` mean "off" to whoever wrote them: reading them as the
+  // default (on) would open browser creation the merchant meant to close.
+  it.each(['no', '0', 'disabled'])('PUBLIC_SESSIONS=%s fails closed, named', async (value) => {
+    const config = parseConfig({ ...good, PUBLIC_SESSIONS: value });
+    expect(config.publicSessions).toBe(false);
+    expect(config.problems).toContainEqual(
+      expect.objectContaining({ setting: 'PUBLIC_SESSIONS', problem: 'invalid' }),
+    );
+    const browser = await call({ PUBLIC_SESSIONS: value }, '/v1/sessions', {
+      method: 'POST',
+      headers: { Origin: ORIGIN, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(browser.status).toBe(503);
+    expect(await browser.json()).toMatchObject({ error: { code: 'CONFIG_PUBLIC_SESSIONS' } });
+    const health = await call({ PUBLIC_SESSIONS: value }, '/healthz');
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({
+      ok: false,
+      invalid: [{ setting: 'PUBLIC_SESSIONS', reason: expect.stringContaining('on or off') }],
+    });
+    // The merchant's own server still creates sessions: the setting is about browsers.
+    const merchant = await call({ PUBLIC_SESSIONS: value }, '/v1/sessions', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${MERCHANT_TOKEN}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(merchant.status).toBe(201);
   });
 });
 

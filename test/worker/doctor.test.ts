@@ -7,11 +7,15 @@ import { completedSession, expectError, MERCHANT_TOKEN, testSetting } from './su
 import { MERCHANT, otherMerchant } from './support/sandbox';
 
 /** Secrets of this file: none may ever appear in an answer. */
-const PATH_TOKEN = 'doctor_path_token_0123456789';
+const PATH_TOKEN = 'doctor_path_token_0123456789_ABCDEF';
 const SANDBOX_SECRET = testSetting('PAYPAY_API_SECRET');
 const WRONG_SECRET = btoa('a valid base64 secret, not the sandbox one');
-/** A public deployment done right: source checks and a path token (the test config has neither). */
+/**
+ * A public deployment done right: production, source checks and a path token
+ * (the test config has neither, and runs as development on loopback only).
+ */
 const SECURED = {
+  ENVIRONMENT: 'production',
   WEBHOOK_ALLOWED_CIDRS: '192.0.2.0/24, 2001:db8::/32',
   WEBHOOK_PATH_TOKEN: PATH_TOKEN,
 };
@@ -238,11 +242,21 @@ describe('GET /v1/doctor', () => {
 
   it('open webhook receivers on a public host fail the webhooks row', async () => {
     const answer = await run({ WEBHOOK_ALLOWED_CIDRS: '', WEBHOOK_PATH_TOKEN: '' });
-    expect(failing(answer)).toEqual(['webhooks']);
+    expect(failing(answer)).toEqual(['settings', 'webhooks']);
     const { detail } = rowOf(answer, 'webhooks');
     expect(detail).toContain('https://kyc.example/v1/webhooks/paypay/kyc');
     expect(detail).toContain('Fix: set WEBHOOK_ALLOWED_CIDRS to the addresses PayPay gives you');
-    expect(rowOf(answer, 'settings').detail).toContain('Warnings: WEBHOOK_ALLOWED_CIDRS');
+    expect(rowOf(answer, 'settings').detail).toContain('WEBHOOK_ALLOWED_CIDRS');
+  });
+
+  it('ENVIRONMENT=development left on opens nothing on a public host, and the settings row says so', async () => {
+    const answer = await run({
+      ENVIRONMENT: 'development',
+      WEBHOOK_ALLOWED_CIDRS: '',
+      WEBHOOK_PATH_TOKEN: '',
+    });
+    expect(failing(answer)).toEqual(['settings', 'webhooks']);
+    expect(rowOf(answer, 'settings').detail).toContain('Warnings: ENVIRONMENT');
   });
 
   it('says in the settings row which client ID responseTokens must carry, and whence', async () => {

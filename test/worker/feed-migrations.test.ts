@@ -104,15 +104,15 @@ describe('the feed object’s schema migrations', () => {
     await runInDurableObject(env.EVENT_FEED.get(env.EVENT_FEED.newUniqueId()), (_o, state) => {
       expect(() => state.storage.sql.exec('PRAGMA user_version').toArray()).toThrow(/SQLITE_AUTH/);
       expect(versionsOf(state.storage)).toEqual(MIGRATIONS.map((m) => m.version));
-      expect(SCHEMA_VERSION).toBe(4);
+      expect(SCHEMA_VERSION).toBe(5);
     });
   });
 
   it('applies each migration once', async () => {
     await inBlankObject((storage) => {
-      expect(migrate(storage)).toEqual([1, 2, 3, 4]);
+      expect(migrate(storage)).toEqual([1, 2, 3, 4, 5]);
       expect(migrate(storage)).toEqual([]);
-      expect(versionsOf(storage)).toEqual([1, 2, 3, 4]);
+      expect(versionsOf(storage)).toEqual([1, 2, 3, 4, 5]);
     });
   });
 
@@ -123,9 +123,9 @@ describe('the feed object’s schema migrations', () => {
     );
     await inBlankObject((storage) => {
       for (const statement of [...DEPLOYED_DDL, ...DEPLOYED_ROWS]) storage.sql.exec(statement);
-      expect(migrate(storage)).toEqual([1, 2, 3, 4]);
+      expect(migrate(storage)).toEqual([1, 2, 3, 4, 5]);
       expect(schemaOf(storage)).toEqual(latest);
-      expect(versionsOf(storage)).toEqual([1, 2, 3, 4]);
+      expect(versionsOf(storage)).toEqual([1, 2, 3, 4, 5]);
       const sql = storage.sql;
       expect(sql.exec('SELECT * FROM users').toArray()).toEqual([
         expect.objectContaining({
@@ -160,7 +160,7 @@ describe('the feed object’s schema migrations', () => {
       storage.sql.exec('ALTER TABLE users ADD COLUMN standing_request_id TEXT');
       storage.sql.exec('ALTER TABLE users ADD COLUMN reread_request_id TEXT');
       storage.sql.exec("UPDATE users SET standing_request_id = 'req-1'");
-      expect(migrate(storage)).toEqual([1, 2, 3, 4]);
+      expect(migrate(storage)).toEqual([1, 2, 3, 4, 5]);
       expect(schemaOf(storage)).toEqual(latest);
       expect(storage.sql.exec('SELECT standing_request_id FROM users').one()).toEqual({
         standing_request_id: 'req-1',
@@ -171,11 +171,32 @@ describe('the feed object’s schema migrations', () => {
   it('leaves nothing of a migration that fails, and records it only once it succeeds', async () => {
     await inBlankObject((storage) => {
       migrate(storage);
-      const broken = { version: 5, description: 'test', statements: ['CREATE TABLE t3 (x)', 'NO'] };
+      const broken = {
+        version: 99,
+        description: 'test',
+        statements: ['CREATE TABLE t3 (x)', 'NO'],
+      };
       expect(() => migrate(storage, [...MIGRATIONS, broken])).toThrow();
-      expect(versionsOf(storage)).toEqual([1, 2, 3, 4]);
+      expect(versionsOf(storage)).toEqual([1, 2, 3, 4, 5]);
       const t3 = storage.sql.exec("SELECT name FROM sqlite_master WHERE name = 't3'").toArray();
       expect(t3).toEqual([]);
+    });
+  });
+
+  it('marks, at v5, a referenceId recorded before as public: nothing says the merchant set it', async () => {
+    await inBlankObject((storage) => {
+      migrate(storage, MIGRATIONS.slice(0, 4));
+      const sql = storage.sql;
+      sql.exec("INSERT INTO users (uaid, updated_at, reference_id) VALUES ('u-ref', 900, 'r-1')");
+      sql.exec("INSERT INTO users (uaid, updated_at) VALUES ('u-none', 900)");
+      expect(migrate(storage)).toEqual([5]);
+      const rows = sql
+        .exec('SELECT uaid, reference_id, reference_id_mode FROM users ORDER BY uaid')
+        .toArray();
+      expect(rows).toEqual([
+        { uaid: 'u-none', reference_id: null, reference_id_mode: null },
+        { uaid: 'u-ref', reference_id: 'r-1', reference_id_mode: 'public' },
+      ]);
     });
   });
 
@@ -192,7 +213,7 @@ describe('the feed object’s schema migrations', () => {
       user('u-recon', 'kyc_source=recon');
       user('u-invalid', 'standing=INVALID_USER_AUTHORIZATION_ID');
       user('u-hinted', 'risk_source=webhook');
-      expect(migrate(storage)).toEqual([3, 4]);
+      expect(migrate(storage)).toEqual([3, 4, 5]);
       const rows = sql
         .exec<{ uaid: string; confirmed_at: number | null }>(
           'SELECT uaid, confirmed_at FROM users ORDER BY uaid',

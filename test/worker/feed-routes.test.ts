@@ -135,6 +135,7 @@ describe('GET /v1/users/:userAuthorizationId', () => {
         expiresAt: null,
         issuedAt: null,
         referenceId: null,
+        referenceIdMode: null,
         checkedAt: expect.any(String),
       },
       verifiedAt: null,

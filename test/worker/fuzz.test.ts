@@ -13,6 +13,7 @@ const ROUTES = [
   '/v1/sessions/{id}',
   '/v1/sessions/{id}/events',
   '/v1/callback',
+  '/v1/callback/done',
   '/v1/results/exchange',
   '/v1/users/{id}',
   '/v1/users/{id}/kyc',
@@ -40,6 +41,7 @@ const QUERIES = [
   '?after=%',
   '?responseToken=' + 'x'.repeat(5000),
   '?a=1&a=2',
+  '?outcome=completed&lang=xx&at=1e99&sig=%&sig=',
 ];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'];
 const BODIES: Array<string | Uint8Array | null> = [

@@ -35,6 +35,9 @@ describe('what leaves the Worker', () => {
     });
     await keep(await worker(`/v1/sessions/${sessionId}`, { headers: { Origin: ORIGIN } }));
     const location = (await phone(qrUrl, 'complete'))!;
+    // The callback's 303 (its Location is the phone's address bar), then the page.
+    const callbackUrl = new URL(location);
+    await keep(await worker(`${callbackUrl.pathname}${callbackUrl.search}`));
     await keep(await arrive(location));
     const streamed = await events.text();
     browserFacing.push(streamed);

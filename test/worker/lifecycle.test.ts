@@ -116,7 +116,15 @@ describe('the authorization in the user state', () => {
     expect((await userStateOf(uaid)).verifiedAt).not.toBeNull();
     // No phone number, no referenceIds list: only what the state documents.
     expect(Object.keys(state).sort()).toEqual(
-      ['checkedAt', 'expiresAt', 'issuedAt', 'referenceId', 'scopes', 'status'].sort(),
+      [
+        'checkedAt',
+        'expiresAt',
+        'issuedAt',
+        'referenceId',
+        'referenceIdMode',
+        'scopes',
+        'status',
+      ].sort(),
     );
   });
 
@@ -353,6 +361,7 @@ describe('the feed object, for what the phone flow cannot reach', () => {
     userAuthorizationId: uaid,
     sessionObjectId: env.SESSIONS.newUniqueId().toString(),
     referenceId: null,
+    referenceIdMode: null,
     kycUntil: Date.now() + 60_000,
     now: Date.now(),
   });

@@ -11,6 +11,7 @@ import {
   phone,
   postSession,
   worker,
+  WORKER_ORIGIN,
 } from './support/flow';
 import { sandboxSession } from './support/sandbox';
 
@@ -188,7 +189,7 @@ describe('the creating browser is the one PayPay reopens (WEB_LINK userAgent)', 
 describe('PUBLIC_SESSIONS=off', () => {
   async function call(init: RequestInit) {
     const ctx = createExecutionContext();
-    const request = new Request('https://kyc.example/v1/sessions', init) as Request<
+    const request = new Request(`${WORKER_ORIGIN}/v1/sessions`, init) as Request<
       unknown,
       IncomingRequestCfProperties
     >;

@@ -45,6 +45,7 @@ const TEST_SETTINGS: Record<string, string> = {
   CALLBACK_URL: 'https://kyc.example/v1/callback',
   MERCHANT_API_TOKEN: 'test_merchant_token_0123456789abcdef',
   // The local stack and the tests run as development: open webhooks, http on loopback.
+  // Honoured for requests to a loopback host only: the tests use WORKER_ORIGIN (support/flow.ts).
   ENVIRONMENT: 'development',
   WEBHOOK_ALLOWED_CIDRS: '',
   WEBHOOK_PATH_TOKEN: '',

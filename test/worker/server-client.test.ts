@@ -278,6 +278,23 @@ describe('createClient against fakes', () => {
     expect(seen).toEqual([]);
   });
 
+  it('refuses plain http to a host that is not loopback, naming the host and why', () => {
+    for (const endpoint of [
+      'http://kyc.example',
+      'http://10.0.0.5:8787/base',
+      'http://[2001:db8::1]',
+    ]) {
+      const host = new URL(endpoint).hostname;
+      expect(() => createClient({ endpoint, token: TOKEN }), endpoint).toThrow(TypeError);
+      expect(() => createClient({ endpoint, token: TOKEN }), endpoint).toThrow(
+        new RegExp(`${host.replace(/[.[\]]/g, '\\$&')}.*not a loopback host.*bearer`),
+      );
+    }
+    // The local stack: wrangler dev on loopback, plain http.
+    for (const endpoint of ['http://127.0.0.1:8787', 'http://localhost:8787', 'http://[::1]:8787'])
+      expect(() => createClient({ endpoint, token: TOKEN }), endpoint).not.toThrow();
+  });
+
   it('refuses a bad endpoint or no token at once', () => {
     expect(() => createClient({ endpoint: 'kyc.example', token: TOKEN })).toThrow(TypeError);
     expect(() => createClient({ endpoint: 'ftp://kyc.example', token: TOKEN })).toThrow(TypeError);

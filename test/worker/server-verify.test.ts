@@ -175,6 +175,39 @@ describe('verifyEvent against the standardwebhooks package', () => {
     }
   });
 
+  it('throws a TypeError for a tolerance or clock that is not a finite number', async () => {
+    // NaN or Infinity would make every timestamp comparison pass and the replay
+    // guard remember nothing: both checks off, silently.
+    const { body, headers } = signed(feedEvent(), NOW);
+    const bad: VerifyOptions[] = [
+      { now: NOW * 1000, toleranceSeconds: Number.NaN },
+      { now: NOW * 1000, toleranceSeconds: Number.POSITIVE_INFINITY },
+      { now: NOW * 1000, toleranceSeconds: -1 },
+      { now: Number.NaN },
+      { now: Number.POSITIVE_INFINITY },
+      { now: new Date('not a date') },
+    ];
+    for (const options of bad) {
+      const error = await verifyEvent(body, headers, SECRET, {
+        ...options,
+        replayGuard: null,
+      }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error, JSON.stringify(options)).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(/verifyEvent: (now|toleranceSeconds)/);
+    }
+    // A finite tolerance of 0 is strict, not off.
+    await expect(
+      verifyEvent(body, headers, SECRET, {
+        now: NOW * 1000,
+        toleranceSeconds: 0,
+        replayGuard: null,
+      }),
+    ).resolves.toBeDefined();
+  });
+
   it('refuses a replay of the same message, but not a redelivery with a new timestamp', async () => {
     const guard = new ReplayGuard();
     const options = { now: NOW * 1000, replayGuard: guard };

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import handler from '../../worker/index';
-import { expectError, worker } from './support/flow';
+import { expectError, worker, WORKER_ORIGIN } from './support/flow';
 import { fault, sandboxAdmin, sandboxCalls, setStanding } from './support/sandbox';
 import {
   cron,
@@ -394,7 +394,7 @@ describe('recording comes first', () => {
       ['recon', reconBody('https://sandbox.test/f.csv')],
     ] as const) {
       const ctx = createExecutionContext();
-      const request = new Request(`https://kyc.example/v1/webhooks/paypay/${route}`, {
+      const request = new Request(`${WORKER_ORIGIN}/v1/webhooks/paypay/${route}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(body),

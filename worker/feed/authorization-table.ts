@@ -26,6 +26,18 @@ export const AUTHORIZATION_V4 = [
      WHERE auth_notice IS NOT NULL`,
 ];
 
+/**
+ * v5: who gave `reference_id`: `public` (the browser, so anyone) or `merchant`
+ * (the merchant's server, with the bearer). A referenceId recorded before is
+ * marked `public`: nothing says the merchant set it, and trusting it would be
+ * the mistake the column is there to prevent.
+ */
+export const REFERENCE_MODE_V5_COLUMNS = [['users', 'reference_id_mode', 'TEXT']] as const;
+export const REFERENCE_MODE_V5 = [
+  `UPDATE users SET reference_id_mode = 'public'
+     WHERE reference_id IS NOT NULL AND reference_id_mode IS NULL`,
+];
+
 /** What a read of the authorization found: PayPay's answer, or a code about the user. */
 export type AuthorizationRead =
   | { authorization: Authorization }

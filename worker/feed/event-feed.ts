@@ -75,6 +75,8 @@ export interface VerifiedInput {
   /** The verification's Durable Object, which holds the KYC until its exchange. */
   sessionObjectId: string;
   referenceId: string | null;
+  /** Who gave `referenceId`: the browser (`public`) or the merchant's server; null without one. */
+  referenceIdMode: 'public' | 'merchant' | null;
   /** When that object drops the KYC at the latest (epoch ms). */
   kycUntil: number;
   now: number;
@@ -293,9 +295,12 @@ export class EventFeed extends DurableObject<Env> {
       );
       this.sql.exec(
         `UPDATE users SET verified_at = ?, reference_id = COALESCE(?, reference_id),
+           reference_id_mode = COALESCE(?, reference_id_mode),
            reread_due_at = ?, version = version + 1, updated_at = ? WHERE uaid = ?`,
         now,
         input.referenceId,
+        // The mode travels with its referenceId: a verification without one keeps both.
+        input.referenceId === null ? null : (input.referenceIdMode ?? 'public'),
         now,
         now,
         uaid,

@@ -89,6 +89,7 @@ export function userStateOf(row: UserRow, recent: EventRow[]): UserState {
             expiresAt: isoOrNull(row.auth_expires_at),
             issuedAt: isoOrNull(row.auth_issued_at),
             referenceId: row.reference_id,
+            referenceIdMode: referenceModeOf(row),
             checkedAt: iso(row.auth_checked_at),
           },
     verifiedAt: isoOrNull(row.verified_at),
@@ -114,4 +115,10 @@ function isoOrNull(ms: number | null): string | null {
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+/** Who gave the referenceId; any value but `merchant` reads as `public`, the one not to trust. */
+function referenceModeOf(row: UserRow): 'public' | 'merchant' | null {
+  if (row.reference_id === null) return null;
+  return row.reference_id_mode === 'merchant' ? 'merchant' : 'public';
 }

@@ -1,4 +1,9 @@
-import { AUTHORIZATION_V4, AUTHORIZATION_V4_COLUMNS } from './authorization-table';
+import {
+  AUTHORIZATION_V4,
+  AUTHORIZATION_V4_COLUMNS,
+  REFERENCE_MODE_V5,
+  REFERENCE_MODE_V5_COLUMNS,
+} from './authorization-table';
 import { CONFIRMATION_V3 } from './confirmation';
 import { FORGET_V4, FORGET_V4_COLUMNS } from './forget-table';
 import { EVENTS_V1 } from './events-table';
@@ -50,6 +55,12 @@ export const MIGRATIONS: readonly Migration[] = [
       "users: PayPay's authorization, its expiry notices, the forget request; user_sessions, forgotten",
     columns: [...AUTHORIZATION_V4_COLUMNS, ...FORGET_V4_COLUMNS],
     statements: [...AUTHORIZATION_V4, ...FORGET_V4],
+  },
+  {
+    version: 5,
+    description: 'users.reference_id_mode: whether the browser or the merchant gave reference_id',
+    columns: REFERENCE_MODE_V5_COLUMNS,
+    statements: REFERENCE_MODE_V5,
   },
 ];
 

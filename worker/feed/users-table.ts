@@ -59,6 +59,7 @@ export type UserRow = {
   reread_request_id: string | null;
   verified_at: number | null;
   reference_id: string | null;
+  reference_id_mode: string | null;
   auth_status: string | null;
   auth_scopes: string | null;
   auth_expires_at: number | null;

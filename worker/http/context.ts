@@ -5,7 +5,10 @@ import { logLine } from '../log';
 export interface RequestContext {
   requestId: string;
   startedAt: number;
-  /** Parsed once per isolate; first read by the pipeline's first stage. */
+  /**
+   * The settings for this request's host (development rules only on loopback),
+   * parsed once per isolate; first read by the pipeline's first stage.
+   */
   readonly config: Config;
   /** The route pattern, not the path: paths carry ids that do not belong in logs. */
   route: string;
@@ -18,12 +21,13 @@ export interface RequestContext {
  * The context of a new request. Its settings are parsed on first read, which
  * the pipeline's first stage makes inside the error handling.
  */
-export function newContext(env: Env): RequestContext {
+export function newContext(env: Env, request: Request): RequestContext {
+  const host = new URL(request.url).hostname;
   return {
     requestId: newRequestId(),
     startedAt: Date.now(),
     get config() {
-      return configOf(env);
+      return configOf(env, host);
     },
     route: 'unmatched',
     paypayRequestId: null,

@@ -12,11 +12,25 @@ export interface DownloadOptions {
   maxBytes?: number;
   /** Until the answer's headers arrive, and then between two chunks of its body. */
   timeoutMs?: number;
+  /**
+   * Epoch ms by which the whole download (headers and every chunk) is read, or
+   * it fails `TOO_SLOW`: a host that sends a byte now and then never trips
+   * `timeoutMs`. By default `totalMs` from the call.
+   */
+  deadline?: number;
+  /** The whole download's time when no `deadline` is given. */
+  totalMs?: number;
   /** Redirects followed, and only to the same allowed host. */
   maxRedirects?: number;
 }
 
-const DEFAULTS = { maxBytes: 128 * 1024 * 1024, timeoutMs: 20_000, maxRedirects: 3 };
+// totalMs: past a cron run's recon share (4 min), so it binds only callers without a budget.
+const DEFAULTS = {
+  maxBytes: 128 * 1024 * 1024,
+  timeoutMs: 20_000,
+  totalMs: 5 * 60_000,
+  maxRedirects: 3,
+};
 
 /** A recon file's body, read chunk by chunk within the download's limits. */
 export interface ReconBody {
@@ -47,22 +61,27 @@ export function refusalOf(path: string, allowedHosts: ReadonlySet<string>): stri
 /**
  * Opens a recon file for reading: the URL is checked before any request,
  * redirects are not followed by fetch but by us, to the same allowed host
- * only, and the size and time are bounded while reading (a stalled body times
- * out; its chunks are read only as fast as the caller takes them).
+ * only, and the size and time are bounded while reading: a stalled body times
+ * out, and every wait (headers, each chunk) ends at the whole download's
+ * deadline, so a host that trickles cannot hold the invocation. Its chunks are
+ * read only as fast as the caller takes them.
  */
 export async function openRecon(
   path: string,
   options: DownloadOptions,
 ): Promise<Result<ReconBody, string>> {
-  const { maxBytes, timeoutMs, maxRedirects } = { ...DEFAULTS, ...options };
+  const { maxBytes, timeoutMs, totalMs, maxRedirects } = { ...DEFAULTS, ...options };
+  const deadline = options.deadline ?? Date.now() + totalMs;
   const fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
   const refused = refusalOf(path, options.allowedHosts);
   if (refused !== null) return err(refused);
   const origin = new URL(path);
   let url = origin;
   const controller = new AbortController();
-  let timer = setTimeout(() => controller.abort(), timeoutMs);
-  const failed = () => err(controller.signal.aborted ? 'TIMEOUT' : 'NETWORK_ERROR');
+  /** Why a wait ended: the whole download's deadline, or one wait's timeout. */
+  const late = () => (Date.now() >= deadline ? 'TOO_SLOW' : 'TIMEOUT');
+  const timer = setTimeout(() => controller.abort(), waitOf(timeoutMs, deadline));
+  const failed = () => err(controller.signal.aborted ? late() : 'NETWORK_ERROR');
   try {
     for (let hop = 0; ; hop++) {
       const response = await fetchFn(url.href, {
@@ -94,24 +113,32 @@ export async function openRecon(
       }
       const reader = response.body?.getReader() ?? null;
       let size = 0;
+      const stop = async (reason: string) => {
+        controller.abort();
+        await reader?.cancel().catch(() => {});
+        return err(reason);
+      };
       return ok({
         async read() {
           if (reader === null) return ok(null);
-          timer = setTimeout(() => controller.abort(), timeoutMs);
+          if (Date.now() >= deadline) return stop('TOO_SLOW');
+          // A race, not the fetch's signal alone: a body's stream need not heed it.
+          let wait: ReturnType<typeof setTimeout> | undefined;
+          const expired = new Promise<'expired'>((resolve) => {
+            wait = setTimeout(() => resolve('expired'), waitOf(timeoutMs, deadline));
+          });
           try {
-            const { done, value } = await reader.read();
-            if (done) return ok(null);
-            size += value.byteLength;
-            if (size > maxBytes) {
-              await reader.cancel().catch(() => {});
-              return err('FILE_TOO_LARGE');
-            }
-            return ok(value);
+            const next = await Promise.race([reader.read(), expired]);
+            if (next === 'expired') return stop(late());
+            if (next.done) return ok(null);
+            size += next.value.byteLength;
+            if (size > maxBytes) return stop('FILE_TOO_LARGE');
+            return ok(next.value);
           } catch {
             await reader.cancel().catch(() => {});
             return failed();
           } finally {
-            clearTimeout(timer);
+            clearTimeout(wait);
           }
         },
         async cancel() {
@@ -122,7 +149,12 @@ export async function openRecon(
   } catch {
     return failed();
   } finally {
-    // The headers' timer; each read of the body sets its own.
+    // The headers' timer; each read of the body races its own.
     clearTimeout(timer);
   }
+}
+
+/** How long one wait may last: `timeoutMs`, or less if the deadline comes first. */
+function waitOf(timeoutMs: number, deadline: number): number {
+  return Math.max(0, Math.min(timeoutMs, deadline - Date.now()));
 }

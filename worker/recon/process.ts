@@ -116,6 +116,8 @@ async function streamFile(
   budget.calls--;
   const opened = await openRecon(claim.path, {
     allowedHosts: config.reconAllowedHosts,
+    // The invocation's share bounds the download too, chunk by chunk.
+    deadline: budget.deadline,
     ...(fetchFn ? { fetch: fetchFn } : {}),
   });
   if (!opened.ok) return failed(opened.error);
@@ -151,6 +153,9 @@ async function streamFile(
   };
   for (;;) {
     const chunk = await body.read();
+    // Out of time with ids recorded: the next run resumes from them. With none,
+    // a failed attempt, backed off: a host that trickles must not hold the queue.
+    if (!chunk.ok && chunk.error === 'TOO_SLOW' && progress.sent > 0) return pause();
     if (!chunk.ok) return failed(chunk.error);
     const ids: string[] = [];
     const error = chunk.value === null ? reader.end(ids) : reader.write(chunk.value, ids);

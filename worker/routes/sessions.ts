@@ -17,11 +17,17 @@ import { parseSessionId } from '../session/ids';
 import { SECRET_HEADER, sessionObject } from '../session/locate';
 import type { SessionMode } from '../session/record';
 import { requireMerchant } from '../http/auth';
-import { clientKeyOf } from '../rate-limit';
+import { clientKeyOf, NETWORK_LIMIT_MULTIPLE, networkKeyOf } from '../rate-limit';
 
 /** JSON bodies of session creation are small; anything bigger is not ours. */
 const MAX_BODY_BYTES = 4096;
-const CREATE_SETTINGS = [...PAYPAY_SETTINGS, 'ALLOWED_ORIGINS', 'CALLBACK_URL'] as const;
+// PUBLIC_SESSIONS: a value it does not know refuses browsers by name (503), not as if "off".
+const CREATE_SETTINGS = [
+  ...PAYPAY_SETTINGS,
+  'ALLOWED_ORIGINS',
+  'CALLBACK_URL',
+  'PUBLIC_SESSIONS',
+] as const;
 const MERCHANT_CREATE_SETTINGS = [
   ...PAYPAY_SETTINGS,
   'CALLBACK_URL',
@@ -46,12 +52,15 @@ export async function createSession(
   const mode: SessionMode = fromServer ? 'merchant' : 'public';
   // A server call: no CORS, and no per-IP limit (one server speaks for every customer).
   if (fromServer) await requireMerchant(request, rc);
-  else await admitBrowser(request, env, rc);
+  else admitBrowser(request, rc);
   const body = await readJsonBody(request, MAX_BODY_BYTES);
   const checked: Validated<MerchantSessionRequest> = fromServer
     ? validateMerchantSession(body)
     : validateCreateSession(body);
   if (!checked.ok) throw ApiError.of(checked.error.code, checked.error.message);
+  // Counted only once the request is one we would serve: garbage from many
+  // addresses costs nothing and must not spend the customers' global share.
+  if (!fromServer) await countBrowserCreation(request, env, rc);
   const { value } = checked;
   // A unique id, not one derived from a name: the object id goes out in the nonce,
   // so it must not be the session id or lead to it (the object draws the secrets).
@@ -75,8 +84,8 @@ export async function createSession(
   return Response.json(outcome.session, { status: 201 });
 }
 
-/** A browser may create a session when public sessions are on, from an allowed origin, within the rate. */
-async function admitBrowser(request: Request, env: Env, rc: RequestContext): Promise<void> {
+/** A browser may create a session when public sessions are on, from an allowed origin. */
+function admitBrowser(request: Request, rc: RequestContext): void {
   const { config } = rc;
   if (!config.publicSessions) {
     throw ApiError.of(
@@ -88,10 +97,22 @@ async function admitBrowser(request: Request, env: Env, rc: RequestContext): Pro
     throw ApiError.of('ORIGIN_NOT_ALLOWED', 'Browsers must send an Origin from ALLOWED_ORIGINS');
   }
   rc.headers = corsHeaders(request, config.allowedOrigins);
-  const client = clientKeyOf(request.headers.get('CF-Connecting-IP') ?? 'unknown');
-  await limit(env, `create:${client}`, config.sessionRateLimitPerMinute, 'from this address');
-  // Counted after the client's own limit, so one noisy client cannot spend everyone's:
-  // each creation is a PayPay call and a Durable Object, and a flood from many /64s is cheap.
+}
+
+/**
+ * One browser creation against its client's limit, its network's (IPv4 /24,
+ * IPv6 /48) and the global cap, in that order: each is counted only once the
+ * narrower ones let it through, so one noisy client or network cannot spend
+ * everyone's share. Each creation is a PayPay call and a Durable Object, and a
+ * flood from many /64s of one /48 is cheap.
+ */
+async function countBrowserCreation(request: Request, env: Env, rc: RequestContext) {
+  const { config } = rc;
+  const ip = request.headers.get('CF-Connecting-IP') ?? 'unknown';
+  const perClient = config.sessionRateLimitPerMinute;
+  await limit(env, `create:${clientKeyOf(ip)}`, perClient, 'from this address');
+  const network = `create:net:${networkKeyOf(ip)}`;
+  await limit(env, network, perClient * NETWORK_LIMIT_MULTIPLE, 'from this network');
   await limit(env, 'create:global', config.sessionGlobalLimitPerMinute, 'right now');
 }
 

@@ -176,7 +176,7 @@ export class VerificationSession extends DurableObject<Env> {
       resultSalt: randomText(16),
       resultExpiresAt: now + config.resultTtlSeconds * 1000,
     });
-    const told = await this.tellFeed(input.userAuthorizationId, record.referenceId, now);
+    const told = await this.tellFeed(input.userAuthorizationId, record, now);
     // The user asked to be forgotten while verifying: the forget wins, its KYC goes now.
     if (told.forgetting && this.record) await this.save(withoutPersonalData(this.record));
     return { outcome: 'completed', lang, paypayRequestId: answer.requestId, reread: told.reread };
@@ -189,7 +189,7 @@ export class VerificationSession extends DurableObject<Env> {
    */
   private async tellFeed(
     uaid: string,
-    referenceId: string | null,
+    { referenceId, mode }: Pick<SessionRecord, 'referenceId' | 'mode'>,
     now: number,
   ): Promise<{ reread: RereadClaim | null; forgetting: boolean }> {
     const config = configOf(this.env);
@@ -198,6 +198,8 @@ export class VerificationSession extends DurableObject<Env> {
         userAuthorizationId: uaid,
         sessionObjectId: this.objectId,
         referenceId,
+        // A public session's referenceId came from the browser: the user state says so.
+        referenceIdMode: referenceId === null ? null : mode,
         kycUntil: now + Math.max(config.resultTtlSeconds, config.kycRetentionSeconds) * 1000,
         now,
       });

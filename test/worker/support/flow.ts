@@ -3,6 +3,13 @@ import { expect } from 'vitest';
 
 /** The allowed origin and merchant token of the test settings (test/worker/project.ts). */
 export const ORIGIN = 'https://shop.example';
+
+/**
+ * Where the tests reach the Worker: a loopback host, as `wrangler dev` serves
+ * it, where the test settings' ENVIRONMENT=development is honoured. A test of
+ * production rules names a public host itself (`https://kyc.example`).
+ */
+export const WORKER_ORIGIN = 'http://127.0.0.1:8787';
 export const MERCHANT_TOKEN = 'test_merchant_token_0123456789abcdef';
 
 let ipCounter = 0;
@@ -26,9 +33,11 @@ export function testSetting(name: string): string {
   return (env as unknown as Record<string, string>)[name] ?? '';
 }
 
-/** A request to the Worker under test. */
+/** A request to the Worker under test; its redirects are answers to read, not to follow. */
 export function worker(path: string, init: RequestInit = {}): Promise<Response> {
-  return exports.default.fetch(new Request(`https://kyc.example${path}`, init));
+  return exports.default.fetch(
+    new Request(`${WORKER_ORIGIN}${path}`, { redirect: 'manual', ...init }),
+  );
 }
 
 /** `POST /v1/sessions` as the element would send it. */
@@ -76,13 +85,20 @@ export async function phone(
   return response.headers.get('Location');
 }
 
-/** The phone arriving at our callback: the path of PayPay's redirect, on the Worker. */
-export function arrive(
+/**
+ * The phone arriving at our callback (the path of PayPay's redirect, on the
+ * Worker) and following its 303, as a browser does: the page it ends on.
+ */
+export async function arrive(
   callbackUrl: string,
   headers: Record<string, string> = {},
 ): Promise<Response> {
   const url = new URL(callbackUrl);
-  return worker(url.pathname + url.search, { headers });
+  const answer = await worker(url.pathname + url.search, { headers });
+  expect(answer.status).toBe(303);
+  const done = new URL(answer.headers.get('Location')!);
+  expect(done.search).not.toContain('responseToken');
+  return worker(done.pathname + done.search, { headers });
 }
 
 /** `POST /v1/results/exchange` as the merchant's server. */

@@ -10,7 +10,7 @@ import type { FeedEvent, FeedPage, UserState } from '../../../shared/feed';
 import { WEBHOOK_KINDS } from '../../../shared/paypay-codes';
 import type { ReconClaim } from '../../../worker/feed/recon-table';
 import handler from '../../../worker/index';
-import { MERCHANT_TOKEN } from './flow';
+import { MERCHANT_TOKEN, WORKER_ORIGIN } from './flow';
 import { newUser } from './sandbox';
 
 /** Settings to change for one call, on top of the test settings (test/worker/project.ts). */
@@ -31,6 +31,7 @@ export function envWith(overrides: Overrides = {}): Env {
 /**
  * A request to the Worker's default handler that also waits for its
  * `ctx.waitUntil` work (re-reads, recon downloads, forwarding) to finish.
+ * `path` is on WORKER_ORIGIN (loopback), or a whole URL to try another host.
  */
 export async function call(
   path: string,
@@ -38,10 +39,8 @@ export async function call(
   overrides: Overrides = {},
 ): Promise<Response> {
   const ctx = createExecutionContext();
-  const request = new Request(`https://kyc.example${path}`, init) as Request<
-    unknown,
-    IncomingRequestCfProperties
-  >;
+  const url = /^https?:/.test(path) ? path : `${WORKER_ORIGIN}${path}`;
+  const request = new Request(url, init) as Request<unknown, IncomingRequestCfProperties>;
   const response = await handler.fetch(request, envWith(overrides), ctx);
   await waitOnExecutionContext(ctx);
   return response;
