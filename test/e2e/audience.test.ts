@@ -22,7 +22,7 @@ interface Target {
 
 /**
  * A merchant session taken through the sandbox phone to the Worker's callback:
- * the `aud` the token carried, the callback's status and the session's status.
+ * the `aud` the token carried, the status of the page the phone ends on, and the session's status.
  */
 async function verify(target: Target) {
   const auth = { Authorization: `Bearer ${target.merchantApiToken}` };
@@ -38,13 +38,15 @@ async function verify(target: Target) {
   const location = new URL(played.location!);
   const payload = location.searchParams.get('responseToken')!.split('.')[1]!;
   const { aud } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { aud: unknown };
-  const callback = played.callback!;
-  const page = await callback.text();
+  // The callback answers 303 to a token-free page; the page says the outcome.
+  expect(played.callback!.status).toBe(303);
+  const shown = played.page!;
+  const page = await shown.text();
   answers.push({
     method: 'GET',
-    url: location.href,
-    status: callback.status,
-    contentType: callback.headers.get('Content-Type') ?? '',
+    url: played.pageUrl!,
+    status: shown.status,
+    contentType: shown.headers.get('Content-Type') ?? '',
     body: page,
   });
   const view = await recordedFetch(`${target.workerUrl}/v1/sessions/${sessionId}`, {
@@ -52,7 +54,7 @@ async function verify(target: Target) {
   });
   return {
     aud,
-    callback: callback.status,
+    pageStatus: shown.status,
     outcome: /data-outcome="([a-z]+)"/.exec(page)?.[1],
     status: (view.json() as { status: string }).status,
   };
@@ -63,7 +65,7 @@ describe('the shared stack, with no PAYPAY_CLIENT_ID', () => {
     expect(SANDBOX_API_KEY).toMatch(/^a_[A-Za-z0-9]{10}_[A-Za-z0-9]{4}$/);
     expect(await verify(stack())).toEqual({
       aud: DERIVED_CLIENT_ID,
-      callback: 200,
+      pageStatus: 200,
       outcome: 'completed',
       status: 'completed',
     });
@@ -114,7 +116,7 @@ describe('a stack with PAYPAY_CLIENT_ID set', () => {
   it('completes a verification whose token carries the configured client ID', async () => {
     expect(await verify(own)).toEqual({
       aud: PANEL_CLIENT_ID,
-      callback: 200,
+      pageStatus: 200,
       outcome: 'completed',
       status: 'completed',
     });
@@ -126,7 +128,7 @@ describe('a stack with PAYPAY_CLIENT_ID set', () => {
     expect((await setMerchantOptions(own.sandboxUrl, options)).status).toBe(200);
     expect(await verify(own)).toEqual({
       aud: OTHER_CLIENT_ID,
-      callback: 400,
+      pageStatus: 400,
       outcome: 'invalid',
       status: 'pending',
     });

@@ -182,8 +182,8 @@ describe('the responseToken audience', () => {
   }
 
   it("carries the client ID by default: the key without its last '_' and 4 characters", async () => {
-    const merchant = await registerMerchant({ apiKey: 'a_BBIC1QTmDc_9iu6' });
-    expect(await audienceOf(merchant)).toBe('a_BBIC1QTmDc');
+    const merchant = await registerMerchant({ apiKey: 'a_Sh0pTest01_x7Q2' });
+    expect(await audienceOf(merchant)).toBe('a_Sh0pTest01');
   });
 
   it('carries the registered clientId, or the whole key when it has no PayPay shape', async () => {

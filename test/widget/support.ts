@@ -74,7 +74,7 @@ export async function qrLifetime(seconds: number): Promise<void> {
   expect((await commands.qrLifetime(seconds)).status).toBe(200);
 }
 
-/** Plays the PayPay user on the sandbox phone page, then the callback; resolves with the callback's status. */
+/** Plays the PayPay user on the sandbox phone page, then the callback; resolves with the status of the page the phone ends on. */
 export function phone(
   qrUrl: string,
   outcome: string,

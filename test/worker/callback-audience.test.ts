@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import handler from '../../worker/index';
-import { newSession, ORIGIN, phone, testSetting, worker } from './support/flow';
+import { newSession, ORIGIN, phone, testSetting, worker, WORKER_ORIGIN } from './support/flow';
 import { MERCHANT, SANDBOX } from './support/sandbox';
 
 // The responseToken's `aud` is the merchant's client ID, not its API key
@@ -41,16 +41,31 @@ function audienceOf(location: URL): unknown {
   return (JSON.parse(Buffer.from(payload, 'base64url').toString()) as { aud: unknown }).aud;
 }
 
-/** The phone arriving at a Worker whose settings are the test ones plus `overrides`. */
+/**
+ * The phone arriving at a Worker whose settings are the test ones plus
+ * `overrides`, and following its 303 as a browser does: the page it ends on.
+ */
 async function arriveAt(location: URL, overrides: Record<string, string> = {}) {
+  const answer = await fetchWith(`${location.pathname}${location.search}`, overrides);
+  const next = answer.headers.get('Location');
+  if (answer.status !== 303 || next === null) return { status: answer.status, outcome: undefined };
+  const done = new URL(next);
+  expect(done.search).not.toContain('responseToken');
+  const response = await fetchWith(`${done.pathname}${done.search}`, overrides);
+  const html = await response.text();
+  return { status: response.status, outcome: /data-outcome="([a-z]+)"/.exec(html)?.[1] };
+}
+
+/** One request to the Worker with the test settings plus `overrides`, its redirect not followed. */
+async function fetchWith(path: string, overrides: Record<string, string>): Promise<Response> {
   const ctx = createExecutionContext();
-  const request = new Request(`https://kyc.example${location.pathname}${location.search}`, {
+  const request = new Request(`${WORKER_ORIGIN}${path}`, {
     headers: { 'Accept-Language': 'en' },
+    redirect: 'manual',
   }) as Request<unknown, IncomingRequestCfProperties>;
   const response = await handler.fetch(request, { ...env, ...overrides } as Env, ctx);
   await waitOnExecutionContext(ctx);
-  const html = await response.text();
-  return { status: response.status, outcome: /data-outcome="([a-z]+)"/.exec(html)?.[1] };
+  return response;
 }
 
 async function statusOf(sessionId: string): Promise<string> {
@@ -168,14 +183,7 @@ describe('/healthz on the client ID', () => {
       source: 'derived',
       detail: `responseTokens are accepted for the client ID ${CLIENT_ID}, derived from PAYPAY_API_KEY (PayPay's shape: a_ and 10 characters, then _ and 4; the last _ and 4 dropped), or the API key.`,
     });
-    const ctx = createExecutionContext();
-    const request = new Request('https://kyc.example/healthz') as Request<
-      unknown,
-      IncomingRequestCfProperties
-    >;
-    const settings = { PAYPAY_CLIENT_ID: PANEL_CLIENT_ID };
-    const configured = await handler.fetch(request, { ...env, ...settings } as Env, ctx);
-    await waitOnExecutionContext(ctx);
+    const configured = await fetchWith('/healthz', { PAYPAY_CLIENT_ID: PANEL_CLIENT_ID });
     const text = await configured.text();
     expect(JSON.parse(text)).toMatchObject({
       clientId: {

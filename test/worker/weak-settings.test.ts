@@ -9,7 +9,7 @@ import { call } from './support/webhooks';
 const STRONG = 'q3J9vX_2LmKp8ZtR4wYc7NdB1hGf6sUeA0oIjTkQ5aE';
 const base: RawSettings = {
   PAYPAY_API_BASE_URL: 'https://paypay.test',
-  PAYPAY_API_KEY: 'k',
+  PAYPAY_API_KEY: 'a_Sh0pTest01_x7Q2',
   PAYPAY_API_SECRET: 'c2VjcmV0',
   ALLOWED_ORIGINS: 'https://shop.example',
   CALLBACK_URL: 'https://kyc.example/v1/callback',

@@ -26,15 +26,16 @@ const qrLifetime: BrowserCommand<[seconds: number]> = (_ctx, seconds) =>
   setQrLifetime(stack().sandboxUrl, seconds);
 
 /**
- * Plays the PayPay user on the phone page, then lands on the Worker's callback.
- * Returns the callback page's status (or the phone page's when it does not redirect).
+ * Plays the PayPay user on the phone page, then follows the Worker's callback
+ * (a 303) to its page. Returns that page's status (or the phone page's when it
+ * does not redirect).
  */
 const phone: BrowserCommand<
   [qrUrl: string, outcome: string, fields?: Record<string, string>]
 > = async (_ctx, qrUrl, outcome, fields = {}) => {
   if (!qrUrl.startsWith(stack().sandboxUrl)) throw new Error('not a sandbox QR');
   const played = await playPhone(qrUrl, outcome, fields);
-  return played.callback?.status ?? played.status;
+  return played.page?.status ?? played.status;
 };
 
 /** Sets how the test merchant's session provider answers, and reports its call count. */
