@@ -123,14 +123,14 @@ describe('a stack with PAYPAY_CLIENT_ID set', () => {
     expect(refusals()).toEqual([]);
   });
 
-  it('refuses a token for another client ID, with a log line naming it and the fix', async () => {
+  it('refuses a token for another client ID: the session fails, a log line names it and the fix', async () => {
     const options = { clientId: PANEL_CLIENT_ID, tokenAudience: OTHER_CLIENT_ID };
     expect((await setMerchantOptions(own.sandboxUrl, options)).status).toBe(200);
     expect(await verify(own)).toEqual({
       aud: OTHER_CLIENT_ID,
-      pageStatus: 400,
-      outcome: 'invalid',
-      status: 'pending',
+      pageStatus: 200,
+      outcome: 'failed',
+      status: 'failed',
     });
     await expect.poll(() => refusals().length, { timeout: 10_000 }).toBe(1);
     expect(refusals()[0]).toEqual({

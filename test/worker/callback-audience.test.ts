@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import { env } from 'cloudflare:workers';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SessionView } from '../../shared/wire';
 import handler from '../../worker/index';
 import { newSession, ORIGIN, phone, testSetting, worker, WORKER_ORIGIN } from './support/flow';
 import { MERCHANT, SANDBOX } from './support/sandbox';
@@ -68,9 +69,13 @@ async function fetchWith(path: string, overrides: Record<string, string>): Promi
   return response;
 }
 
-async function statusOf(sessionId: string): Promise<string> {
+async function viewOf(sessionId: string): Promise<SessionView> {
   const response = await worker(`/v1/sessions/${sessionId}`, { headers: { Origin: ORIGIN } });
-  return (await response.json<{ status: string }>()).status;
+  return response.json<SessionView>();
+}
+
+async function statusOf(sessionId: string): Promise<string> {
+  return (await viewOf(sessionId)).status;
 }
 
 describe("GET /v1/callback: the token's audience", () => {
@@ -127,11 +132,14 @@ describe("GET /v1/callback: the token's audience", () => {
     expect(refusals()).toEqual([]);
   });
 
-  it('refuses a token for another client ID: the invalid page, a pending session, one log line with the fix', async () => {
+  it('refuses a token for another client ID: the session failed as PAYPAY_ERROR, one log line with the fix', async () => {
     await tokenAudience(OTHER_CLIENT_ID);
     const { sessionId, location } = await approvedSession();
-    expect(await arriveAt(location)).toEqual({ status: 400, outcome: 'invalid' });
-    expect(await statusOf(sessionId)).toBe('pending');
+    expect(await arriveAt(location)).toEqual({ status: 200, outcome: 'failed' });
+    expect(await viewOf(sessionId)).toMatchObject({
+      status: 'failed',
+      error: { reason: 'PAYPAY_ERROR' },
+    });
     expect(refusals()).toEqual([
       {
         type: 'paypay',
@@ -149,7 +157,7 @@ describe("GET /v1/callback: the token's audience", () => {
     await tokenAudience(OTHER_CLIENT_ID);
     const { location } = await approvedSession();
     const settings = { PAYPAY_CLIENT_ID: PANEL_CLIENT_ID };
-    expect(await arriveAt(location, settings)).toEqual({ status: 400, outcome: 'invalid' });
+    expect(await arriveAt(location, settings)).toEqual({ status: 200, outcome: 'failed' });
     expect(refusals()).toMatchObject([
       {
         audienceSeen: [OTHER_CLIENT_ID],

@@ -123,12 +123,27 @@ describe('verifyResponseToken', () => {
     expect(await verifyResponseToken(token, options)).toMatchObject({ verdict: 'ok' });
   });
 
-  it('refuses a token for another client ID, naming the aud it carries', async () => {
+  it('refuses a token for another client ID, naming the aud it carries and its session', async () => {
     const token = await signToken({ ...claims, aud: 'a_Other00001' });
     expect(await verifyResponseToken(token, options)).toEqual({
       verdict: 'invalid',
       reason: 'audience',
       seen: ['a_Other00001'],
+      nonce: 'nonce-abc',
+    });
+  });
+
+  it.each([
+    ['an expired token', { exp: NOW / 1000 - 120 }],
+    ['a token without a nonce', { nonce: undefined }],
+    ['a token with an empty nonce', { nonce: '' }],
+  ])('refuses %s for another client ID, naming no session', async (_, change) => {
+    const token = await signToken({ ...claims, aud: 'a_Other00001', ...change });
+    expect(await verifyResponseToken(token, options)).toEqual({
+      verdict: 'invalid',
+      reason: 'audience',
+      seen: ['a_Other00001'],
+      nonce: null,
     });
   });
 
@@ -151,6 +166,7 @@ describe('verifyResponseToken', () => {
         verdict: 'invalid',
         reason: 'audience',
         seen,
+        nonce: 'nonce-abc',
       });
     },
   );

@@ -30,8 +30,11 @@ export type TokenVerdict =
   | { verdict: 'declined'; claims: TokenClaims }
   | { verdict: 'bad_request'; claims: TokenClaims }
   | { verdict: 'invalid'; reason: Exclude<InvalidReason, 'audience'> }
-  /** Signed with our secret but for another audience: `seen` is its `aud`, as a list. */
-  | { verdict: 'invalid'; reason: 'audience'; seen: string[] };
+  /**
+   * Signed with our secret but for another audience: `seen` is its `aud`, as a
+   * list; `nonce` names its session when the token is otherwise current.
+   */
+  | { verdict: 'invalid'; reason: 'audience'; seen: string[]; nonce: string | null };
 
 /** Inputs of verification; `expectedNonce` is the nonce stored for the session, when known. */
 export interface VerifyOptions {
@@ -97,7 +100,16 @@ async function verify(token: string, options: VerifyOptions): Promise<TokenVerdi
     // jose checks the signature before any claim, so a refused `aud` is in a
     // token signed with our secret: its payload is PayPay's, safe to name.
     if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud') {
-      return { verdict: 'invalid', reason: 'audience', seen: audiencesIn(error.payload.aud) };
+      const { aud, nonce, exp } = error.payload;
+      // jose checks `aud` before `exp`: only a current token may name its session.
+      const current = typeof exp === 'number' && (exp + CLOCK_LEEWAY_SECONDS) * 1000 > now;
+      const named = current && typeof nonce === 'string' && nonce !== '' && nonce.length <= 255;
+      return {
+        verdict: 'invalid',
+        reason: 'audience',
+        seen: audiencesIn(aud),
+        nonce: named ? nonce : null,
+      };
     }
     return invalid(reasonOf(error));
   }

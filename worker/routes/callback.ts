@@ -2,7 +2,7 @@ import type { IRequest } from 'itty-router';
 import type { Lang } from '../../shared/wire';
 import { problemsWith, type Config } from '../config';
 import type { RequestContext } from '../http/context';
-import { verifyResponseToken } from '../paypay/jwt';
+import { verifyResponseToken, type TokenVerdict } from '../paypay/jwt';
 import { acceptedAudiences, logRefusedAudience } from '../paypay/client-id';
 import { PAYPAY_SETTINGS } from '../paypay/from-config';
 import { callbackPage, type PageKind } from '../pages/callback-page';
@@ -97,24 +97,21 @@ async function useToken(
     audiences: acceptedAudiences(clientId, apiKey),
     apiSecret,
   });
-  if (verdict.verdict === 'invalid') {
-    // Signed with our secret, yet for another audience: a setting to fix, so say which.
-    if (verdict.reason === 'audience') logRefusedAudience(verdict.seen, clientId, rc.requestId);
-    return invalid;
+  let input: CallbackInput;
+  if (verdict.verdict !== 'invalid') input = callbackInputOf(verdict);
+  else if (verdict.reason !== 'audience') return invalid;
+  else {
+    // Signed with our secret, yet for another audience: a setting to fix, so say
+    // which, and fail the session it names rather than leave it waiting.
+    logRefusedAudience(verdict.seen, clientId, rc.requestId);
+    if (verdict.nonce === null) return invalid;
+    input = { result: 'misaddressed', nonce: verdict.nonce };
   }
   // The nonce names the object only; the object checks the nonce's secret.
-  const objectId = objectIdOfNonce(verdict.claims.nonce);
+  const objectId = objectIdOfNonce(input.nonce);
   const stub = objectId === null ? null : sessionObject(env, objectId);
   if (stub === null) return invalid;
 
-  const input: CallbackInput =
-    verdict.verdict === 'ok'
-      ? {
-          result: 'succeeded',
-          nonce: verdict.claims.nonce,
-          userAuthorizationId: verdict.claims.userAuthorizationId,
-        }
-      : { result: verdict.verdict, nonce: verdict.claims.nonce };
   const outcome = await stub.callback(input);
   switch (outcome.outcome) {
     case 'invalid':
@@ -131,6 +128,21 @@ async function useToken(
       return { page: { kind: 'expired' }, lang: outcome.lang };
     case 'already':
       return { page: { kind: 'already', status: outcome.status }, lang: outcome.lang };
+  }
+}
+
+/** What the session object is told of a token that named it. */
+function callbackInputOf(verdict: Exclude<TokenVerdict, { verdict: 'invalid' }>): CallbackInput {
+  switch (verdict.verdict) {
+    case 'ok':
+      return {
+        result: 'succeeded',
+        nonce: verdict.claims.nonce,
+        userAuthorizationId: verdict.claims.userAuthorizationId,
+      };
+    case 'declined':
+    case 'bad_request':
+      return { result: verdict.verdict, nonce: verdict.claims.nonce };
   }
 }
 

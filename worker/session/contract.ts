@@ -32,7 +32,12 @@ export type CreateOutcome =
 /** The verified responseToken, as the callback route hands it over. */
 export type CallbackInput =
   | { result: 'succeeded'; nonce: string; userAuthorizationId: string }
-  | { result: 'declined' | 'bad_request'; nonce: string };
+  | { result: 'declined' | 'bad_request'; nonce: string }
+  /**
+   * PayPay signed it (our secret) for another audience: a setting to fix, so
+   * the session fails as PAYPAY_ERROR rather than wait for its QR to expire.
+   */
+  | { result: 'misaddressed'; nonce: string };
 
 /** What the phone's page should say. */
 export type CallbackOutcome =

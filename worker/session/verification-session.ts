@@ -146,8 +146,9 @@ export class VerificationSession extends DurableObject<Env> {
     // A second callback (a reload, a replay, a race) changes nothing.
     if (record.status !== 'pending') return { outcome: 'already', status: record.status, lang };
     if (input.result !== 'succeeded') {
-      await this.fail(input.result);
-      return { outcome: 'failed', reason: input.result, lang, paypayRequestId: null };
+      const reason = input.result === 'misaddressed' ? 'PAYPAY_ERROR' : input.result;
+      await this.fail(reason);
+      return { outcome: 'failed', reason, lang, paypayRequestId: null };
     }
     // Marked before the PayPay call, so a concurrent callback sees `authorized` and stops.
     await this.move({
