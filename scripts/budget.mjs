@@ -8,16 +8,22 @@ import { gzipSync } from 'node:zlib';
 
 /**
  * Bytes of gzip that dist/paypay-kyc-passport.iife.js may weigh (kB = 1000):
- * the 18,000 issue 15 asks for. The script was 20,604 B; it fits now (17,924 B
- * when this was set) because its build (vite.config.ts, scripts/element-plugins.mjs)
- * cuts qrcode's encoder to the element's one call, runs terser before oxc,
- * shortens the encoder's internal property names and writes the strings as
- * ASCII escapes; what is left is little room: lit and the encoder are most of it.
+ * what the build gives with its dependencies bundled as installed (20,671 B
+ * when this was set, issue 21), and a little room. Until then the build rewrote
+ * qrcode's source to cut it to the element's one call (17,924 B), which every
+ * upgrade of qrcode had to redo. Most of the script is lit and qrcode's encoder,
+ * which qrcode ships as CommonJS: the bundler wraps each of its modules whole
+ * (it cannot hoist nor tree-shake inside them), 2.5 kB of gzip more than the
+ * rewritten encoder. The bench prints the floor, lit + the encoder alone.
  */
-export const CLASSIC_SCRIPT_BUDGET = 18_000;
+export const CLASSIC_SCRIPT_BUDGET = 20_750;
 
-/** The size issue 15 asks for, printed beside the budget by the bench. */
-export const CLASSIC_SCRIPT_TARGET = 18_000;
+/**
+ * The size issue 21 asks for, printed beside the budget by the bench: the
+ * budget comes down to it once the encoder bundles smaller as it comes (a
+ * qrcode published as ES modules, or a bundler that hoists CommonJS modules).
+ */
+export const CLASSIC_SCRIPT_TARGET = 20_000;
 
 /**
  * Gzip size as servers send it at their best: node:zlib, level 9. GNU gzip

@@ -36,7 +36,7 @@ async function buildElement() {
 /** lit (what the element imports of it) and qrcode's encoder, nothing else, bundled the same way. */
 async function buildFloor() {
   const { build } = await import('vite');
-  const { elementBuild, elementPlugins } = await import('../element-plugins.mjs');
+  const { elementBuild, elementPlugins } = await import('../lib/element-build.mjs');
   const entry = join(out, 'floor-entry.js');
   writeFileSync(
     entry,

@@ -1,20 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { build, type Rollup } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLASSIC_SCRIPT_BUDGET, checkBudget, gzipSize } from '../../scripts/budget.mjs';
-import {
-  ENCODER_PROPERTIES,
-  elementBuild,
-  elementPlugins,
-  qrcodeCoreAsEsm,
-  qrcodeForTheElement,
-} from '../../scripts/element-plugins.mjs';
+import { elementBuild, elementPlugins } from '../../scripts/lib/element-build.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'kyc-element-build-'));
@@ -81,47 +74,22 @@ type Create = (text: string, options: { errorCorrectionLevel: string }) => Encod
 const require = createRequire(import.meta.url);
 const original = (require('qrcode/lib/core/qrcode.js') as { create: Create }).create;
 
-/**
- * qrcode's encoder rewritten as ES modules and minified; with `forTheElement`,
- * also cut to the element's one call and minified as the classic script is
- * (terser, then oxc shortening its internal property names).
- */
-async function rewritten(forTheElement = false): Promise<{ create: Create; code: string }> {
+/** qrcode's encoder bundled and minified as the classic script is (terser, then oxc). */
+async function minified(): Promise<Create> {
   const entry = require.resolve('qrcode/lib/core/qrcode.js');
-  if (forTheElement) {
-    const output = (await build({
-      configFile: false,
-      logLevel: 'silent',
-      root,
-      plugins: elementPlugins(),
-      build: {
-        ...elementBuild,
-        write: false,
-        lib: { entry, name: 'QrCore', formats: ['iife'], fileName: () => 'core.js' },
-      },
-    })) as Rollup.RollupOutput[];
-    const { code } = output[0]!.output[0];
-    return {
-      create: (new Function(`${code}\nreturn QrCore;`)() as { create: Create }).create,
-      code,
-    };
-  }
   const output = (await build({
     configFile: false,
     logLevel: 'silent',
     root,
-    plugins: [qrcodeCoreAsEsm()],
+    plugins: elementPlugins(),
     build: {
+      ...elementBuild,
       write: false,
-      target: 'es2022',
-      minify: true,
-      lib: { entry, formats: ['es'], fileName: () => 'core.js' },
+      lib: { entry, name: 'QrCore', formats: ['iife'], fileName: () => 'core.js' },
     },
   })) as Rollup.RollupOutput[];
-  const chunk = output[0]!.output[0];
-  const file = join(dir, 'core.mjs');
-  writeFileSync(file, chunk.code);
-  return { ...((await import(pathToFileURL(file).href)) as { create: Create }), code: chunk.code };
+  const { code } = output[0]!.output[0];
+  return (new Function(`${code}\nreturn QrCore;`)() as { create: Create }).create;
 }
 
 function observed(qr: Encoded): unknown {
@@ -170,35 +138,10 @@ function refusal(create: Create, text: string, options: { errorCorrectionLevel: 
   return 'no error';
 }
 
-describe("qrcode's encoder rewritten as ES modules (scripts/element-plugins.mjs)", () => {
-  it('encodes every text at every level exactly as the original does', async () => {
-    const { create, code } = await rewritten();
-    expect(code).not.toMatch(/\brequire\(|\bmodule\.exports\b/);
-    for (const text of texts) {
-      for (const level of ['L', 'M', 'Q', 'H']) {
-        const options = { errorCorrectionLevel: level };
-        expect(observed(create(text, options)), `${level}: ${text}`).toEqual(
-          observed(original(text, options)),
-        );
-      }
-    }
-  });
-
-  it('refuses what the original refuses, with the same message', async () => {
-    const { create } = await rewritten();
-    for (const text of ['', 'x'.repeat(4_000)]) {
-      const options = { errorCorrectionLevel: 'H' };
-      expect(refusal(create, text, options)).toBe(refusal(original, text, options));
-      expect(refusal(create, text, options)).not.toBe('no error');
-    }
-  });
-});
-
-describe("qrcode's encoder cut to the element's one call (scripts/element-plugins.mjs)", () => {
-  it('encodes every text at level M exactly as the original does', async () => {
-    const { create, code } = await rewritten(true);
-    expect(code).not.toMatch(/\brequire\(|\bmodule\.exports\b|KanjiData|toSJIS/);
-    for (const name of ENCODER_PROPERTIES) expect(code).not.toContain(name);
+// terser's compressor and oxc's minifier run over qrcode's code too: the QR codes must not change.
+describe("qrcode's encoder minified as the classic script is (scripts/lib/element-build.mjs)", () => {
+  it('encodes every text at level M, at every version, exactly as the original does', async () => {
+    const create = await minified();
     const versions = new Set<number>();
     for (const text of [...texts, ...everyVersion]) {
       // What widget/qr.ts passes.
@@ -209,72 +152,12 @@ describe("qrcode's encoder cut to the element's one call (scripts/element-plugin
     expect(versions.size).toBe(40);
   });
 
-  it('refuses what the original refuses at level M, with the same message', async () => {
-    const { create } = await rewritten(true);
+  it('refuses what the original refuses, with the same message', async () => {
+    const create = await minified();
     for (const text of ['', 'x'.repeat(2_400)]) {
       const options = { errorCorrectionLevel: 'M' };
       expect(refusal(create, text, options)).toBe(refusal(original, text, options));
       expect(refusal(create, text, options)).not.toBe('no error');
-    }
-  });
-
-  it('fails the build when qrcode no longer reads as it expects', () => {
-    const plugin = qrcodeForTheElement() as { transform: (code: string, id: string) => unknown };
-    const id = join(root, 'node_modules/qrcode/lib/core/mode.js');
-    const code = readFileSync(id, 'utf8');
-    expect(() => plugin.transform(code, id)).not.toThrow();
-    const changed = code.replace("'Invalid mode: '", "'Not a mode: '");
-    expect(changed).not.toBe(code);
-    expect(() => plugin.transform(changed, id)).toThrow(/has qrcode changed/);
-  });
-});
-
-describe('the encoder properties the minifier shortens (ENCODER_PROPERTIES)', () => {
-  const read = (path: string): string => readFileSync(join(root, path), 'utf8');
-  const sources = (dirPath: string): string[] =>
-    readdirSync(join(root, dirPath), { recursive: true, encoding: 'utf8' })
-      .filter((file) => file.endsWith('.ts'))
-      .map((file) => read(join(dirPath, file)));
-
-  it("are qrcode's or dijkstrajs's", () => {
-    const encoder = [
-      ...readdirSync(join(root, 'node_modules/qrcode/lib/core')).map((file) =>
-        read(`node_modules/qrcode/lib/core/${file}`),
-      ),
-      read('node_modules/dijkstrajs/dijkstra.js'),
-    ].join('\n');
-    for (const name of ENCODER_PROPERTIES)
-      expect(encoder, name).toMatch(new RegExp(`\\b${name}\\b`));
-  });
-
-  it('are named nowhere in lit, in the element, in shared/, nor by a built-in', () => {
-    const others = [
-      ...sources('widget'),
-      ...sources('shared'),
-      read('node_modules/lit-html/lit-html.js'),
-      read('node_modules/lit-element/lit-element.js'),
-      read('node_modules/@lit/reactive-element/reactive-element.js'),
-      read('node_modules/@lit/reactive-element/css-tag.js'),
-    ].join('\n');
-    const builtIns = [
-      globalThis,
-      Object,
-      Array,
-      String,
-      Number,
-      Map,
-      Set,
-      Promise,
-      RegExp,
-      Symbol,
-      JSON,
-      Math,
-    ]
-      .flatMap((value) => [value, (value as { prototype?: object }).prototype])
-      .filter((value) => value !== undefined);
-    for (const name of ENCODER_PROPERTIES) {
-      expect(others, name).not.toMatch(new RegExp(`\\b${name}\\b`));
-      for (const value of builtIns) expect(name in Object(value), name).toBe(false);
     }
   });
 });
