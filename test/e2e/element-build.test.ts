@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build, type Rollup } from 'vite';
+import { build, type Plugin, type Rollup } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLASSIC_SCRIPT_BUDGET, checkBudget, gzipSize } from '../../scripts/budget.mjs';
 import { elementBuild, elementPlugins } from '../../scripts/lib/element-build.mjs';
@@ -59,6 +59,48 @@ describe('the size budget of the classic script', () => {
     writeFileSync(file, `${built}\nwindow.__planted=${JSON.stringify(noise(2_048))};`);
     expect(checkBudget(file).ok).toBe(false);
     expect(budgetCli(file).status).toBe(1);
+  });
+});
+
+/** What a transform hook after every other plugin is given for each file under node_modules. */
+function sourcesSeen(seen: Map<string, string>): Plugin {
+  return {
+    name: 'test-node-modules-as-installed',
+    enforce: 'post',
+    transform(code, id) {
+      if (id.includes('/node_modules/')) seen.set(id, code);
+      return null;
+    },
+  };
+}
+
+describe('the dependencies in the element, as installed (scripts/lib/element-build.mjs)', () => {
+  it('bundles every file of lit, qrcode and dijkstrajs exactly as it is on disk', async () => {
+    const seen = new Map<string, string>();
+    // As `npm run build` builds it: vite picks lit's production files only when
+    // NODE_ENV says production, and vitest sets it to 'test'.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    const output = (await build({
+      configFile: join(root, 'vite.config.ts'),
+      logLevel: 'silent',
+      plugins: [sourcesSeen(seen)],
+      build: { write: false, outDir: join(dir, 'element') },
+    }).finally(() => {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    })) as Rollup.RollupOutput[];
+    const iife = output.find((o) => o.output[0].fileName.endsWith('.iife.js'))!.output[0];
+    const bundled = iife.map!.sources.filter((source) => source.includes('/node_modules/'));
+    expect(bundled.some((s) => s.endsWith('/node_modules/qrcode/lib/core/qrcode.js'))).toBe(true);
+    expect(bundled.some((s) => s.endsWith('/node_modules/dijkstrajs/dijkstra.js'))).toBe(true);
+    expect(bundled.some((s) => s.endsWith('/node_modules/lit-html/lit-html.js'))).toBe(true);
+    // Each bundled dependency file reached the last transform hook as its bytes on disk.
+    const ids = [...seen.keys()].map((id) => id.slice(id.indexOf('/node_modules/')));
+    for (const source of bundled) {
+      expect(ids, source).toContain(source.slice(source.indexOf('/node_modules/')));
+    }
+    for (const [id, code] of seen) expect(code, id).toBe(readFileSync(id, 'utf8'));
   });
 });
 
