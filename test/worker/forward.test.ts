@@ -145,6 +145,24 @@ describe('forwarding to MERCHANT_WEBHOOK_URL', () => {
     expect((await outbox()).find((r) => r.seq === row!.seq)).toMatchObject({ state: 'failed' });
   });
 
+  it('forwards nothing to a MERCHANT_WEBHOOK_URL production refuses (plain http)', async () => {
+    await drain();
+    await setFeedSettings(settings(FAILING_URL));
+    expect((await postWebhook('kyc', eventBody('kyc', uid('u')))).status).toBe(200);
+    expect((await outbox()).filter((r) => r.state === 'pending').length).toBeGreaterThan(0);
+    // No request host: the rules of production, where http is refused even on loopback.
+    const config = parseConfig(
+      envWith(settings('http://127.0.0.1:9/hooks')) as unknown as Record<string, string>,
+    );
+    expect(config.problems.map((p) => p.setting)).toContain('MERCHANT_WEBHOOK_URL');
+    const sent: string[] = [];
+    const delivered = await forwardDue(envWith(), config, Date.now() + 3_600_000, 100, (input) => {
+      sent.push(String(input));
+      return Promise.resolve(new Response('ok'));
+    });
+    expect({ delivered, sent }).toEqual({ delivered: 0, sent: [] });
+  });
+
   it('forwards nothing when MERCHANT_WEBHOOK_URL is not set', async () => {
     await drain();
     expect((await postWebhook('kyc', eventBody('kyc', uid('u')))).status).toBe(200);

@@ -1,4 +1,4 @@
-import type { Config } from '../config';
+import { problemsWith, type Config } from '../config';
 import { mapLimit } from '../concurrency';
 import type { DeliveryResult } from '../feed/outbox-table';
 import { feedOf } from '../feed/stub';
@@ -21,7 +21,9 @@ export async function forwardDue(
   fetchFn: typeof fetch = (input, init) => fetch(input, init),
 ): Promise<number> {
   const target = config.merchantWebhook;
-  if (target === null) return 0;
+  // A URL these rules refuse (plain http outside development) gets nothing: the
+  // events wait in the outbox, and /healthz names the setting to fix.
+  if (target === null || problemsWith(config, ['MERCHANT_WEBHOOK_URL']).length > 0) return 0;
   const feed = feedOf(env);
   const due = await feed.dueDeliveries(now, limit);
   if (due.length === 0) return 0;
