@@ -5,6 +5,7 @@ import globals from 'globals';
 import lit from 'eslint-plugin-lit';
 import wc from 'eslint-plugin-wc';
 import tseslint from 'typescript-eslint';
+import typeCycles from './scripts/eslint-type-cycles.mjs';
 
 export default tseslint.config(
   {
@@ -23,7 +24,9 @@ export default tseslint.config(
     },
   },
   // The walls: widget, worker and sandbox each import shared/ only, shared/
-  // imports nothing of ours, routes never import routes, and no import cycle.
+  // imports nothing of ours, routes never import routes, and no import cycle,
+  // not even one of types only (import-x/no-cycle skips `import type`, with no
+  // option to count it: type-cycles/no-type-cycle reports those).
   {
     files: [
       'widget/**/*.ts',
@@ -33,13 +36,14 @@ export default tseslint.config(
       'react/**/*.ts',
       'server/**/*.ts',
     ],
-    plugins: { 'import-x': importX },
+    plugins: { 'import-x': importX, 'type-cycles': typeCycles },
     settings: {
       ...importX.flatConfigs.typescript.settings,
       'import-x/resolver-next': [createTypeScriptImportResolver()],
     },
     rules: {
       'import-x/no-cycle': 'error',
+      'type-cycles/no-type-cycle': 'error',
       'import-x/no-restricted-paths': [
         'error',
         {
