@@ -82,6 +82,13 @@ export function postWebhook(
   );
 }
 
+/** Each receiver's path segment, and the feed event type its notifications become. */
+export const KINDS = [
+  ['kyc', 'kyc.updated'],
+  ['risk', 'risk.flagged'],
+  ['account-status', 'account_status.updated'],
+] as const;
+
 /** A KYC / risk / account-status notification exactly as PayPay's spec shows it. */
 export function eventBody(
   kind: keyof typeof WEBHOOK_KINDS,
