@@ -8,13 +8,9 @@ import {
   admin,
   adminJson,
   answer,
-  approve,
-  approvedUser,
   BASE,
   call,
-  createQr,
   envelopeOf,
-  fetchKyc,
   nowSeconds,
   passportInfo,
   putMerchant,
@@ -25,6 +21,7 @@ import {
   type Envelope,
   type TestMerchant,
 } from './support';
+import { approve, approvedUser, createQr, fetchKyc } from './qr-flow';
 
 const DAY = 86_400;
 const DEFAULT_VALIDITY = 400 * DAY;
