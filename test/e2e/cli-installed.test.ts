@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SANDBOX_API_KEY, SANDBOX_API_SECRET, freePort } from '../../scripts/stack.mjs';
+import { freePort, SANDBOX_API_KEY, SANDBOX_API_SECRET } from '../../scripts/stack.mjs';
 import { root } from './cli';
 
 describe('paypay-kyc sandbox, from an installed package', () => {

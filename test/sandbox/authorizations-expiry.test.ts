@@ -6,15 +6,15 @@ import type { SandboxUser } from '../../sandbox/types';
 import { adminJson, nowSeconds, passportInfo, putMerchant, registerMerchant } from './support';
 import { approve, approvedUser, createQr } from './qr-flow';
 import {
-  DAY,
-  DEFAULT_VALIDITY,
-  WITH_KYC_INFO,
   adminUser,
   authorizationOfUser,
+  DAY,
+  DEFAULT_VALIDITY,
   expectCode,
   expectEveryUserCall,
   reRegister,
   unlink,
+  WITH_KYC_INFO,
 } from './user-authorizations';
 
 describe('authorization expiry', () => {

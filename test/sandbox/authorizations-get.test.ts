@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { call, nowSeconds, passportInfo, registerMerchant, REQUEST_ID } from './support';
 import { approvedUser } from './qr-flow';
 import {
-  DEFAULT_VALIDITY,
-  WITH_KYC_INFO,
   adminUser,
   authorization,
   authorizationOfUser,
+  DEFAULT_VALIDITY,
   expectCode,
   rawBody,
+  WITH_KYC_INFO,
 } from './user-authorizations';
 
 describe('GET /v2/user/authorizations', () => {

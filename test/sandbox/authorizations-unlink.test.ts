@@ -12,12 +12,12 @@ import {
 } from './support';
 import { approvedUser, fetchKyc } from './qr-flow';
 import {
-  WITH_KYC_INFO,
   authorizationOfUser,
   expectCode,
   expectEveryUserCall,
   rawBody,
   unlink,
+  WITH_KYC_INFO,
 } from './user-authorizations';
 
 describe('DELETE /v2/user/authorizations/{userAuthorizationId}', () => {

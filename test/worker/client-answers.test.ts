@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFields } from '../../worker/paypay/fields';
-import { KEY, NOW, SECRET, client, doubleFetch, envelope, qrInput } from './support/paypay-double';
+import { client, doubleFetch, envelope, KEY, NOW, qrInput, SECRET } from './support/paypay-double';
 
 describe('PayPayClient', () => {
   it('reports a create answer without codeId as BAD_RESPONSE, naming the fields PayPay sent', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEndpoints } from '../../worker/paypay/endpoints';
-import { NOW, client, doubleFetch, envelope, qrInput } from './support/paypay-double';
+import { client, doubleFetch, envelope, NOW, qrInput } from './support/paypay-double';
 
 describe('PayPayClient', () => {
   it('retries a read on 429, 500 and 503 with growing backoff, then succeeds', async () => {

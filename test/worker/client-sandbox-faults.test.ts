@@ -1,7 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { codeChallengeS256, createCodeVerifier } from '../../worker/paypay/pkce';
 import { parseEndpoints } from '../../worker/paypay/endpoints';
-import { KEY, MERCHANT_ID, SECRET, adminCall, client, qr, user } from './support/sandbox-merchant';
+import { adminCall, client, KEY, MERCHANT_ID, qr, SECRET, user } from './support/sandbox-merchant';
 
 beforeAll(async () => {
   await adminCall('PUT', '/merchant', { apiKey: KEY, apiSecret: SECRET, merchantId: MERCHANT_ID });

@@ -6,7 +6,7 @@ import { createClient, type FeedEvent } from '../../server/index';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { MERCHANT_TOKEN } from './support/flow';
-import { TOKEN, failure } from './support/server-client';
+import { failure, TOKEN } from './support/server-client';
 
 /** A fetch into the Worker under test (test settings, sandbox as PayPay). */
 const intoWorker = (async (input: RequestInfo | URL, init?: RequestInit) => {

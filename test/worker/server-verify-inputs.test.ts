@@ -4,14 +4,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { ERROR_CODES } from '../../shared/errors';
 import { verifyEvent } from '../../server/index';
 import {
-  KEY_BASE64,
-  NOW,
-  SECRET,
   at,
   codeOf,
   feedEvent,
+  KEY_BASE64,
   keyBytes,
+  NOW,
   oracle,
+  SECRET,
   signed,
 } from './support/signed-events';
 

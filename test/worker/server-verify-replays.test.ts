@@ -2,7 +2,7 @@
 // tolerance, and the replay guard.
 import { describe, expect, it } from 'vitest';
 import { ReplayGuard, verifyEvent, type VerifyOptions } from '../../server/index';
-import { NOW, SECRET, codeOf, feedEvent, signed } from './support/signed-events';
+import { codeOf, feedEvent, NOW, SECRET, signed } from './support/signed-events';
 
 describe('verifyEvent against the standardwebhooks package', () => {
   it('throws a TypeError for a tolerance or clock that is not a finite number', async () => {

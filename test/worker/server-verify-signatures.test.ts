@@ -11,13 +11,13 @@ import { setFeedSettings } from './support/feed-settings';
 import { SANDBOX } from './support/sandbox';
 import { envWith, eventBody, postWebhook, uid } from './support/webhooks';
 import {
-  NOW,
-  SECRET,
   at,
   codeOf,
   feedEvent,
   keyBytes,
+  NOW,
   oracle,
+  SECRET,
   signed,
 } from './support/signed-events';
 
