@@ -2,8 +2,8 @@ import { RECON_FILE_TYPES } from '../shared/paypay-codes';
 import { fail, isIntegerIn, isRecord, type Result } from './validate';
 import { constantTimeEqual } from './encoding';
 import type { Notification } from './webhooks';
-import type { Merchant, ReconFile } from './types';
-import { lineEndOf, type ReconFormat } from './variants';
+import type { Merchant, ReconFile, ReconFormat } from './types';
+import { lineEndOf } from './variants';
 
 /** One recon file type. */
 export type ReconFileType = (typeof RECON_FILE_TYPES)[number];

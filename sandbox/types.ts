@@ -1,11 +1,50 @@
 import type { PayPayOperation, RECON_FILE_TYPES, WEBHOOK_KINDS } from '../shared/paypay-codes';
-import type { MerchantOptions, ReconFormat } from './variants';
 
 /** Where each kind of notification goes; PayPay configures one URL per kind at onboarding. */
 export type WebhookTarget = keyof typeof WEBHOOK_KINDS | 'recon';
 
 /** The webhook URLs a merchant registered. */
 export type WebhookUrls = Partial<Record<WebhookTarget, string>>;
+
+/**
+ * The ways PayPay's documents, FAQ and SDKs leave room for more than one
+ * behaviour, switchable per merchant so the Worker can be tested against each.
+ */
+export interface MerchantOptions {
+  /**
+   * The client ID: `<client_id>` of the risk and account-status recon file
+   * names, and the responseToken's `aud` (unset there: see `clientIdOf`).
+   */
+  clientId?: string;
+  /** The responseToken's `aud`: `clientId` (PayPay's, the default), `apiKey`, or these words. */
+  tokenAudience?: string | string[];
+  /** Scopes PayPay enabled for this client at onboarding. */
+  clientScopes?: string[];
+  /** The client is configured for `requiredKycType=EKYC`. */
+  ekyc?: boolean;
+  /** Content-Type of webhooks and recon notifications; "" sends none. */
+  webhookContentType?: string;
+  reconFormat?: ReconFormat;
+  webhookRetries?: RetryPolicyName;
+  /** PayPay's "allowed authorization callback domains" (hostnames). */
+  callbackDomains?: string[];
+  /** Refuse any non-https WEB_LINK redirectUrl, loopback included. */
+  strictRedirect?: boolean;
+  /** This merchant's clock runs this far off real time. */
+  clockOffsetSeconds?: number;
+  /** How long a user's authorization lasts from the phone's approval. */
+  authorizationValiditySeconds?: number;
+}
+
+/** How the served recon CSV is laid out. */
+export interface ReconFormat {
+  header?: boolean;
+  lineEnd?: 'CRLF' | 'LF' | 'CR';
+  quoted?: boolean;
+}
+
+/** One retry policy's name; `RETRY_POLICIES` in variants.ts says what each does. */
+export type RetryPolicyName = 'default' | 'faq3' | 'faq10';
 
 /** A merchant: one API key, its own Durable Object and everything in it. */
 export interface Merchant extends MerchantOptions {

@@ -1,43 +1,9 @@
+// The per-merchant behaviours: parsing them and reading them off a Merchant.
+// Their types (MerchantOptions and what it names) live in types.ts beside
+// Merchant, which extends them, so this module imports types.ts and not back.
 import { FOREIGN_STATUS_SCOPE, PAYPAY_SCOPE_OF } from '../shared/paypay-codes';
-import type { Merchant } from './types';
+import type { Merchant, MerchantOptions, ReconFormat, RetryPolicyName } from './types';
 import { fail, isIntegerIn, isRecord, type Result } from './validate';
-
-/**
- * The ways PayPay's documents, FAQ and SDKs leave room for more than one
- * behaviour, switchable per merchant so the Worker can be tested against each.
- */
-export interface MerchantOptions {
-  /**
-   * The client ID: `<client_id>` of the risk and account-status recon file
-   * names, and the responseToken's `aud` (unset there: see `clientIdOf`).
-   */
-  clientId?: string;
-  /** The responseToken's `aud`: `clientId` (PayPay's, the default), `apiKey`, or these words. */
-  tokenAudience?: string | string[];
-  /** Scopes PayPay enabled for this client at onboarding. */
-  clientScopes?: string[];
-  /** The client is configured for `requiredKycType=EKYC`. */
-  ekyc?: boolean;
-  /** Content-Type of webhooks and recon notifications; "" sends none. */
-  webhookContentType?: string;
-  reconFormat?: ReconFormat;
-  webhookRetries?: RetryPolicyName;
-  /** PayPay's "allowed authorization callback domains" (hostnames). */
-  callbackDomains?: string[];
-  /** Refuse any non-https WEB_LINK redirectUrl, loopback included. */
-  strictRedirect?: boolean;
-  /** This merchant's clock runs this far off real time. */
-  clockOffsetSeconds?: number;
-  /** How long a user's authorization lasts from the phone's approval. */
-  authorizationValiditySeconds?: number;
-}
-
-/** How the served recon CSV is laid out. */
-export interface ReconFormat {
-  header?: boolean;
-  lineEnd?: 'CRLF' | 'LF' | 'CR';
-  quoted?: boolean;
-}
 
 /** How webhooks are retried: tries, pause between them, timeout of each. */
 export interface RetryPolicy {
@@ -55,10 +21,7 @@ export const RETRY_POLICIES = {
   default: { attempts: 3, pauseMs: (n) => 200 * (n - 1), timeoutMs: 2000 },
   faq3: { attempts: 3, pauseMs: () => 100, timeoutMs: 2000 },
   faq10: { attempts: 10, pauseMs: () => 500, timeoutMs: 1500 },
-} as const satisfies Record<string, RetryPolicy>;
-
-/** One retry policy's name. */
-export type RetryPolicyName = keyof typeof RETRY_POLICIES;
+} as const satisfies Record<RetryPolicyName, RetryPolicy>;
 
 /** Every scope the sandbox knows: a client enables them all unless told otherwise. */
 export const DEFAULT_CLIENT_SCOPES: readonly string[] = [

@@ -1,3 +1,7 @@
+/** What the element shows, also its card's `data-state`. */
+export type ViewState =
+  'idle' | 'creating' | 'qr' | 'authorized' | 'completed' | 'failed' | 'expired' | 'error';
+
 /** `mode`: QR on desktops and an Open PayPay button on phones, or one of them always. */
 export type DisplayMode = 'auto' | 'qr' | 'button';
 

@@ -7,8 +7,7 @@ import { PayPayKycPassport } from './paypay-kyc-passport';
 PayPayKycPassport.define();
 
 export { PayPayKycPassport };
-export type { ViewState } from './paypay-kyc-passport';
-export type { DisplayMode } from './attributes';
+export type { DisplayMode, ViewState } from './attributes';
 export * from './events';
 export type {
   PayPayKycPassportAttributes,

@@ -6,7 +6,7 @@ import type {
   RedirectType,
   SessionView,
 } from '../shared/wire';
-import { onUnlessFalse, type DisplayMode } from './attributes';
+import { onUnlessFalse, type DisplayMode, type ViewState } from './attributes';
 import { CountdownController } from './countdown';
 import {
   KycPassportCompleteEvent,
@@ -25,10 +25,6 @@ import { mark, qrState, retryButton, spinner, statusLine } from './templates';
 import { styles } from './paypay-kyc-passport.styles';
 // Last: the strings come last in the bundle, which gzips it smaller (38 B).
 import { errorText, resolveLang, stringsFor, type Strings } from './i18n';
-
-/** What the element shows. */
-export type ViewState =
-  'idle' | 'creating' | 'qr' | 'authorized' | 'completed' | 'failed' | 'expired' | 'error';
 
 /**
  * Lets a customer share the identity PayPay already verified.

@@ -1,7 +1,6 @@
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FeedEvent, UserState } from '../../shared/feed';
-import { playPhone, setQrLifetime } from '../../scripts/sandbox-client.mjs';
+import type { UserState } from '../../shared/feed';
 import { stringsFor } from '../../widget/i18n';
 import { documentedOperations, operationOf } from './openapi';
 import {
@@ -9,19 +8,17 @@ import {
   api,
   elementState,
   elementText,
+  feedEvents,
   merchant,
   openApiProblems,
   openDemo,
+  phoneByFetch,
   qrUrlOn,
   sandbox,
   stack,
+  verifiedUser,
   waitForState,
 } from './support';
-
-/** How long the sandbox's QRs live (its webhook URLs are kept). */
-async function qrLifetime(seconds: number): Promise<void> {
-  expect((await setQrLifetime(stack().sandboxUrl, seconds)).status).toBe(200);
-}
 
 let browser: Browser;
 
@@ -31,51 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** PayPay sends the phone back: pick `outcome` on the sandbox phone page, follow to our callback. */
-async function phoneByFetch(
-  qrUrl: string,
-  outcome: string,
-  fields: Record<string, string> = {},
-): Promise<Response> {
-  const played = await playPhone(qrUrl, outcome, fields);
-  expect(played.status).toBe(303);
-  expect(played.location!.startsWith(`${stack().workerUrl}/v1/callback?responseToken=`)).toBe(true);
-  // The callback sends the phone on to a page whose URL carries no token.
-  expect(played.callback!.status).toBe(303);
-  expect(played.pageUrl!.startsWith(`${stack().workerUrl}/v1/callback/done?`)).toBe(true);
-  expect(played.pageUrl).not.toContain('responseToken');
-  const page = played.page!;
-  for (const [url, answer] of [
-    [played.location!, played.callback!],
-    [played.pageUrl!, page],
-  ] as const) {
-    answers.push({
-      method: 'GET',
-      url,
-      status: answer.status,
-      contentType: answer.headers.get('Content-Type') ?? '',
-      body: '',
-    });
-  }
-  return page;
-}
-
-async function feedEvents(): Promise<FeedEvent[]> {
-  const events: FeedEvent[] = [];
-  let after = '';
-  for (;;) {
-    const page = await api(
-      `/v1/events?limit=500${after ? `&after=${encodeURIComponent(after)}` : ''}`,
-      { headers: merchant() },
-    );
-    expect(page.status).toBe(200);
-    const { events: batch, cursor } = page.json() as { events: FeedEvent[]; cursor: string };
-    events.push(...batch);
-    if (batch.length === 0) return events;
-    after = cursor;
-  }
-}
 
 describe('a customer on a desktop', () => {
   it('scans with a phone, approves, and the shop exchanges the token once', async () => {
@@ -117,38 +69,6 @@ describe('a customer on a desktop', () => {
   });
 });
 
-describe('a customer on a phone', () => {
-  it('taps Open PayPay, approves in "the app", and the shop page completes', async () => {
-    const { context, page } = await openDemo(browser, {
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-    });
-    await waitForState(page, 'qr');
-    const link = await page.evaluate(
-      () =>
-        document
-          .querySelector('paypay-kyc-passport')!
-          .shadowRoot!.querySelector<HTMLAnchorElement>('[part~="open-button"]')?.href,
-    );
-    expect(link).toBeTruthy();
-    expect(
-      await page.evaluate(() =>
-        document.querySelector('paypay-kyc-passport')!.shadowRoot!.querySelector('[part~="qr"]'),
-      ),
-    ).toBeNull();
-    // The PayPay app opens over the shop's tab; the shop's tab stays behind.
-    const app = await context.newPage();
-    await app.goto(link!);
-    await app.click('button[data-outcome="complete"]');
-    await app.waitForURL(`${stack().workerUrl}/v1/callback/done?**`);
-    await app.close();
-    await waitForState(page, 'completed');
-    await page.locator('#server[data-status="200"]').waitFor();
-    await context.close();
-  });
-});
-
 describe('failures reach the element with the right words', () => {
   const cases = [
     ['decline', 'declined'],
@@ -183,71 +103,6 @@ describe('failures reach the element with the right words', () => {
     await context.close();
   });
 });
-
-describe('recovery', () => {
-  it('expiry, then a new QR, then success', async () => {
-    await qrLifetime(3);
-    try {
-      const { context, page } = await openDemo(browser);
-      await page.evaluate(() =>
-        document.querySelector('paypay-kyc-passport')!.removeAttribute('auto-refresh'),
-      );
-      await waitForState(page, 'expired', 10_000);
-      await qrLifetime(300);
-      await page.evaluate(() =>
-        document
-          .querySelector('paypay-kyc-passport')!
-          .shadowRoot!.querySelector<HTMLButtonElement>('[part~="retry-button"]')!
-          .click(),
-      );
-      await waitForState(page, 'qr');
-      await phoneByFetch(await qrUrlOn(page), 'complete');
-      await waitForState(page, 'completed');
-      await context.close();
-    } finally {
-      await qrLifetime(300);
-    }
-  });
-
-  it('PayPay answers 503 on create: error state, then the retry succeeds once PayPay is back', async () => {
-    await sandbox('PUT', '/faults', { operation: 'createQr', fault: 'maintenance' });
-    try {
-      const { context, page } = await openDemo(browser);
-      await waitForState(page, 'error');
-      expect(
-        await page.locator('#events li[data-type="kyc-passport-error"]').first().innerText(),
-      ).toContain('PAYPAY_UNAVAILABLE');
-      await sandbox('DELETE', '/faults');
-      // The element backs off 2 s doubling to 30 s; on a loaded machine the Worker's
-      // own three tries push it a step further, so the next one may be 30 s away.
-      await waitForState(page, 'qr', 45_000);
-      await context.close();
-    } finally {
-      await sandbox('DELETE', '/faults');
-    }
-  });
-});
-
-/** A merchant session approved on the phone and exchanged: the verified user's id. */
-async function verifiedUser(referenceId: string): Promise<string> {
-  const created = (
-    await api('/v1/sessions', {
-      method: 'POST',
-      headers: { ...merchant(), 'Content-Type': 'application/json' },
-      body: JSON.stringify({ referenceId }),
-    })
-  ).json() as { sessionId: string; qrUrl: string };
-  await phoneByFetch(created.qrUrl, 'complete');
-  const view = (await api(`/v1/sessions/${created.sessionId}`)).json() as { resultToken: string };
-  const result = (
-    await api('/v1/results/exchange', {
-      method: 'POST',
-      headers: { ...merchant(), 'Content-Type': 'application/json' },
-      body: JSON.stringify({ resultToken: view.resultToken }),
-    })
-  ).json() as { userAuthorizationId: string };
-  return result.userAuthorizationId;
-}
 
 describe('after verification', () => {
   it('a risk webhook and a recon file about the user show up in the event feed', async () => {

@@ -1,8 +1,9 @@
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
+import type { FeedEvent } from '../../shared/feed';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
 import { checkAnswer, type Seen } from './openapi';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
-import { sandboxAdmin } from '../../scripts/sandbox-client.mjs';
+import { playPhone, sandboxAdmin } from '../../scripts/sandbox-client.mjs';
 
 export function stack() {
   return inject('e2eStack');
@@ -146,4 +147,71 @@ export async function openDemo(
   recordPage(page);
   await page.goto(`${stack().demoUrl}/`);
   return { context, page };
+}
+
+/** PayPay sends the phone back: pick `outcome` on the sandbox phone page, follow to our callback. */
+export async function phoneByFetch(
+  qrUrl: string,
+  outcome: string,
+  fields: Record<string, string> = {},
+): Promise<Response> {
+  const played = await playPhone(qrUrl, outcome, fields);
+  expect(played.status).toBe(303);
+  expect(played.location!.startsWith(`${stack().workerUrl}/v1/callback?responseToken=`)).toBe(true);
+  // The callback sends the phone on to a page whose URL carries no token.
+  expect(played.callback!.status).toBe(303);
+  expect(played.pageUrl!.startsWith(`${stack().workerUrl}/v1/callback/done?`)).toBe(true);
+  expect(played.pageUrl).not.toContain('responseToken');
+  const page = played.page!;
+  for (const [url, answer] of [
+    [played.location!, played.callback!],
+    [played.pageUrl!, page],
+  ] as const) {
+    answers.push({
+      method: 'GET',
+      url,
+      status: answer.status,
+      contentType: answer.headers.get('Content-Type') ?? '',
+      body: '',
+    });
+  }
+  return page;
+}
+
+/** A merchant session approved on the phone and exchanged: the verified user's id. */
+export async function verifiedUser(referenceId: string): Promise<string> {
+  const created = (
+    await api('/v1/sessions', {
+      method: 'POST',
+      headers: { ...merchant(), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ referenceId }),
+    })
+  ).json() as { sessionId: string; qrUrl: string };
+  await phoneByFetch(created.qrUrl, 'complete');
+  const view = (await api(`/v1/sessions/${created.sessionId}`)).json() as { resultToken: string };
+  const result = (
+    await api('/v1/results/exchange', {
+      method: 'POST',
+      headers: { ...merchant(), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ resultToken: view.resultToken }),
+    })
+  ).json() as { userAuthorizationId: string };
+  return result.userAuthorizationId;
+}
+
+/** Every event of the merchant feed, page by page, oldest first. */
+export async function feedEvents(): Promise<FeedEvent[]> {
+  const events: FeedEvent[] = [];
+  let after = '';
+  for (;;) {
+    const page = await api(
+      `/v1/events?limit=500${after ? `&after=${encodeURIComponent(after)}` : ''}`,
+      { headers: merchant() },
+    );
+    expect(page.status).toBe(200);
+    const { events: batch, cursor } = page.json() as { events: FeedEvent[]; cursor: string };
+    events.push(...batch);
+    if (batch.length === 0) return events;
+    after = cursor;
+  }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { admin, adminJson, BASE, newQr, registerMerchant, type TestMerchant } from './support';
+import { admin, adminJson, BASE, registerMerchant, type TestMerchant } from './support';
+import { newQr } from './qr-flow';
 
 describe('PUT /_sandbox/merchant', () => {
   async function reRegister(merchant: TestMerchant, extra: Record<string, unknown>): Promise<void> {

@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { STANDING_ANSWERS } from '../worker/support/standings';
 import {
-  approvedUser,
   call,
   envelopeOf,
-  fetchKyc,
-  newQr,
   passportInfo,
-  pkce,
   registerMerchant,
   setStanding,
   userKycInfo,
 } from './support';
+import { approvedUser, fetchKyc, newQr, pkce } from './qr-flow';
 
 describe('POST /v1/qr/sessions/{codeId}/kyc', () => {
   it('rejects a code verifier that does not match the challenge', async () => {

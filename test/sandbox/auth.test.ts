@@ -3,18 +3,17 @@ import { newRequestNonce } from '../../worker/paypay/signing';
 import { testSetting } from '../worker/support/flow';
 import {
   admin,
-  approvedUser,
   BASE,
   call,
   envelopeOf,
   expectUnauthorized,
   nowSeconds,
-  qrBody,
   randomSecret,
   registerMerchant,
   REQUEST_ID,
   userKycInfo,
 } from './support';
+import { approvedUser, qrBody } from './qr-flow';
 
 describe('OPA-Auth on the PayPay API', () => {
   it('accepts a correctly signed QR creation', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { browserName } from '../../sandbox/browser';
-import { adminJson, createQr, registerMerchant } from './support';
+import { adminJson, registerMerchant } from './support';
+import { createQr } from './qr-flow';
 
 describe('the phone page says which browser PayPay reopens', () => {
   const ANDROID_CHROME =

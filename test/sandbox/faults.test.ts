@@ -5,11 +5,11 @@ import {
   deliveries,
   envelopeOf,
   passportInfo,
-  qrBody,
   randomSecret,
   registerMerchant,
   userKycInfo,
 } from './support';
+import { qrBody } from './qr-flow';
 
 describe('faults', () => {
   it('rate_limit answers 429 for `times` requests, then normally; all are counted', async () => {

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MERCHANT_TOKEN, postSession, worker } from '../worker/support/flow';
-import {
-  answerPhone,
-  approvedUser,
-  BASE,
-  fetchKyc,
-  newQr,
-  nowSeconds,
-  passportInfo,
-  readJwt,
-  registerMerchant,
-  responseToken,
-} from './support';
+import { BASE, nowSeconds, passportInfo, registerMerchant } from './support';
+import { answerPhone, approvedUser, fetchKyc, newQr, readJwt, responseToken } from './qr-flow';
 
 describe('the phone page', () => {
   it('shows one button per outcome and the escaped referenceId', async () => {

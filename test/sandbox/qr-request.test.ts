@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  admin,
-  call,
-  envelopeOf,
-  newQr,
-  nowSeconds,
-  pkce,
-  qrBody,
-  registerMerchant,
-} from './support';
+import { admin, call, envelopeOf, nowSeconds, registerMerchant } from './support';
+import { newQr, pkce, qrBody } from './qr-flow';
 
 describe('POST /v1/qr/sessions', () => {
   it('requires a nonce', async () => {

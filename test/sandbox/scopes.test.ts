@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   adminJson,
-  approve,
   answer,
-  createQr,
   passportInfo,
   registerMerchant,
   userKycInfo,
   type Envelope,
   type TestMerchant,
 } from './support';
+import { approve, createQr } from './qr-flow';
 
 // The sandbox refuses out-of-scope calls as PayPay does (sandbox/README.md, "Scopes").
 

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../sandbox/config';
-import {
-  adminJson,
-  answerPhone,
-  createQr,
-  newQr,
-  readJwt,
-  responseToken,
-  deliveries,
-  putMerchant,
-  registerMerchant,
-  type TestMerchant,
-} from './support';
+import { adminJson, deliveries, putMerchant, registerMerchant, type TestMerchant } from './support';
+import { answerPhone, createQr, newQr, readJwt, responseToken } from './qr-flow';
 
 const HOOK = 'https://merchant.test/hooks/kyc';
 const FAILING = 'https://merchant.test/hooks/kyc?status=500';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { admin, approvedUser, deliveries, registerMerchant, waitForDeliveries } from './support';
+import { admin, deliveries, registerMerchant, waitForDeliveries } from './support';
+import { approvedUser } from './qr-flow';
 
 describe('webhooks', () => {
   const urls = {

@@ -9,8 +9,9 @@ import type { NotificationKind } from '../../shared/feed';
 import { eventOf } from '../../worker/feed/format';
 import { eventsAfter as rowsAfter } from '../../worker/feed/events-table';
 import { forgottenHash } from '../../worker/feed/forget-table';
+import { markCopied } from '../../worker/feed/kv-copy-table';
 import { FEED_TIMING as T } from '../../worker/feed/timing';
-import { markCopied, mergeChange } from '../../worker/feed/users-table';
+import { mergeChange } from '../../worker/feed/users-table';
 import { kvKeys } from '../../worker/store/keys';
 import { bearer, call, eventBody, feed, postWebhook, settle, uid } from './support/webhooks';
 

@@ -2,8 +2,9 @@ import type { UserState } from '../../shared/feed';
 import { putUserState } from '../store/user-state';
 import { recentEventsOf } from './events-table';
 import { RECENT_PER_KIND, userStateOf } from './format';
+import { markCopied, usersToCopy, waitingForCopy } from './kv-copy-table';
 import { FEED_TIMING as T } from './timing';
-import { markCopied, userRow, usersToCopy, waitingForCopy } from './users-table';
+import { userRow } from './users-table';
 
 /**
  * The copy of users' state to KV, and the alarm that runs it. One writer, one

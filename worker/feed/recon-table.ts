@@ -1,6 +1,7 @@
 import type { ReconFileType } from '../webhooks/notification';
 import type { Period } from '../recon/period';
 import type { AppendFn } from './events-table';
+import { reconBackoff, reconGivesUp, UNHEALING_SQL } from './recon-retry';
 import { FEED_TIMING as T } from './timing';
 
 /**
@@ -30,19 +31,6 @@ export const RECON_FILES_V1 = [
   )`,
   "CREATE INDEX IF NOT EXISTS recon_due ON recon_files (next_attempt_at) WHERE state = 'pending'",
 ];
-
-/**
- * A refusal of the file host about the path itself (4xx, but not 408 timeout
- * or 429 slow down): a forged path on PayPay's host earns one, and it will not
- * heal. Such files are tried once more, in case PayPay announced the file a
- * moment before it was in place, then reported lost; and they go after every
- * other due file, so a flood of them cannot push a genuine file past its window.
- */
-export const UNHEALING_ERROR = /^HTTP_4(?!08|29)\d\d$/;
-const UNHEALING_SQL =
-  "(last_error GLOB 'HTTP_4[0-9][0-9]' AND last_error NOT IN ('HTTP_408', 'HTTP_429'))";
-/** Attempts a file whose host refused its path gets before it is reported lost. */
-export const UNHEALING_ATTEMPTS = 2;
 
 /** A `file.created` notification to record. */
 export interface ReconFileInput {
@@ -222,20 +210,15 @@ export function reconFailed(
 ): 'retry' | 'lost' {
   const file = pendingFile(sql, notificationId);
   if (!file) return 'lost';
-  const unhealing = UNHEALING_ERROR.test(reason) && file.attempts >= UNHEALING_ATTEMPTS;
-  if (unhealing || now >= file.requested_at + T.reconWindowMs) {
+  if (reconGivesUp(reason, file.attempts, file.requested_at, now)) {
     markLost(sql, notificationId, reason, now, append);
     return 'lost';
   }
-  const backoff = Math.min(
-    T.reconRetryBaseMs * 2 ** Math.max(0, file.attempts - 1),
-    T.reconRetryMaxMs,
-  );
   sql.exec(
     `UPDATE recon_files SET last_error = ?, lease_until = NULL, next_attempt_at = ?
      WHERE notification_id = ?`,
     reason,
-    now + backoff,
+    now + reconBackoff(file.attempts),
     notificationId,
   );
   return 'retry';

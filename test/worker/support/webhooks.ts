@@ -11,7 +11,7 @@ import { WEBHOOK_KINDS } from '../../../shared/paypay-codes';
 import type { ReconClaim } from '../../../worker/feed/recon-table';
 import handler from '../../../worker/index';
 import { MERCHANT_TOKEN, WORKER_ORIGIN } from './flow';
-import { newUser } from './sandbox';
+import { newUser, sandboxAdmin } from './sandbox';
 
 /** Settings to change for one call, on top of the test settings (test/worker/project.ts). */
 export type Overrides = Record<string, unknown>;
@@ -81,6 +81,13 @@ export function postWebhook(
     options.overrides,
   );
 }
+
+/** Each receiver's path segment, and the feed event type its notifications become. */
+export const KINDS = [
+  ['kyc', 'kyc.updated'],
+  ['risk', 'risk.flagged'],
+  ['account-status', 'account_status.updated'],
+] as const;
 
 /** A KYC / risk / account-status notification exactly as PayPay's spec shows it. */
 export function eventBody(
@@ -193,4 +200,55 @@ export async function cron(scheduledTime: number, overrides: Overrides = {}): Pr
 /** A sandbox user whose KYC Passport info answers by `standing`. */
 export function sandboxUser(standing = 'active'): Promise<string> {
   return newUser({ standing });
+}
+
+/** A recon file made in the sandbox, not announced (the test posts its notification). */
+export async function sandboxFile(
+  ids: string[],
+  extra: Record<string, unknown> = {},
+): Promise<{ path: string; fileId: string; fileName: string }> {
+  const response = await sandboxAdmin('POST', '/recon', {
+    fileType: 'kyc_passport_sync_recon',
+    userAuthorizationIds: ids,
+    notify: false,
+    ...extra,
+  });
+  expect(response.status).toBe(200);
+  return response.json();
+}
+
+/** How many requests reached a sandbox recon file. */
+export async function downloads(fileId: string): Promise<number> {
+  return (await (await sandboxAdmin('GET', `/files/${fileId}`)).json<{ downloads: number }>())
+    .downloads;
+}
+
+/** What `recon_files` says of one file. */
+export type FileRow = {
+  state: string;
+  attempts: number;
+  last_error: string | null;
+  junk: number;
+  junk_lines: string | null;
+  ids_total: number | null;
+  missed: number;
+};
+
+/** A recon file's row, read in the feed object. */
+export function reconRow(notificationId: string): Promise<FileRow> {
+  return runInDurableObject(feed(), (_object, state) =>
+    state.storage.sql
+      .exec<FileRow>(
+        'SELECT state, attempts, last_error, junk, junk_lines, ids_total, missed FROM recon_files WHERE notification_id = ?',
+        notificationId,
+      )
+      .one(),
+  );
+}
+
+/** The `recon.missed` events about these ids. */
+export function missedFor(events: FeedEvent[], ids: string[]): FeedEvent[] {
+  return events.filter(
+    (e) => e.type === 'recon.missed' && ids.includes(e.userAuthorizationId ?? ''),
+  );
 }

@@ -1,75 +1,26 @@
 import { Buffer } from 'node:buffer';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PayPayClient } from '../../worker/paypay/client';
-import { codeChallengeS256, createCodeVerifier } from '../../worker/paypay/pkce';
+import { createCodeVerifier } from '../../worker/paypay/pkce';
 import { parseEndpoints } from '../../worker/paypay/endpoints';
 import { verifyResponseToken } from '../../worker/paypay/jwt';
-import { paypayShapedKey } from './support/sandbox';
 import { STANDING_ANSWERS } from './support/standings';
-
-/** A merchant of this file's own at the sandbox: its faults and counters are ours alone. */
-const { apiKey: KEY, clientId: CLIENT_ID } = paypayShapedKey();
-/** What the sandbox's tokens carry in `aud`: the client ID, as PayPay's. */
-const AUDIENCES = [CLIENT_ID, KEY];
-const SECRET = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64');
-const MERCHANT_ID = 'M-CLIENT-1';
-const BASE = 'https://sandbox.test';
-const admin = { 'X-Sandbox-Api-Key': KEY, 'Content-Type': 'application/json' };
-
-async function adminCall(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${BASE}/_sandbox${path}`, {
-    method,
-    headers: admin,
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  expect(response.ok, `${method} ${path}`).toBe(true);
-  return response.json<Record<string, unknown>>();
-}
-
-function client(extra: Partial<ConstructorParameters<typeof PayPayClient>[0]> = {}) {
-  return new PayPayClient({
-    baseUrl: BASE,
-    apiKey: KEY,
-    apiSecret: SECRET,
-    merchantId: MERCHANT_ID,
-    sleep: async () => {},
-    ...extra,
-  });
-}
-
-async function user(body: Record<string, unknown> = {}): Promise<string> {
-  return String((await adminCall('POST', '/users', body)).userAuthorizationId);
-}
-
-async function qr(c = client()) {
-  const verifier = createCodeVerifier();
-  const nonce = `n-${crypto.randomUUID()}`;
-  const created = await c.createKycPassportQr({
-    scopes: ['kyc_passport_qr', 'kyc_foreign_status'],
-    nonce,
-    redirectUrl: 'https://kyc.example/v1/callback',
-    redirectType: 'WEB_LINK',
-    codeChallenge: await codeChallengeS256(verifier),
-    referenceId: 'client-test',
-  });
-  if (!created.ok) throw new Error(`create failed: ${created.code}`);
-  return { ...created.data, verifier, nonce, requestId: created.requestId };
-}
-
-async function approve(qrUrl: string, outcome: string): Promise<string> {
-  const response = await fetch(qrUrl, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ outcome }),
-    redirect: 'manual',
-  });
-  expect(response.status).toBe(303);
-  return new URL(response.headers.get('Location')!).searchParams.get('responseToken')!;
-}
+import {
+  AUDIENCES,
+  BASE,
+  KEY,
+  MERCHANT_ID,
+  SECRET,
+  adminCall,
+  approve,
+  client,
+  qr,
+  user,
+} from './support/sandbox-merchant';
 
 beforeAll(async () => {
   await adminCall('PUT', '/merchant', { apiKey: KEY, apiSecret: SECRET, merchantId: MERCHANT_ID });
 });
+
 beforeEach(async () => {
   await adminCall('POST', '/reset');
 });
@@ -225,88 +176,5 @@ describe('PayPayClient against the sandbox', () => {
     if (!parsed.ok) throw new Error(parsed.error);
     const answer = await client({ endpoints: parsed.value }).kycPassportInfo(await user());
     expect(answer).toMatchObject({ ok: false, status: 404 });
-  });
-});
-
-describe('PayPayClient retries under sandbox faults', () => {
-  it('retries a read through RATE_LIMIT and MAINTENANCE_MODE, then succeeds', async () => {
-    const uaid = await user();
-    await adminCall('PUT', '/faults', {
-      operation: 'kycPassportInfo',
-      fault: 'rate_limit',
-      times: 1,
-    });
-    await adminCall('PUT', '/faults', {
-      operation: 'kycPassportInfo',
-      fault: 'maintenance',
-      times: 1,
-    });
-    const info = await client().kycPassportInfo(uaid);
-    expect(info).toMatchObject({ ok: true, attempts: 3 });
-    expect((await adminCall('GET', '/calls')).kycPassportInfo).toBe(3);
-  });
-
-  it('gives up on a read after the bounded number of tries', async () => {
-    await adminCall('PUT', '/faults', { operation: 'userKycInfo', fault: 'internal_error' });
-    const info = await client().userKycInfo('u');
-    expect(info).toMatchObject({
-      ok: false,
-      status: 500,
-      code: 'INTERNAL_SERVER_ERROR',
-      attempts: 3,
-      outcomeUnknown: false,
-    });
-    expect((await adminCall('GET', '/calls')).userKycInfo).toBe(3);
-  });
-
-  it('retries a create after RATE_LIMIT', async () => {
-    await adminCall('PUT', '/faults', { operation: 'createQr', fault: 'rate_limit', times: 2 });
-    const created = await qr();
-    expect(created.codeId).toBeTruthy();
-    expect((await adminCall('GET', '/calls')).createQr).toBe(3);
-  });
-
-  it('never retries a create after INTERNAL_SERVER_ERROR', async () => {
-    await adminCall('PUT', '/faults', { operation: 'createQr', fault: 'internal_error', times: 1 });
-    await expect(qr()).rejects.toThrow('INTERNAL_SERVER_ERROR');
-    expect((await adminCall('GET', '/calls')).createQr).toBe(1);
-  });
-
-  it('times out a hanging create once and reports an unknown outcome', async () => {
-    const parsed = parseEndpoints('{"createQr":{"timeoutMs":200}}');
-    if (!parsed.ok) throw new Error(parsed.error);
-    await adminCall('PUT', '/faults', { operation: 'createQr', fault: 'hang', latencyMs: 1500 });
-    const c = client({ endpoints: parsed.value });
-    const started = Date.now();
-    const result = await c.createKycPassportQr({
-      scopes: ['kyc_passport_qr'],
-      nonce: 'n',
-      redirectUrl: 'https://kyc.example/v1/callback',
-      redirectType: 'WEB_LINK',
-      codeChallenge: await codeChallengeS256(createCodeVerifier()),
-    });
-    expect(result).toMatchObject({
-      ok: false,
-      kind: 'timeout',
-      code: 'TIMEOUT',
-      outcomeUnknown: true,
-      attempts: 1,
-    });
-    expect(Date.now() - started).toBeLessThan(1200);
-    expect((await adminCall('GET', '/calls')).createQr).toBe(1);
-  });
-
-  it('retries a read that timed out', async () => {
-    const uaid = await user();
-    const parsed = parseEndpoints('{"kycPassportInfo":{"timeoutMs":200}}');
-    if (!parsed.ok) throw new Error(parsed.error);
-    await adminCall('PUT', '/faults', {
-      operation: 'kycPassportInfo',
-      fault: 'hang',
-      latencyMs: 1000,
-      times: 1,
-    });
-    const info = await client({ endpoints: parsed.value }).kycPassportInfo(uaid);
-    expect(info).toMatchObject({ ok: true, attempts: 2 });
   });
 });
