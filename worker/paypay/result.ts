@@ -51,6 +51,8 @@ export interface CreatedQr {
 
 /**
  * KYC information as PayPay returns it. PayPay does not publish its fields, so
- * it is passed through as opaque JSON, never read field by field.
+ * it is passed through as opaque JSON, never read field by field. Its values
+ * are typed no deeper than JSON's kinds: deep enough to cross a Durable
+ * Object's RPC in a typed Result, shallow enough for its type to stay cheap.
  */
-export type KycInfo = Record<string, unknown>;
+export type KycInfo = Record<string, string | number | boolean | null | object>;
