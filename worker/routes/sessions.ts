@@ -17,7 +17,7 @@ import { parseSessionId } from '../session/ids';
 import { SECRET_HEADER, sessionObject } from '../session/locate';
 import type { SessionMode } from '../session/record';
 import { requireMerchant } from '../http/auth';
-import { clientKeyOf, NETWORK_LIMIT_MULTIPLE, networkKeyOf } from '../rate-limit';
+import { clientKeyOf, NETWORK_LIMIT_MULTIPLE, networkKeyOf } from '../http/rate-limit';
 
 /** JSON bodies of session creation are small; anything bigger is not ours. */
 const MAX_BODY_BYTES = 4096;

@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import { parseIp } from './webhooks/cidr';
+import { parseIp } from '../webhooks/cidr';
 
 /** Whether a creation may go ahead, and when to try again if not. */
 export interface RateVerdict {
