@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FeedEvent, UserState } from '../../shared/feed';
+import { err } from '../../shared/result';
 import { completedSession, exchange, expectError, MERCHANT_TOKEN } from './support/flow';
 import { fault, sandboxAdmin, sandboxCalls } from './support/sandbox';
 import {
@@ -39,7 +40,7 @@ afterEach(async () => {
 /** A user verified through the phone flow, its KYC still waiting for the exchange. */
 async function verifiedUser(): Promise<{ uaid: string; resultToken: string }> {
   const { resultToken } = await completedSession();
-  const uaid = await feed().latestVerifiedUser();
+  const { value: uaid } = await feed().latestVerifiedUser();
   expect(uaid).not.toBeNull();
   // The first re-read (standing and authorization) runs after the phone's page.
   await until(async () => (await stateOf(uaid!))?.authorization != null);
@@ -371,7 +372,7 @@ describe('the feed object, for what the phone flow cannot reach', () => {
     expect((await forget(uaid)).status).toBe(202);
     await settle();
     expect(await feedRowsWith(uaid)).toEqual([]);
-    const outcome = await feed().verified(verifiedInput(uaid));
+    const outcome = (await feed().verified(verifiedInput(uaid))).value;
     expect(outcome.forgetting).toBe(false);
     const cursor = await tailCursor();
     expect((await postWebhook('kyc', eventBody('kyc', uaid))).status).toBe(200);
@@ -385,7 +386,10 @@ describe('the feed object, for what the phone flow cannot reach', () => {
     const uaid = uid('racing');
     await fault({ operation: 'unlinkUser', fault: 'maintenance', times: 3 });
     expect((await forget(uaid)).status).toBe(202);
-    expect(await feed().verified(verifiedInput(uaid))).toEqual({ reread: null, forgetting: true });
+    expect((await feed().verified(verifiedInput(uaid))).value).toEqual({
+      reread: null,
+      forgetting: true,
+    });
     expect((await userStateOf(uaid)).verifiedAt).toBeNull();
   });
 
@@ -394,8 +398,8 @@ describe('the feed object, for what the phone flow cannot reach', () => {
     await feed().verified(verifiedInput(uaid));
     const cursor = await tailCursor();
     const code = 'EXPIRED_USER_AUTHORIZATION_ID' as const;
-    await feed().recordAuthorization(uaid, { code }, Date.now());
-    await feed().recordAuthorization(uaid, { code }, Date.now());
+    await feed().recordAuthorization(uaid, err({ code }), Date.now());
+    await feed().recordAuthorization(uaid, err({ code }), Date.now());
     await cron(Date.now() + DAY);
     const expired = (await eventsAfter(cursor)).filter((e) => e.type === 'authorization.expired');
     expect(expired).toEqual([expect.objectContaining({ userAuthorizationId: uaid })]);

@@ -61,7 +61,7 @@ async function paypayChecks(env: Env, config: Config): Promise<CheckRow[]> {
  */
 async function grantedScopes(env: Env, client: PayPayClient): Promise<GrantedScopes | null> {
   try {
-    const uaid = await feedOf(env).latestVerifiedUser();
+    const { value: uaid } = await feedOf(env).latestVerifiedUser();
     if (uaid === null) return null;
     const { result } = await client.probe(
       'userAuthorization',

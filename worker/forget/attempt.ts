@@ -41,7 +41,7 @@ export async function attemptForget(
       await feed.forgetFailed(uaid, answer.code, answer.requestId, now);
       return false;
     }
-    return await feed.finishForget(uaid, now);
+    return (await feed.finishForget(uaid, now)).value;
   } catch (error) {
     // paypayClientOf throws an ApiError for missing settings; storage may throw on a reset.
     const code = error instanceof ApiError ? 'PAYPAY_NOT_CONFIGURED' : 'INTERNAL_ERROR';

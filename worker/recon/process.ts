@@ -105,9 +105,9 @@ async function streamFile(
   progress: { sent: number; processed: number; reason: string | null },
 ): Promise<ReconOutcome> {
   const feed = feedOf(env);
-  const failed = (reason: string) => {
+  const failed = async (reason: string) => {
     progress.reason = reason;
-    return feed.reconFailed(claim.notificationId, reason, now);
+    return (await feed.reconFailed(claim.notificationId, reason, now)).value;
   };
   if (Date.now() >= budget.deadline || budget.calls <= 2) {
     await feed.reconPaused(claim.notificationId, now);

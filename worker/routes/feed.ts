@@ -34,5 +34,5 @@ export async function listEvents(
   }
   // The object answers the page as JSON text (a FeedPage): passed on as it is.
   const page = await feedOf(env).page(after === '' ? 0 : Number(after), limit);
-  return new Response(page, { headers: { 'Content-Type': 'application/json' } });
+  return new Response(page.value, { headers: { 'Content-Type': 'application/json' } });
 }

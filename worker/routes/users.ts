@@ -43,7 +43,7 @@ export async function forgetUser(
   // Refused now, rather than retried forever, when PayPay is not configured.
   paypayClientOf(rc.config);
   const now = Date.now();
-  const start = await feedOf(env).startForget(uaid, rc.requestId, now);
+  const { value: start } = await feedOf(env).startForget(uaid, rc.requestId, now);
   if (start.state === 'started') ctx.waitUntil(attemptForget(env, rc.config, start.attempt, now));
   const status = start.state === 'forgotten' ? 'forgotten' : 'forgetting';
   return Response.json({ status, requestId: rc.requestId }, { status: 202 });

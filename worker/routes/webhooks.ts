@@ -92,15 +92,15 @@ async function recordEvent(
   now: number,
 ): Promise<void> {
   const forward = config.merchantWebhook !== null;
-  const outcome = await feedOf(env).record({
+  const { value: recorded } = await feedOf(env).record({
     ...notification,
     receivedAt: now,
     unconfirmedBudget: config.unconfirmedRereadsPerMinute,
   });
-  if (outcome.duplicate) return;
+  if (recorded.duplicate) return;
   ctx.waitUntil(
     background(async () => {
-      if (outcome.reread) {
+      if (recorded.reread) {
         await reread(
           env,
           config,
@@ -121,7 +121,7 @@ async function recordRecon(
   now: number,
 ): Promise<void> {
   const forward = config.merchantWebhook !== null;
-  const outcome = await feedOf(env).recordRecon({
+  const { value: recorded } = await feedOf(env).recordRecon({
     notificationId: notification.notificationId,
     fileType: notification.fileType,
     path: notification.path,
@@ -131,8 +131,8 @@ async function recordRecon(
     // Checked before anything is fetched: a path we may not fetch is reported lost at once.
     refused: refusalOf(notification.path, config.reconAllowedHosts),
   });
-  const claim = outcome.claim;
-  if (outcome.duplicate) return;
+  const claim = recorded.claim;
+  if (recorded.duplicate) return;
   ctx.waitUntil(
     background(async () => {
       if (claim !== null) await processRecon(env, config, claim, now);

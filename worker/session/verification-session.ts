@@ -195,7 +195,7 @@ export class VerificationSession extends DurableObject<Env> {
   ): Promise<{ reread: RereadClaim | null; forgetting: boolean }> {
     const config = configOf(this.env);
     try {
-      return await feedOf(this.env).verified({
+      const told = await feedOf(this.env).verified({
         userAuthorizationId: uaid,
         sessionObjectId: this.objectId,
         referenceId,
@@ -204,6 +204,7 @@ export class VerificationSession extends DurableObject<Env> {
         kycUntil: now + Math.max(config.resultTtlSeconds, config.kycRetentionSeconds) * 1000,
         now,
       });
+      return told.value;
     } catch (error) {
       logLine('error', 'error', {
         what: 'verification not recorded in the feed',
