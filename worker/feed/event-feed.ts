@@ -266,14 +266,14 @@ export class EventFeed extends DurableObject<Env> {
     now: number,
   ): Promise<Result<null, never>> {
     // The users table keeps its own input shape until the feed's reshaping.
-    const result: RereadResult = read.ok
+    const reread: RereadResult = read.ok
       ? read.value
       : { error: read.error.code, paypayRequestId: read.error.paypayRequestId };
     const stored = this.atomically(() => {
       const uaid = claim.userAuthorizationId;
       if (isForgetting(this.sql, uaid)) return false;
       const wasConfirmed = isConfirmed(this.sql, uaid);
-      const change = storeReread(this.sql, claim, result, now);
+      const change = storeReread(this.sql, claim, reread, now);
       if (change && read.ok && read.value.standing !== 'INVALID_USER_AUTHORIZATION_ID') {
         confirm(this.sql, uaid, now);
         if (!wasConfirmed) refund(this.sql, claim.startedAt, now);

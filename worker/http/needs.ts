@@ -1,7 +1,7 @@
 import type { IRequest } from 'itty-router';
 import { problemsWith, type SettingName } from '../config';
 import { valuesOf, type RequiredSetting, type SettingValues } from '../settings';
-import { PAYPAY_SETTINGS, paypaySettingsOf, type PayPaySettings } from '../paypay/from-config';
+import { PAYPAY_SETTINGS, paypayConfigOf, type PayPayConfig } from '../paypay/from-config';
 import type { RequestContext } from './context';
 import { ApiError } from './errors';
 import type { HandlerArgs, Stage } from './pipeline';
@@ -46,7 +46,7 @@ export function checkedSettings<const N extends readonly RequiredSetting[]>(
   return valuesOf(rc.config, names);
 }
 
-/** The PayPay settings this route's `needs(PAYPAY_SETTINGS)` found usable. */
-export function checkedPaypay(rc: RequestContext): PayPaySettings {
-  return paypaySettingsOf(checkedSettings(rc, PAYPAY_SETTINGS), rc.config);
+/** The PayPay config of the settings this route's `needs(PAYPAY_SETTINGS)` found usable. */
+export function checkedPaypay(rc: RequestContext): PayPayConfig {
+  return paypayConfigOf(checkedSettings(rc, PAYPAY_SETTINGS), rc.config);
 }

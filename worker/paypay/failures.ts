@@ -1,5 +1,5 @@
 import { FAILURE_REASONS, type FailureReason } from '../../shared/wire';
-import type { PayPayFailure } from './result';
+import type { PayPayFailure } from './call';
 
 /**
  * PayPay codes about the user that end a verification under PayPay's own name:

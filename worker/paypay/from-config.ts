@@ -12,19 +12,20 @@ export const PAYPAY_SETTINGS = [
 ] as const;
 
 /**
- * What a PayPay client is made of: plain data, so a route can hand the
- * settings it checked to a Durable Object, which then acts on exactly those.
+ * The PayPay part of the config a client is made of: plain data, so a route
+ * can hand what its settings check found to a Durable Object, which then acts
+ * on exactly that.
  */
-export type PayPaySettings = Pick<
+export type PayPayConfig = Pick<
   PayPayClientOptions,
   'baseUrl' | 'apiKey' | 'apiSecret' | 'merchantId' | 'endpoints' | 'fields'
 >;
 
-/** The PayPay settings of usable PAYPAY_SETTINGS values. */
-export function paypaySettingsOf(
+/** The PayPay config of usable PAYPAY_SETTINGS values. */
+export function paypayConfigOf(
   [baseUrl, apiKey, apiSecret, endpoints, fields]: SettingValues<typeof PAYPAY_SETTINGS>,
   config: Config,
-): PayPaySettings {
+): PayPayConfig {
   return { baseUrl, apiKey, apiSecret, endpoints, fields, merchantId: config.paypay.merchantId };
 }
 
@@ -34,5 +35,5 @@ export function paypaySettingsOf(
  * missing setting. A route checks them with `needs(PAYPAY_SETTINGS)` instead.
  */
 export function paypayClientOf(config: Config): PayPayClient {
-  return new PayPayClient(paypaySettingsOf(settingsFor(config, PAYPAY_SETTINGS), config));
+  return new PayPayClient(paypayConfigOf(settingsFor(config, PAYPAY_SETTINGS), config));
 }

@@ -20,8 +20,8 @@ export function health(
   const { problems, warnings, environment, paypay } = rc.config;
   const status = problems.length === 0 ? 200 : 503;
   const ok = problems.length === 0;
+  // In production a bearer gets here only as the merchant's (the `merchantIfBearer` stage).
   const detailed = environment === 'development' || hasBearer(request);
-  // In production a bearer earns the details only once `merchantIfBearer` has checked it.
   if (!detailed) return Response.json({ ok }, { status });
   return Response.json(
     {

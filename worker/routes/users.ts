@@ -8,7 +8,7 @@ import type { Stage } from '../http/pipeline';
 import { requestSlot } from '../http/slot';
 import { PayPayClient } from '../paypay/client';
 import { paypayFailed } from '../paypay/failures';
-import type { PayPayResult, KycInfo } from '../paypay/result';
+import type { PayPayCall, KycInfo } from '../paypay/call';
 import { getUserState } from '../store/user-state';
 import { feedOf } from '../feed/stub';
 import { attemptForget } from '../forget/attempt';
@@ -106,10 +106,10 @@ export async function userKycInfo(
   return answer(rc, uaid, await client.userKycInfo(uaid, kycTypes.get(request)));
 }
 
-function answer(rc: RequestContext, uaid: string, result: PayPayResult<KycInfo>): Response {
-  rc.paypayRequestId = result.requestId;
-  if (!result.ok) throw apiErrorOf(paypayFailed(result));
-  return Response.json({ userAuthorizationId: uaid, kyc: result.data });
+function answer(rc: RequestContext, uaid: string, call: PayPayCall<KycInfo>): Response {
+  rc.paypayRequestId = call.requestId;
+  if (!call.ok) throw apiErrorOf(paypayFailed(call));
+  return Response.json({ userAuthorizationId: uaid, kyc: call.data });
 }
 
 /** A path segment's text, or null for a malformed escape like a lone `%` (a URIError otherwise). */

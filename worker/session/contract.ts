@@ -2,8 +2,8 @@ import type { Result } from '../../shared/result';
 import type { CreatedSession, Lang, RedirectType } from '../../shared/wire';
 import type { Failure } from '../http/failure';
 import type { PayPayFailed } from '../paypay/failures';
-import type { PayPaySettings } from '../paypay/from-config';
-import type { KycInfo } from '../paypay/result';
+import type { PayPayConfig } from '../paypay/from-config';
+import type { KycInfo } from '../paypay/call';
 import type { PageKind } from '../pages/callback-page';
 import type { RereadClaim } from '../feed/event-feed';
 import type { SessionMode } from './record';
@@ -12,9 +12,9 @@ import type { SessionMode } from './record';
 // crosses the RPC boundary is all a route may rely on. Each answers a Result.
 
 /**
- * What a route asks a new session for. The PayPay settings and callback URL
- * are the ones the route's `needs` stage checked: the object acts on exactly
- * those and checks nothing again.
+ * What a route asks a new session for. The PayPay config and callback URL
+ * come from the settings the route's `needs` stage checked: the object acts
+ * on exactly those and checks nothing again.
  */
 export interface CreateInput {
   mode: SessionMode;
@@ -24,7 +24,7 @@ export interface CreateInput {
   phoneNumber?: string | undefined;
   userAgent?: string | undefined;
   kycData?: Record<string, unknown> | undefined;
-  paypay: PayPaySettings;
+  paypay: PayPayConfig;
   callbackUrl: string;
   /** The scopes the QR asks the user for. */
   scopes: string[];

@@ -7,7 +7,7 @@ import type { Failure } from '../http/failure';
 import type { PageKind } from '../pages/callback-page';
 import { PayPayClient } from '../paypay/client';
 import { failureReasonOf } from '../paypay/failures';
-import type { PayPaySettings } from '../paypay/from-config';
+import type { PayPayConfig } from '../paypay/from-config';
 import { EventHub, MAX_STREAMS } from './status-stream';
 import { hashSecret, randomText } from './ids';
 import { readerView } from './reader';
@@ -86,7 +86,7 @@ export class VerificationSession extends DurableObject<Env> {
    * PayPay sent the phone back with a verified responseToken; `paypay` is what
    * the callback route checked, for the KYC fetch.
    */
-  async callback(input: CallbackInput, paypay: PayPaySettings): Promise<CallbackResult> {
+  async callback(input: CallbackInput, paypay: PayPayConfig): Promise<CallbackResult> {
     const nonceHash = await hashSecret(input.nonce);
     const record = this.record;
     if (record === null || !sameString(nonceHash, record.nonceHash))

@@ -19,18 +19,18 @@ export async function reread(
 ): Promise<StandingRead> {
   let read: StandingRead;
   try {
-    const answer = await paypayClientOf(config).kycPassportInfo(claim.userAuthorizationId);
-    const paypayRequestId = answer.requestId;
-    if (answer.ok) read = ok({ standing: 'OK', paypayRequestId });
-    else if (isStanding(answer.code)) read = ok({ standing: answer.code, paypayRequestId });
-    else read = err({ code: answer.code, paypayRequestId });
-    if (!answer.ok) {
+    const call = await paypayClientOf(config).kycPassportInfo(claim.userAuthorizationId);
+    const paypayRequestId = call.requestId;
+    if (call.ok) read = ok({ standing: 'OK', paypayRequestId });
+    else if (isStanding(call.code)) read = ok({ standing: call.code, paypayRequestId });
+    else read = err({ code: call.code, paypayRequestId });
+    if (!call.ok) {
       // The id is what PayPay support asks for; the user's id stays out of logs.
       logLine('warn', 'paypay', {
         what: 're-read refused or failed',
-        operation: answer.operation,
-        code: answer.code,
-        status: answer.status,
+        operation: call.operation,
+        code: call.code,
+        status: call.status,
         paypayRequestId,
       });
     }
@@ -62,20 +62,20 @@ async function readAuthorizationAfter(
   if (code === 'INVALID_USER_AUTHORIZATION_ID' || code === 'EXPIRED_USER_AUTHORIZATION_ID') {
     return err({ code });
   }
-  const answer = await paypayClientOf(config).userAuthorization(uaid);
-  if (answer.ok) return ok(answer.data);
+  const call = await paypayClientOf(config).userAuthorization(uaid);
+  if (call.ok) return ok(call.data);
   if (
-    answer.code === 'INVALID_USER_AUTHORIZATION_ID' ||
-    answer.code === 'EXPIRED_USER_AUTHORIZATION_ID'
+    call.code === 'INVALID_USER_AUTHORIZATION_ID' ||
+    call.code === 'EXPIRED_USER_AUTHORIZATION_ID'
   ) {
-    return err({ code: answer.code });
+    return err({ code: call.code });
   }
   logLine('warn', 'paypay', {
     what: 'authorization read refused or failed',
-    operation: answer.operation,
-    code: answer.code,
-    status: answer.status,
-    paypayRequestId: answer.requestId,
+    operation: call.operation,
+    code: call.code,
+    status: call.status,
+    paypayRequestId: call.requestId,
   });
   return null;
 }

@@ -36,8 +36,12 @@ export interface PayPayFailure {
   attempts: number;
 }
 
-/** Every PayPay call ends in one of these; none throws. */
-export type PayPayResult<T> = PayPaySuccess<T> | PayPayFailure;
+/**
+ * What one PayPay call ended in: PayPay's answer we could use, or the
+ * failure; none throws. Not a shared `Result`: it carries the call's
+ * bookkeeping (operation, attempts, PayPay's request id) on both sides.
+ */
+export type PayPayCall<T> = PayPaySuccess<T> | PayPayFailure;
 
 /** `data` of a created KYC Passport QR. */
 export interface CreatedQr {
