@@ -8,6 +8,9 @@ const METHODS = ['GET', 'POST', 'DELETE', 'OPTIONS'] as const;
 /** A method one of our routes answers. */
 export type Method = (typeof METHODS)[number];
 
+/** itty-router's name for the routes of each method. */
+const VERBS = { GET: 'get', POST: 'post', DELETE: 'delete', OPTIONS: 'options' } as const;
+
 /** One line of the route table: a method and path, and its stages in the order they run. */
 export interface Route {
   method: Method;
@@ -72,8 +75,7 @@ export const options = (path: string, ...steps: Step[]): Route => route('OPTIONS
 export function routerOf(routes: readonly Route[]) {
   const router = Router<IRequest, HandlerArgs>(pipeline);
   for (const line of routes) {
-    const verb = line.method === 'DELETE' ? 'delete' : line.method.toLowerCase();
-    router[verb as 'get' | 'post' | 'delete' | 'options'](line.path, ...handlersOf(line));
+    router[VERBS[line.method]](line.path, ...handlersOf(line));
   }
   for (const [path, lines] of byPath(routes)) {
     const allow = METHODS.filter((method) => lines.some((line) => line.method === method));
