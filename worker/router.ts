@@ -2,7 +2,16 @@ import { hasBearer, merchant, merchantIfBearer } from './http/auth';
 import { preflight, widgetCors } from './http/cors';
 import { needs } from './http/needs';
 import { creationLimits, doctorLimit } from './http/rate-limit';
-import { beforeMethod, del, get, onlyIf, options, post, routerOf } from './http/route-table';
+import {
+  beforeMethod,
+  del,
+  get,
+  onlyIf,
+  options,
+  otherMethods404,
+  post,
+  routerOf,
+} from './http/route-table';
 import { PAYPAY_SETTINGS } from './paypay/from-config';
 import {
   callback,
@@ -47,7 +56,7 @@ const RECEIVER = beforeMethod(needs(receiverSettings), fromPayPay, knownReceiver
  */
 // prettier-ignore
 export const ROUTES = [
-  get('/healthz', merchantIfBearer, health),
+  get('/healthz', otherMethods404(), merchantIfBearer, health),
   post('/v1/sessions', onlyIf(hasBearer), needs(MERCHANT_CREATE_SETTINGS), merchant, sessionBody('merchant'), createSession),
   post('/v1/sessions', needs(PUBLIC_CREATE_SETTINGS), browser, widgetCors, sessionBody('public'), creationLimits, createSession),
   options('/v1/sessions', preflight('POST')),

@@ -23,6 +23,8 @@ export interface Route {
   stages: readonly Stage[];
   /** The route serves only requests this accepts; the others go on to the next route. */
   when: ((request: IRequest) => boolean) | null;
+  /** Whether the path's other methods are answered 405 (with Allow) or, outside the API, 404. */
+  otherMethods: 'not-allowed' | 'not-found';
 }
 
 /** Stages that run before the path's method is checked (`beforeMethod(...)` in a route line). */
@@ -35,7 +37,12 @@ interface Condition {
   when: (request: IRequest) => boolean;
 }
 
-type Step = Stage | BeforeMethod | Condition;
+/** A path whose other methods are unknown routes (`otherMethods404()` in a route line). */
+interface NotFoundOtherwise {
+  otherMethods: 'not-found';
+}
+
+type Step = Stage | BeforeMethod | Condition | NotFoundOtherwise;
 
 /** A route line's stages that run before its method is checked; the same on every line of the path. */
 export function beforeMethod(...first: Stage[]): BeforeMethod {
@@ -47,12 +54,28 @@ export function onlyIf(when: (request: IRequest) => boolean): Condition {
   return { when };
 }
 
+/**
+ * A route line whose path answers other methods 404, as an unknown route,
+ * rather than 405: a probe address outside the API (`/healthz`) has always done so.
+ */
+export function otherMethods404(): NotFoundOtherwise {
+  return { otherMethods: 'not-found' };
+}
+
 function route(method: Method, path: string, steps: Step[]): Route {
-  const line: Route = { method, path, first: [], stages: [], when: null };
+  const line: Route = {
+    method,
+    path,
+    first: [],
+    stages: [],
+    when: null,
+    otherMethods: 'not-allowed',
+  };
   for (const step of steps) {
     if (typeof step === 'function') line.stages = [...line.stages, step];
     else if ('first' in step) line.first = step.first;
-    else line.when = step.when;
+    else if ('when' in step) line.when = step.when;
+    else line.otherMethods = step.otherMethods;
   }
   return line;
 }
@@ -69,7 +92,8 @@ export const options = (path: string, ...steps: Step[]): Route => route('OPTIONS
 /**
  * The router a route table describes, on the pipeline: each line as written,
  * then for each path one `405 METHOD_NOT_ALLOWED` whose `Allow` names the
- * path's methods (after its `beforeMethod` stages), then `404 NOT_FOUND`.
+ * path's methods (after its `beforeMethod` stages; none where a line says
+ * `otherMethods404()`), then `404 NOT_FOUND`.
  * The table is the one place that knows a path's methods.
  */
 export function routerOf(routes: readonly Route[]) {
@@ -78,6 +102,7 @@ export function routerOf(routes: readonly Route[]) {
     router[VERBS[line.method]](line.path, ...handlersOf(line));
   }
   for (const [path, lines] of byPath(routes)) {
+    if (lines.some((line) => line.otherMethods === 'not-found')) continue;
     const allow = METHODS.filter((method) => lines.some((line) => line.method === method));
     router.all(path, ...(lines[0]?.first ?? []), methodNotAllowed(allow.join(', ')));
   }
