@@ -101,7 +101,7 @@ export interface FieldError {
   message: string;
 }
 
-/** A validation outcome: a value, or the field and what is wrong with it. */
+/** A validation's Result: a value, or the field and what is wrong with it. */
 export type Validated<T> = Result<T, FieldError>;
 
 // Marked pure so that the element's bundle, which never validates, drops them.

@@ -31,7 +31,7 @@ import {
   parseReconHosts,
   parseWebhookSettings,
   type MerchantWebhook,
-  type WebhookSettings,
+  type WebhookConfig,
 } from './settings-webhooks';
 
 /** Settings as the routes use them, parsed once from `env`. */
@@ -68,7 +68,7 @@ export interface Config {
   publicSessions: boolean;
   resultTtlSeconds: number;
   kycRetentionSeconds: number;
-  webhooks: WebhookSettings;
+  webhooks: WebhookConfig;
   /** `host` or `host:port` entries a recon file's `path` may name, lower case. */
   reconAllowedHosts: Set<string>;
   /** Re-reads of PayPay per minute for users it has not yet answered for (forged hints cost this much). */

@@ -68,35 +68,42 @@ export async function runScheduled(
     // claimed and left waiting would sit out its lease.
     const budget = reconBudget(RECON_LIMITS.cronMs);
     while (summary.recon.length < CRON_LIMITS.reconFiles && Date.now() < budget.deadline) {
-      const [claim] = await feed.dueRecon(now, 1);
+      const [claim] = (await feed.dueRecon(now, 1)).value;
       if (!claim) break;
-      const outcome = await processRecon(env, config, claim, now, fetchFn, budget);
-      summary.recon.push(outcome);
-      if (outcome === 'paused') break;
+      const processed = await processRecon(env, config, claim, now, fetchFn, budget);
+      summary.recon.push(processed);
+      if (processed === 'paused') break;
     }
   });
   await step('rereads', async () => {
     // Confirmed users first; unconfirmed ones (maybe forged) only within their budget.
-    const due = await feed.dueRereads(now, CRON_LIMITS.rereads, config.unconfirmedRereadsPerMinute);
+    const { value: due } = await feed.dueRereads(
+      now,
+      CRON_LIMITS.rereads,
+      config.unconfirmedRereadsPerMinute,
+    );
     await mapLimit(due, CRON_LIMITS.rereadConcurrency, (claim) => reread(env, config, claim, now));
     summary.rereads = due.length;
   });
   await step('forgets', async () => {
     // Before forwarding: a forget finished now is forwarded in this same run.
-    const due = await feed.dueForgets(now, CRON_LIMITS.forgets);
+    const { value: due } = await feed.dueForgets(now, CRON_LIMITS.forgets);
     await mapLimit(due, CRON_LIMITS.rereadConcurrency, (a) => attemptForget(env, config, a, now));
     summary.forgets = due.length;
   });
   await step('notices', async () => {
     const windowMs = config.authorizationExpiringDays * 86_400_000;
-    summary.notices = await feed.authorizationNotices(now, windowMs, CRON_LIMITS.notices);
+    const notices = await feed.authorizationNotices(now, windowMs, CRON_LIMITS.notices);
+    summary.notices = notices.value;
   });
   await step('forward', async () => {
     summary.forwarded = await forwardDue(env, config, now, CRON_LIMITS.forwards, fetchFn);
   });
   await step('flush', async () => {
-    summary.unflushed = await feed.kickFlush();
+    summary.unflushed = (await feed.kickFlush()).value;
   });
-  await step('prune', () => feed.prune(now));
+  await step('prune', async () => {
+    await feed.prune(now);
+  });
   return summary;
 }

@@ -5,7 +5,7 @@ import { newContext } from './http/context';
 import { router } from './router';
 
 export { EventFeed } from './feed/event-feed';
-export { CreationRateLimiter } from './rate-limit';
+export { CreationRateLimiter } from './http/rate-limit';
 export { VerificationSession } from './session/verification-session';
 
 /** The merchant's Worker: wiring only. The way through is worker/http/pipeline.ts. */

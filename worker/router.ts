@@ -1,54 +1,81 @@
-import { Router, type IRequest } from 'itty-router';
-import { ApiError } from './http/errors';
-import { pipeline, type HandlerArgs } from './http/pipeline';
-import { callback, callbackDone } from './routes/callback';
+import { hasBearer, merchant, merchantIfBearer } from './http/auth';
+import { preflight, widgetCors } from './http/cors';
+import { needs } from './http/needs';
+import { creationLimits, doctorLimit } from './http/rate-limit';
+import {
+  beforeMethod,
+  del,
+  get,
+  onlyIf,
+  options,
+  otherMethods404,
+  post,
+  routerOf,
+} from './http/route-table';
+import { PAYPAY_SETTINGS } from './paypay/from-config';
+import {
+  callback,
+  CALLBACK_SETTINGS,
+  callbackDone,
+  toUnavailablePage,
+  unavailablePage,
+} from './routes/callback';
 import { doctor } from './routes/doctor';
+import { listEvents } from './routes/feed';
 import { health } from './routes/health';
 import { exchangeResult } from './routes/results';
-import { createSession, getSession, sessionEvents, sessionsPreflight } from './routes/sessions';
-import { listEvents } from './routes/feed';
-import { forgetUser, userKyc, userKycInfo, userState } from './routes/users';
-import { receiveWebhook } from './routes/webhooks';
+import {
+  browser,
+  createSession,
+  getSession,
+  MERCHANT_CREATE_SETTINGS,
+  PUBLIC_CREATE_SETTINGS,
+  sessionBody,
+  sessionEvents,
+} from './routes/sessions';
+import {
+  forgetUser,
+  kycInfoOn,
+  kycInfoQuery,
+  userId,
+  userKyc,
+  userKycInfo,
+  userState,
+} from './routes/users';
+import { fromPayPay, knownReceiver, receiveWebhook, receiverSettings } from './routes/webhooks';
 
-/** A known path asked with a method it does not have. */
-function methodNotAllowed(allow: string) {
-  return (): never => {
-    throw ApiError.of('METHOD_NOT_ALLOWED', `Use ${allow}`, { Allow: allow });
-  };
-}
+/** PayPay's receivers check settings, source and path token before the method: a stranger learns nothing. */
+const RECEIVER = beforeMethod(needs(receiverSettings), fromPayPay, knownReceiver);
 
-/** Every route of the Worker; handlers live in routes/, one file per resource. */
-export const router = Router<IRequest, HandlerArgs>(pipeline)
-  .get('/healthz', health)
-  .options('/v1/sessions', sessionsPreflight('POST'))
-  .post('/v1/sessions', createSession)
-  .all('/v1/sessions', methodNotAllowed('POST, OPTIONS'))
-  .options('/v1/sessions/:id', sessionsPreflight('GET'))
-  .get('/v1/sessions/:id', getSession)
-  .all('/v1/sessions/:id', methodNotAllowed('GET, OPTIONS'))
-  .options('/v1/sessions/:id/events', sessionsPreflight('GET'))
-  .get('/v1/sessions/:id/events', sessionEvents)
-  .all('/v1/sessions/:id/events', methodNotAllowed('GET, OPTIONS'))
-  .get('/v1/callback', callback)
-  .all('/v1/callback', methodNotAllowed('GET'))
-  .get('/v1/callback/done', callbackDone)
-  .all('/v1/callback/done', methodNotAllowed('GET'))
-  .post('/v1/results/exchange', exchangeResult)
-  .all('/v1/results/exchange', methodNotAllowed('POST'))
-  .get('/v1/users/:uaid/kyc', userKyc)
-  .all('/v1/users/:uaid/kyc', methodNotAllowed('GET'))
-  .get('/v1/users/:uaid/kyc-info', userKycInfo)
-  .all('/v1/users/:uaid/kyc-info', methodNotAllowed('GET'))
-  .get('/v1/users/:uaid', userState)
-  .delete('/v1/users/:uaid', forgetUser)
-  .all('/v1/users/:uaid', methodNotAllowed('GET, DELETE'))
-  .get('/v1/events', listEvents)
-  .all('/v1/events', methodNotAllowed('GET'))
-  .get('/v1/doctor', doctor)
-  .all('/v1/doctor', methodNotAllowed('GET'))
-  // Every method reaches the receiver: it checks source and path token before the method.
-  .all('/v1/webhooks/paypay/:kind', receiveWebhook)
-  .all('/v1/webhooks/paypay/:token/:kind', receiveWebhook)
-  .all('*', () => {
-    throw ApiError.of('NOT_FOUND', 'No such route');
-  });
+/**
+ * Every route, one line each: method, path, then its stages in the order they
+ * run (settings it needs, who may call, CORS, validation that must come first,
+ * rate limits), the handler last. Handlers live in routes/, one file per
+ * resource; the stages in http/ and beside their handler. A known path asked
+ * with another method is a 405 naming this table's methods; any other path a 404.
+ */
+// prettier-ignore
+export const ROUTES = [
+  get('/healthz', otherMethods404(), merchantIfBearer, health),
+  post('/v1/sessions', onlyIf(hasBearer), needs(MERCHANT_CREATE_SETTINGS), merchant, sessionBody('merchant'), createSession),
+  post('/v1/sessions', needs(PUBLIC_CREATE_SETTINGS), browser, widgetCors, sessionBody('public'), creationLimits, createSession),
+  options('/v1/sessions', preflight('POST')),
+  get('/v1/sessions/:id', widgetCors, getSession),
+  options('/v1/sessions/:id', preflight('GET')),
+  get('/v1/sessions/:id/events', widgetCors, sessionEvents),
+  options('/v1/sessions/:id/events', preflight('GET')),
+  get('/v1/callback', needs(CALLBACK_SETTINGS, toUnavailablePage), callback),
+  get('/v1/callback/done', needs(CALLBACK_SETTINGS, unavailablePage), callbackDone),
+  post('/v1/results/exchange', merchant, exchangeResult),
+  get('/v1/users/:uaid/kyc', merchant, userId, needs(PAYPAY_SETTINGS), userKyc),
+  get('/v1/users/:uaid/kyc-info', merchant, kycInfoOn, userId, kycInfoQuery, needs(PAYPAY_SETTINGS), userKycInfo),
+  get('/v1/users/:uaid', merchant, userId, userState),
+  del('/v1/users/:uaid', merchant, userId, needs(PAYPAY_SETTINGS), forgetUser),
+  get('/v1/events', merchant, listEvents),
+  get('/v1/doctor', merchant, doctorLimit, doctor),
+  post('/v1/webhooks/paypay/:kind', RECEIVER, receiveWebhook),
+  post('/v1/webhooks/paypay/:token/:kind', RECEIVER, receiveWebhook),
+];
+
+/** The Worker's router: the route table on the pipeline (http/pipeline.ts). */
+export const router = routerOf(ROUTES);

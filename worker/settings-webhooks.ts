@@ -14,7 +14,7 @@ import { parseCidr, type Cidr } from './webhooks/cidr';
 // for parseConfig (config.ts).
 
 /** What the webhook receivers check before anything else. */
-export interface WebhookSettings {
+export interface WebhookConfig {
   /** Source blocks allowed on the webhook routes; null = any source (local development). */
   allowedCidrs: Cidr[] | null;
   /** The secret path segment of the webhook routes, when set. */
@@ -31,7 +31,7 @@ export function parseWebhookSettings(
   env: RawSettings,
   bad: Complain,
   weak: (setting: SettingName, reason: string, problem: SettingProblem['problem']) => void,
-): WebhookSettings {
+): WebhookConfig {
   const entries = parseList(env.WEBHOOK_ALLOWED_CIDRS);
   let allowedCidrs: Cidr[] | null = null;
   if (entries.length === 0) {

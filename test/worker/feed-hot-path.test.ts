@@ -95,7 +95,7 @@ describe('recording a notification', () => {
         receivedAt: Date.now(),
       }),
     );
-    expect(result).toMatchObject({ duplicate: false, reread: false });
+    expect(result.value).toMatchObject({ duplicate: false, reread: false });
     expect(queries.map((q) => q.split(' ').slice(0, 3).join(' '))).toEqual([
       'SELECT EXISTS (SELECT',
       'INSERT INTO events',
@@ -122,14 +122,14 @@ describe('recording a notification', () => {
         }),
       );
     const dropped = await record(forgottenId);
-    expect(dropped.result).toMatchObject({ dropped: true, eventId: null });
+    expect(dropped.result.value).toMatchObject({ dropped: true, eventId: null });
     expect(dropped.queries.map((q) => q.split(' ').slice(0, 4).join(' '))).toEqual([
       'SELECT EXISTS (SELECT 1',
       'SELECT 1 FROM forgotten',
     ]);
     const kept = await record(uid('other'));
-    expect(kept.result).toMatchObject({ duplicate: false });
-    expect(kept.result.eventId).toMatch(/^ev_/);
+    expect(kept.result.value).toMatchObject({ duplicate: false });
+    expect(kept.result.value.eventId).toMatch(/^ev_/);
     expect(kept.queries[1]).toMatch(/^SELECT 1 FROM forgotten WHERE id_hash = \?$/);
     // The object's storage lasts the file: the tests after this one count statements without it.
     await runInDurableObject(feed(), (_instance, state) => {
@@ -147,7 +147,7 @@ describe('recording a notification', () => {
         unconfirmedBudget: 1_000_000,
       }),
     );
-    expect(result).toMatchObject({ duplicate: false, reread: true });
+    expect(result.value).toMatchObject({ duplicate: false, reread: true });
     // The forget check, the event, the merge, the budget, the claim, the spend.
     expect(queries).toHaveLength(6);
   });

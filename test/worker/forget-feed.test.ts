@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { err } from '../../shared/result';
 import { fault } from './support/sandbox';
 import {
   cron,
@@ -48,7 +49,7 @@ describe('the feed object, for what the phone flow cannot reach', () => {
     expect((await forget(uaid)).status).toBe(202);
     await settle();
     expect(await feedRowsWith(uaid)).toEqual([]);
-    const outcome = await feed().verified(verifiedInput(uaid));
+    const outcome = (await feed().verified(verifiedInput(uaid))).value;
     expect(outcome.forgetting).toBe(false);
     const cursor = await tailCursor();
     expect((await postWebhook('kyc', eventBody('kyc', uaid))).status).toBe(200);
@@ -62,7 +63,10 @@ describe('the feed object, for what the phone flow cannot reach', () => {
     const uaid = uid('racing');
     await fault({ operation: 'unlinkUser', fault: 'maintenance', times: 3 });
     expect((await forget(uaid)).status).toBe(202);
-    expect(await feed().verified(verifiedInput(uaid))).toEqual({ reread: null, forgetting: true });
+    expect((await feed().verified(verifiedInput(uaid))).value).toEqual({
+      reread: null,
+      forgetting: true,
+    });
     expect((await userStateOf(uaid)).verifiedAt).toBeNull();
   });
 
@@ -71,8 +75,8 @@ describe('the feed object, for what the phone flow cannot reach', () => {
     await feed().verified(verifiedInput(uaid));
     const cursor = await tailCursor();
     const code = 'EXPIRED_USER_AUTHORIZATION_ID' as const;
-    await feed().recordAuthorization(uaid, { code }, Date.now());
-    await feed().recordAuthorization(uaid, { code }, Date.now());
+    await feed().recordAuthorization(uaid, err({ code }), Date.now());
+    await feed().recordAuthorization(uaid, err({ code }), Date.now());
     await cron(Date.now() + DAY);
     const expired = (await eventsAfter(cursor)).filter((e) => e.type === 'authorization.expired');
     expect(expired).toEqual([expect.objectContaining({ userAuthorizationId: uaid })]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientKeyOf, networkKeyOf } from '../../worker/rate-limit';
+import { clientKeyOf, networkKeyOf } from '../../worker/http/rate-limit';
 import { ORIGIN } from './support/flow';
 import { call, type Overrides } from './support/webhooks';
 

@@ -106,7 +106,7 @@ describe('the cron trigger and failed downloads', () => {
       state: 'pending',
       last_error: 'NOT_UTF8',
     });
-    const [again] = await feed().dueRecon(now + 61_000, 10);
+    const [again] = (await feed().dueRecon(now + 61_000, 10)).value;
     expect(again?.notificationId).toBe(notificationId);
     // The next try gets a file without a header, LF only: read, not refused.
     const headerless = async () => new Response(`${uid('r')}\n${uid('r')}\n`);

@@ -197,7 +197,7 @@ describe('processing a recon file as a stream', () => {
       last_error: null,
     });
     // Due at once. The next download's first ids differ: they are read, not sent again.
-    const [again] = await feed().dueRecon(now + 1, 10);
+    const [again] = (await feed().dueRecon(now + 1, 10)).value;
     expect(again).toMatchObject({ notificationId, processed: 2 * batch });
     const changed = [...ids.slice(0, 2 * batch).map((id) => `${id}-x`), ...ids.slice(2 * batch)];
     expect(

@@ -6,7 +6,7 @@ const MAX_SKEW_SECONDS = 60;
 
 /** The clock row, and whether it failed (the signature row names the clock as the likely cause). */
 export function clockRow(probe: Probe): { row: CheckRow; failed: boolean } {
-  const requestId = probe.result.requestId;
+  const requestId = probe.call.requestId;
   const paypayAt = probe.date === null ? NaN : Date.parse(probe.date);
   if (Number.isNaN(paypayAt)) {
     const why = probe.date === null ? 'had no Date header' : 'had a Date header that is not a date';

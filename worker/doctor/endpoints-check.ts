@@ -11,13 +11,13 @@ import { fail, listOf, pass, type CheckRow } from './row';
 export function endpointsRow(table: EndpointTable, probes: Probes): CheckRow {
   const where = (op: PayPayOperation) => `${op} ${table[op].method} ${table[op].path}`;
   const answer = (op: PayPayOperation) =>
-    `${where(op)} answered ${describeAnswer(probes[op].result)}`;
-  const wrong = PAYPAY_OPERATIONS.filter((op) => pathWrong(probes[op].result));
+    `${where(op)} answered ${describeAnswer(probes[op].call)}`;
+  const wrong = PAYPAY_OPERATIONS.filter((op) => pathWrong(probes[op].call));
   const unreached = PAYPAY_OPERATIONS.filter(
-    (op) => !wrong.includes(op) && !reached(probes[op].result),
+    (op) => !wrong.includes(op) && !reached(probes[op].call),
   );
   const firstBad = wrong[0] ?? unreached[0];
-  const requestId = probes[firstBad ?? 'createQr'].result.requestId;
+  const requestId = probes[firstBad ?? 'createQr'].call.requestId;
   if (wrong.length > 0) {
     return fail(
       'endpoints',
@@ -35,7 +35,7 @@ export function endpointsRow(table: EndpointTable, probes: Probes): CheckRow {
     );
   }
   // The sandbox routes before it authenticates; PayPay may not, so say what a refusal proves.
-  const refused = PAYPAY_OPERATIONS.some((op) => codeOf(probes[op].result) === 'UNAUTHORIZED');
+  const refused = PAYPAY_OPERATIONS.some((op) => codeOf(probes[op].call) === 'UNAUTHORIZED');
   const caveat = refused
     ? ' An UNAUTHORIZED answer proves the host, not the path, until the signature passes.'
     : '';

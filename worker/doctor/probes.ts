@@ -1,6 +1,6 @@
 import { PAYPAY_OPERATIONS, type PayPayOperation } from '../../shared/paypay-codes';
 import type { CallSpec, PayPayClient } from '../paypay/client';
-import type { PayPayResult } from '../paypay/result';
+import type { PayPayCall } from '../paypay/call';
 
 /** A user and code id PayPay has never issued: every read about it is refused, harmlessly. */
 export const PROBE_ID = 'doctor-probe';
@@ -30,7 +30,7 @@ const SPECS: Record<PayPayOperation, CallSpec> = {
 
 /** One probe: PayPay's answer, its `Date` header, and when we sent and received (epoch ms). */
 export interface Probe {
-  result: PayPayResult<unknown>;
+  call: PayPayCall<unknown>;
   date: string | null;
   sentAt: number;
   receivedAt: number;
@@ -43,51 +43,49 @@ export async function runProbes(client: PayPayClient, now = Date.now): Promise<P
   const entries = await Promise.all(
     PAYPAY_OPERATIONS.map(async (operation) => {
       const sentAt = now();
-      const { result, date } = await client.probe(operation, SPECS[operation], PROBE_TIMEOUT_MS);
-      return [operation, { result, date, sentAt, receivedAt: now() }] as const;
+      const { call, date } = await client.probe(operation, SPECS[operation], PROBE_TIMEOUT_MS);
+      return [operation, { call, date, sentAt, receivedAt: now() }] as const;
     }),
   );
   return Object.fromEntries(entries) as Probes;
 }
 
 /** The answer's code as PayPay named it (SUCCESS for a success). */
-export function codeOf(result: PayPayResult<unknown>): string {
-  return result.ok ? 'SUCCESS' : result.code;
+export function codeOf(call: PayPayCall<unknown>): string {
+  return call.ok ? 'SUCCESS' : call.code;
 }
 
 /** Whether PayPay's API answered at all: an OPA envelope came back. */
-export function reached(result: PayPayResult<unknown>): boolean {
-  return result.ok || result.kind === 'api';
+export function reached(call: PayPayCall<unknown>): boolean {
+  return call.ok || call.kind === 'api';
 }
 
 /**
  * PayPay got past the signature and the path: any answer from a real path but
  * UNAUTHORIZED (OP_OUT_OF_SCOPE and INVALID_USER_AUTHORIZATION_ID come after both).
  */
-export function authenticated(result: PayPayResult<unknown>): boolean {
-  return reached(result) && codeOf(result) !== 'UNAUTHORIZED' && !pathWrong(result);
+export function authenticated(call: PayPayCall<unknown>): boolean {
+  return reached(call) && codeOf(call) !== 'UNAUTHORIZED' && !pathWrong(call);
 }
 
 /**
  * A path PayPay does not serve: 404 or 405 with anything but SESSION_NOT_FOUND
  * (the fetch probe's code id is unknown by design), envelope or not.
  */
-export function pathWrong(result: PayPayResult<unknown>): boolean {
+export function pathWrong(call: PayPayCall<unknown>): boolean {
   return (
-    !result.ok &&
-    (result.status === 404 || result.status === 405) &&
-    result.code !== 'SESSION_NOT_FOUND'
+    !call.ok && (call.status === 404 || call.status === 405) && call.code !== 'SESSION_NOT_FOUND'
   );
 }
 
 /** The answer in a few words, e.g. "401 INVALID_USER_AUTHORIZATION_ID". Never a body. */
-export function describeAnswer(result: PayPayResult<unknown>): string {
-  if (result.ok) return `${result.status} SUCCESS`;
-  switch (result.kind) {
+export function describeAnswer(call: PayPayCall<unknown>): string {
+  if (call.ok) return `${call.status} SUCCESS`;
+  switch (call.kind) {
     case 'api':
-      return `${result.status} ${result.code}`;
+      return `${call.status} ${call.code}`;
     case 'bad_response':
-      return `HTTP ${result.status} without an OPA envelope`;
+      return `HTTP ${call.status} without an OPA envelope`;
     case 'timeout':
       return 'no answer in time';
     case 'network':

@@ -61,17 +61,17 @@ async function paypayChecks(env: Env, config: Config): Promise<CheckRow[]> {
  */
 async function grantedScopes(env: Env, client: PayPayClient): Promise<GrantedScopes | null> {
   try {
-    const uaid = await feedOf(env).latestVerifiedUser();
+    const { value: uaid } = await feedOf(env).latestVerifiedUser();
     if (uaid === null) return null;
-    const { result } = await client.probe(
+    const { call } = await client.probe(
       'userAuthorization',
       { query: { userAuthorizationId: uaid } },
       PROBE_TIMEOUT_MS,
     );
-    if (!result.ok) return { scopes: null, requestId: result.requestId, code: result.code };
+    if (!call.ok) return { scopes: null, requestId: call.requestId, code: call.code };
     return {
-      scopes: readAuthorization(result.data).scopes,
-      requestId: result.requestId,
+      scopes: readAuthorization(call.data).scopes,
+      requestId: call.requestId,
       code: null,
     };
   } catch {

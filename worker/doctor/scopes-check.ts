@@ -28,9 +28,9 @@ export function scopesRow(
   const asked = paypay.scopes;
   const lacking = paypay.requiredScopes.filter((scope) => !asked.includes(scope));
   const calls = operationsInUse(paypay.userKycInfo).filter((op) => op !== 'createQr');
-  const outOfScope = calls.filter((op) => codeOf(probes[op].result) === 'OP_OUT_OF_SCOPE');
+  const outOfScope = calls.filter((op) => codeOf(probes[op].call) === 'OP_OUT_OF_SCOPE');
   const disabled = [...new Set(outOfScope.map((op) => table[op].scope ?? op))];
-  const requestId = outOfScope[0] ? probes[outOfScope[0]].result.requestId : null;
+  const requestId = outOfScope[0] ? probes[outOfScope[0]].call.requestId : null;
 
   const problems: string[] = [];
   const fixes: string[] = [];
@@ -65,9 +65,9 @@ export function scopesRow(
     return fail('scopes', problems.join(' '), `${fixes.join('; and ')}.`, id);
   }
   // A refused signature or a wrong path hides the answer: their own rows say so.
-  const granted = calls.filter((op) => authenticated(probes[op].result));
+  const granted = calls.filter((op) => authenticated(probes[op].call));
   const unknown = calls.filter(
-    (op) => !granted.includes(op) && codeOf(probes[op].result) !== 'OP_OUT_OF_SCOPE',
+    (op) => !granted.includes(op) && codeOf(probes[op].call) !== 'OP_OUT_OF_SCOPE',
   );
   const grantedPart = granted.length > 0 ? `; PayPay lets this client call ${listOf(granted)}` : '';
   const unknownPart =
@@ -83,6 +83,6 @@ export function scopesRow(
   return pass(
     'scopes',
     `QRs ask for ${listOf(asked)}, every scope the configured calls need${grantedPart}.${unknownPart}${userPart}`,
-    probes[granted[0] ?? 'kycPassportInfo'].result.requestId,
+    probes[granted[0] ?? 'kycPassportInfo'].call.requestId,
   );
 }

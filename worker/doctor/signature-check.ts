@@ -28,9 +28,9 @@ export const PROBE_WORDS: Record<PayPayOperation, string> = {
  * acceptance (OP_OUT_OF_SCOPE and INVALID_USER_AUTHORIZATION_ID come after it).
  */
 export function signatureRow(probes: Probes, clockFailed: boolean): CheckRow {
-  const refused = PREFERENCE.filter((op) => codeOf(probes[op].result) === 'UNAUTHORIZED');
+  const refused = PREFERENCE.filter((op) => codeOf(probes[op].call) === 'UNAUTHORIZED');
   if (refused.length > 0) {
-    const requestId = probes[refused[0]!].result.requestId;
+    const requestId = probes[refused[0]!].call.requestId;
     const what = `PayPay refused the signature of ${listOf(refused)} as UNAUTHORIZED.`;
     return clockFailed
       ? fail(
@@ -46,20 +46,20 @@ export function signatureRow(probes: Probes, clockFailed: boolean): CheckRow {
           requestId,
         );
   }
-  const accepted = PREFERENCE.find((op) => authenticated(probes[op].result));
+  const accepted = PREFERENCE.find((op) => authenticated(probes[op].call));
   if (accepted !== undefined) {
-    const { result } = probes[accepted];
+    const { call } = probes[accepted];
     return pass(
       'signature',
-      `PayPay accepted the signature: a harmless signed call (${PROBE_WORDS[accepted]}) answered ${describeAnswer(result)}.`,
-      result.requestId,
+      `PayPay accepted the signature: a harmless signed call (${PROBE_WORDS[accepted]}) answered ${describeAnswer(call)}.`,
+      call.requestId,
     );
   }
-  const { result } = probes.kycPassportInfo;
+  const { call } = probes.kycPassportInfo;
   return fail(
     'signature',
-    `Not confirmed: no signed call reached PayPay's API (kycPassportInfo: ${describeAnswer(result)}).`,
+    `Not confirmed: no signed call reached PayPay's API (kycPassportInfo: ${describeAnswer(call)}).`,
     'check PAYPAY_API_BASE_URL and the endpoints row, then run the doctor again.',
-    result.requestId,
+    call.requestId,
   );
 }

@@ -1,3 +1,4 @@
+import type { Result } from '../../shared/result';
 import type { Authorization } from '../paypay/authorization';
 import type { AppendFn } from './events-table';
 
@@ -38,10 +39,11 @@ export const REFERENCE_MODE_V5 = [
      WHERE reference_id IS NOT NULL AND reference_id_mode IS NULL`,
 ];
 
-/** What a read of the authorization found: PayPay's answer, or a code about the user. */
-export type AuthorizationRead =
-  | { authorization: Authorization }
-  | { code: 'EXPIRED_USER_AUTHORIZATION_ID' | 'INVALID_USER_AUTHORIZATION_ID' };
+/** What a read of the authorization found: PayPay's answer, or PayPay's code about the user. */
+export type AuthorizationRead = Result<
+  Authorization,
+  { code: 'EXPIRED_USER_AUTHORIZATION_ID' | 'INVALID_USER_AUTHORIZATION_ID' }
+>;
 
 /**
  * Stores a read. A new expiry owes both events again (PayPay renewed it); the
@@ -70,8 +72,8 @@ export function storeAuthorization(
     )
     .toArray()[0];
   if (!row) return false;
-  if ('code' in read) {
-    const status = read.code === 'EXPIRED_USER_AUTHORIZATION_ID' ? 'EXPIRED' : 'INVALID';
+  if (!read.ok) {
+    const status = read.error.code === 'EXPIRED_USER_AUTHORIZATION_ID' ? 'EXPIRED' : 'INVALID';
     sql.exec(
       `UPDATE users SET auth_status = ?, auth_checked_at = ?, auth_notice = NULL,
          version = version + 1, updated_at = ? WHERE uaid = ?`,
@@ -88,7 +90,7 @@ export function storeAuthorization(
     }
     return true;
   }
-  const a = read.authorization;
+  const a = read.value;
   const renewed = a.expiresAt !== row.auth_expires_at;
   sql.exec(
     `UPDATE users SET auth_status = ?, auth_scopes = ?, auth_expires_at = ?, auth_issued_at = ?,

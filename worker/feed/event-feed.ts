@@ -1,4 +1,6 @@
+/* eslint-disable max-lines -- the facade is reshaped (split by concern) by the next issue */
 import { DurableObject } from 'cloudflare:workers';
+import { ok, type Result } from '../../shared/result';
 import { WEBHOOK_EVENT_TYPES, type FeedPage, type NotificationKind } from '../../shared/feed';
 import { configOf } from '../config';
 import { kvKeys } from '../store/keys';
@@ -22,7 +24,7 @@ import {
   pruneOutbox,
   settleDeliveries,
   type Delivery,
-  type DeliveryResult,
+  type DeliveryTry,
 } from './outbox-table';
 import {
   claimDueRecon,
@@ -44,6 +46,7 @@ import {
   type RereadClaim,
   type RereadResult,
 } from './users-table';
+import type { StandingRead } from './reads';
 import {
   appendDueNotices,
   latestVerified,
@@ -65,7 +68,8 @@ import {
   type ForgetStart,
 } from './forget-table';
 
-export type { RereadClaim, RereadResult } from './users-table';
+export type { RereadClaim } from './users-table';
+export type { StandingRead } from './reads';
 export type { AuthorizationRead } from './authorization-table';
 export type { ForgetAttempt, ForgetStart } from './forget-table';
 
@@ -96,7 +100,7 @@ export interface WebhookInput {
  * What recording did: a duplicate changes nothing; `reread` hands this caller
  * the re-read; `dropped` is news of a forgotten user, acknowledged and not kept.
  */
-export interface RecordOutcome {
+export interface Recorded {
   duplicate: boolean;
   dropped?: boolean;
   eventId: string | null;
@@ -131,11 +135,11 @@ export class EventFeed extends DurableObject<Env> {
    * returns. A handful of statements: the forget check, the event, the user's
    * merge (which says whether a re-read can be claimed), and the claim only then.
    */
-  async record(input: WebhookInput): Promise<RecordOutcome> {
+  async record(input: WebhookInput): Promise<Result<Recorded, never>> {
     this.copy.noteRequest();
     const now = input.receivedAt;
     const uaid = input.userAuthorizationId;
-    const outcome = this.atomically((): RecordOutcome => {
+    const recorded = this.atomically((): Recorded => {
       if (isForgetting(this.sql, uaid))
         return { duplicate: false, dropped: true, eventId: null, reread: false };
       const seq = this.append({
@@ -154,20 +158,20 @@ export class EventFeed extends DurableObject<Env> {
         claimWithinBudget(this.sql, uaid, now, budget, user.confirmed_at !== null);
       return { duplicate: false, eventId: `ev_${seq}`, reread };
     });
-    if (!outcome.duplicate) await this.copy.schedule(now);
-    return outcome;
+    if (!recorded.duplicate) await this.copy.schedule(now);
+    return ok(recorded);
   }
 
   /** Records a `file.created` notification; a refused path is reported lost at once. */
   async recordRecon(
     input: ReconFileInput,
-  ): Promise<{ duplicate: boolean; claim: ReconClaim | null }> {
-    return this.atomically(() => recordReconFile(this.sql, input, (e) => this.append(e)));
+  ): Promise<Result<{ duplicate: boolean; claim: ReconClaim | null }, never>> {
+    return ok(this.atomically(() => recordReconFile(this.sql, input, (e) => this.append(e))));
   }
 
   /** Recon files whose next download attempt is due; those past PayPay's window are reported lost. */
-  async dueRecon(now: number, limit: number): Promise<ReconClaim[]> {
-    return this.atomically(() => claimDueRecon(this.sql, now, limit, (e) => this.append(e)));
+  async dueRecon(now: number, limit: number): Promise<Result<ReconClaim[], never>> {
+    return ok(this.atomically(() => claimDueRecon(this.sql, now, limit, (e) => this.append(e))));
   }
 
   /**
@@ -179,27 +183,33 @@ export class EventFeed extends DurableObject<Env> {
     offset: number,
     ids: string[],
     now: number,
-  ): Promise<{ missed: number }> {
+  ): Promise<Result<{ missed: number }, never>> {
     const forward = configOf(this.env).merchantWebhook !== null;
     const missed = this.atomically(() =>
       reconBatch(this.sql, notificationId, offset, ids, now, forward),
     );
-    return { missed };
+    return ok({ missed });
   }
 
   /**
    * A recon file fully processed. Its users' KV copies start now, not batch by
    * batch: the copy would compete with the batches for this object's time.
    */
-  async reconFinished(notificationId: string, summary: ReconSummary, now: number): Promise<void> {
+  async reconFinished(
+    notificationId: string,
+    summary: ReconSummary,
+    now: number,
+  ): Promise<Result<null, never>> {
     reconFinished(this.sql, notificationId, summary, now);
     await this.copy.schedule(Date.now());
+    return ok(null);
   }
 
   /** The invocation's share of a recon file is used: due again at once, resumed from `processed`. */
-  async reconPaused(notificationId: string, now: number): Promise<void> {
+  async reconPaused(notificationId: string, now: number): Promise<Result<null, never>> {
     releaseFile(this.sql, notificationId, now);
     await this.copy.schedule(Date.now());
+    return ok(null);
   }
 
   /** A failed download or unusable file: retried later, or reported lost once the window closed. */
@@ -207,13 +217,13 @@ export class EventFeed extends DurableObject<Env> {
     notificationId: string,
     reason: string,
     now: number,
-  ): Promise<'retry' | 'lost'> {
-    const outcome = this.atomically(() =>
+  ): Promise<Result<'retry' | 'lost', never>> {
+    const next = this.atomically(() =>
       reconFailed(this.sql, notificationId, reason, now, (e) => this.append(e)),
     );
     // Batches recorded before the failure wait for their KV copy.
     await this.copy.schedule(Date.now());
-    return outcome;
+    return ok(next);
   }
 
   /**
@@ -221,56 +231,71 @@ export class EventFeed extends DurableObject<Env> {
    * the `FeedPage` as its JSON text, one string across the RPC boundary rather
    * than a thousand objects copied over and encoded again by the Worker.
    */
-  async page(after: number, limit: number): Promise<string> {
+  async page(after: number, limit: number): Promise<Result<string, never>> {
     this.copy.noteRequest();
     const rows = eventsAfter(this.sql, after, limit);
     const page: FeedPage = {
       events: rows.map(eventOf),
       cursor: String(rows.at(-1)?.seq ?? after),
     };
-    return JSON.stringify(page);
+    return ok(JSON.stringify(page));
   }
 
   /**
    * Users whose re-read is due and not taken, each leased to the caller:
    * confirmed users first, unconfirmed ones within the minute's budget.
    */
-  async dueRereads(now: number, limit: number, unconfirmedBudget?: number): Promise<RereadClaim[]> {
+  async dueRereads(
+    now: number,
+    limit: number,
+    unconfirmedBudget?: number,
+  ): Promise<Result<RereadClaim[], never>> {
     const budget = unconfirmedBudget ?? this.unconfirmedBudget();
-    return this.atomically(() =>
+    const claims = this.atomically(() =>
       dueRereadsFair(this.sql, now, limit, budget)
         .filter((uaid) => claimWithinBudget(this.sql, uaid, now, budget))
         .map((uaid) => ({ userAuthorizationId: uaid, startedAt: now })),
     );
+    return ok(claims);
   }
 
   /** Stores a re-read's answer; a changed standing becomes a `standing.changed` event. */
-  async recordStanding(claim: RereadClaim, result: RereadResult, now: number): Promise<void> {
+  async recordStanding(
+    claim: RereadClaim,
+    read: StandingRead,
+    now: number,
+  ): Promise<Result<null, never>> {
+    // The users table keeps its own input shape until the feed's reshaping.
+    const reread: RereadResult = read.ok
+      ? read.value
+      : { error: read.error.code, paypayRequestId: read.error.paypayRequestId };
     const stored = this.atomically(() => {
       const uaid = claim.userAuthorizationId;
       if (isForgetting(this.sql, uaid)) return false;
       const wasConfirmed = isConfirmed(this.sql, uaid);
-      const outcome = storeReread(this.sql, claim, result, now);
-      if (outcome && 'standing' in result && result.standing !== 'INVALID_USER_AUTHORIZATION_ID') {
+      const change = storeReread(this.sql, claim, reread, now);
+      if (change && read.ok && read.value.standing !== 'INVALID_USER_AUTHORIZATION_ID') {
         confirm(this.sql, uaid, now);
         if (!wasConfirmed) refund(this.sql, claim.startedAt, now);
       }
-      if (outcome?.changed && 'standing' in result) {
+      if (change?.changed && read.ok) {
+        const { standing, paypayRequestId } = read.value;
         this.append({
           type: 'standing.changed',
           uaid: claim.userAuthorizationId,
           occurredAt: now,
           source: 'paypay',
           data: {
-            standing: result.standing,
-            previousStanding: outcome.previous,
-            ...(result.paypayRequestId !== null ? { paypayRequestId: result.paypayRequestId } : {}),
+            standing,
+            previousStanding: change.previous,
+            ...(paypayRequestId !== null ? { paypayRequestId } : {}),
           },
         });
       }
-      return outcome !== null;
+      return change !== null;
     });
     if (stored) await this.copy.schedule(now);
+    return ok(null);
   }
 
   /**
@@ -283,9 +308,9 @@ export class EventFeed extends DurableObject<Env> {
    */
   async verified(
     input: VerifiedInput,
-  ): Promise<{ reread: RereadClaim | null; forgetting: boolean }> {
+  ): Promise<Result<{ reread: RereadClaim | null; forgetting: boolean }, never>> {
     const { userAuthorizationId: uaid, now } = input;
-    const outcome = this.atomically(() => {
+    const linked = this.atomically(() => {
       if (isBeingForgotten(this.sql, uaid)) return { reread: null, forgetting: true };
       unforget(this.sql, uaid);
       this.sql.exec(
@@ -313,42 +338,55 @@ export class EventFeed extends DurableObject<Env> {
         forgetting: false,
       };
     });
-    if (!outcome.forgetting) await this.copy.schedule(now);
-    return outcome;
+    if (!linked.forgetting) await this.copy.schedule(now);
+    return ok(linked);
   }
 
   /** Stores a read of PayPay's authorization; an expiry PayPay reports may owe an event now. */
-  async recordAuthorization(uaid: string, read: AuthorizationRead, now: number): Promise<void> {
+  async recordAuthorization(
+    uaid: string,
+    read: AuthorizationRead,
+    now: number,
+  ): Promise<Result<null, never>> {
     const stored = this.atomically(() =>
       storeAuthorization(this.sql, uaid, read, now, (e) => this.append(e)),
     );
     if (stored) await this.copy.schedule(now);
+    return ok(null);
   }
 
   /** Appends the authorization expiry events now due (the cron); how many. */
-  async authorizationNotices(now: number, windowMs: number, limit: number): Promise<number> {
+  async authorizationNotices(
+    now: number,
+    windowMs: number,
+    limit: number,
+  ): Promise<Result<number, never>> {
     const n = this.atomically(() =>
       appendDueNotices(this.sql, now, windowMs, limit, (e) => this.append(e)),
     );
     if (n > 0) await this.copy.schedule(now);
-    return n;
+    return ok(n);
   }
 
   /** The most recently verified user (the doctor reads its authorization); null before any. */
-  async latestVerifiedUser(): Promise<string | null> {
-    return latestVerified(this.sql);
+  async latestVerifiedUser(): Promise<Result<string | null, never>> {
+    return ok(latestVerified(this.sql));
   }
 
   /** Starts forgetting a user; the first attempt is leased to the caller. */
-  async startForget(uaid: string, requestId: string, now: number): Promise<ForgetStart> {
+  async startForget(
+    uaid: string,
+    requestId: string,
+    now: number,
+  ): Promise<Result<ForgetStart, never>> {
     const start = this.atomically(() => startForget(this.sql, uaid, requestId, now));
     if (start.state === 'started') await this.copy.schedule(now);
-    return start;
+    return ok(start);
   }
 
   /** Forgets whose next attempt is due, leased to the caller (the cron). */
-  async dueForgets(now: number, limit: number): Promise<ForgetAttempt[]> {
-    return this.atomically(() => claimForgets(this.sql, now, limit));
+  async dueForgets(now: number, limit: number): Promise<Result<ForgetAttempt[], never>> {
+    return ok(this.atomically(() => claimForgets(this.sql, now, limit)));
   }
 
   /** An attempt failed: retried with backoff, the reason in the user's state. */
@@ -357,9 +395,10 @@ export class EventFeed extends DurableObject<Env> {
     error: string,
     paypayRequestId: string | null,
     now: number,
-  ): Promise<void> {
+  ): Promise<Result<null, never>> {
     this.atomically(() => forgetFailed(this.sql, uaid, error, paypayRequestId, now));
     await this.copy.schedule(now);
+    return ok(null);
   }
 
   /**
@@ -368,7 +407,7 @@ export class EventFeed extends DurableObject<Env> {
    * copy in flight is waited for, so no write of it can land after the
    * delete; should the delete fail, the lease makes the cron try again.
    */
-  async finishForget(uaid: string, now: number): Promise<boolean> {
+  async finishForget(uaid: string, now: number): Promise<Result<boolean, never>> {
     const forgetting = this.atomically(
       () =>
         this.sql
@@ -381,36 +420,37 @@ export class EventFeed extends DurableObject<Env> {
           )
           .toArray().length > 0,
     );
-    if (!forgetting) return false;
+    if (!forgetting) return ok(false);
     await this.copy.idle();
     await this.env.KYC_KV.delete(kvKeys.user(uaid));
-    return this.atomically(() => finishForget(this.sql, uaid, now, (e) => this.append(e)));
+    return ok(this.atomically(() => finishForget(this.sql, uaid, now, (e) => this.append(e))));
   }
 
   /** Outbox entries due for forwarding, leased to the caller. */
-  async dueDeliveries(now: number, limit: number): Promise<Delivery[]> {
-    return this.atomically(() => claimDeliveries(this.sql, now, limit));
+  async dueDeliveries(now: number, limit: number): Promise<Result<Delivery[], never>> {
+    return ok(this.atomically(() => claimDeliveries(this.sql, now, limit)));
   }
 
-  /** Outcomes of forwarding attempts: delivered ones leave the outbox, others back off. */
-  async settleDeliveries(results: DeliveryResult[], now: number): Promise<void> {
-    this.atomically(() => settleDeliveries(this.sql, results, now));
+  /** What forwarding attempts did: delivered ones leave the outbox, others back off. */
+  async settleDeliveries(tries: DeliveryTry[], now: number): Promise<Result<null, never>> {
+    this.atomically(() => settleDeliveries(this.sql, tries, now));
+    return ok(null);
   }
 
   /**
    * Copies changed users to KV: one writer, one write per user at a time and at
    * most one per second per key, as KV allows. Returns how many stay unwritten.
    */
-  async flush(): Promise<number> {
-    return this.copy.flush();
+  async flush(): Promise<Result<number, never>> {
+    return ok(await this.copy.flush());
   }
 
   /**
    * Arms the alarm when users wait for their KV copy (the cron trigger's
    * backstop: the copy itself runs in the alarm, not in the cron invocation).
    */
-  async kickFlush(): Promise<number> {
-    return this.copy.kick();
+  async kickFlush(): Promise<Result<number, never>> {
+    return ok(await this.copy.kick());
   }
 
   /**
@@ -420,7 +460,7 @@ export class EventFeed extends DurableObject<Env> {
    * a week after the last notification naming them (their events stay): a
    * flood of forged ids leaves nothing for good.
    */
-  async prune(now: number): Promise<void> {
+  async prune(now: number): Promise<Result<null, never>> {
     const before = now - configOf(this.env).feedRetentionDays * 86_400_000;
     for (let chunk = 0; chunk < T.pruneChunks; chunk++) {
       const deleted = this.atomically(() => {
@@ -440,6 +480,7 @@ export class EventFeed extends DurableObject<Env> {
     // The KV copy first: a row kept by a hint meanwhile has a newer version, so it is copied again.
     await Promise.all(expired.map((uaid) => this.env.KYC_KV.delete(kvKeys.user(uaid))));
     this.atomically(() => deleteExpired(this.sql, expired, stale, now));
+    return ok(null);
   }
 
   override async alarm(): Promise<void> {

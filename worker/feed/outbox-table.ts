@@ -28,7 +28,7 @@ export interface Delivery {
 }
 
 /** How one forwarding attempt went. */
-export interface DeliveryResult {
+export interface DeliveryTry {
   seq: number;
   ok: boolean;
   status: number | null;
@@ -83,16 +83,16 @@ export function claimDeliveries(sql: SqlStorage, now: number, limit: number): De
 }
 
 /** Delivered entries leave the outbox; failed ones back off, and are given up after 3 days. */
-export function settleDeliveries(sql: SqlStorage, results: DeliveryResult[], now: number): void {
-  for (const result of results) {
-    if (result.ok) {
-      sql.exec('DELETE FROM outbox WHERE seq = ?', result.seq);
+export function settleDeliveries(sql: SqlStorage, tries: DeliveryTry[], now: number): void {
+  for (const attempt of tries) {
+    if (attempt.ok) {
+      sql.exec('DELETE FROM outbox WHERE seq = ?', attempt.seq);
       continue;
     }
     const row = sql
       .exec<{ attempts: number; occurred_at: number }>(
         'SELECT o.attempts, e.occurred_at FROM outbox o JOIN events e ON e.seq = o.seq WHERE o.seq = ?',
-        result.seq,
+        attempt.seq,
       )
       .toArray()[0];
     if (!row) continue;
@@ -108,9 +108,9 @@ export function settleDeliveries(sql: SqlStorage, results: DeliveryResult[], now
          last_error = ? WHERE seq = ?`,
       giveUp ? 'failed' : 'pending',
       now + backoff + jitter,
-      result.status,
-      result.error,
-      result.seq,
+      attempt.status,
+      attempt.error,
+      attempt.seq,
     );
   }
 }

@@ -28,20 +28,20 @@ export async function attemptForget(
   const feed = feedOf(env);
   try {
     await Promise.all(attempt.sessions.map((id) => sessionObject(env, id)?.forgetUser(uaid)));
-    const answer = await paypayClientOf(config).unlinkUser(uaid);
-    if (!answer.ok && !ALREADY_UNLINKED.has(answer.code)) {
+    const call = await paypayClientOf(config).unlinkUser(uaid);
+    if (!call.ok && !ALREADY_UNLINKED.has(call.code)) {
       // The id is what PayPay support asks for; the user's id stays out of logs.
       logLine('warn', 'paypay', {
         what: 'unlink refused or failed; retried by the cron',
-        operation: answer.operation,
-        code: answer.code,
-        status: answer.status,
-        paypayRequestId: answer.requestId,
+        operation: call.operation,
+        code: call.code,
+        status: call.status,
+        paypayRequestId: call.requestId,
       });
-      await feed.forgetFailed(uaid, answer.code, answer.requestId, now);
+      await feed.forgetFailed(uaid, call.code, call.requestId, now);
       return false;
     }
-    return await feed.finishForget(uaid, now);
+    return (await feed.finishForget(uaid, now)).value;
   } catch (error) {
     // paypayClientOf throws an ApiError for missing settings; storage may throw on a reset.
     const code = error instanceof ApiError ? 'PAYPAY_NOT_CONFIGURED' : 'INTERNAL_ERROR';

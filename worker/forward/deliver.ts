@@ -1,6 +1,6 @@
 import { problemsWith, type Config } from '../config';
 import { mapLimit } from '../concurrency';
-import type { DeliveryResult } from '../feed/outbox-table';
+import type { DeliveryTry } from '../feed/outbox-table';
 import { feedOf } from '../feed/stub';
 import { standardWebhookSignature } from './sign';
 
@@ -9,7 +9,7 @@ const CONCURRENCY = 10;
 
 /**
  * Forwards due feed events to MERCHANT_WEBHOOK_URL, signed per Standard
- * Webhooks, and reports each outcome to the outbox. At-least-once: an event is
+ * Webhooks, and reports how each attempt went to the outbox. At-least-once: an event is
  * deleted from the outbox only after a 2xx; `webhook-id` (the event id) lets the
  * merchant drop a repeat. Returns how many were delivered.
  */
@@ -25,9 +25,9 @@ export async function forwardDue(
   // events wait in the outbox, and /healthz names the setting to fix.
   if (target === null || problemsWith(config, ['MERCHANT_WEBHOOK_URL']).length > 0) return 0;
   const feed = feedOf(env);
-  const due = await feed.dueDeliveries(now, limit);
+  const { value: due } = await feed.dueDeliveries(now, limit);
   if (due.length === 0) return 0;
-  const results = await mapLimit(due, CONCURRENCY, async (delivery): Promise<DeliveryResult> => {
+  const tries = await mapLimit(due, CONCURRENCY, async (delivery): Promise<DeliveryTry> => {
     const body = JSON.stringify({
       type: delivery.event.type,
       timestamp: delivery.event.occurredAt,
@@ -61,6 +61,6 @@ export async function forwardDue(
       return { seq: delivery.seq, ok: false, status: null, error: name };
     }
   });
-  await feed.settleDeliveries(results, now);
-  return results.filter((r) => r.ok).length;
+  await feed.settleDeliveries(tries, now);
+  return tries.filter((attempt) => attempt.ok).length;
 }

@@ -1,6 +1,7 @@
-import { settingsFor } from '../settings';
-import type { RequestContext } from './context';
+import type { IRequest } from 'itty-router';
 import { ApiError } from './errors';
+import { checkedSettings, needs } from './needs';
+import type { Stage } from './pipeline';
 
 /**
  * Checks `Authorization: Bearer <MERCHANT_API_TOKEN>`. Both sides are hashed
@@ -19,14 +20,27 @@ export async function requireBearer(request: Request, expected: string): Promise
   }
 }
 
-/** Merchant-server routes need MERCHANT_API_TOKEN configured and presented. */
-export async function requireMerchant(request: Request, rc: RequestContext): Promise<void> {
-  const [token] = settingsFor(rc.config, ['MERCHANT_API_TOKEN']);
+const needsToken = needs(['MERCHANT_API_TOKEN']);
+
+/** Stage of merchant-server routes: MERCHANT_API_TOKEN configured, and presented as the bearer. */
+export const merchant: Stage = async (request, env, ctx, rc) => {
+  await needsToken(request, env, ctx, rc);
+  const [token] = checkedSettings(rc, ['MERCHANT_API_TOKEN']);
   await requireBearer(request, token);
-}
+};
+
+/**
+ * Stage of `/healthz`: in production a presented bearer must be the
+ * merchant's, since it is what earns the detailed answer; without one, or in
+ * development, the request goes on as it is.
+ */
+export const merchantIfBearer: Stage = (request, env, ctx, rc) =>
+  rc.config.environment === 'production' && hasBearer(request)
+    ? merchant(request, env, ctx, rc)
+    : undefined;
 
 /** Whether a request carries any bearer token (merchant-server calls do). */
-export function hasBearer(request: Request): boolean {
+export function hasBearer(request: IRequest | Request): boolean {
   return /^Bearer /i.test(request.headers.get('Authorization') ?? '');
 }
 

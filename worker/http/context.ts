@@ -1,4 +1,4 @@
-import { configOf, type Config } from '../config';
+import { configOf, type Config, type SettingName } from '../config';
 import { logLine } from '../log';
 
 /** Per-request facts the router, handlers and the log line share. */
@@ -15,6 +15,8 @@ export interface RequestContext {
   paypayRequestId: string | null;
   /** Headers every answer of this route carries (CORS). */
   headers: Record<string, string>;
+  /** The settings the route's `needs` stages found usable: the only ones a handler reads. */
+  checked: Set<SettingName>;
 }
 
 /**
@@ -32,6 +34,7 @@ export function newContext(env: Env, request: Request): RequestContext {
     route: 'unmatched',
     paypayRequestId: null,
     headers: {},
+    checked: new Set(),
   };
 }
 

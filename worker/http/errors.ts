@@ -4,19 +4,11 @@ import type { SettingName, SettingProblem } from '../config';
 /** A code the Worker answers with: one of the shared table, or a setting's refusal. */
 export type ApiErrorCode = ErrorCode | `CONFIG_${SettingName}`;
 
-/** An ApiError as plain data: class instances do not survive a Durable Object's RPC. */
-export interface ErrorData {
-  status: number;
-  code: ApiErrorCode;
-  message: string;
-  headers: Record<string, string>;
-  paypayRequestId: string | null;
-}
-
 /**
  * An expected failure: a known code, its status from the shared table (503 for
  * a setting's refusal), and a message safe to show. Thrown by handlers and
- * validators; the pipeline turns it into the JSON error body.
+ * validators, and by `apiErrorOf` (failure.ts) from a Result's failure; the
+ * pipeline turns it into the JSON error body.
  */
 export class ApiError extends Error {
   private constructor(
@@ -48,17 +40,6 @@ export class ApiError extends Error {
       {},
       null,
     );
-  }
-
-  /** The error again, from the plain data a Durable Object handed back. */
-  static from(data: ErrorData): ApiError {
-    return new ApiError(data.status, data.code, data.message, data.headers, data.paypayRequestId);
-  }
-
-  /** The error as plain data, to cross an RPC boundary. */
-  toData(): ErrorData {
-    const { status, code, message, headers, paypayRequestId } = this;
-    return { status, code, message, headers, paypayRequestId };
   }
 }
 

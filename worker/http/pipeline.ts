@@ -7,6 +7,15 @@ import { ApiError, errorResponse } from './errors';
 export type HandlerArgs = [Env, ExecutionContext, RequestContext];
 
 /**
+ * One step of a route: a check that passes (nothing) or refuses (throws an
+ * ApiError), or the handler, which answers. The first Response ends the route.
+ */
+export type Stage = (
+  request: IRequest,
+  ...args: HandlerArgs
+) => Response | undefined | void | Promise<Response | undefined | void>;
+
+/**
  * The one way through the Worker, as itty-router's stages: `before` reads the
  * settings (inside the error handling, so a bad setting is a JSON 503, not
  * Cloudflare's error page), `catch` shapes every failure, `finally` adds what
@@ -34,7 +43,11 @@ function shapeError(
   _ctx: ExecutionContext,
   rc: RequestContext,
 ): Response {
-  if (error instanceof ApiError) return errorResponse(error, rc.requestId, rc.headers);
+  if (error instanceof ApiError) {
+    // The log line names PayPay's request id when PayPay's failure is the answer.
+    rc.paypayRequestId ??= error.paypayRequestId;
+    return errorResponse(error, rc.requestId, rc.headers);
+  }
   logLine('error', 'error', {
     requestId: rc.requestId,
     error: error instanceof Error ? error.name : typeof error,

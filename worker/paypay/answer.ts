@@ -1,6 +1,6 @@
 import { isPayPayCode, type PayPayOperation } from '../../shared/paypay-codes';
 import type { EndpointKind } from './endpoints';
-import type { PayPayResult } from './result';
+import type { PayPayCall } from './call';
 
 /** What one try produced before interpretation. */
 export type Attempt =
@@ -19,7 +19,7 @@ const MAX_ANSWER_CHARS = 1_000_000;
 const SUCCESS_CODES = new Set(['SUCCESS', 'REQUEST_ACCEPTED']);
 
 /**
- * Turns one try into a typed result. Pure: it is where every PayPay answer,
+ * Turns one try into a typed PayPayCall. Pure: it is where every PayPay answer,
  * hostile or broken ones included, gets its name.
  */
 export function parseAnswer(
@@ -27,7 +27,7 @@ export function parseAnswer(
   kind: EndpointKind,
   attempt: Attempt,
   attempts: number,
-): PayPayResult<unknown> {
+): PayPayCall<unknown> {
   const base = { ok: false as const, operation, attempts, codeId: null, known: false };
   if (attempt.kind === 'timeout') {
     return {

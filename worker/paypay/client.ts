@@ -4,7 +4,7 @@ import { parseAnswer, type Attempt } from './answer';
 import { DEFAULT_FIELDS, kycPassportBody, type FieldTable } from './fields';
 import { readAuthorization, type Authorization } from './authorization';
 import { readCreatedQr } from './qr-answer';
-import type { CreatedQr, KycInfo, PayPayFailure, PayPayResult } from './result';
+import type { CreatedQr, KycInfo, PayPayFailure, PayPayCall } from './call';
 import {
   backoffDelay,
   DEFAULT_RETRY,
@@ -55,9 +55,9 @@ export interface CallSpec {
 /** One try as it went, with PayPay's `Date` header (the doctor measures clock skew with it). */
 type SentAttempt = Attempt & { date: string | null };
 
-/** What `probe` saw: the typed result of its one try, and PayPay's `Date` header. */
-export interface ProbeOutcome {
-  result: PayPayResult<unknown>;
+/** What `probe` saw: how its one try ended, and PayPay's `Date` header. */
+export interface ProbeTry {
+  call: PayPayCall<unknown>;
   date: string | null;
 }
 
@@ -75,7 +75,7 @@ interface Prepared {
 
 /**
  * PayPay's OPA API for KYC Passport. Every method resolves to a typed
- * PayPayResult and never throws: a Worker route must be able to turn any PayPay
+ * PayPayCall and never throws: a Worker route must be able to turn any PayPay
  * answer, or the lack of one, into a clear status for the customer.
  */
 export class PayPayClient {
@@ -98,7 +98,7 @@ export class PayPayClient {
   }
 
   /** "Create Account Linking QR Code" with the KYC Passport flow. */
-  async createKycPassportQr(input: CreateQrInput): Promise<PayPayResult<CreatedQr>> {
+  async createKycPassportQr(input: CreateQrInput): Promise<PayPayCall<CreatedQr>> {
     const body = {
       scopes: input.scopes,
       nonce: input.nonce,
@@ -111,59 +111,56 @@ export class PayPayClient {
       accountLinkFlow: 'KYC_PASSPORT',
       kycPassport: kycPassportBody(this.fields.createQr.kycPassport, input.codeChallenge),
     };
-    const result = await this.call('createQr', { body });
-    if (!result.ok) return result;
-    const read = readCreatedQr(result.data, this.fields.createQr, this.now());
-    if (!read.ok) return badShape(result, read.error);
-    return { ...result, data: read.value };
+    const call = await this.call('createQr', { body });
+    if (!call.ok) return call;
+    const read = readCreatedQr(call.data, this.fields.createQr, this.now());
+    if (!read.ok) return badShape(call, read.error);
+    return { ...call, data: read.value };
   }
 
   /** "Fetch KYC info of completed KYC Passport QR". */
   fetchCompletedKyc(
     codeId: string,
     body: { codeVerifier: string; userAuthorizationId: string },
-  ): Promise<PayPayResult<KycInfo>> {
+  ): Promise<PayPayCall<KycInfo>> {
     return this.callForObject('fetchCompletedKyc', { pathParams: { codeId }, body });
   }
 
   /** KYC Passport info of a linked user (X-USER-AUTHORIZATION-ID header). */
-  kycPassportInfo(userAuthorizationId: string): Promise<PayPayResult<KycInfo>> {
+  kycPassportInfo(userAuthorizationId: string): Promise<PayPayCall<KycInfo>> {
     return this.callForObject('kycPassportInfo', {
       headers: { 'X-USER-AUTHORIZATION-ID': userAuthorizationId },
     });
   }
 
   /** "Get the user's KYC information", optionally asking for eKYC details. */
-  userKycInfo(
-    userAuthorizationId: string,
-    requiredKycType?: 'EKYC',
-  ): Promise<PayPayResult<KycInfo>> {
+  userKycInfo(userAuthorizationId: string, requiredKycType?: 'EKYC'): Promise<PayPayCall<KycInfo>> {
     return this.callForObject('userKycInfo', { query: { userAuthorizationId, requiredKycType } });
   }
 
   /** "Get user authorization status": status, granted scopes, expiry. */
-  async userAuthorization(userAuthorizationId: string): Promise<PayPayResult<Authorization>> {
-    const result = await this.call('userAuthorization', { query: { userAuthorizationId } });
-    if (!result.ok) return result;
-    return { ...result, data: readAuthorization(result.data) };
+  async userAuthorization(userAuthorizationId: string): Promise<PayPayCall<Authorization>> {
+    const call = await this.call('userAuthorization', { query: { userAuthorizationId } });
+    if (!call.ok) return call;
+    return { ...call, data: readAuthorization(call.data) };
   }
 
   /** "Unlink user": ends the authorization at PayPay (REQUEST_ACCEPTED). */
-  async unlinkUser(userAuthorizationId: string): Promise<PayPayResult<null>> {
-    const result = await this.call('unlinkUser', { pathParams: { userAuthorizationId } });
-    return result.ok ? { ...result, data: null } : result;
+  async unlinkUser(userAuthorizationId: string): Promise<PayPayCall<null>> {
+    const call = await this.call('unlinkUser', { pathParams: { userAuthorizationId } });
+    return call.ok ? { ...call, data: null } : call;
   }
 
   private async callForObject(
     operation: PayPayOperation,
     spec: CallSpec,
-  ): Promise<PayPayResult<KycInfo>> {
-    const result = await this.call(operation, spec);
-    if (!result.ok) return result;
-    if (typeof result.data !== 'object' || result.data === null || Array.isArray(result.data)) {
-      return badShape(result, 'PayPay answered success without a data object');
+  ): Promise<PayPayCall<KycInfo>> {
+    const call = await this.call(operation, spec);
+    if (!call.ok) return call;
+    if (typeof call.data !== 'object' || call.data === null || Array.isArray(call.data)) {
+      return badShape(call, 'PayPay answered success without a data object');
     }
-    return { ...result, data: result.data as KycInfo };
+    return { ...call, data: call.data as KycInfo };
   }
 
   /**
@@ -171,15 +168,11 @@ export class PayPayClient {
    * `timeoutMs` (capped by the endpoint's own timeout). For the doctor's probes:
    * a diagnosis must see PayPay's first answer, and must not multiply its calls.
    */
-  async probe(
-    operation: PayPayOperation,
-    spec: CallSpec,
-    timeoutMs: number,
-  ): Promise<ProbeOutcome> {
+  async probe(operation: PayPayOperation, spec: CallSpec, timeoutMs: number): Promise<ProbeTry> {
     const request = this.prepare(operation, spec);
     const { endpoint } = request;
-    const outcome = await this.attempt(request, Math.min(timeoutMs, endpoint.timeoutMs));
-    return { result: parseAnswer(operation, endpoint.kind, outcome, 1), date: outcome.date };
+    const sent = await this.attempt(request, Math.min(timeoutMs, endpoint.timeoutMs));
+    return { call: parseAnswer(operation, endpoint.kind, sent, 1), date: sent.date };
   }
 
   private prepare(operation: PayPayOperation, spec: CallSpec): Prepared {
@@ -196,17 +189,17 @@ export class PayPayClient {
     return { operation, endpoint, url, path, headers: spec.headers, bytes };
   }
 
-  private async call(operation: PayPayOperation, spec: CallSpec): Promise<PayPayResult<unknown>> {
+  private async call(operation: PayPayOperation, spec: CallSpec): Promise<PayPayCall<unknown>> {
     const request = this.prepare(operation, spec);
     const { endpoint } = request;
     let attempt = 1;
     for (;;) {
-      const outcome = await this.attempt(request, endpoint.timeoutMs);
-      const result = parseAnswer(operation, endpoint.kind, outcome, attempt);
-      if (result.ok || attempt >= this.retry.maxAttempts || !isRetryable(endpoint.kind, result)) {
-        return result;
+      const sent = await this.attempt(request, endpoint.timeoutMs);
+      const call = parseAnswer(operation, endpoint.kind, sent, attempt);
+      if (call.ok || attempt >= this.retry.maxAttempts || !isRetryable(endpoint.kind, call)) {
+        return call;
       }
-      const retryAfter = outcome.kind === 'answer' ? parseRetryAfter(outcome.retryAfter) : null;
+      const retryAfter = sent.kind === 'answer' ? parseRetryAfter(sent.retryAfter) : null;
       await this.sleep(backoffDelay(this.retry, attempt, this.random, retryAfter));
       attempt += 1;
     }
@@ -269,7 +262,7 @@ function fillPath(template: string, params: Record<string, string>): string {
 }
 
 function badShape(
-  result: {
+  call: {
     operation: PayPayOperation;
     status: number;
     requestId: string | null;
@@ -279,16 +272,16 @@ function badShape(
 ): PayPayFailure {
   return {
     ok: false,
-    operation: result.operation,
+    operation: call.operation,
     kind: 'bad_response',
-    status: result.status,
+    status: call.status,
     code: 'BAD_RESPONSE',
     known: false,
     codeId: null,
     message,
-    requestId: result.requestId,
+    requestId: call.requestId,
     outcomeUnknown: false,
-    attempts: result.attempts,
+    attempts: call.attempts,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Config } from '../config';
-import { settingsFor } from '../settings';
-import { PayPayClient } from './client';
+import { settingsFor, type SettingValues } from '../settings';
+import { PayPayClient, type PayPayClientOptions } from './client';
 
 /** Settings without which no PayPay call can be made. */
 export const PAYPAY_SETTINGS = [
@@ -11,9 +11,29 @@ export const PAYPAY_SETTINGS = [
   'PAYPAY_FIELDS',
 ] as const;
 
-/** The PayPay client the settings describe; throws a 503 ApiError naming a missing setting. */
+/**
+ * The PayPay part of the config a client is made of: plain data, so a route
+ * can hand what its settings check found to a Durable Object, which then acts
+ * on exactly that.
+ */
+export type PayPayConfig = Pick<
+  PayPayClientOptions,
+  'baseUrl' | 'apiKey' | 'apiSecret' | 'merchantId' | 'endpoints' | 'fields'
+>;
+
+/** The PayPay config of usable PAYPAY_SETTINGS values. */
+export function paypayConfigOf(
+  [baseUrl, apiKey, apiSecret, endpoints, fields]: SettingValues<typeof PAYPAY_SETTINGS>,
+  config: Config,
+): PayPayConfig {
+  return { baseUrl, apiKey, apiSecret, endpoints, fields, merchantId: config.paypay.merchantId };
+}
+
+/**
+ * The PayPay client the settings describe, for work without a route (the cron,
+ * re-reads, a forget's attempt, the doctor); throws the 503 ApiError naming a
+ * missing setting. A route checks them with `needs(PAYPAY_SETTINGS)` instead.
+ */
 export function paypayClientOf(config: Config): PayPayClient {
-  const [baseUrl, apiKey, apiSecret, endpoints, fields] = settingsFor(config, PAYPAY_SETTINGS);
-  const { merchantId } = config.paypay;
-  return new PayPayClient({ baseUrl, apiKey, apiSecret, merchantId, endpoints, fields });
+  return new PayPayClient(paypayConfigOf(settingsFor(config, PAYPAY_SETTINGS), config));
 }

@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../../shared/result';
 import { fieldNames, valueAt, type FieldTable } from './fields';
-import type { CreatedQr } from './result';
+import type { CreatedQr } from './call';
 
 /**
  * How long a QR lives when PayPay's answer gives no usable expiry [G]: PayPay

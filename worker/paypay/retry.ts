@@ -12,7 +12,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 2_000 };
 
 /** What one attempt ended with, as far as retrying is concerned. */
-export interface AttemptOutcome {
+export interface AttemptEnd {
   status: number | null;
   code: string;
   kind: 'api' | 'timeout' | 'network' | 'bad_response';
@@ -24,14 +24,12 @@ export interface AttemptOutcome {
  * MAINTENANCE_MODE); never after INTERNAL_SERVER_ERROR or a timeout, where a
  * second QR might be created for one session.
  */
-export function isRetryable(kind: EndpointKind, outcome: AttemptOutcome): boolean {
+export function isRetryable(kind: EndpointKind, end: AttemptEnd): boolean {
   if (kind === 'create') {
-    return (
-      outcome.status === 429 || (outcome.status === 503 && outcome.code === 'MAINTENANCE_MODE')
-    );
+    return end.status === 429 || (end.status === 503 && end.code === 'MAINTENANCE_MODE');
   }
-  if (outcome.kind === 'timeout' || outcome.kind === 'network') return true;
-  return outcome.status !== null && (outcome.status === 429 || outcome.status >= 500);
+  if (end.kind === 'timeout' || end.kind === 'network') return true;
+  return end.status !== null && (end.status === 429 || end.status >= 500);
 }
 
 /**

@@ -47,7 +47,7 @@ export const RECON_LIMITS = {
 };
 
 /** How processing a claimed file ended; `paused`: the invocation's share is used, the cron resumes it. */
-export type ReconOutcome = 'done' | 'retry' | 'lost' | 'paused';
+export type ReconEnd = 'done' | 'retry' | 'lost' | 'paused';
 
 /** What one invocation may still spend on recon files: shared by the files of a cron run. */
 export interface ReconBudget {
@@ -78,21 +78,21 @@ export async function processRecon(
   now: number,
   fetchFn?: typeof fetch,
   budget: ReconBudget = reconBudget(),
-): Promise<ReconOutcome> {
+): Promise<ReconEnd> {
   const startedAt = Date.now();
   const calls = budget.calls;
   const progress = { sent: 0, processed: claim.processed, reason: null as string | null };
-  const outcome = await streamFile(env, config, claim, now, fetchFn, budget, progress);
+  const ended = await streamFile(env, config, claim, now, fetchFn, budget, progress);
   // One line per file and invocation: counts only, never an id.
   logLine('log', 'recon', {
-    outcome,
+    outcome: ended,
     ...(progress.reason !== null ? { reason: progress.reason } : {}),
     ids: progress.sent,
     processed: progress.processed,
     calls: calls - budget.calls,
     ms: Date.now() - startedAt,
   });
-  return outcome;
+  return ended;
 }
 
 async function streamFile(
@@ -103,11 +103,11 @@ async function streamFile(
   fetchFn: typeof fetch | undefined,
   budget: ReconBudget,
   progress: { sent: number; processed: number; reason: string | null },
-): Promise<ReconOutcome> {
+): Promise<ReconEnd> {
   const feed = feedOf(env);
-  const failed = (reason: string) => {
+  const failed = async (reason: string) => {
     progress.reason = reason;
-    return feed.reconFailed(claim.notificationId, reason, now);
+    return (await feed.reconFailed(claim.notificationId, reason, now)).value;
   };
   if (Date.now() >= budget.deadline || budget.calls <= 2) {
     await feed.reconPaused(claim.notificationId, now);
@@ -146,7 +146,7 @@ async function streamFile(
     }
     return true;
   };
-  const pause = async (): Promise<ReconOutcome> => {
+  const pause = async (): Promise<ReconEnd> => {
     await body.cancel();
     await feed.reconPaused(claim.notificationId, now);
     return 'paused';

@@ -1,7 +1,7 @@
 import type { IRequest } from 'itty-router';
 import type { Lang } from '../../shared/wire';
-import { problemsWith, type Config } from '../config';
 import type { RequestContext } from '../http/context';
+import { checkedPaypay, checkedSettings } from '../http/needs';
 import { verifyResponseToken, type TokenVerdict } from '../paypay/jwt';
 import { acceptedAudiences, logRefusedAudience } from '../paypay/client-id';
 import { PAYPAY_SETTINGS } from '../paypay/from-config';
@@ -12,6 +12,12 @@ import { sessionObject } from '../session/locate';
 import type { CallbackInput } from '../session/contract';
 import { langOf } from '../http/lang';
 import { reread } from '../webhooks/reread';
+
+/**
+ * What the callback and its page need: PayPay's key (the token's audience)
+ * and secret (its key, and the outcome's), and a usable client ID.
+ */
+export const CALLBACK_SETTINGS = [...PAYPAY_SETTINGS, 'PAYPAY_CLIENT_ID'] as const;
 
 /** The status of each page: the phone's browser shows it, a script or a test reads it. */
 const STATUS: Record<PageKind['kind'], number> = {
@@ -35,12 +41,18 @@ export async function callback(
   ctx: ExecutionContext,
   rc: RequestContext,
 ): Promise<Response> {
-  const keys = paypayKeys(rc.config);
-  // Nothing can be verified, or signed: the done page says PayPay is unavailable.
-  if (keys === null) return seeOther(new URL(DONE_PATH, request.url));
-  const { page, lang } = await useToken(request, env, ctx, rc, keys);
+  const [apiSecret] = checkedSettings(rc, ['PAYPAY_API_SECRET']);
+  const { page, lang } = await useToken(request, env, ctx, rc);
   const outcome = { page, lang, requestId: rc.requestId };
-  return seeOther(await outcomeUrl(request.url, outcome, keys.apiSecret));
+  return seeOther(await outcomeUrl(request.url, outcome, apiSecret));
+}
+
+/**
+ * The callback's answer while PayPay's settings are unusable: nothing can be
+ * verified, or signed, so the done page says PayPay is unavailable.
+ */
+export function toUnavailablePage(request: IRequest): Response {
+  return seeOther(new URL(DONE_PATH, request.url));
 }
 
 /**
@@ -54,30 +66,26 @@ export async function callbackDone(
   _ctx: ExecutionContext,
   rc: RequestContext,
 ): Promise<Response> {
-  const lang = langOf(request);
-  const keys = paypayKeys(rc.config);
-  if (keys === null)
-    return callbackPage({ kind: 'failed', reason: 'PAYPAY_ERROR' }, lang, rc.requestId, 503);
-  const outcome = await readOutcome(new URL(request.url), keys.apiSecret);
-  if (outcome === null) return callbackPage({ kind: 'invalid' }, lang, rc.requestId, 400);
+  const [apiSecret] = checkedSettings(rc, ['PAYPAY_API_SECRET']);
+  const outcome = await readOutcome(new URL(request.url), apiSecret);
+  if (outcome === null)
+    return callbackPage({ kind: 'invalid' }, langOf(request), rc.requestId, 400);
   return callbackPage(outcome.page, outcome.lang, outcome.requestId, STATUS[outcome.page.kind]);
 }
 
-/**
- * PayPay's key (the token's audience) and secret (its key, and the outcome's)
- * when PayPay's settings are usable.
- */
-function paypayKeys(config: Config): PaypayKeys | null {
-  const { apiKey, apiSecret, clientId } = config.paypay;
-  const settings = [...PAYPAY_SETTINGS, 'PAYPAY_CLIENT_ID'] as const;
-  if (problemsWith(config, settings).length > 0 || !apiKey || !apiSecret) return null;
-  return { apiKey, apiSecret, clientId };
-}
-
-interface PaypayKeys {
-  apiKey: string;
-  apiSecret: string;
-  clientId: Config['paypay']['clientId'];
+/** The done page while PayPay's settings are unusable: PayPay is unavailable (503). */
+export function unavailablePage(
+  request: IRequest,
+  _env: Env,
+  _ctx: ExecutionContext,
+  rc: RequestContext,
+): Response {
+  return callbackPage(
+    { kind: 'failed', reason: 'PAYPAY_ERROR' },
+    langOf(request),
+    rc.requestId,
+    503,
+  );
 }
 
 /** Verifies the responseToken and hands it to its session: the page the phone is to see. */
@@ -86,16 +94,15 @@ async function useToken(
   env: Env,
   ctx: ExecutionContext,
   rc: RequestContext,
-  keys: PaypayKeys,
 ): Promise<{ page: PageKind; lang: Lang }> {
   const invalid = { page: { kind: 'invalid' } as const, lang: langOf(request) };
-  const { config } = rc;
   const token = new URL(request.url).searchParams.get('responseToken');
   if (token === null || token.length === 0 || token.length > 4096) return invalid;
-  const { apiKey, apiSecret, clientId } = keys;
+  const paypay = checkedPaypay(rc);
+  const { clientId } = rc.config.paypay;
   const verdict = await verifyResponseToken(token, {
-    audiences: acceptedAudiences(clientId, apiKey),
-    apiSecret,
+    audiences: acceptedAudiences(clientId, paypay.apiKey),
+    apiSecret: paypay.apiSecret,
   });
   let input: CallbackInput;
   if (verdict.verdict !== 'invalid') input = callbackInputOf(verdict);
@@ -112,23 +119,13 @@ async function useToken(
   const stub = objectId === null ? null : sessionObject(env, objectId);
   if (stub === null) return invalid;
 
-  const outcome = await stub.callback(input);
-  switch (outcome.outcome) {
-    case 'invalid':
-      return invalid;
-    case 'completed':
-      rc.paypayRequestId = outcome.paypayRequestId;
-      // PayPay's authorization of the user, read after the phone has its answer.
-      if (outcome.reread !== null) ctx.waitUntil(reread(env, config, outcome.reread, Date.now()));
-      return { page: { kind: 'completed' }, lang: outcome.lang };
-    case 'failed':
-      rc.paypayRequestId = outcome.paypayRequestId;
-      return { page: { kind: 'failed', reason: outcome.reason }, lang: outcome.lang };
-    case 'expired':
-      return { page: { kind: 'expired' }, lang: outcome.lang };
-    case 'already':
-      return { page: { kind: 'already', status: outcome.status }, lang: outcome.lang };
-  }
+  const used = await stub.callback(input, paypay);
+  if (!used.ok) return invalid;
+  const { page, lang, paypayRequestId, reread: claim } = used.value;
+  rc.paypayRequestId = paypayRequestId;
+  // PayPay's authorization of the user, read after the phone has its answer.
+  if (claim !== null) ctx.waitUntil(reread(env, rc.config, claim, Date.now()));
+  return { page, lang };
 }
 
 /** What the session object is told of a token that named it. */

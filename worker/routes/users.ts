@@ -2,26 +2,61 @@ import type { IRequest } from 'itty-router';
 import { UAID_PATTERN } from '../../shared/ids';
 import type { RequestContext } from '../http/context';
 import { ApiError } from '../http/errors';
-import { paypayClientOf } from '../paypay/from-config';
-import { apiErrorOf } from '../paypay/outcomes';
-import type { PayPayResult, KycInfo } from '../paypay/result';
+import { apiErrorOf } from '../http/failure';
+import { checkedPaypay } from '../http/needs';
+import type { Stage } from '../http/pipeline';
+import { requestSlot } from '../http/slot';
+import { PayPayClient } from '../paypay/client';
+import { paypayFailed } from '../paypay/failures';
+import type { PayPayCall, KycInfo } from '../paypay/call';
 import { getUserState } from '../store/user-state';
 import { feedOf } from '../feed/stub';
 import { attemptForget } from '../forget/attempt';
-import { requireMerchant } from '../http/auth';
+
+const userIds = requestSlot<string>('userId');
+const kycTypes = requestSlot<'EKYC' | undefined>('kycInfoQuery');
+
+/**
+ * Stage: the path's `:uaid`, decoded and checked (404 `INVALID_ID`), before
+ * the route's settings are: a malformed id is refused whatever is configured.
+ */
+export const userId: Stage = (request) => {
+  const uaid = decodedOrNull(request.params.uaid ?? '') ?? '';
+  if (!UAID_PATTERN.test(uaid))
+    throw ApiError.of('INVALID_ID', 'userAuthorizationId must be 1-64 safe characters');
+  userIds.set(request, uaid);
+};
+
+/** Stage: "Get user KYC info" is on (USER_KYC_INFO); 403 `FEATURE_DISABLED` otherwise. */
+export const kycInfoOn: Stage = (_request, _env, _ctx, rc) => {
+  if (rc.config.paypay.userKycInfo === 'off') {
+    // Users were not asked for get_kyc_info, so PayPay would refuse it as OP_OUT_OF_SCOPE.
+    throw ApiError.of(
+      'FEATURE_DISABLED',
+      'Get user KYC info is off: set USER_KYC_INFO=on, then new verifications ask for get_kyc_info',
+    );
+  }
+};
+
+/** Stage: `?requiredKycType=EKYC` or nothing, and no other parameter. */
+export const kycInfoQuery: Stage = (request) => {
+  const url = new URL(request.url);
+  for (const name of url.searchParams.keys()) {
+    if (name !== 'requiredKycType')
+      throw ApiError.of('UNKNOWN_FIELD', `Unknown parameter "${name}"`);
+  }
+  const type = url.searchParams.get('requiredKycType');
+  if (type !== null && type !== '' && type !== 'EKYC')
+    throw ApiError.of('INVALID_FIELD', 'requiredKycType must be EKYC');
+  kycTypes.set(request, type === 'EKYC' ? 'EKYC' : undefined);
+};
 
 /**
  * `GET /v1/users/:uaid`: what webhooks, recon files and re-reads told us about a
  * user, from KV (written by the event feed object; up to a minute old elsewhere).
  */
-export async function userState(
-  request: IRequest,
-  env: Env,
-  _ctx: ExecutionContext,
-  rc: RequestContext,
-): Promise<Response> {
-  await requireMerchant(request, rc);
-  const state = await getUserState(env.KYC_KV, userIdOf(request));
+export async function userState(request: IRequest, env: Env): Promise<Response> {
+  const state = await getUserState(env.KYC_KV, userIds.get(request));
   if (state === null) throw ApiError.of('USER_NOT_FOUND', 'Nothing is known about this user');
   return Response.json(state);
 }
@@ -30,7 +65,8 @@ export async function userState(
  * `DELETE /v1/users/:uaid`: unlink at PayPay and forget the user (APPI's
  * deletion request). 202 at once: what we hold is cleared now, the unlink is
  * retried until PayPay accepts it, and `user.forgotten` says when it is done.
- * A repeat, or a forget of a forgotten id, is 202 and changes nothing.
+ * A repeat, or a forget of a forgotten id, is 202 and changes nothing. The
+ * route needs PayPay's settings: refused now, rather than retried forever.
  */
 export async function forgetUser(
   request: IRequest,
@@ -38,12 +74,9 @@ export async function forgetUser(
   ctx: ExecutionContext,
   rc: RequestContext,
 ): Promise<Response> {
-  await requireMerchant(request, rc);
-  const uaid = userIdOf(request);
-  // Refused now, rather than retried forever, when PayPay is not configured.
-  paypayClientOf(rc.config);
+  const uaid = userIds.get(request);
   const now = Date.now();
-  const start = await feedOf(env).startForget(uaid, rc.requestId, now);
+  const { value: start } = await feedOf(env).startForget(uaid, rc.requestId, now);
   if (start.state === 'started') ctx.waitUntil(attemptForget(env, rc.config, start.attempt, now));
   const status = start.state === 'forgotten' ? 'forgotten' : 'forgetting';
   return Response.json({ status, requestId: rc.requestId }, { status: 202 });
@@ -56,9 +89,8 @@ export async function userKyc(
   _ctx: ExecutionContext,
   rc: RequestContext,
 ): Promise<Response> {
-  await requireMerchant(request, rc);
-  const uaid = userIdOf(request);
-  const client = paypayClientOf(rc.config);
+  const uaid = userIds.get(request);
+  const client = new PayPayClient(checkedPaypay(rc));
   return answer(rc, uaid, await client.kycPassportInfo(uaid));
 }
 
@@ -69,38 +101,15 @@ export async function userKycInfo(
   _ctx: ExecutionContext,
   rc: RequestContext,
 ): Promise<Response> {
-  await requireMerchant(request, rc);
-  if (rc.config.paypay.userKycInfo === 'off') {
-    // Users were not asked for get_kyc_info, so PayPay would refuse it as OP_OUT_OF_SCOPE.
-    throw ApiError.of(
-      'FEATURE_DISABLED',
-      'Get user KYC info is off: set USER_KYC_INFO=on, then new verifications ask for get_kyc_info',
-    );
-  }
-  const uaid = userIdOf(request);
-  const url = new URL(request.url);
-  for (const name of url.searchParams.keys()) {
-    if (name !== 'requiredKycType')
-      throw ApiError.of('UNKNOWN_FIELD', `Unknown parameter "${name}"`);
-  }
-  const type = url.searchParams.get('requiredKycType');
-  if (type !== null && type !== '' && type !== 'EKYC')
-    throw ApiError.of('INVALID_FIELD', 'requiredKycType must be EKYC');
-  const client = paypayClientOf(rc.config);
-  return answer(rc, uaid, await client.userKycInfo(uaid, type === 'EKYC' ? 'EKYC' : undefined));
+  const uaid = userIds.get(request);
+  const client = new PayPayClient(checkedPaypay(rc));
+  return answer(rc, uaid, await client.userKycInfo(uaid, kycTypes.get(request)));
 }
 
-function userIdOf(request: IRequest): string {
-  const uaid = decodedOrNull(request.params.uaid ?? '') ?? '';
-  if (!UAID_PATTERN.test(uaid))
-    throw ApiError.of('INVALID_ID', 'userAuthorizationId must be 1-64 safe characters');
-  return uaid;
-}
-
-function answer(rc: RequestContext, uaid: string, result: PayPayResult<KycInfo>): Response {
-  rc.paypayRequestId = result.requestId;
-  if (!result.ok) throw apiErrorOf(result);
-  return Response.json({ userAuthorizationId: uaid, kyc: result.data });
+function answer(rc: RequestContext, uaid: string, call: PayPayCall<KycInfo>): Response {
+  rc.paypayRequestId = call.requestId;
+  if (!call.ok) throw apiErrorOf(paypayFailed(call));
+  return Response.json({ userAuthorizationId: uaid, kyc: call.data });
 }
 
 /** A path segment's text, or null for a malformed escape like a lone `%` (a URIError otherwise). */

@@ -1,9 +1,11 @@
 import type { IRequest } from 'itty-router';
 import { logLine } from '../log';
-import { problemsWith, type Config } from '../config';
+import type { Config, SettingName } from '../config';
 import { readJsonBody } from '../http/body';
 import type { RequestContext } from '../http/context';
 import { ApiError } from '../http/errors';
+import type { Stage } from '../http/pipeline';
+import { requestSlot } from '../http/slot';
 import { feedOf } from '../feed/stub';
 import { forwardDue } from '../forward/deliver';
 import { sameString } from '../compare';
@@ -15,6 +17,7 @@ import {
   isReceiverKind,
   parseNotification,
   type EventNotification,
+  type ReceiverKind,
   type ReconNotification,
 } from '../webhooks/notification';
 import { reread } from '../webhooks/reread';
@@ -26,9 +29,41 @@ const RECON_SETTINGS = [...WEBHOOK_SETTINGS, 'RECON_ALLOWED_HOSTS'] as const;
 /** Forwarding attempts made right after a notification; the cron trigger does the rest. */
 const FORWARD_NOW = 10;
 
+const receiverKinds = requestSlot<ReceiverKind>('knownReceiver');
+
+/** What a receiver needs: the source and path rules, and for recon files the hosts they may come from. */
+export function receiverSettings(request: IRequest): readonly SettingName[] {
+  return request.params.kind === 'recon' ? RECON_SETTINGS : WEBHOOK_SETTINGS;
+}
+
 /**
- * `POST /v1/webhooks/paypay/[<token>/]<kind>`: one of PayPay's four receivers.
- * It checks source, path token, method, type and fields, records the
+ * Stage: the request comes from an address in WEBHOOK_ALLOWED_CIDRS (none set:
+ * any, in development only). Checked first: an address outside the allowlist
+ * learns nothing about the routes.
+ */
+export const fromPayPay: Stage = (request, _env, _ctx, rc) => {
+  const allowed = rc.config.webhooks.allowedCidrs;
+  if (allowed !== null && !ipAllowed(request.headers.get('CF-Connecting-IP') ?? '', allowed)) {
+    throw ApiError.of('FORBIDDEN_SOURCE', 'This source may not send webhooks');
+  }
+};
+
+/**
+ * Stage: the path is one of the four receivers, with the path token when
+ * WEBHOOK_PATH_TOKEN is set (and without one when it is not); 404 otherwise.
+ */
+export const knownReceiver: Stage = (request, _env, _ctx, rc) => {
+  const { token, kind = '' } = request.params;
+  if (!pathTokenMatches(token, rc.config.webhooks.pathToken) || !isReceiverKind(kind)) {
+    throw ApiError.of('NOT_FOUND', 'No such route');
+  }
+  receiverKinds.set(request, kind);
+};
+
+/**
+ * `POST /v1/webhooks/paypay/[<token>/]<kind>`: one of PayPay's four receivers,
+ * once its stages checked settings, source, path token and method. It checks
+ * the notification's type and fields, records the
  * notification in the feed object (durable before we answer), answers `OK`,
  * and does everything else in `ctx.waitUntil`. A notification that could not be
  * recorded gets a 503, so PayPay sends it again: never a 200 without a record.
@@ -40,20 +75,7 @@ export async function receiveWebhook(
   rc: RequestContext,
 ): Promise<Response> {
   const { config } = rc;
-  const kind = request.params.kind ?? '';
-  const [problem] = problemsWith(config, kind === 'recon' ? RECON_SETTINGS : WEBHOOK_SETTINGS);
-  if (problem) throw ApiError.config(problem);
-  // The source first: an address outside the allowlist learns nothing about the routes.
-  const allowed = config.webhooks.allowedCidrs;
-  if (allowed !== null && !ipAllowed(request.headers.get('CF-Connecting-IP') ?? '', allowed)) {
-    throw ApiError.of('FORBIDDEN_SOURCE', 'This source may not send webhooks');
-  }
-  if (!pathTokenMatches(request.params.token, config.webhooks.pathToken) || !isReceiverKind(kind)) {
-    throw ApiError.of('NOT_FOUND', 'No such route');
-  }
-  if (request.method !== 'POST') {
-    throw ApiError.of('METHOD_NOT_ALLOWED', 'Use POST', { Allow: 'POST' });
-  }
+  const kind = receiverKinds.get(request);
   const body = await readJsonBody(request, MAX_BODY_BYTES, 'any');
   const now = Date.now();
   const parsed = parseNotification(kind, body, now);
@@ -92,15 +114,15 @@ async function recordEvent(
   now: number,
 ): Promise<void> {
   const forward = config.merchantWebhook !== null;
-  const outcome = await feedOf(env).record({
+  const { value: recorded } = await feedOf(env).record({
     ...notification,
     receivedAt: now,
     unconfirmedBudget: config.unconfirmedRereadsPerMinute,
   });
-  if (outcome.duplicate) return;
+  if (recorded.duplicate) return;
   ctx.waitUntil(
     background(async () => {
-      if (outcome.reread) {
+      if (recorded.reread) {
         await reread(
           env,
           config,
@@ -121,7 +143,7 @@ async function recordRecon(
   now: number,
 ): Promise<void> {
   const forward = config.merchantWebhook !== null;
-  const outcome = await feedOf(env).recordRecon({
+  const { value: recorded } = await feedOf(env).recordRecon({
     notificationId: notification.notificationId,
     fileType: notification.fileType,
     path: notification.path,
@@ -131,8 +153,8 @@ async function recordRecon(
     // Checked before anything is fetched: a path we may not fetch is reported lost at once.
     refused: refusalOf(notification.path, config.reconAllowedHosts),
   });
-  const claim = outcome.claim;
-  if (outcome.duplicate) return;
+  const claim = recorded.claim;
+  if (recorded.duplicate) return;
   ctx.waitUntil(
     background(async () => {
       if (claim !== null) await processRecon(env, config, claim, now);

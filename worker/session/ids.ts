@@ -64,7 +64,7 @@ export async function hashSecret(secret: string): Promise<string> {
 /**
  * The result token's secret, derived from the session's secret and a random
  * salt drawn at completion. The object keeps only the salt and the hash of the
- * outcome, never the token: it can hand the token to whoever proves secret A
+ * derived secret, never the token: it can hand the token to whoever proves secret A
  * (the status poll or stream), while nothing at rest yields a usable token.
  */
 export async function resultSecretOf(sessionSecret: string, salt: string): Promise<string> {

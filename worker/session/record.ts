@@ -5,7 +5,7 @@ import type {
   SessionStatus,
   SessionView,
 } from '../../shared/wire';
-import type { KycInfo } from '../paypay/result';
+import type { KycInfo } from '../paypay/call';
 
 /** Who created a session: a browser (public) or the merchant's server (bearer). */
 export type SessionMode = 'public' | 'merchant';

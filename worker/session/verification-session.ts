@@ -1,33 +1,27 @@
 import { DurableObject } from 'cloudflare:workers';
-import { logLine } from '../log';
+import { err, ok, type Result } from '../../shared/result';
 import { TERMINAL_STATUSES, type FailureReason, type SessionView } from '../../shared/wire';
 import { configOf } from '../config';
-import { ApiError } from '../http/errors';
-import { settingsFor } from '../settings';
 import { sameString } from '../compare';
-import { feedOf } from '../feed/stub';
-import type { RereadClaim } from '../feed/event-feed';
-import { paypayClientOf } from '../paypay/from-config';
-import { apiErrorOf, failureReasonOf } from '../paypay/outcomes';
-import { codeChallengeS256, createCodeVerifier } from '../paypay/pkce';
+import type { Failure } from '../http/failure';
+import type { PageKind } from '../pages/callback-page';
+import { PayPayClient } from '../paypay/client';
+import { failureReasonOf } from '../paypay/failures';
+import type { PayPayConfig } from '../paypay/from-config';
 import { EventHub, MAX_STREAMS } from './status-stream';
-import { hashSecret, newNonceSecret, newSessionSecret, randomText } from './ids';
-import { exchangedSessionId, readerView } from './reader';
+import { hashSecret, randomText } from './ids';
+import { readerView } from './reader';
 import { SECRET_HEADER } from './locate';
-import {
-  alarmStep,
-  canMove,
-  dueTimes,
-  pendingRecord,
-  withoutPersonalData,
-  type SessionRecord,
-} from './record';
+import { exchangeOf } from './exchange';
+import { newQr } from './new-qr';
+import { tellFeed } from './tell-feed';
+import { alarmStep, canMove, dueTimes, withoutPersonalData, type SessionRecord } from './record';
 import type {
   CallbackInput,
-  CallbackOutcome,
+  CallbackResult,
   CreateInput,
-  CreateOutcome,
-  ExchangeOutcome,
+  CreateResult,
+  ExchangeResult,
 } from './contract';
 
 /**
@@ -51,77 +45,31 @@ export class VerificationSession extends DurableObject<Env> {
     });
   }
 
-  /** Creates the PayPay QR for this session. */
-  async create(input: CreateInput): Promise<CreateOutcome> {
-    if (this.record !== null) {
-      return {
-        ok: false,
-        error: ApiError.of('SESSION_EXISTS', 'Session already exists').toData(),
-      };
-    }
-    const config = configOf(this.env);
-    try {
-      const client = paypayClientOf(config);
-      const [callbackUrl] = settingsFor(config, ['CALLBACK_URL']);
-      const codeVerifier = createCodeVerifier();
-      const secret = newSessionSecret();
-      const nonce = `${this.objectId}.${newNonceSecret()}`;
-      const now = Date.now();
-      const result = await client.createKycPassportQr({
-        scopes: config.paypay.scopes,
-        nonce,
-        redirectUrl: callbackUrl,
-        redirectType: input.redirectType,
-        codeChallenge: await codeChallengeS256(codeVerifier),
-        referenceId: input.referenceId,
-        phoneNumber: input.phoneNumber,
-        userAgent: input.userAgent,
-        kycData: input.kycData,
-      });
-      if (!result.ok) return { ok: false, error: apiErrorOf(result).toData() };
-      const expiresAt = result.data.expiresAt;
-      if (result.data.expiryNote !== null) {
-        // Visible, not fatal: the QR works, its countdown is ours (docs/paypay-assumptions.md).
-        logLine('warn', 'paypay', {
-          operation: 'createQr',
-          note: result.data.expiryNote,
-          paypayRequestId: result.requestId,
-        });
-      }
-      const record = pendingRecord({
-        sessionSecretHash: await hashSecret(secret),
-        mode: input.mode,
-        lang: input.lang,
-        redirectType: input.redirectType,
-        referenceId: input.referenceId ?? null,
-        createdAt: now,
-        expiresAt,
-        nonceHash: await hashSecret(nonce),
-        codeVerifier,
-        codeId: result.data.codeId,
-        qrUrl: result.data.linkQRCodeURL,
-      });
-      await this.save(record);
-      return {
-        ok: true,
-        session: {
-          sessionId: this.sessionIdOf(secret),
-          qrUrl: record.qrUrl,
-          expiresAt: new Date(expiresAt).toISOString(),
-          status: 'pending',
-        },
-        paypayRequestId: result.requestId,
-      };
-    } catch (error) {
-      if (error instanceof ApiError) return { ok: false, error: error.toData() };
-      throw error;
-    }
+  /** Creates the PayPay QR for this session, with the settings the route checked. */
+  async create(input: CreateInput): Promise<CreateResult> {
+    if (this.record !== null) return err({ code: 'SESSION_EXISTS' });
+    const made = await newQr(input, this.objectId, Date.now());
+    if (!made.ok) return made;
+    const { record, secret, paypayRequestId } = made.value;
+    await this.save(record);
+    return ok({
+      session: {
+        sessionId: this.sessionIdOf(secret),
+        qrUrl: record.qrUrl,
+        expiresAt: new Date(record.expiresAt).toISOString(),
+        status: 'pending',
+      },
+      paypayRequestId,
+    });
   }
 
-  /** The browser's view, or null for a session that does not exist or another secret. */
-  async view(secret: string): Promise<SessionView | null> {
+  /** The browser's view; SESSION_NOT_FOUND for a session that does not exist or another secret. */
+  async view(
+    secret: string,
+  ): Promise<Result<SessionView, Extract<Failure, { code: 'SESSION_NOT_FOUND' }>>> {
     await this.expireIfDue();
-    return (await this.admits(secret)) ? this.viewFor(secret) : null;
+    if (!(await this.admits(secret))) return err({ code: 'SESSION_NOT_FOUND' });
+    return ok(await this.viewFor(secret));
   }
 
   /** A live status stream (Server-Sent Events); 404 for an unknown session or secret. */
@@ -134,21 +82,27 @@ export class VerificationSession extends DurableObject<Env> {
     return this.hub.open(view, this.record !== null && isFinal(this.record));
   }
 
-  /** PayPay sent the phone back with a verified responseToken. */
-  async callback(input: CallbackInput): Promise<CallbackOutcome> {
+  /**
+   * PayPay sent the phone back with a verified responseToken; `paypay` is what
+   * the callback route checked, for the KYC fetch.
+   */
+  async callback(input: CallbackInput, paypay: PayPayConfig): Promise<CallbackResult> {
     const nonceHash = await hashSecret(input.nonce);
     const record = this.record;
-    if (record === null || !sameString(nonceHash, record.nonceHash)) return { outcome: 'invalid' };
+    if (record === null || !sameString(nonceHash, record.nonceHash))
+      return err({ code: 'SESSION_NOT_FOUND' });
     const lang = record.lang;
+    const used = (page: TokenPage, paypayRequestId: string | null = null) =>
+      ok({ page, lang, paypayRequestId, reread: null });
     await this.expireIfDue();
     if (record.status === 'expired' || this.record?.status === 'expired')
-      return { outcome: 'expired', lang };
+      return used({ kind: 'expired' });
     // A second callback (a reload, a replay, a race) changes nothing.
-    if (record.status !== 'pending') return { outcome: 'already', status: record.status, lang };
+    if (record.status !== 'pending') return used({ kind: 'already', status: record.status });
     if (input.result !== 'succeeded') {
       const reason = input.result === 'misaddressed' ? 'PAYPAY_ERROR' : input.result;
       await this.fail(reason);
-      return { outcome: 'failed', reason, lang, paypayRequestId: null };
+      return used({ kind: 'failed', reason });
     }
     // Marked before the PayPay call, so a concurrent callback sees `authorized` and stops.
     await this.move({
@@ -156,15 +110,14 @@ export class VerificationSession extends DurableObject<Env> {
       authorizedAt: Date.now(),
       userAuthorizationId: input.userAuthorizationId,
     });
-    const client = paypayClientOf(configOf(this.env));
-    const answer = await client.fetchCompletedKyc(record.codeId, {
+    const fetched = await new PayPayClient(paypay).fetchCompletedKyc(record.codeId, {
       codeVerifier: record.codeVerifier ?? '',
       userAuthorizationId: input.userAuthorizationId,
     });
-    if (!answer.ok) {
-      const reason = failureReasonOf(answer);
+    if (!fetched.ok) {
+      const reason = failureReasonOf(fetched);
       await this.fail(reason);
-      return { outcome: 'failed', reason, lang, paypayRequestId: answer.requestId };
+      return used({ kind: 'failed', reason }, fetched.requestId);
     }
     const now = Date.now();
     const config = configOf(this.env);
@@ -172,87 +125,50 @@ export class VerificationSession extends DurableObject<Env> {
       status: 'completed',
       completedAt: now,
       endedAt: now,
-      kyc: answer.data,
+      kyc: fetched.data,
       codeVerifier: null,
       resultSalt: randomText(16),
       resultExpiresAt: now + config.resultTtlSeconds * 1000,
     });
-    const told = await this.tellFeed(input.userAuthorizationId, record, now);
+    const told = await tellFeed(this.env, {
+      userAuthorizationId: input.userAuthorizationId,
+      sessionObjectId: this.objectId,
+      referenceId: record.referenceId,
+      // A public session's referenceId came from the browser: the user state says so.
+      referenceIdMode: record.referenceId === null ? null : record.mode,
+      kycUntil: now + Math.max(config.resultTtlSeconds, config.kycRetentionSeconds) * 1000,
+      now,
+    });
     // The user asked to be forgotten while verifying: the forget wins, its KYC goes now.
     if (told.forgetting && this.record) await this.save(withoutPersonalData(this.record));
-    return { outcome: 'completed', lang, paypayRequestId: answer.requestId, reread: told.reread };
-  }
-
-  /**
-   * The feed learns of the linked user and of this object holding its KYC (a
-   * forget must find it). Not fatal: the verification stands, and the feed
-   * learns of the user from PayPay's webhooks and recon files anyway.
-   */
-  private async tellFeed(
-    uaid: string,
-    { referenceId, mode }: Pick<SessionRecord, 'referenceId' | 'mode'>,
-    now: number,
-  ): Promise<{ reread: RereadClaim | null; forgetting: boolean }> {
-    const config = configOf(this.env);
-    try {
-      return await feedOf(this.env).verified({
-        userAuthorizationId: uaid,
-        sessionObjectId: this.objectId,
-        referenceId,
-        // A public session's referenceId came from the browser: the user state says so.
-        referenceIdMode: referenceId === null ? null : mode,
-        kycUntil: now + Math.max(config.resultTtlSeconds, config.kycRetentionSeconds) * 1000,
-        now,
-      });
-    } catch (error) {
-      logLine('error', 'error', {
-        what: 'verification not recorded in the feed',
-        error: error instanceof Error ? error.name : typeof error,
-      });
-      return { reread: null, forgetting: false };
-    }
+    return ok({
+      page: { kind: 'completed' },
+      lang,
+      paypayRequestId: fetched.requestId,
+      reread: told.reread,
+    });
   }
 
   /**
    * A forget of `uaid`: the KYC waiting for its exchange, and the id, leave
    * this object; a later exchange finds nothing. True when this object held them.
    */
-  async forgetUser(uaid: string): Promise<boolean> {
+  async forgetUser(uaid: string): Promise<Result<boolean, never>> {
     const record = this.record;
-    if (record === null || record.userAuthorizationId !== uaid) return false;
+    if (record === null || record.userAuthorizationId !== uaid) return ok(false);
     await this.save(withoutPersonalData(record));
-    return true;
+    return ok(true);
   }
 
   /** The merchant's server trades the result token for the KYC info, once. */
-  async exchange(secret: string): Promise<ExchangeOutcome> {
+  async exchange(secret: string): Promise<ExchangeResult> {
     await this.expireIfDue();
-    const record = this.record;
-    if (record === null || record.resultSecretHash === null)
-      return { ok: false, code: 'RESULT_NOT_FOUND' };
-    if (!sameString(await hashSecret(secret), record.resultSecretHash))
-      return { ok: false, code: 'RESULT_NOT_FOUND' };
-    if (record.exchangedAt !== null) return { ok: false, code: 'RESULT_ALREADY_EXCHANGED' };
     const now = Date.now();
-    if (
-      record.resultExpiresAt === null ||
-      record.resultExpiresAt <= now ||
-      record.kyc === null ||
-      record.userAuthorizationId === null
-    ) {
-      return { ok: false, code: 'RESULT_EXPIRED' };
-    }
-    const result = {
-      sessionId: await exchangedSessionId(record, this.objectId, secret),
-      mode: record.mode,
-      referenceId: record.referenceId,
-      userAuthorizationId: record.userAuthorizationId,
-      completedAt: new Date(record.completedAt ?? now).toISOString(),
-      kyc: record.kyc,
-    };
+    const exchanged = await exchangeOf(this.record, this.objectId, secret, now);
     // Personal data leaves with this answer and is not kept.
-    await this.save({ ...withoutPersonalData(record), exchangedAt: now });
-    return { ok: true, result };
+    if (exchanged.ok && this.record)
+      await this.save({ ...withoutPersonalData(this.record), exchangedAt: now });
+    return exchanged;
   }
 
   /** Expiry, clean-up of personal data, and final deletion, each when due. */
@@ -340,6 +256,9 @@ export class VerificationSession extends DurableObject<Env> {
     if (due.length > 0) await this.ctx.storage.setAlarm(Math.min(...due));
   }
 }
+
+/** A page the token leads to, other than the invalid one. */
+type TokenPage = Exclude<PageKind, { kind: 'invalid' }>;
 
 function isFinal(record: SessionRecord): boolean {
   return TERMINAL_STATUSES.includes(record.status);

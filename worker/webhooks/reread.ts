@@ -1,7 +1,8 @@
 import { isStanding } from '../../shared/feed';
+import { err, ok } from '../../shared/result';
 import { logLine } from '../log';
 import type { Config } from '../config';
-import type { AuthorizationRead, RereadClaim, RereadResult } from '../feed/event-feed';
+import type { AuthorizationRead, RereadClaim, StandingRead } from '../feed/event-feed';
 import { feedOf } from '../feed/stub';
 import { paypayClientOf } from '../paypay/from-config';
 
@@ -15,33 +16,34 @@ export async function reread(
   config: Config,
   claim: RereadClaim,
   now: number,
-): Promise<RereadResult> {
-  let result: RereadResult;
+): Promise<StandingRead> {
+  let read: StandingRead;
   try {
-    const answer = await paypayClientOf(config).kycPassportInfo(claim.userAuthorizationId);
-    const paypayRequestId = answer.requestId;
-    if (answer.ok) result = { standing: 'OK', paypayRequestId };
-    else if (isStanding(answer.code)) result = { standing: answer.code, paypayRequestId };
-    else result = { error: answer.code, paypayRequestId };
-    if (!answer.ok) {
+    const call = await paypayClientOf(config).kycPassportInfo(claim.userAuthorizationId);
+    const paypayRequestId = call.requestId;
+    if (call.ok) read = ok({ standing: 'OK', paypayRequestId });
+    else if (isStanding(call.code)) read = ok({ standing: call.code, paypayRequestId });
+    else read = err({ code: call.code, paypayRequestId });
+    if (!call.ok) {
       // The id is what PayPay support asks for; the user's id stays out of logs.
       logLine('warn', 'paypay', {
         what: 're-read refused or failed',
-        operation: answer.operation,
-        code: answer.code,
-        status: answer.status,
+        operation: call.operation,
+        code: call.code,
+        status: call.status,
         paypayRequestId,
       });
     }
   } catch {
     // paypayClientOf throws only for settings that are missing.
-    result = { error: 'PAYPAY_NOT_CONFIGURED', paypayRequestId: null };
+    read = err({ code: 'PAYPAY_NOT_CONFIGURED', paypayRequestId: null });
   }
   const feed = feedOf(env);
-  await feed.recordStanding(claim, result, now);
-  const read = await readAuthorizationAfter(config, claim.userAuthorizationId, result);
-  if (read !== null) await feed.recordAuthorization(claim.userAuthorizationId, read, now);
-  return result;
+  await feed.recordStanding(claim, read, now);
+  const authorization = await readAuthorizationAfter(config, claim.userAuthorizationId, read);
+  if (authorization !== null)
+    await feed.recordAuthorization(claim.userAuthorizationId, authorization, now);
+  return read;
 }
 
 /**
@@ -53,29 +55,27 @@ export async function reread(
 async function readAuthorizationAfter(
   config: Config,
   uaid: string,
-  result: RereadResult,
+  standing: StandingRead,
 ): Promise<AuthorizationRead | null> {
-  if (!('standing' in result)) return null;
-  if (
-    result.standing === 'INVALID_USER_AUTHORIZATION_ID' ||
-    result.standing === 'EXPIRED_USER_AUTHORIZATION_ID'
-  ) {
-    return { code: result.standing };
+  if (!standing.ok) return null;
+  const code = standing.value.standing;
+  if (code === 'INVALID_USER_AUTHORIZATION_ID' || code === 'EXPIRED_USER_AUTHORIZATION_ID') {
+    return err({ code });
   }
-  const answer = await paypayClientOf(config).userAuthorization(uaid);
-  if (answer.ok) return { authorization: answer.data };
+  const call = await paypayClientOf(config).userAuthorization(uaid);
+  if (call.ok) return ok(call.data);
   if (
-    answer.code === 'INVALID_USER_AUTHORIZATION_ID' ||
-    answer.code === 'EXPIRED_USER_AUTHORIZATION_ID'
+    call.code === 'INVALID_USER_AUTHORIZATION_ID' ||
+    call.code === 'EXPIRED_USER_AUTHORIZATION_ID'
   ) {
-    return { code: answer.code };
+    return err({ code: call.code });
   }
   logLine('warn', 'paypay', {
     what: 'authorization read refused or failed',
-    operation: answer.operation,
-    code: answer.code,
-    status: answer.status,
-    paypayRequestId: answer.requestId,
+    operation: call.operation,
+    code: call.code,
+    status: call.status,
+    paypayRequestId: call.requestId,
   });
   return null;
 }

@@ -8,7 +8,7 @@ import { bearer, call, eventBody, feed, postWebhook, settle } from './webhooks';
 /** A user verified through the phone flow, its KYC still waiting for the exchange. */
 export async function verifiedUser(): Promise<{ uaid: string; resultToken: string }> {
   const { resultToken } = await completedSession();
-  const uaid = await feed().latestVerifiedUser();
+  const { value: uaid } = await feed().latestVerifiedUser();
   expect(uaid).not.toBeNull();
   // The first re-read (standing and authorization) runs after the phone's page.
   await until(async () => (await stateOf(uaid!))?.authorization != null);

@@ -131,7 +131,9 @@ export async function claimFile(
   now: number,
   file: { path?: string; period?: { from: string; to: string } } = {},
 ): Promise<ReconClaim> {
-  const { claim } = await feed().recordRecon({
+  const {
+    value: { claim },
+  } = await feed().recordRecon({
     notificationId,
     fileType: 'kyc_passport_sync_recon',
     path: file.path ?? 'https://sandbox.test/kyc_passport_M1_20260801_20260801.csv',
@@ -175,7 +177,7 @@ export async function eventsAfter(cursor: string): Promise<FeedEvent[]> {
 /** Waits until every changed user is copied to KV (KV allows one write per second per key). */
 export async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) {
-    if ((await feed().flush()) === 0) return;
+    if ((await feed().flush()).value === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   throw new Error('users still not copied to KV');

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { apiErrorOf, failureReasonOf } from '../../worker/paypay/outcomes';
-import type { PayPayFailure } from '../../worker/paypay/result';
+import { apiErrorOf as answerOf } from '../../worker/http/failure';
+import { failureReasonOf, paypayFailed } from '../../worker/paypay/failures';
+import type { PayPayFailure } from '../../worker/paypay/call';
+
+/** The answer a route gives a PayPay failure: classified, then the one switch. */
+const apiErrorOf = (failure: PayPayFailure) => answerOf(paypayFailed(failure));
 
 function failure(
   code: string,

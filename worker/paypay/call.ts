@@ -36,8 +36,12 @@ export interface PayPayFailure {
   attempts: number;
 }
 
-/** Every PayPay call ends in one of these; none throws. */
-export type PayPayResult<T> = PayPaySuccess<T> | PayPayFailure;
+/**
+ * What one PayPay call ended in: PayPay's answer we could use, or the
+ * failure; none throws. Not a shared `Result`: it carries the call's
+ * bookkeeping (operation, attempts, PayPay's request id) on both sides.
+ */
+export type PayPayCall<T> = PayPaySuccess<T> | PayPayFailure;
 
 /** `data` of a created KYC Passport QR. */
 export interface CreatedQr {
@@ -51,6 +55,8 @@ export interface CreatedQr {
 
 /**
  * KYC information as PayPay returns it. PayPay does not publish its fields, so
- * it is passed through as opaque JSON, never read field by field.
+ * it is passed through as opaque JSON, never read field by field. Its values
+ * are typed no deeper than JSON's kinds: deep enough to cross a Durable
+ * Object's RPC in a typed Result, shallow enough for its type to stay cheap.
  */
-export type KycInfo = Record<string, unknown>;
+export type KycInfo = Record<string, string | number | boolean | null | object>;

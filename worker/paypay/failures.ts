@@ -1,7 +1,5 @@
-import type { ErrorCode } from '../../shared/errors';
 import { FAILURE_REASONS, type FailureReason } from '../../shared/wire';
-import { ApiError } from '../http/errors';
-import type { PayPayFailure } from './result';
+import type { PayPayFailure } from './call';
 
 /**
  * PayPay codes about the user that end a verification under PayPay's own name:
@@ -14,7 +12,7 @@ const USER_REASONS = new Set<FailureReason>(
 );
 
 /** PayPay codes the merchant routes pass on under the same name (see shared/errors.ts). */
-const PASSED_ON = new Set<string>([
+const PASSED_ON = [
   'UNACCEPTABLE_OP',
   'KYC_UPDATE_REQUIRED',
   'CANCELED_USER',
@@ -24,7 +22,17 @@ const PASSED_ON = new Set<string>([
   'INVALID_USER_AUTHORIZATION_ID',
   'EXPIRED_USER_AUTHORIZATION_ID',
   'OP_OUT_OF_SCOPE',
-]);
+] as const;
+
+/** The code of ours a PayPay failure is answered with (shared/errors.ts). */
+export type PayPayCode =
+  (typeof PASSED_ON)[number] | 'PAYPAY_OUTCOME_UNKNOWN' | 'PAYPAY_UNAVAILABLE' | 'PAYPAY_REJECTED';
+
+/** A PayPay failure as it is, under the code of ours it is answered with. */
+export interface PayPayFailed {
+  code: PayPayCode;
+  paypay: PayPayFailure;
+}
 
 /** Whether PayPay was unreachable or overloaded rather than saying no. */
 export function isUnavailable(failure: PayPayFailure): boolean {
@@ -43,36 +51,17 @@ export function failureReasonOf(failure: PayPayFailure): FailureReason {
 }
 
 /**
- * The API error a route answers when PayPay failed: user-state codes keep
- * PayPay's name, an unknown outcome is said to be unknown, and an outage is a
- * 503 the caller may retry. PayPay's request id travels along for support.
+ * The code a route answers a PayPay failure with: user-state codes keep
+ * PayPay's name, an unknown outcome is said to be unknown, an outage is one
+ * the caller may retry, and anything else is PayPay refusing us.
  */
-export function apiErrorOf(failure: PayPayFailure): ApiError {
-  const requestId = failure.requestId;
-  if (PASSED_ON.has(failure.code)) {
-    const code = failure.code as ErrorCode;
-    return ApiError.of(code, `PayPay answered ${code}`, {}, requestId);
-  }
-  if (failure.outcomeUnknown) {
-    return ApiError.of(
-      'PAYPAY_OUTCOME_UNKNOWN',
-      `PayPay's outcome is unknown (${failure.code})`,
-      {},
-      requestId,
-    );
-  }
-  if (isUnavailable(failure)) {
-    return ApiError.of(
-      'PAYPAY_UNAVAILABLE',
-      `PayPay is unavailable (${failure.code})`,
-      { 'Retry-After': '5' },
-      requestId,
-    );
-  }
-  // An answer we could not read says why (field names only) and which setting fixes it.
-  const message =
-    failure.kind === 'bad_response'
-      ? `PayPay's answer could not be used: ${failure.message}`
-      : `PayPay refused the request (${failure.code})`;
-  return ApiError.of('PAYPAY_REJECTED', message, {}, requestId);
+export function paypayFailed(failure: PayPayFailure): PayPayFailed {
+  return { code: codeOf(failure), paypay: failure };
+}
+
+function codeOf(failure: PayPayFailure): PayPayCode {
+  const passedOn = PASSED_ON.find((code) => code === failure.code);
+  if (passedOn !== undefined) return passedOn;
+  if (failure.outcomeUnknown) return 'PAYPAY_OUTCOME_UNKNOWN';
+  return isUnavailable(failure) ? 'PAYPAY_UNAVAILABLE' : 'PAYPAY_REJECTED';
 }
