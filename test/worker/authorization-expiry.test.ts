@@ -1,26 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fault } from './support/sandbox';
+import { describe, expect, it } from 'vitest';
+import { captureConsole } from './support/console';
 import { cron, eventsAfter, tailCursor, userStateOf } from './support/webhooks';
 import { expireAt, verifiedUser } from './support/users';
 
 const DAY = 86_400_000;
 
-/** The Worker's console lines during a test: captured, not printed. */
-let lines: string[] = [];
-
-beforeEach(() => {
-  lines = [];
-  for (const method of ['log', 'warn', 'error', 'info', 'debug'] as const) {
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      lines.push(args.map(String).join(' '));
-    });
-  }
-});
-
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await fault(null);
-});
+/** The Worker's console lines: captured, not printed. */
+captureConsole();
 
 describe('the authorization in the user state', () => {
   it('is read from PayPay after a verification: status, granted scopes, expiry', async () => {

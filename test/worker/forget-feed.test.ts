@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { err } from '../../shared/result';
 import { fault } from './support/sandbox';
+import { captureConsole } from './support/console';
 import {
   cron,
   eventBody,
@@ -17,22 +18,8 @@ import { feedRowsWith, forget } from './support/users';
 
 const DAY = 86_400_000;
 
-/** The Worker's console lines during a test: captured, not printed. */
-let lines: string[] = [];
-
-beforeEach(() => {
-  lines = [];
-  for (const method of ['log', 'warn', 'error', 'info', 'debug'] as const) {
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      lines.push(args.map(String).join(' '));
-    });
-  }
-});
-
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await fault(null);
-});
+/** The Worker's console lines: captured, not printed. */
+captureConsole();
 
 describe('the feed object, for what the phone flow cannot reach', () => {
   const verifiedInput = (uaid: string) => ({

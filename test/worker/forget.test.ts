@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FeedEvent } from '../../shared/feed';
 import { exchange, expectError, MERCHANT_TOKEN } from './support/flow';
+import { captureConsole } from './support/console';
 import { fault, sandboxAdmin, sandboxCalls } from './support/sandbox';
 import {
   bearer,
@@ -19,21 +20,7 @@ import {
 import { feedRowsWith, forget, verifiedUser } from './support/users';
 
 /** Every console line the Worker writes during a test, to prove the id is in none. */
-let lines: string[] = [];
-
-beforeEach(() => {
-  lines = [];
-  for (const method of ['log', 'warn', 'error', 'info', 'debug'] as const) {
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      lines.push(args.map(String).join(' '));
-    });
-  }
-});
-
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await fault(null);
-});
+const lines = captureConsole();
 
 describe('DELETE /v1/users/:uaid', () => {
   /** What must hold once a user is forgotten: nothing anywhere names the id. */
@@ -58,8 +45,8 @@ describe('DELETE /v1/users/:uaid', () => {
     expect(paypay.status).toBe(200);
     expect(await paypay.json()).toMatchObject({ status: 'UNLINKED' });
     // The Worker did log (its request lines), and no line names the user.
-    expect(lines.some((line) => line.includes('"type":"request"'))).toBe(true);
-    expect(lines.filter((line) => line.includes(uaid))).toEqual([]);
+    expect(lines().some((line) => line.includes('"type":"request"'))).toBe(true);
+    expect(lines().filter((line) => line.includes(uaid))).toEqual([]);
   }
 
   function forgottenEvents(events: FeedEvent[]): FeedEvent[] {
