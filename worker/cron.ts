@@ -1,4 +1,4 @@
-import type { Config } from './config';
+import type { Config } from './settings/config';
 import { mapLimit } from './concurrency';
 import { feedOf } from './feed/stub';
 import { attemptForget } from './forget/attempt';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../worker/config';
+import { parseConfig } from '../../worker/settings/config';
 import { call } from './support/webhooks';
 import { MERCHANT_TOKEN, ORIGIN } from './support/flow';
 

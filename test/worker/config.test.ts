@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../worker/config';
+import { parseConfig } from '../../worker/settings/config';
 import handler from '../../worker/index';
 import { MERCHANT_TOKEN, ORIGIN, WORKER_ORIGIN } from './support/flow';
 

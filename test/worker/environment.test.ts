@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { configOf, parseConfig } from '../../worker/config';
+import { configOf, parseConfig } from '../../worker/settings/config';
 import { MERCHANT_TOKEN } from './support/flow';
 import { call, envWith, eventBody, uid } from './support/webhooks';
 

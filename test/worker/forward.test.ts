@@ -2,7 +2,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FeedEvent } from '../../shared/feed';
-import { parseConfig } from '../../worker/config';
+import { parseConfig } from '../../worker/settings/config';
 import { forwardDue } from '../../worker/forward/deliver';
 import { standardWebhookSignature } from '../../worker/forward/sign';
 import { setFeedSettings } from './support/feed-settings';

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../worker/config';
+import { parseConfig } from '../../worker/settings/config';
 import { openRecon } from '../../worker/recon/download';
 import { processRecon, RECON_LIMITS } from '../../worker/recon/process';
 import { claimFile, feed, uid } from './support/webhooks';

@@ -1,6 +1,6 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../worker/config';
+import { parseConfig } from '../../worker/settings/config';
 import { jstDayStart, periodOf } from '../../worker/recon/period';
 import { processRecon } from '../../worker/recon/process';
 import { setFeedSettings } from './support/feed-settings';

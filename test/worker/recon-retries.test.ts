@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../worker/config';
+import { parseConfig } from '../../worker/settings/config';
 import { periodOf } from '../../worker/recon/period';
 import { processRecon } from '../../worker/recon/process';
 import {

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../worker/config';
+import { parseConfig } from '../../worker/settings/config';
 import { MAX_LINE_CHARS, parseReconCsv, ReconCsvReader } from '../../worker/recon/csv';
 import { processRecon, RECON_LIMITS } from '../../worker/recon/process';
 import { periodOf } from '../../worker/recon/period';

@@ -3,7 +3,7 @@
 // own signer (worker/forward/sign.ts): signatures, timestamps, a real forward.
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../worker/config';
+import { parseConfig } from '../../worker/settings/config';
 import { forwardDue } from '../../worker/forward/deliver';
 import { standardWebhookSignature } from '../../worker/forward/sign';
 import { verifyEvent } from '../../server/index';

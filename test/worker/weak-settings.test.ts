@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig, type RawSettings } from '../../worker/config';
+import { parseConfig, type RawSettings } from '../../worker/settings/config';
 import { call } from './support/webhooks';
 
 // Issue 20: values that parse but protect nothing are refused in production

@@ -2,7 +2,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { ok, type Result } from '../../shared/result';
 import { WEBHOOK_EVENT_TYPES, type FeedPage, type NotificationKind } from '../../shared/feed';
-import { configOf } from '../config';
+import { configOf } from '../settings/config';
 import { kvKeys } from '../store/keys';
 import {
   claimWithinBudget,

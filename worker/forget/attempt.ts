@@ -1,4 +1,4 @@
-import type { Config } from '../config';
+import type { Config } from '../settings/config';
 import type { ForgetAttempt } from '../feed/event-feed';
 import { feedOf } from '../feed/stub';
 import { ApiError } from '../http/errors';

@@ -1,4 +1,4 @@
-import { problemsWith, type Config } from '../config';
+import { problemsWith, type Config } from '../settings/config';
 import { mapLimit } from '../concurrency';
 import type { DeliveryTry } from '../feed/outbox-table';
 import { feedOf } from '../feed/stub';

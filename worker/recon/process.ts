@@ -1,4 +1,4 @@
-import type { Config } from '../config';
+import type { Config } from '../settings/config';
 import type { ReconClaim } from '../feed/recon-table';
 import { feedOf } from '../feed/stub';
 import { ReconCsvReader } from './csv';

@@ -1,6 +1,6 @@
 import type { IRequest } from 'itty-router';
 import { logLine } from '../log';
-import type { Config, SettingName } from '../config';
+import type { Config, SettingName } from '../settings/config';
 import { readJsonBody } from '../http/body';
 import type { RequestContext } from '../http/context';
 import { ApiError } from '../http/errors';

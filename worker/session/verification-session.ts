@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { err, ok, type Result } from '../../shared/result';
 import { TERMINAL_STATUSES, type FailureReason, type SessionView } from '../../shared/wire';
-import { configOf } from '../config';
+import { configOf } from '../settings/config';
 import { sameString } from '../compare';
 import type { Failure } from '../http/failure';
 import type { PageKind } from '../pages/callback-page';

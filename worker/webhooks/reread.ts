@@ -1,7 +1,7 @@
 import { isStanding } from '../../shared/feed';
 import { err, ok } from '../../shared/result';
 import { logLine } from '../log';
-import type { Config } from '../config';
+import type { Config } from '../settings/config';
 import type { AuthorizationRead, RereadClaim, StandingRead } from '../feed/event-feed';
 import { feedOf } from '../feed/stub';
 import { paypayClientOf } from '../paypay/from-config';

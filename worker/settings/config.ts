@@ -1,8 +1,8 @@
-import { DEFAULT_ENDPOINTS, parseEndpoints, type EndpointTable } from './paypay/endpoints';
-import { parseFields, type FieldTable } from './paypay/fields';
-import { requiredScopes, type UserKycInfoSetting } from './paypay/scopes';
-import { decodeBase64 } from './paypay/base64';
-import { clientIdOf, isClientId, type ClientId } from './paypay/client-id';
+import { DEFAULT_ENDPOINTS, parseEndpoints, type EndpointTable } from '../paypay/endpoints';
+import { parseFields, type FieldTable } from '../paypay/fields';
+import { requiredScopes, type UserKycInfoSetting } from '../paypay/scopes';
+import { decodeBase64 } from '../paypay/base64';
+import { clientIdOf, isClientId, type ClientId } from '../paypay/client-id';
 import {
   asOrigin,
   integer,
@@ -16,8 +16,8 @@ import {
   isLoopbackHost,
   isPlainHttp,
   textSettings,
-} from './setting-values';
-import { secretWeakness } from './setting-strength';
+} from './values';
+import { secretWeakness } from './strength';
 import { backgroundHost, environmentFor, type Environment } from './environment';
 
 export {
@@ -25,14 +25,14 @@ export {
   type RawSettings,
   type SettingName,
   type SettingProblem,
-} from './setting-values';
+} from './values';
 import {
   parseMerchantWebhook,
   parseReconHosts,
   parseWebhookSettings,
   type MerchantWebhook,
   type WebhookConfig,
-} from './settings-webhooks';
+} from './webhooks';
 
 /** Settings as the routes use them, parsed once from `env`. */
 export interface Config {

@@ -1,4 +1,4 @@
-import { isLoopbackHost, type RawSettings, type SettingProblem } from './setting-values';
+import { isLoopbackHost, type RawSettings, type SettingProblem } from './values';
 
 /** The rules a request (or work without one) runs under. */
 export type Environment = 'production' | 'development';

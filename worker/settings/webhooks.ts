@@ -5,10 +5,10 @@ import {
   type RawSettings,
   type SettingName,
   type SettingProblem,
-} from './setting-values';
-import { decodeBase64 } from './paypay/base64';
-import { blocksWeakness, secretWeakness } from './setting-strength';
-import { parseCidr, type Cidr } from './webhooks/cidr';
+} from './values';
+import { decodeBase64 } from '../paypay/base64';
+import { blocksWeakness, secretWeakness } from './strength';
+import { parseCidr, type Cidr } from '../webhooks/cidr';
 
 // The settings of the webhook receivers, recon downloads and forwarding, read
 // for parseConfig (config.ts).

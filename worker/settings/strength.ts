@@ -1,5 +1,5 @@
-import type { SettingName } from './setting-values';
-import type { Cidr } from './webhooks/cidr';
+import type { SettingName } from './values';
+import type { Cidr } from '../webhooks/cidr';
 
 // Values that parse but protect little: refused in production, warned about in
 // development (parseConfig's `weak`). Checked by name only, never echoed.

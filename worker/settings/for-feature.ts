@@ -1,5 +1,5 @@
 import type { Config, SettingName, SettingProblem } from './config';
-import { ApiError } from './http/errors';
+import { ApiError } from '../http/errors';
 
 /** Where each setting that a feature cannot do without lands in the parsed config. */
 const VALUES = {
