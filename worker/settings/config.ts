@@ -20,12 +20,7 @@ import {
 import { secretWeakness } from './strength';
 import { backgroundHost, environmentFor, type Environment } from './environment';
 
-export {
-  SETTING_NAMES,
-  type RawSettings,
-  type SettingName,
-  type SettingProblem,
-} from './values';
+export { SETTING_NAMES, type RawSettings, type SettingName, type SettingProblem } from './values';
 import {
   parseMerchantWebhook,
   parseReconHosts,
