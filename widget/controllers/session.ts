@@ -1,8 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { CreatedSession, SessionView } from '../shared/wire';
+import type { CreatedSession, SessionView } from '../../shared/wire';
 import type { Clock } from './clock';
-import { StatusFollower } from './follower';
-import { startSession, type StartOptions } from './session-api';
+import { StatusFollower } from '../follower';
+import { startSession, type StartOptions } from '../session-api';
 
 /** What follows one session's status: {@link StatusFollower}, or a test's stand-in. */
 export interface Follower {
