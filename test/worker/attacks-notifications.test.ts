@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { kvKeys } from '../../worker/store/keys';
+import { kvKeys } from '../../worker/feed/kv-keys';
 import { sandboxAdmin, sandboxCalls } from './support/sandbox';
 import {
   cron,

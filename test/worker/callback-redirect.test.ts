@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import { outcomeUrl } from '../../worker/pages/callback-outcome';
+import { outcomeUrl } from '../../worker/http/callback-outcome';
 import { newSession, ORIGIN, phone, testSetting, worker, WORKER_ORIGIN } from './support/flow';
 import { call } from './support/webhooks';
 

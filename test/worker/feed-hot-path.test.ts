@@ -12,7 +12,7 @@ import { forgottenHash } from '../../worker/feed/forget-table';
 import { markCopied } from '../../worker/feed/kv-copy-table';
 import { FEED_TIMING as T } from '../../worker/feed/timing';
 import { mergeChange } from '../../worker/feed/users-table';
-import { kvKeys } from '../../worker/store/keys';
+import { kvKeys } from '../../worker/feed/kv-keys';
 import { bearer, call, eventBody, feed, postWebhook, settle, uid } from './support/webhooks';
 
 /** Runs `work` in the feed object, counting the SQL statements it executes. */

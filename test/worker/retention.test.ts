@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { afterEach, describe, expect, it } from 'vitest';
-import { kvKeys } from '../../worker/store/keys';
+import { kvKeys } from '../../worker/feed/kv-keys';
 import { FEED_TIMING } from '../../worker/feed/timing';
 import { setFeedSettings } from './support/feed-settings';
 import { sandboxAdmin } from './support/sandbox';

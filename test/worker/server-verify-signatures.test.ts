@@ -1,11 +1,11 @@
 // verifyEvent (paypay-kyc-passport/server) inside workerd, as on a merchant's
 // Worker, against the standardwebhooks package as the oracle and the Worker's
-// own signer (worker/forward/sign.ts): signatures, timestamps, a real forward.
+// own signer (worker/feed/forward-sign.ts): signatures, timestamps, a real forward.
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../worker/settings/config';
-import { forwardDue } from '../../worker/forward/deliver';
-import { standardWebhookSignature } from '../../worker/forward/sign';
+import { forwardDue } from '../../worker/feed/forward';
+import { standardWebhookSignature } from '../../worker/feed/forward-sign';
 import { verifyEvent } from '../../server/index';
 import { setFeedSettings } from './support/feed-settings';
 import { SANDBOX } from './support/sandbox';

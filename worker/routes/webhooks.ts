@@ -7,7 +7,7 @@ import { ApiError } from '../http/errors';
 import type { Stage } from '../http/pipeline';
 import { requestSlot } from '../http/slot';
 import { feedOf } from '../feed/stub';
-import { forwardDue } from '../forward/deliver';
+import { forwardDue } from '../feed/forward';
 import { sameString } from '../compare';
 import { periodOf } from '../recon/period';
 import { processRecon } from '../recon/process';
@@ -20,7 +20,7 @@ import {
   type ReceiverKind,
   type ReconNotification,
 } from '../webhooks/notification';
-import { reread } from '../webhooks/reread';
+import { reread } from '../feed/reread';
 
 /** PayPay's notifications are a few hundred bytes; 16 KiB leaves room for added fields. */
 const MAX_BODY_BYTES = 16 * 1024;

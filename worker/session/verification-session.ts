@@ -4,7 +4,7 @@ import { TERMINAL_STATUSES, type FailureReason, type SessionView } from '../../s
 import { configOf } from '../settings/config';
 import { sameString } from '../compare';
 import type { Failure } from '../http/failure';
-import type { PageKind } from '../pages/callback-page';
+import type { PageKind } from '../http/callback-page';
 import { PayPayClient } from '../paypay/client';
 import { failureReasonOf } from '../paypay/failures';
 import type { PayPayConfig } from '../paypay/from-config';

@@ -1,5 +1,5 @@
 import type { UserState } from '../../shared/feed';
-import { kvKeys } from './keys';
+import { kvKeys } from './kv-keys';
 
 /**
  * Writes a user's state. Only the event feed object calls this, one write per

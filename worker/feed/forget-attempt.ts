@@ -1,6 +1,6 @@
 import type { Config } from '../settings/config';
-import type { ForgetAttempt } from '../feed/event-feed';
-import { feedOf } from '../feed/stub';
+import type { ForgetAttempt } from './event-feed';
+import { feedOf } from './stub';
 import { ApiError } from '../http/errors';
 import { logLine } from '../log';
 import { paypayClientOf } from '../paypay/from-config';

@@ -2,8 +2,8 @@ import { isStanding } from '../../shared/feed';
 import { err, ok } from '../../shared/result';
 import { logLine } from '../log';
 import type { Config } from '../settings/config';
-import type { AuthorizationRead, RereadClaim, StandingRead } from '../feed/event-feed';
-import { feedOf } from '../feed/stub';
+import type { AuthorizationRead, RereadClaim, StandingRead } from './event-feed';
+import { feedOf } from './stub';
 import { paypayClientOf } from '../paypay/from-config';
 
 /**

@@ -1,4 +1,4 @@
-import { FEED_TIMING as T } from './timing';
+import { FEED_TIMING as T } from '../feed/timing';
 
 /**
  * A refusal of the file host about the path itself (4xx, but not 408 timeout

@@ -1,8 +1,8 @@
 import type { ReconFileType } from '../webhooks/notification';
-import type { Period } from '../recon/period';
-import type { AppendFn } from './events-table';
-import { reconBackoff, reconGivesUp, UNHEALING_SQL } from './recon-retry';
-import { FEED_TIMING as T } from './timing';
+import type { Period } from './period';
+import type { AppendFn } from '../feed/events-table';
+import { reconBackoff, reconGivesUp, UNHEALING_SQL } from './retry';
+import { FEED_TIMING as T } from '../feed/timing';
 
 /**
  * The `recon_files` table: one row per `file.created` notification, its

@@ -1,8 +1,8 @@
 import { problemsWith, type Config } from '../settings/config';
 import { mapLimit } from '../concurrency';
-import type { DeliveryTry } from '../feed/outbox-table';
-import { feedOf } from '../feed/stub';
-import { standardWebhookSignature } from './sign';
+import type { DeliveryTry } from './outbox-table';
+import { feedOf } from './stub';
+import { standardWebhookSignature } from './forward-sign';
 
 const TIMEOUT_MS = 10_000;
 const CONCURRENCY = 10;

@@ -1,12 +1,12 @@
 import type { NotificationKind } from '../../shared/feed';
-import { jstDayStart, periodEnd } from '../recon/period';
+import { jstDayStart, periodEnd } from './period';
 import type { ReconFileType } from '../webhooks/notification';
-import { insertMisses } from './events-table';
-import { forgettingAmong } from './forget-table';
-import { enqueueMany } from './outbox-table';
-import { batchRecorded, pendingFile } from './recon-table';
-import { FEED_TIMING as T } from './timing';
-import { mergeChanges } from './users-table';
+import { insertMisses } from '../feed/events-table';
+import { forgettingAmong } from '../feed/forget-table';
+import { enqueueMany } from '../feed/outbox-table';
+import { batchRecorded, pendingFile } from './table';
+import { FEED_TIMING as T } from '../feed/timing';
+import { mergeChanges } from '../feed/users-table';
 
 /** The webhook kind whose misses a recon file type lists. */
 export const KIND_OF_FILE: Record<ReconFileType, NotificationKind> = {
