@@ -53,7 +53,7 @@ const TEST_SETTINGS: Record<string, string> = {
   MERCHANT_WEBHOOK_URL: '',
   MERCHANT_WEBHOOK_SECRET: '',
   SESSION_RATE_LIMIT_PER_MINUTE: '10',
-  // Most tests post ids the sandbox does not know; test/worker/attacks-notifications.test.ts sets its own.
+  // Most tests post ids the sandbox does not know; test/worker/attacks/attacks-notifications.test.ts sets its own.
   UNCONFIRMED_REREADS_PER_MINUTE: '1000',
   // Files share a workerd: a global cap would couple them (attacks-sessions lowers it).
   SESSION_GLOBAL_LIMIT_PER_MINUTE: '100000',
@@ -62,7 +62,7 @@ const TEST_SETTINGS: Record<string, string> = {
 
 /**
  * The worker project runs in workerd: the Worker of wrangler.jsonc with
- * TEST_SETTINGS, the tests of test/worker/ and test/sandbox/. The PayPay sandbox
+ * TEST_SETTINGS, the tests of test/worker/, test/server/ and test/sandbox/. The PayPay sandbox
  * runs beside it as an auxiliary Worker, and every outbound fetch of the test
  * Worker goes to it, so PayPay calls, recon downloads and webhooks never leave
  * the machine.
@@ -109,7 +109,7 @@ export const workerProject = defineProject({
   ],
   test: {
     name: 'worker',
-    include: ['test/worker/**/*.test.ts', 'test/sandbox/**/*.test.ts'],
+    include: ['test/worker/**/*.test.ts', 'test/server/**/*.test.ts', 'test/sandbox/**/*.test.ts'],
     isolate: true,
     // The tests mostly wait (timeouts, retries, KV's once a second), so two workerds per
     // core (vitest's default leaves one core idle); at most 8, each is a process.
