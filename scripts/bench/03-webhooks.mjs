@@ -10,7 +10,7 @@ import { cpuSpent, processCpu } from './_cpu.mjs';
 import { NOTIFICATION_TYPES, getText, pool, postNotification } from './_http.mjs';
 import { seedFloor, startFloor } from './_floor.mjs';
 import { copiesWaiting, seedEvents, seedFeed, staleCopies } from './_seed.mjs';
-import { startStack } from '../stack.mjs';
+import { startStack } from '../lib/stack.mjs';
 
 export const name = 'Webhooks and the feed under wrangler dev, beside the floor (loopback)';
 

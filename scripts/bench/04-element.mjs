@@ -1,6 +1,6 @@
 // The element in Chromium against the local stack: time from navigation to its
 // QR on screen (median of cold loads), and the classic script's gzip size beside
-// its budget (scripts/budget.mjs) and beside its floor, lit + qrcode's encoder
+// its budget (scripts/lib/budget.mjs) and beside its floor, lit + qrcode's encoder
 // alone bundled the same way, with where the bytes go. The element is built
 // afresh into .cache/bench/element (dist/ is left alone: tests may be serving it).
 import { createServer } from 'node:http';
@@ -8,9 +8,9 @@ import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { percentile } from './_bundle.mjs';
-import { CLASSIC_SCRIPT_BUDGET, CLASSIC_SCRIPT_TARGET, gzipSize } from '../budget.mjs';
-import { chromiumArgs, chromiumPath } from '../chromium.mjs';
-import { startStack } from '../stack.mjs';
+import { CLASSIC_SCRIPT_BUDGET, CLASSIC_SCRIPT_TARGET, gzipSize } from '../lib/budget.mjs';
+import { chromiumArgs, chromiumPath } from '../lib/chromium.mjs';
+import { startStack } from '../lib/stack.mjs';
 
 export const name = 'The element: classic script size, and script load to QR on screen (Chromium)';
 

@@ -1,7 +1,7 @@
 // The floor Worker of the webhook and feed figures (scripts/bench/floor/): started
 // beside the stack, on its own port and state folder.
 import { join } from 'node:path';
-import { freePort, startWrangler, stopChild, waitForHealth, writeEnvFile } from '../stack.mjs';
+import { freePort, startWrangler, stopChild, waitForHealth, writeEnvFile } from '../lib/stack.mjs';
 
 const host = '127.0.0.1';
 

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { build } from 'esbuild';
 import { defineProject } from 'vitest/config';
-import { SANDBOX_API_KEY, SANDBOX_API_SECRET } from '../../scripts/stack.mjs';
+import { SANDBOX_API_KEY, SANDBOX_API_SECRET } from '../../scripts/lib/stack.mjs';
 
 /**
  * The sandbox bundled once per run, in memory: the plugin asks for its options
@@ -89,7 +89,7 @@ export const workerProject = defineProject({
               compatibilityDate: '2026-08-01',
               compatibilityFlags: ['nodejs_compat'],
               bindings: {
-                // The local stack's default merchant (scripts/stack.mjs), PayPay-shaped key included.
+                // The local stack's default merchant (scripts/lib/stack.mjs), PayPay-shaped key included.
                 SANDBOX_API_KEY,
                 SANDBOX_API_SECRET,
                 SANDBOX_WEBHOOK_URLS: '{}',

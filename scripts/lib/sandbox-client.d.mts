@@ -1,4 +1,4 @@
-/** Types of scripts/sandbox-client.mjs for the TypeScript test setups. */
+/** Types of scripts/lib/sandbox-client.mjs for the TypeScript test setups. */
 export function sandboxAdmin(
   sandboxUrl: string,
   method: string,

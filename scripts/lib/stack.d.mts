@@ -1,4 +1,4 @@
-/** Types of scripts/stack.mjs for the TypeScript test setups that start the stack. */
+/** Types of scripts/lib/stack.mjs for the TypeScript test setups that start the stack. */
 export interface StackOptions {
   sandboxPort?: number;
   workerPort?: number;

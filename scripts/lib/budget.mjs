@@ -1,6 +1,6 @@
 // The classic script's size budget, in one place. scripts/build.mjs checks it
 // on every build, so `npm test` (which builds first) and CI fail over it; the
-// bench prints it. `node scripts/budget.mjs <file>` checks one file (exit 1 over).
+// bench prints it. `node scripts/lib/budget.mjs <file>` checks one file (exit 1 over).
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -48,14 +48,14 @@ export function checkBudget(file, budget = CLASSIC_SCRIPT_BUDGET) {
   const figures = `${size.toLocaleString('en')} B gzip, budget ${budget.toLocaleString('en')} B`;
   const message = ok
     ? `${name}: ${figures} (${(budget - size).toLocaleString('en')} B left)`
-    : `${name} is over its size budget: ${figures} (${(size - budget).toLocaleString('en')} B over; the budget is in scripts/budget.mjs)`;
+    : `${name} is over its size budget: ${figures} (${(size - budget).toLocaleString('en')} B over; the budget is in scripts/lib/budget.mjs)`;
   return { size, budget, ok, message };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [file, budget] = process.argv.slice(2);
   if (!file) {
-    console.error('usage: node scripts/budget.mjs <file> [budget-bytes]');
+    console.error('usage: node scripts/lib/budget.mjs <file> [budget-bytes]');
     process.exit(2);
   }
   const result = checkBudget(file, budget === undefined ? undefined : Number(budget));

@@ -1,4 +1,4 @@
-/** Types of scripts/budget.mjs for the TypeScript tests that check the size gate. */
+/** Types of scripts/lib/budget.mjs for the TypeScript tests that check the size gate. */
 export const CLASSIC_SCRIPT_BUDGET: number;
 export const CLASSIC_SCRIPT_TARGET: number;
 export function gzipSize(bytes: Uint8Array | string): number;

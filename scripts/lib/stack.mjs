@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = new URL('../..', import.meta.url).pathname;
 const wranglerBin = join(root, 'node_modules/.bin/wrangler');
 
 /**
@@ -223,7 +223,7 @@ async function startStackOnce(options) {
   try {
     if (options.demo !== false) {
       // Listening first holds the port the Worker's ALLOWED_ORIGINS already names.
-      const { startDemoServer } = await import('../demo/server.mjs');
+      const { startDemoServer } = await import('../../demo/server.mjs');
       demo = await startDemoServer({ port: demoPort, host, workerUrl, merchantApiToken });
     }
     const sandbox = startWrangler(
