@@ -126,7 +126,7 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser },
   },
   {
-    files: ['scripts/**/*.mjs', 'demo/**/*.mjs', 'cli/**/*.mjs', '*.js'],
+    files: ['scripts/**/*.mjs', 'bench/**/*.mjs', 'demo/**/*.mjs', 'cli/**/*.mjs', '*.js'],
     languageOptions: { globals: globals.node },
   },
 );

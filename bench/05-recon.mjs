@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { percentile } from './_bundle.mjs';
 import { getJson, postNotification } from './_http.mjs';
 import { feedDatabase } from './_seed.mjs';
-import { sandboxAdmin } from '../lib/sandbox-client.mjs';
-import { startStack } from '../lib/stack.mjs';
+import { sandboxAdmin } from '../scripts/lib/sandbox-client.mjs';
+import { startStack } from '../scripts/lib/stack.mjs';
 
 export const name = 'Recon files under wrangler dev (loopback, local sandbox)';
 

@@ -1,7 +1,13 @@
-// The floor Worker of the webhook and feed figures (scripts/bench/floor/): started
+// The floor Worker of the webhook and feed figures (bench/floor/): started
 // beside the stack, on its own port and state folder.
 import { join } from 'node:path';
-import { freePort, startWrangler, stopChild, waitForHealth, writeEnvFile } from '../lib/stack.mjs';
+import {
+  freePort,
+  startWrangler,
+  stopChild,
+  waitForHealth,
+  writeEnvFile,
+} from '../scripts/lib/stack.mjs';
 
 const host = '127.0.0.1';
 
@@ -13,7 +19,7 @@ export async function startFloor({ persistTo, log = () => {} }) {
     'floor',
     [
       '-c',
-      'scripts/bench/floor/wrangler.jsonc',
+      'bench/floor/wrangler.jsonc',
       '--ip',
       host,
       '--port',

@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 import { join } from 'node:path';
 
-const root = new URL('../..', import.meta.url).pathname;
+const root = new URL('..', import.meta.url).pathname;
 
 /** Bundles `entry` (relative to the repo root) and imports it. */
 export async function importTs(entry) {

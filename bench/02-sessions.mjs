@@ -3,7 +3,7 @@
 // and PayPay calls per completed verification.
 import { rmSync } from 'node:fs';
 import { percentile } from './_bundle.mjs';
-import { startStack } from '../lib/stack.mjs';
+import { startStack } from '../scripts/lib/stack.mjs';
 
 export const name = 'Sessions under wrangler dev (loopback, local sandbox)';
 

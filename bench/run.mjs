@@ -1,11 +1,11 @@
 // `npm run bench`: performance figures, printed, never asserted. Each bench is a
-// module in scripts/bench/ exporting `name` and `run(log)`.
+// module in bench/ (NN-name.mjs) exporting `name` and `run(log)`.
 import { readdirSync } from 'node:fs';
 
 const only = process.argv[2];
-const dir = new URL('./bench/', import.meta.url);
+const dir = new URL('./', import.meta.url);
 const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.mjs') && !f.startsWith('_'))
+  .filter((f) => /^\d+-.+\.mjs$/.test(f))
   .sort();
 for (const file of files) {
   const bench = await import(new URL(file, dir).href);

@@ -1,6 +1,6 @@
 // Webhooks and the feed under `wrangler dev` (Worker + sandbox on loopback), each
 // figure beside its floor: a minimal Worker with our bindings doing only the
-// same storage work (scripts/bench/floor/), started beside the stack and measured
+// same storage work (bench/floor/), started beside the stack and measured
 // in the same run, interleaved (alternate requests, rounds or pages), so the
 // machine's noise hits both. Ratios are ours to the floor. Recon is 05-recon.mjs.
 import { randomBytes } from 'node:crypto';
@@ -10,7 +10,7 @@ import { cpuSpent, processCpu } from './_cpu.mjs';
 import { NOTIFICATION_TYPES, getText, pool, postNotification } from './_http.mjs';
 import { seedFloor, startFloor } from './_floor.mjs';
 import { copiesWaiting, seedEvents, seedFeed, staleCopies } from './_seed.mjs';
-import { startStack } from '../lib/stack.mjs';
+import { startStack } from '../scripts/lib/stack.mjs';
 
 export const name = 'Webhooks and the feed under wrangler dev, beside the floor (loopback)';
 

@@ -10,8 +10,8 @@ import { rmSync } from 'node:fs';
 import { getJson, pool, postNotification } from './_http.mjs';
 import { feedDatabase } from './_seed.mjs';
 import { databaseBytes, summary, webhookUrl } from './05-recon.mjs';
-import { sandboxAdmin } from '../lib/sandbox-client.mjs';
-import { startStack } from '../lib/stack.mjs';
+import { sandboxAdmin } from '../scripts/lib/sandbox-client.mjs';
+import { startStack } from '../scripts/lib/stack.mjs';
 
 export const name = 'Scale: a 1,000,000-id recon file and a webhook burst at once (wrangler dev)';
 

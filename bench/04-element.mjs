@@ -8,15 +8,15 @@ import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { percentile } from './_bundle.mjs';
-import { CLASSIC_SCRIPT_BUDGET, CLASSIC_SCRIPT_TARGET, gzipSize } from '../lib/budget.mjs';
-import { chromiumArgs, chromiumPath } from '../lib/chromium.mjs';
-import { startStack } from '../lib/stack.mjs';
+import { CLASSIC_SCRIPT_BUDGET, CLASSIC_SCRIPT_TARGET, gzipSize } from '../scripts/lib/budget.mjs';
+import { chromiumArgs, chromiumPath } from '../scripts/lib/chromium.mjs';
+import { startStack } from '../scripts/lib/stack.mjs';
 
 export const name = 'The element: classic script size, and script load to QR on screen (Chromium)';
 
 const LOADS = Number(process.env.BENCH_ELEMENT_LOADS ?? 20);
 const WARMUP = 2;
-const root = new URL('../..', import.meta.url).pathname;
+const root = new URL('..', import.meta.url).pathname;
 const out = join(root, '.cache', 'bench', 'element');
 const SCRIPT = 'paypay-kyc-passport.iife.js';
 
@@ -36,7 +36,7 @@ async function buildElement() {
 /** lit (what the element imports of it) and qrcode's encoder, nothing else, bundled the same way. */
 async function buildFloor() {
   const { build } = await import('vite');
-  const { elementBuild, elementPlugins } = await import('../lib/element-build.mjs');
+  const { elementBuild, elementPlugins } = await import('../scripts/lib/element-build.mjs');
   const entry = join(out, 'floor-entry.js');
   writeFileSync(
     entry,
