@@ -53,9 +53,9 @@ const TEST_SETTINGS: Record<string, string> = {
   MERCHANT_WEBHOOK_URL: '',
   MERCHANT_WEBHOOK_SECRET: '',
   SESSION_RATE_LIMIT_PER_MINUTE: '10',
-  // Most tests post ids the sandbox does not know; test/worker/attacks/attacks-notifications.test.ts sets its own.
+  // Most tests post ids the sandbox does not know; test/worker/attacks/notifications.test.ts sets its own.
   UNCONFIRMED_REREADS_PER_MINUTE: '1000',
-  // Files share a workerd: a global cap would couple them (attacks-sessions lowers it).
+  // Files share a workerd: a global cap would couple them (attacks/sessions.test.ts lowers it).
   SESSION_GLOBAL_LIMIT_PER_MINUTE: '100000',
   PUBLIC_SESSIONS: 'on',
 };
