@@ -5,7 +5,7 @@ import globals from 'globals';
 import lit from 'eslint-plugin-lit';
 import wc from 'eslint-plugin-wc';
 import tseslint from 'typescript-eslint';
-import typeCycles from './scripts/eslint-type-cycles.mjs';
+import typeCycles from './scripts/lib/eslint-type-cycles.mjs';
 
 export default tseslint.config(
   {
@@ -126,7 +126,7 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser },
   },
   {
-    files: ['scripts/**/*.mjs', 'demo/**/*.mjs', 'cli/**/*.mjs', '*.js'],
+    files: ['scripts/**/*.mjs', 'bench/**/*.mjs', 'demo/**/*.mjs', 'cli/**/*.mjs', '*.js'],
     languageOptions: { globals: globals.node },
   },
 );

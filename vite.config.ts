@@ -6,7 +6,7 @@ import { elementBuild, elementPlugins } from './scripts/lib/element-build.mjs';
  * with Lit and the QR encoder inside, so one <script> tag is all a page needs.
  * Lit and qrcode go in as installed: the plugins (scripts/lib/element-build.mjs)
  * minify our styles and the bundle, and transform no dependency's file.
- * The classic script has a size budget (scripts/budget.mjs), checked by every build.
+ * The classic script has a size budget (scripts/lib/budget.mjs), checked by every build.
  */
 export default defineConfig({
   plugins: elementPlugins(),

@@ -185,7 +185,7 @@ function findWrangler(cwd) {
   );
 }
 
-/** The four webhook URLs of a Worker, as scripts/stack.mjs registers them. */
+/** The four webhook URLs of a Worker, as scripts/lib/stack.mjs registers them. */
 function webhookUrls(worker) {
   const kinds = ['kyc', 'risk', 'account-status', 'recon'];
   return Object.fromEntries(kinds.map((kind) => [kind, `${worker}/v1/webhooks/paypay/${kind}`]));

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkBudget } from './budget.mjs';
+import { checkBudget } from './lib/budget.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 /** The package's `./jsx-react`, `./jsx-preact` and `./vue`: types only (docs/embedding.md). */
@@ -77,7 +77,7 @@ for (const file of files) {
   );
 }
 
-// The classic script's size budget (scripts/budget.mjs): printed on every build, fatal over it.
+// The classic script's size budget (scripts/lib/budget.mjs): printed on every build, fatal over it.
 const budget = checkBudget(join(root, 'dist', 'paypay-kyc-passport.iife.js'));
 if (!budget.ok) {
   console.error(budget.message);
@@ -124,5 +124,5 @@ async function buildPackageEntries() {
     ],
   });
   run(bin('tsc'), ['-p', 'react/tsconfig.build.json']);
-  run(bin('cem'), ['analyze', '--quiet', '--config', 'scripts/custom-elements.config.mjs']);
+  run(bin('cem'), ['analyze', '--quiet', '--config', 'scripts/lib/custom-elements.config.mjs']);
 }

@@ -5,9 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright';
-import { playPhone, sandboxAdmin, setQrLifetime } from './sandbox-client.mjs';
-import { startStack } from './stack.mjs';
-import { chromiumArgs, chromiumPath } from './chromium.mjs';
+import { playPhone, sandboxAdmin, setQrLifetime } from './lib/sandbox-client.mjs';
+import { startStack } from './lib/stack.mjs';
+import { chromiumArgs, chromiumPath } from './lib/chromium.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, 'docs', 'screenshots');

@@ -1,6 +1,6 @@
 // `npm start`: build the element, then run sandbox + Worker + demo site locally.
 import { spawnSync } from 'node:child_process';
-import { startStack } from './stack.mjs';
+import { startStack } from './lib/stack.mjs';
 
 const build = spawnSync(process.execPath, ['scripts/build.mjs', '--quiet'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);

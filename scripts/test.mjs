@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromiumPath } from './chromium.mjs';
+import { chromiumPath } from './lib/chromium.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const report = join(root, '.cache', 'vitest-report.json');

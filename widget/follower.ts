@@ -1,5 +1,5 @@
 import { TERMINAL_STATUSES, type SessionView } from '../shared/wire';
-import { systemClock, type Clock } from './clock';
+import { systemClock, type Clock } from './controllers/clock';
 import { base, readStatus } from './session-api';
 
 /** Poll every 2 s while healthy, backing off to 15 s while the Worker is unreachable. */

@@ -7,7 +7,7 @@ import type {
   SessionView,
 } from '../shared/wire';
 import { onUnlessFalse, type DisplayMode, type ViewState } from './attributes';
-import { CountdownController } from './countdown';
+import { CountdownController } from './controllers/countdown';
 import {
   KycPassportCompleteEvent,
   KycPassportErrorEvent,
@@ -16,10 +16,10 @@ import {
   KycPassportStatusEvent,
   type ErrorDetail,
 } from './events';
-import { FocusController } from './focus';
-import { PageEnvironmentController } from './page-environment';
-import { RetryController } from './retry';
-import { SessionController } from './session';
+import { FocusController } from './controllers/focus';
+import { PageEnvironmentController } from './controllers/page-environment';
+import { RetryController } from './controllers/retry';
+import { SessionController } from './controllers/session';
 import { WidgetApiError } from './session-api';
 import { mark, qrState, retryButton, spinner, statusLine } from './templates';
 import { styles } from './paypay-kyc-passport.styles';

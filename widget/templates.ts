@@ -7,7 +7,7 @@ export function statusLine(text: string): TemplateResult {
   return html`<p part="status" role="status" aria-live="polite">${text}</p>`;
 }
 
-/** The way out of a dead end (failed, expired, error); `data-autofocus` lets focus.ts move focus to it. */
+/** The way out of a dead end (failed, expired, error); `data-autofocus` lets controllers/focus.ts move focus to it. */
 export function retryButton(label: string, onClick: () => void): TemplateResult {
   return html`<button part="button primary retry-button" data-autofocus @click=${onClick}>
     ${label}

@@ -1,10 +1,10 @@
-import type { Config } from './config';
+import type { Config } from './settings/config';
 import { mapLimit } from './concurrency';
 import { feedOf } from './feed/stub';
-import { attemptForget } from './forget/attempt';
-import { forwardDue } from './forward/deliver';
+import { attemptForget } from './feed/forget-attempt';
+import { forwardDue } from './feed/forward';
 import { processRecon, RECON_LIMITS, reconBudget } from './recon/process';
-import { reread } from './webhooks/reread';
+import { reread } from './feed/reread';
 
 /**
  * Work per cron run, bounded so one invocation stays far inside Workers'

@@ -1,4 +1,4 @@
-import { configOf } from './config';
+import { configOf } from './settings/config';
 import { logLine } from './log';
 import { runScheduled } from './cron';
 import { newContext } from './http/context';

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_API_KEY, startStack, type Stack } from '../../scripts/stack.mjs';
-import { playPhone, setMerchantOptions } from '../../scripts/sandbox-client.mjs';
+import { SANDBOX_API_KEY, startStack, type Stack } from '../../scripts/lib/stack.mjs';
+import { playPhone, setMerchantOptions } from '../../scripts/lib/sandbox-client.mjs';
 import { answers, openApiProblems, recordedFetch, stack } from './support';
 
 // The responseToken's `aud` is the merchant's client ID, not its API key

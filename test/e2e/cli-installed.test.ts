@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, SANDBOX_API_KEY, SANDBOX_API_SECRET } from '../../scripts/stack.mjs';
+import { freePort, SANDBOX_API_KEY, SANDBOX_API_SECRET } from '../../scripts/lib/stack.mjs';
 import { root } from './cli';
 
 describe('paypay-kyc sandbox, from an installed package', () => {
@@ -52,7 +52,7 @@ describe('paypay-kyc sandbox, from an installed package', () => {
       workerSettings: Record<string, string>;
     };
     expect(ready.url).toBe(`http://127.0.0.1:${port}`);
-    // sandbox/wrangler.jsonc and scripts/stack.mjs name the same default merchant.
+    // sandbox/wrangler.jsonc and scripts/lib/stack.mjs name the same default merchant.
     expect([ready.apiKey, ready.apiSecret]).toEqual([SANDBOX_API_KEY, SANDBOX_API_SECRET]);
     const { PAYPAY_API_BASE_URL, RECON_ALLOWED_HOSTS } = ready.workerSettings;
     expect([PAYPAY_API_BASE_URL, RECON_ALLOWED_HOSTS]).toEqual([ready.url, `127.0.0.1:${port}`]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../scripts/stack.mjs';
-import { sandboxAdmin } from '../../scripts/sandbox-client.mjs';
+import { startStack, type Stack } from '../../scripts/lib/stack.mjs';
+import { sandboxAdmin } from '../../scripts/lib/sandbox-client.mjs';
 
 // A stack of its own, started as `npm start` starts it (cron on): the shared e2e
 // stack keeps no timer, so the journeys see no background runs they did not cause.

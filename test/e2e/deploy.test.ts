@@ -65,7 +65,7 @@ describe('deployment', () => {
 
   it('.dev.vars.example lists every secret the Worker reads, and only those', async () => {
     const config = await readWranglerConfig(join(root, 'wrangler.jsonc'));
-    const source = readFileSync(join(root, 'worker/setting-values.ts'), 'utf8');
+    const source = readFileSync(join(root, 'worker/settings/values.ts'), 'utf8');
     const list = /SETTING_NAMES = \[([\s\S]*?)\]/.exec(source)?.[1] ?? '';
     const settings = [...list.matchAll(/'([A-Z_]+)'/g)].map((m) => m[1]!);
     // Settings that are neither vars nor secrets: optional vars with a default.

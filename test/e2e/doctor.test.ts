@@ -6,7 +6,7 @@ import {
   SANDBOX_API_SECRET,
   startStack,
   type Stack,
-} from '../../scripts/stack.mjs';
+} from '../../scripts/lib/stack.mjs';
 import { answers, api, merchant, openApiProblems, recordedFetch, sandbox, stack } from './support';
 
 interface Row {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Plugin, type Rollup } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLASSIC_SCRIPT_BUDGET, checkBudget, gzipSize } from '../../scripts/budget.mjs';
+import { CLASSIC_SCRIPT_BUDGET, checkBudget, gzipSize } from '../../scripts/lib/budget.mjs';
 import { elementBuild, elementPlugins } from '../../scripts/lib/element-build.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -19,7 +19,7 @@ function noise(length: number): string {
 }
 
 function budgetCli(file: string): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [join(root, 'scripts/budget.mjs'), file], {
+  const run = spawnSync(process.execPath, [join(root, 'scripts/lib/budget.mjs'), file], {
     encoding: 'utf8',
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };

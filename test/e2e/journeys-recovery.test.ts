@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setQrLifetime } from '../../scripts/sandbox-client.mjs';
+import { setQrLifetime } from '../../scripts/lib/sandbox-client.mjs';
 import {
   openApiProblems,
   openDemo,

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/stack.mjs';
+import { freePort } from '../../scripts/lib/stack.mjs';
 import { namedFile, samplesOf } from './docs';
 import { run } from './installed';
 import { launch } from './support';

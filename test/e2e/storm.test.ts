@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FeedEvent, FeedPage, UserState } from '../../shared/feed';
 import { WEBHOOK_KINDS } from '../../shared/paypay-codes';
-import { sandboxAdmin, setMerchantOptions } from '../../scripts/sandbox-client.mjs';
+import { sandboxAdmin, setMerchantOptions } from '../../scripts/lib/sandbox-client.mjs';
 
 const { workerUrl, sandboxUrl, merchantApiToken } = inject('e2eStack');
 const auth = { Authorization: `Bearer ${merchantApiToken}` };

@@ -2,8 +2,8 @@ import { expect, inject } from 'vitest';
 import type { FeedEvent } from '../../shared/feed';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
 import { checkAnswer, type Seen } from './openapi';
-import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
-import { playPhone, sandboxAdmin } from '../../scripts/sandbox-client.mjs';
+import { chromiumArgs, chromiumPath } from '../../scripts/lib/chromium.mjs';
+import { playPhone, sandboxAdmin } from '../../scripts/lib/sandbox-client.mjs';
 
 export function stack() {
   return inject('e2eStack');

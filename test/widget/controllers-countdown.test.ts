@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CountdownController } from '../../widget/countdown';
+import { CountdownController } from '../../widget/controllers/countdown';
 import { FakeClock, FakeHost } from './fakes';
 
 function setup() {

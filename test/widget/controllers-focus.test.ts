@@ -1,6 +1,6 @@
 import { html, LitElement, nothing } from 'lit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FocusController } from '../../widget/focus';
+import { FocusController } from '../../widget/controllers/focus';
 
 /** A host with two states; the second adds an action marked to take focus. */
 class FocusHost extends LitElement {

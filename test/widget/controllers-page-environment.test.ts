@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PageEnvironmentController, PHONE_QUERY } from '../../widget/page-environment';
+import { PageEnvironmentController, PHONE_QUERY } from '../../widget/controllers/page-environment';
 import { FakeHost } from './fakes';
 
 /** A media query list whose answer the test sets, counting its listeners. */

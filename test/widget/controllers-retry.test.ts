@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RetryController } from '../../widget/retry';
+import { RetryController } from '../../widget/controllers/retry';
 import { FakeClock, FakeHost } from './fakes';
 
 function setup() {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CreatedSession, SessionView } from '../../shared/wire';
 import type { StartOptions } from '../../widget/session-api';
-import { SessionController, type Follower } from '../../widget/session';
+import { SessionController, type Follower } from '../../widget/controllers/session';
 import { FakeHost } from './fakes';
 
 class FakeFollower implements Follower {

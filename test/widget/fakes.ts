@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Clock } from '../../widget/clock';
+import type { Clock } from '../../widget/controllers/clock';
 
 /**
  * A clock that moves only when told: `advance(ms)` runs every timer that comes

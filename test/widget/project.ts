@@ -1,9 +1,9 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineProject } from 'vitest/config';
-import { freePort } from '../../scripts/stack.mjs';
+import { freePort } from '../../scripts/lib/stack.mjs';
 import { commands } from './setup/commands.ts';
 import { testProvider } from './setup/provider.ts';
-import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
+import { chromiumArgs, chromiumPath } from '../../scripts/lib/chromium.mjs';
 
 // The test page's origin must be in the Worker's ALLOWED_ORIGINS, so it is fixed
 // before the Worker starts: a free port, chosen now.

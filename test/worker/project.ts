@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { build } from 'esbuild';
 import { defineProject } from 'vitest/config';
-import { SANDBOX_API_KEY, SANDBOX_API_SECRET } from '../../scripts/stack.mjs';
+import { SANDBOX_API_KEY, SANDBOX_API_SECRET } from '../../scripts/lib/stack.mjs';
 
 /**
  * The sandbox bundled once per run, in memory: the plugin asks for its options
@@ -53,16 +53,16 @@ const TEST_SETTINGS: Record<string, string> = {
   MERCHANT_WEBHOOK_URL: '',
   MERCHANT_WEBHOOK_SECRET: '',
   SESSION_RATE_LIMIT_PER_MINUTE: '10',
-  // Most tests post ids the sandbox does not know; test/worker/attacks-notifications.test.ts sets its own.
+  // Most tests post ids the sandbox does not know; test/worker/attacks/notifications.test.ts sets its own.
   UNCONFIRMED_REREADS_PER_MINUTE: '1000',
-  // Files share a workerd: a global cap would couple them (attacks-sessions lowers it).
+  // Files share a workerd: a global cap would couple them (attacks/sessions.test.ts lowers it).
   SESSION_GLOBAL_LIMIT_PER_MINUTE: '100000',
   PUBLIC_SESSIONS: 'on',
 };
 
 /**
  * The worker project runs in workerd: the Worker of wrangler.jsonc with
- * TEST_SETTINGS, the tests of test/worker/ and test/sandbox/. The PayPay sandbox
+ * TEST_SETTINGS, the tests of test/worker/, test/server/ and test/sandbox/. The PayPay sandbox
  * runs beside it as an auxiliary Worker, and every outbound fetch of the test
  * Worker goes to it, so PayPay calls, recon downloads and webhooks never leave
  * the machine.
@@ -89,7 +89,7 @@ export const workerProject = defineProject({
               compatibilityDate: '2026-08-01',
               compatibilityFlags: ['nodejs_compat'],
               bindings: {
-                // The local stack's default merchant (scripts/stack.mjs), PayPay-shaped key included.
+                // The local stack's default merchant (scripts/lib/stack.mjs), PayPay-shaped key included.
                 SANDBOX_API_KEY,
                 SANDBOX_API_SECRET,
                 SANDBOX_WEBHOOK_URLS: '{}',
@@ -109,7 +109,7 @@ export const workerProject = defineProject({
   ],
   test: {
     name: 'worker',
-    include: ['test/worker/**/*.test.ts', 'test/sandbox/**/*.test.ts'],
+    include: ['test/worker/**/*.test.ts', 'test/server/**/*.test.ts', 'test/sandbox/**/*.test.ts'],
     isolate: true,
     // The tests mostly wait (timeouts, retries, KV's once a second), so two workerds per
     // core (vitest's default leaves one core idle); at most 8, each is a process.

@@ -1,5 +1,5 @@
-import type { Config } from '../config';
-import { isLoopbackHost } from '../setting-values';
+import type { Config } from '../settings/config';
+import { isLoopbackHost } from '../settings/values';
 import { fail, pass, type CheckRow } from './row';
 
 const CALLBACK_PATH = '/v1/callback';

@@ -1,4 +1,4 @@
-import { problemsWith, type Config } from '../config';
+import { problemsWith, type Config } from '../settings/config';
 import type { PayPayClient } from '../paypay/client';
 import { PAYPAY_SETTINGS, paypayClientOf } from '../paypay/from-config';
 import { callbackRow } from './callback-check';

@@ -1,4 +1,4 @@
-import type { Config } from '../config';
+import type { Config } from '../settings/config';
 import type { EndpointTable } from '../paypay/endpoints';
 import { operationsInUse } from '../paypay/scopes';
 import { authenticated, codeOf, type Probes } from './probes';

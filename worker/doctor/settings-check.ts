@@ -1,4 +1,4 @@
-import type { Config } from '../config';
+import type { Config } from '../settings/config';
 import { clientIdSentence } from '../paypay/client-id';
 import { fail, listOf, pass, type CheckRow } from './row';
 

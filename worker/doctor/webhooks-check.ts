@@ -1,5 +1,5 @@
-import type { Config, SettingProblem } from '../config';
-import { isLoopbackHost } from '../setting-values';
+import type { Config, SettingProblem } from '../settings/config';
+import { isLoopbackHost } from '../settings/values';
 import { fail, listOf, pass, type CheckRow } from './row';
 
 const KINDS = ['kyc', 'risk', 'account-status', 'recon'] as const;

@@ -2,8 +2,8 @@
 import { DurableObject } from 'cloudflare:workers';
 import { ok, type Result } from '../../shared/result';
 import { WEBHOOK_EVENT_TYPES, type FeedPage, type NotificationKind } from '../../shared/feed';
-import { configOf } from '../config';
-import { kvKeys } from '../store/keys';
+import { configOf } from '../settings/config';
+import { kvKeys } from './kv-keys';
 import {
   claimWithinBudget,
   confirm,
@@ -17,7 +17,7 @@ import { eventsAfter, insertEvent, pruneEvents, type Append } from './events-tab
 import { eventOf } from './format';
 import { KvCopy } from './kv-copy';
 import { migrate } from './migrations';
-import { reconBatch } from './recon-batch';
+import { reconBatch } from '../recon/batch';
 import {
   claimDeliveries,
   enqueue,
@@ -36,7 +36,7 @@ import {
   type ReconClaim,
   type ReconFileInput,
   type ReconSummary,
-} from './recon-table';
+} from '../recon/table';
 import { FEED_TIMING as T } from './timing';
 import {
   claimReread,

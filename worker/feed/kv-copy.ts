@@ -1,5 +1,5 @@
 import type { UserState } from '../../shared/feed';
-import { putUserState } from '../store/user-state';
+import { putUserState } from './user-state';
 import { recentEventsOf } from './events-table';
 import { RECENT_PER_KIND, userStateOf } from './format';
 import { markCopied, usersToCopy, waitingForCopy } from './kv-copy-table';

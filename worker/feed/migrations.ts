@@ -8,7 +8,7 @@ import { CONFIRMATION_V3 } from './confirmation';
 import { FORGET_V4, FORGET_V4_COLUMNS } from './forget-table';
 import { EVENTS_V1 } from './events-table';
 import { OUTBOX_V1 } from './outbox-table';
-import { RECON_FILES_V1 } from './recon-table';
+import { RECON_FILES_V1 } from '../recon/table';
 import { USERS_V1, USERS_V2_COLUMNS } from './users-table';
 
 /**

@@ -1,4 +1,4 @@
-import { configOf, type Config, type SettingName } from '../config';
+import { configOf, type Config, type SettingName } from '../settings/config';
 import { logLine } from '../log';
 
 /** Per-request facts the router, handlers and the log line share. */

@@ -1,5 +1,5 @@
 import { configErrorCode, ERROR_CODES, type ErrorBody, type ErrorCode } from '../../shared/errors';
-import type { SettingName, SettingProblem } from '../config';
+import type { SettingName, SettingProblem } from '../settings/config';
 
 /** A code the Worker answers with: one of the shared table, or a setting's refusal. */
 export type ApiErrorCode = ErrorCode | `CONFIG_${SettingName}`;

@@ -1,6 +1,6 @@
 import type { IRequest } from 'itty-router';
-import { problemsWith, type SettingName } from '../config';
-import { valuesOf, type RequiredSetting, type SettingValues } from '../settings';
+import { problemsWith, type SettingName } from '../settings/config';
+import { valuesOf, type RequiredSetting, type SettingValues } from '../settings/for-feature';
 import { PAYPAY_SETTINGS, paypayConfigOf, type PayPayConfig } from '../paypay/from-config';
 import type { RequestContext } from './context';
 import { ApiError } from './errors';

@@ -1,5 +1,5 @@
-import type { Config } from '../config';
-import { settingsFor, type SettingValues } from '../settings';
+import type { Config } from '../settings/config';
+import { settingsFor, type SettingValues } from '../settings/for-feature';
 import { PayPayClient, type PayPayClientOptions } from './client';
 
 /** Settings without which no PayPay call can be made. */

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from '../../shared/result';
-import { isLoopbackHost } from '../setting-values';
+import { isLoopbackHost } from '../settings/values';
 
 /** Seams and limits of a download. */
 export interface DownloadOptions {

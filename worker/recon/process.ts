@@ -1,5 +1,5 @@
-import type { Config } from '../config';
-import type { ReconClaim } from '../feed/recon-table';
+import type { Config } from '../settings/config';
+import type { ReconClaim } from './table';
 import { feedOf } from '../feed/stub';
 import { ReconCsvReader } from './csv';
 import { openRecon } from './download';

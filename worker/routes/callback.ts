@@ -5,13 +5,13 @@ import { checkedPaypay, checkedSettings } from '../http/needs';
 import { verifyResponseToken, type TokenVerdict } from '../paypay/jwt';
 import { acceptedAudiences, logRefusedAudience } from '../paypay/client-id';
 import { PAYPAY_SETTINGS } from '../paypay/from-config';
-import { callbackPage, type PageKind } from '../pages/callback-page';
-import { DONE_PATH, outcomeUrl, readOutcome } from '../pages/callback-outcome';
+import { callbackPage, type PageKind } from '../http/callback-page';
+import { DONE_PATH, outcomeUrl, readOutcome } from '../http/callback-outcome';
 import { objectIdOfNonce } from '../session/ids';
 import { sessionObject } from '../session/locate';
 import type { CallbackInput } from '../session/contract';
 import { langOf } from '../http/lang';
-import { reread } from '../webhooks/reread';
+import { reread } from '../feed/reread';
 
 /**
  * What the callback and its page need: PayPay's key (the token's audience)

@@ -9,9 +9,9 @@ import { requestSlot } from '../http/slot';
 import { PayPayClient } from '../paypay/client';
 import { paypayFailed } from '../paypay/failures';
 import type { PayPayCall, KycInfo } from '../paypay/call';
-import { getUserState } from '../store/user-state';
+import { getUserState } from '../feed/user-state';
 import { feedOf } from '../feed/stub';
-import { attemptForget } from '../forget/attempt';
+import { attemptForget } from '../feed/forget-attempt';
 
 const userIds = requestSlot<string>('userId');
 const kycTypes = requestSlot<'EKYC' | undefined>('kycInfoQuery');

@@ -1,13 +1,13 @@
 import type { IRequest } from 'itty-router';
 import { logLine } from '../log';
-import type { Config, SettingName } from '../config';
+import type { Config, SettingName } from '../settings/config';
 import { readJsonBody } from '../http/body';
 import type { RequestContext } from '../http/context';
 import { ApiError } from '../http/errors';
 import type { Stage } from '../http/pipeline';
 import { requestSlot } from '../http/slot';
 import { feedOf } from '../feed/stub';
-import { forwardDue } from '../forward/deliver';
+import { forwardDue } from '../feed/forward';
 import { sameString } from '../compare';
 import { periodOf } from '../recon/period';
 import { processRecon } from '../recon/process';
@@ -20,7 +20,7 @@ import {
   type ReceiverKind,
   type ReconNotification,
 } from '../webhooks/notification';
-import { reread } from '../webhooks/reread';
+import { reread } from '../feed/reread';
 
 /** PayPay's notifications are a few hundred bytes; 16 KiB leaves room for added fields. */
 const MAX_BODY_BYTES = 16 * 1024;

@@ -4,7 +4,7 @@ import type { Failure } from '../http/failure';
 import type { PayPayFailed } from '../paypay/failures';
 import type { PayPayConfig } from '../paypay/from-config';
 import type { KycInfo } from '../paypay/call';
-import type { PageKind } from '../pages/callback-page';
+import type { PageKind } from '../http/callback-page';
 import type { RereadClaim } from '../feed/event-feed';
 import type { SessionMode } from './record';
 

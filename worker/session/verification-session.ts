@@ -1,10 +1,10 @@
 import { DurableObject } from 'cloudflare:workers';
 import { err, ok, type Result } from '../../shared/result';
 import { TERMINAL_STATUSES, type FailureReason, type SessionView } from '../../shared/wire';
-import { configOf } from '../config';
+import { configOf } from '../settings/config';
 import { sameString } from '../compare';
 import type { Failure } from '../http/failure';
-import type { PageKind } from '../pages/callback-page';
+import type { PageKind } from '../http/callback-page';
 import { PayPayClient } from '../paypay/client';
 import { failureReasonOf } from '../paypay/failures';
 import type { PayPayConfig } from '../paypay/from-config';

@@ -1,5 +1,5 @@
 import type { BrowserCommand } from 'vitest/node';
-import { playPhone, sandboxAdmin, setQrLifetime } from '../../../scripts/sandbox-client.mjs';
+import { playPhone, sandboxAdmin, setQrLifetime } from '../../../scripts/lib/sandbox-client.mjs';
 import { providerState } from './provider.ts';
 
 /** URLs of the stack the global setup started (same Node process). */

@@ -1,6 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
-import { startStack } from '../../../scripts/stack.mjs';
+import { startStack } from '../../../scripts/lib/stack.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {

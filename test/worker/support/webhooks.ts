@@ -8,7 +8,7 @@ import {
 import { expect } from 'vitest';
 import type { FeedEvent, FeedPage, UserState } from '../../../shared/feed';
 import { WEBHOOK_KINDS } from '../../../shared/paypay-codes';
-import type { ReconClaim } from '../../../worker/feed/recon-table';
+import type { ReconClaim } from '../../../worker/recon/table';
 import handler from '../../../worker/index';
 import { MERCHANT_TOKEN, WORKER_ORIGIN } from './flow';
 import { newUser, sandboxAdmin } from './sandbox';
