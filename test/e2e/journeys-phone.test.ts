@@ -1,15 +1,7 @@
-import type { Browser } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApiProblems, openDemo, stack, waitForState } from './support';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fileBrowser, openApiProblems, openDemo, stack, waitForState } from './support';
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await (await import('./support')).launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = fileBrowser();
 // These journeys' answers were checked against docs/openapi.json by the
 // document's test when they were part of journeys.test.ts: still checked here.
 afterAll(() => {
@@ -18,7 +10,7 @@ afterAll(() => {
 
 describe('a customer on a phone', () => {
   it('taps Open PayPay, approves in "the app", and the shop page completes', async () => {
-    const { context, page } = await openDemo(browser, {
+    const { context, page } = await openDemo(browser(), {
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,

@@ -1,7 +1,7 @@
-import type { Browser } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { setQrLifetime } from '../../scripts/lib/sandbox-client.mjs';
 import {
+  fileBrowser,
   openApiProblems,
   openDemo,
   phoneByFetch,
@@ -16,14 +16,7 @@ async function qrLifetime(seconds: number): Promise<void> {
   expect((await setQrLifetime(stack().sandboxUrl, seconds)).status).toBe(200);
 }
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await (await import('./support')).launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = fileBrowser();
 // These journeys' answers were checked against docs/openapi.json by the
 // document's test when they were part of journeys.test.ts: still checked here.
 afterAll(() => {
@@ -34,7 +27,7 @@ describe('recovery', () => {
   it('expiry, then a new QR, then success', async () => {
     await qrLifetime(3);
     try {
-      const { context, page } = await openDemo(browser);
+      const { context, page } = await openDemo(browser());
       await page.evaluate(() =>
         document.querySelector('paypay-kyc-passport')!.removeAttribute('auto-refresh'),
       );
@@ -58,7 +51,7 @@ describe('recovery', () => {
   it('PayPay answers 503 on create: error state, then the retry succeeds once PayPay is back', async () => {
     await sandbox('PUT', '/faults', { operation: 'createQr', fault: 'maintenance' });
     try {
-      const { context, page } = await openDemo(browser);
+      const { context, page } = await openDemo(browser());
       await waitForState(page, 'error');
       expect(
         await page.locator('#events li[data-type="kyc-passport-error"]').first().innerText(),

@@ -1,9 +1,9 @@
-import type { Browser } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { UserState } from '../../shared/feed';
 import { stringsFor } from '../../widget/i18n';
 import { documentedOperations, operationOf } from './openapi';
 import {
+  fileBrowser,
   answers,
   api,
   elementState,
@@ -20,23 +20,16 @@ import {
   waitForState,
 } from './support';
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await (await import('./support')).launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = fileBrowser();
 
 describe('a customer on a desktop', () => {
   it('scans with a phone, approves, and the shop exchanges the token once', async () => {
-    const { context, page } = await openDemo(browser);
+    const { context, page } = await openDemo(browser());
     await waitForState(page, 'qr');
     const qrUrl = await qrUrlOn(page);
 
     // The "phone": another browser, another context, opening the scanned URL.
-    const phoneContext = await browser.newContext({
+    const phoneContext = await browser().newContext({
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
@@ -79,7 +72,7 @@ describe('failures reach the element with the right words', () => {
   ] as const;
   for (const lang of ['ja', 'en'] as const) {
     it.each(cases)(`${lang}: %s ends as failed(%s)`, async (outcome, reason) => {
-      const { context, page } = await openDemo(browser);
+      const { context, page } = await openDemo(browser());
       await page.selectOption('#lang', lang);
       await waitForState(page, 'qr');
       await phoneByFetch(await qrUrlOn(page), outcome);
@@ -92,7 +85,7 @@ describe('failures reach the element with the right words', () => {
   }
 
   it("merchant mode: someone other than the shop's customer approves -> KYC data mismatch", async () => {
-    const { context, page } = await openDemo(browser);
+    const { context, page } = await openDemo(browser());
     await page.selectOption('#lang', 'en');
     await page.selectOption('#mode', 'merchant');
     await page.waitForTimeout(300);

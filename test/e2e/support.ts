@@ -1,4 +1,4 @@
-import { expect, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import type { FeedEvent } from '../../shared/feed';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
 import { checkAnswer, type Seen } from './openapi';
@@ -14,6 +14,24 @@ export function launch(): Promise<Browser> {
     executablePath: chromiumPath,
     args: chromiumArgs,
   });
+}
+
+/**
+ * One Chromium for the calling test file: launched before its tests, closed
+ * after them. Call it at the file's top level; each test asks for the browser.
+ */
+export function fileBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (browser === undefined) throw new Error('the file browser is used before its beforeAll');
+    return browser;
+  };
 }
 
 /** Every answer the Worker gave in this file, for the OpenAPI check. */
