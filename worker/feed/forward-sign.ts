@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { hmacSha256 } from '../hmac';
 
 /**
  * The Standard Webhooks signature header value: `v1,` + base64 of
@@ -10,17 +11,6 @@ export async function standardWebhookSignature(
   timestampSeconds: number,
   body: string,
 ): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    secret,
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  const mac = await crypto.subtle.sign(
-    'HMAC',
-    key,
-    new TextEncoder().encode(`${id}.${timestampSeconds}.${body}`),
-  );
+  const mac = await hmacSha256(secret, `${id}.${timestampSeconds}.${body}`);
   return `v1,${Buffer.from(mac).toString('base64')}`;
 }

@@ -7,6 +7,7 @@ import {
   type SessionStatus,
 } from '../../shared/wire';
 import { sameString } from '../compare';
+import { hmacSha256 } from '../hmac';
 import { decodeBase64, encodeBase64Url } from '../paypay/base64';
 import type { PageKind } from './callback-page';
 
@@ -102,18 +103,7 @@ function canonical(params: [string, string][]): string {
 async function macOf(text: string, apiSecret: string): Promise<string> {
   // A key of its own, derived from the secret: the MAC can never be mistaken for anything PayPay signs.
   const secret = decodeBase64(apiSecret) ?? new TextEncoder().encode(apiSecret);
-  const derived = await hmac(secret, 'paypay-kyc-passport callback outcome key');
-  const mac = await hmac(derived, text);
+  const derived = await hmacSha256(secret, 'paypay-kyc-passport callback outcome key');
+  const mac = await hmacSha256(derived, text);
   return encodeBase64Url(mac.slice(0, MAC_BYTES));
-}
-
-async function hmac(key: Uint8Array, text: string): Promise<Uint8Array> {
-  const imported = await crypto.subtle.importKey(
-    'raw',
-    new Uint8Array(key),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  return new Uint8Array(await crypto.subtle.sign('HMAC', imported, new TextEncoder().encode(text)));
 }
