@@ -50,18 +50,17 @@ export const creationLimits: Stage = async (request, env, _ctx, rc) => {
   const { config } = rc;
   const ip = request.headers.get('CF-Connecting-IP') ?? 'unknown';
   const perClient = config.sessionRateLimitPerMinute;
-  await limit(env, `create:${clientKeyOf(ip)}`, perClient, 'from this address');
+  const over = (where: string) => `Too many sessions ${where}; try again shortly`;
+  await limit(env, `create:${clientKeyOf(ip)}`, perClient, over('from this address'));
   const network = `create:net:${networkKeyOf(ip)}`;
-  await limit(env, network, perClient * NETWORK_LIMIT_MULTIPLE, 'from this network');
-  await limit(env, 'create:global', config.sessionGlobalLimitPerMinute, 'right now');
+  await limit(env, network, perClient * NETWORK_LIMIT_MULTIPLE, over('from this network'));
+  await limit(env, 'create:global', config.sessionGlobalLimitPerMinute, over('right now'));
 };
 
-/** One hit on a creation counter; 429 `RATE_LIMITED` with `Retry-After` when over. */
-async function limit(env: Env, key: string, perMinute: number, where: string): Promise<void> {
+/** One hit on a counter; 429 `RATE_LIMITED` with `Retry-After` and `message` when over. */
+async function limit(env: Env, key: string, perMinute: number, message: string): Promise<void> {
   const hit = await env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key)).hit(perMinute);
-  if (!hit.ok) {
-    throw apiErrorOf({ ...hit.error, message: `Too many sessions ${where}; try again shortly` });
-  }
+  if (!hit.ok) throw apiErrorOf({ ...hit.error, message });
 }
 
 /**
@@ -69,14 +68,8 @@ async function limit(env: Env, key: string, perMinute: number, where: string): P
  * whole deployment, since every run's calls count against one PayPay client.
  */
 export const doctorLimit: Stage = async (_request, env) => {
-  const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName('doctor'));
-  const hit = await limiter.hit(DOCTOR_RUNS_PER_MINUTE);
-  if (!hit.ok) {
-    throw apiErrorOf({
-      ...hit.error,
-      message: `The doctor runs at most ${DOCTOR_RUNS_PER_MINUTE} times a minute; try again shortly`,
-    });
-  }
+  const message = `The doctor runs at most ${DOCTOR_RUNS_PER_MINUTE} times a minute; try again shortly`;
+  await limit(env, 'doctor', DOCTOR_RUNS_PER_MINUTE, message);
 };
 
 /**
