@@ -3,41 +3,12 @@ import type { Authorization } from '../paypay/authorization';
 import type { AppendFn } from './events-table';
 
 /**
- * PayPay's authorization of each user, in `users` (migration v4, never edited
- * once released). `auth_notice` is the next expiry event still owed: the cron
- * finds due ones through two partial indexes, so there is no timer per user and
- * a user owed nothing costs no scan.
+ * PayPay's authorization of each user, in `users` (migration v4,
+ * worker/feed/migrations.ts; `reference_id_mode`, who gave `reference_id`: v5).
+ * `auth_notice` is the next expiry event still owed: the cron finds due ones
+ * through two partial indexes, so there is no timer per user and a user owed
+ * nothing costs no scan.
  */
-export const AUTHORIZATION_V4_COLUMNS = [
-  ['users', 'verified_at', 'INTEGER'],
-  ['users', 'reference_id', 'TEXT'],
-  ['users', 'auth_status', 'TEXT'],
-  ['users', 'auth_scopes', 'TEXT'],
-  ['users', 'auth_expires_at', 'INTEGER'],
-  ['users', 'auth_issued_at', 'INTEGER'],
-  ['users', 'auth_checked_at', 'INTEGER'],
-  ['users', 'auth_notice', 'TEXT'],
-] as const;
-
-export const AUTHORIZATION_V4 = [
-  'CREATE INDEX IF NOT EXISTS users_verified ON users (verified_at) WHERE verified_at IS NOT NULL',
-  `CREATE INDEX IF NOT EXISTS users_auth_expiring ON users (auth_expires_at)
-     WHERE auth_notice = 'expiring'`,
-  `CREATE INDEX IF NOT EXISTS users_auth_expired ON users (auth_expires_at)
-     WHERE auth_notice IS NOT NULL`,
-];
-
-/**
- * v5: who gave `reference_id`: `public` (the browser, so anyone) or `merchant`
- * (the merchant's server, with the bearer). A referenceId recorded before is
- * marked `public`: nothing says the merchant set it, and trusting it would be
- * the mistake the column is there to prevent.
- */
-export const REFERENCE_MODE_V5_COLUMNS = [['users', 'reference_id_mode', 'TEXT']] as const;
-export const REFERENCE_MODE_V5 = [
-  `UPDATE users SET reference_id_mode = 'public'
-     WHERE reference_id IS NOT NULL AND reference_id_mode IS NULL`,
-];
 
 /** What a read of the authorization found: PayPay's answer, or PayPay's code about the user. */
 export type AuthorizationRead = Result<

@@ -1,5 +1,3 @@
-import { claimReread } from './users-table';
-
 /**
  * Which users are confirmed, and the budget of re-reads for those who are not.
  * Webhooks are unsigned: a forged notification names any user id, and each new
@@ -8,26 +6,10 @@ import { claimReread } from './users-table';
  * INVALID_USER_AUTHORIZATION_ID (PayPay knows the id for this merchant), or
  * the id was listed in a recon file downloaded from RECON_ALLOWED_HOSTS. The
  * feed object never sees a verification complete (sessions have their own
- * objects), so PayPay's answer is the one test. Migration v3.
+ * objects), so PayPay's answer is the one test. The column and the one-row
+ * `reread_budget` table: migration v3 (worker/feed/migrations.ts).
  */
-export const CONFIRMATION_V3 = [
-  'ALTER TABLE users ADD COLUMN confirmed_at INTEGER',
-  // Users PayPay already answered for, or listed in a recon file, are confirmed.
-  `UPDATE users SET confirmed_at = COALESCE(standing_checked_at, updated_at)
-   WHERE (standing IS NOT NULL AND standing <> 'INVALID_USER_AUTHORIZATION_ID')
-      OR kyc_source = 'recon' OR risk_source = 'recon' OR status_source = 'recon'`,
-  // Due re-reads split in two, so the cron takes confirmed users first without a sort.
-  `CREATE INDEX IF NOT EXISTS users_reread_confirmed ON users (reread_due_at)
-   WHERE reread_due_at IS NOT NULL AND confirmed_at IS NOT NULL`,
-  `CREATE INDEX IF NOT EXISTS users_reread_unconfirmed ON users (reread_due_at)
-   WHERE reread_due_at IS NOT NULL AND confirmed_at IS NULL`,
-  'CREATE INDEX IF NOT EXISTS users_unconfirmed ON users (hinted_at) WHERE confirmed_at IS NULL',
-  `CREATE TABLE IF NOT EXISTS reread_budget (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    window_start INTEGER NOT NULL,
-    used INTEGER NOT NULL
-  )`,
-];
+import { claimReread } from './users-table';
 
 /** The budget is counted per clock minute. */
 const WINDOW_MS = 60_000;

@@ -1,26 +1,10 @@
 import type { FeedEvent, NotificationKind } from '../../shared/feed';
 
 /**
- * The `events` table: the feed, append-only; `seq` is the cursor. A
- * notification id, and a dedupe key for events without one (recon misses), are
- * each recorded once. Migration v1 (worker/feed/migrations.ts); never edited
- * once released: a change is a new migration.
+ * The `events` table (created by worker/feed/migrations.ts): the feed,
+ * append-only; `seq` is the cursor. A notification id, and a dedupe key for
+ * events without one (recon misses), are each recorded once.
  */
-export const EVENTS_V1 = [
-  `CREATE TABLE IF NOT EXISTS events (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    type TEXT NOT NULL,
-    kind TEXT,
-    uaid TEXT,
-    occurred_at INTEGER NOT NULL,
-    source TEXT NOT NULL,
-    notification_id TEXT UNIQUE,
-    dedupe_key TEXT UNIQUE,
-    data TEXT NOT NULL DEFAULT '{}'
-  )`,
-  'CREATE INDEX IF NOT EXISTS events_by_user ON events (uaid, kind, occurred_at)',
-  'CREATE INDEX IF NOT EXISTS events_by_time ON events (occurred_at)',
-];
 
 /** One row of `events`. */
 export type EventRow = {

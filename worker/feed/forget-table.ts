@@ -2,39 +2,14 @@ import { createHash } from 'node:crypto';
 import type { AppendFn } from './events-table';
 
 /**
- * Forgetting a user (migration v4, never edited once released). While a forget
- * is under way the user's row holds only the id and the request; the id is
- * needed to unlink at PayPay, which may be down for hours. Once unlinked the
- * row goes, and `forgotten` keeps a hash of the id so a late webhook or recon
- * line can be recognised and dropped without keeping the id itself.
- * `user_sessions` names the verification objects that may still hold the
- * user's KYC for its exchange.
+ * Forgetting a user (the columns and tables: migration v4,
+ * worker/feed/migrations.ts). While a forget is under way the user's row
+ * holds only the id and the request; the id is needed to unlink at PayPay,
+ * which may be down for hours. Once unlinked the row goes, and `forgotten`
+ * keeps a hash of the id so a late webhook or recon line can be recognised and
+ * dropped without keeping the id itself. `user_sessions` names the
+ * verification objects that may still hold the user's KYC for its exchange.
  */
-export const FORGET_V4_COLUMNS = [
-  ['users', 'forget_requested_at', 'INTEGER'],
-  ['users', 'forget_request_id', 'TEXT'],
-  ['users', 'forget_due_at', 'INTEGER'],
-  ['users', 'forget_lease_until', 'INTEGER'],
-  ['users', 'forget_failures', 'INTEGER NOT NULL DEFAULT 0'],
-  ['users', 'forget_error', 'TEXT'],
-  ['users', 'forget_paypay_request_id', 'TEXT'],
-] as const;
-
-export const FORGET_V4 = [
-  'CREATE INDEX IF NOT EXISTS users_forget ON users (forget_due_at) WHERE forget_due_at IS NOT NULL',
-  `CREATE TABLE IF NOT EXISTS user_sessions (
-    uaid TEXT NOT NULL,
-    object_id TEXT NOT NULL,
-    until INTEGER NOT NULL,
-    PRIMARY KEY (uaid, object_id)
-  )`,
-  'CREATE INDEX IF NOT EXISTS user_sessions_until ON user_sessions (until)',
-  `CREATE TABLE IF NOT EXISTS forgotten (
-    id_hash TEXT PRIMARY KEY,
-    forgotten_at INTEGER NOT NULL
-  )`,
-  'CREATE INDEX IF NOT EXISTS forgotten_at ON forgotten (forgotten_at)',
-];
 
 /** Unlink attempts back off from a minute, doubling, to an hour. */
 const RETRY_BASE_MS = 60_000;

@@ -4,21 +4,9 @@ import { eventOf } from './format';
 import { FEED_TIMING as T } from './timing';
 
 /**
- * The `outbox` table: forwarding to MERCHANT_WEBHOOK_URL, one row per event
- * still to deliver. Migration v1 (worker/feed/migrations.ts).
+ * The `outbox` table (worker/feed/migrations.ts): forwarding to
+ * MERCHANT_WEBHOOK_URL, one row per event still to deliver.
  */
-export const OUTBOX_V1 = [
-  `CREATE TABLE IF NOT EXISTS outbox (
-    seq INTEGER PRIMARY KEY,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at INTEGER NOT NULL,
-    lease_until INTEGER,
-    state TEXT NOT NULL DEFAULT 'pending',
-    last_status INTEGER,
-    last_error TEXT
-  )`,
-  "CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_attempt_at) WHERE state = 'pending'",
-];
 
 /** One event to forward, leased to the caller. */
 export interface Delivery {

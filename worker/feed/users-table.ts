@@ -2,41 +2,10 @@ import type { NotificationKind, Standing } from '../../shared/feed';
 import { FEED_TIMING as T } from './timing';
 
 /**
- * The `users` table: per-user aggregate, the one place a user's state is
- * merged, so two notifications arriving at once cannot overwrite each other.
- * KV holds its copy. Migration v1 (worker/feed/migrations.ts); never edited
- * once released.
+ * The `users` table (worker/feed/migrations.ts): per-user aggregate, the one
+ * place a user's state is merged, so two notifications arriving at once cannot
+ * overwrite each other. KV holds its copy.
  */
-export const USERS_V1 = [
-  `CREATE TABLE IF NOT EXISTS users (
-    uaid TEXT PRIMARY KEY,
-    kyc_at INTEGER, kyc_source TEXT, kyc_count INTEGER NOT NULL DEFAULT 0,
-    risk_at INTEGER, risk_source TEXT, risk_count INTEGER NOT NULL DEFAULT 0,
-    status_at INTEGER, status_source TEXT, status_count INTEGER NOT NULL DEFAULT 0,
-    standing TEXT, standing_checked_at INTEGER, standing_changed_at INTEGER,
-    hinted_at INTEGER,
-    reread_due_at INTEGER,
-    reread_lease_until INTEGER,
-    reread_started_at INTEGER,
-    reread_failures INTEGER NOT NULL DEFAULT 0,
-    reread_error TEXT,
-    updated_at INTEGER NOT NULL,
-    version INTEGER NOT NULL DEFAULT 0,
-    kv_version INTEGER NOT NULL DEFAULT 0,
-    kv_written_at INTEGER NOT NULL DEFAULT 0
-  )`,
-  'CREATE INDEX IF NOT EXISTS users_dirty ON users (kv_written_at) WHERE version > kv_version',
-  'CREATE INDEX IF NOT EXISTS users_reread ON users (reread_due_at) WHERE reread_due_at IS NOT NULL',
-];
-
-/**
- * Migration v2: PayPay's X-REQUEST-ID of the re-read that set the standing,
- * and of the last failed one.
- */
-export const USERS_V2_COLUMNS = [
-  ['users', 'standing_request_id', 'TEXT'],
-  ['users', 'reread_request_id', 'TEXT'],
-] as const;
 
 /** One row of `users`, as the KV copy reads it. */
 export type UserRow = {

@@ -5,32 +5,9 @@ import { reconBackoff, reconGivesUp, UNHEALING_SQL } from './retry';
 import { FEED_TIMING as T } from '../feed/timing';
 
 /**
- * The `recon_files` table: one row per `file.created` notification, its
- * download attempts and progress. Migration v1 (worker/feed/migrations.ts).
+ * The `recon_files` table (worker/feed/migrations.ts): one row per
+ * `file.created` notification, its download attempts and progress.
  */
-export const RECON_FILES_V1 = [
-  `CREATE TABLE IF NOT EXISTS recon_files (
-    notification_id TEXT PRIMARY KEY,
-    file_type TEXT NOT NULL,
-    path TEXT NOT NULL,
-    requested_at INTEGER NOT NULL,
-    period_from TEXT NOT NULL,
-    period_to TEXT NOT NULL,
-    received_at INTEGER NOT NULL,
-    state TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at INTEGER NOT NULL,
-    lease_until INTEGER,
-    last_error TEXT,
-    ids_total INTEGER,
-    processed INTEGER NOT NULL DEFAULT 0,
-    missed INTEGER NOT NULL DEFAULT 0,
-    junk INTEGER NOT NULL DEFAULT 0,
-    junk_lines TEXT,
-    finished_at INTEGER
-  )`,
-  "CREATE INDEX IF NOT EXISTS recon_due ON recon_files (next_attempt_at) WHERE state = 'pending'",
-];
 
 /** A `file.created` notification to record. */
 export interface ReconFileInput {
