@@ -186,6 +186,23 @@ export const MIGRATIONS: readonly Migration[] = [
      WHERE reference_id IS NOT NULL AND reference_id_mode IS NULL`,
     ],
   },
+  {
+    version: 6,
+    description: 'feed_meta (the shard count the object was set up for), dead_letters',
+    statements: [
+      // A few named values the object keeps about itself: `shards` (FEED_SHARDS
+      // when it was first used, or as the reshard command set it).
+      'CREATE TABLE feed_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)',
+      // The ingest queue's dead letters, parked on the home shard until replayed.
+      `CREATE TABLE dead_letters (
+    id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    parked_at INTEGER NOT NULL
+  )`,
+      'CREATE INDEX dead_letters_parked ON dead_letters (parked_at)',
+    ],
+  },
 ];
 
 /**

@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { migrate, MIGRATIONS, SCHEMA_VERSION } from '../../../worker/feed/migrations';
+import { blank } from './blank';
 
 /**
  * The schema as objects deployed before numbered migrations created it (the
@@ -55,12 +56,13 @@ const DEPLOYED_ROWS = [
 const TABLES = ['events', 'users', 'recon_files', 'outbox'];
 
 type Storage = DurableObjectStorage;
+const LATEST = MIGRATIONS.map((m) => m.version);
 
 /** A fresh object whose database is emptied, as before the first release. */
 async function inBlankObject<R>(work: (storage: Storage) => R): Promise<R> {
   const stub = env.EVENT_FEED.get(env.EVENT_FEED.newUniqueId());
   return runInDurableObject(stub, (_object, state) => {
-    for (const table of [...TABLES, '_migrations']) state.storage.sql.exec(`DROP TABLE ${table}`);
+    blank(state.storage);
     return work(state.storage);
   });
 }
@@ -104,15 +106,15 @@ describe('the feed object’s schema migrations', () => {
     await runInDurableObject(env.EVENT_FEED.get(env.EVENT_FEED.newUniqueId()), (_o, state) => {
       expect(() => state.storage.sql.exec('PRAGMA user_version').toArray()).toThrow(/SQLITE_AUTH/);
       expect(versionsOf(state.storage)).toEqual(MIGRATIONS.map((m) => m.version));
-      expect(SCHEMA_VERSION).toBe(5);
+      expect(SCHEMA_VERSION).toBe(6);
     });
   });
 
   it('applies each migration once', async () => {
     await inBlankObject((storage) => {
-      expect(migrate(storage)).toEqual([1, 2, 3, 4, 5]);
+      expect(migrate(storage)).toEqual([1, 2, 3, 4, 5, 6]);
       expect(migrate(storage)).toEqual([]);
-      expect(versionsOf(storage)).toEqual([1, 2, 3, 4, 5]);
+      expect(versionsOf(storage)).toEqual([1, 2, 3, 4, 5, 6]);
     });
   });
 
@@ -123,9 +125,9 @@ describe('the feed object’s schema migrations', () => {
     );
     await inBlankObject((storage) => {
       for (const statement of [...DEPLOYED_DDL, ...DEPLOYED_ROWS]) storage.sql.exec(statement);
-      expect(migrate(storage)).toEqual([1, 2, 3, 4, 5]);
+      expect(migrate(storage)).toEqual(LATEST);
       expect(schemaOf(storage)).toEqual(latest);
-      expect(versionsOf(storage)).toEqual([1, 2, 3, 4, 5]);
+      expect(versionsOf(storage)).toEqual(LATEST);
       const sql = storage.sql;
       expect(sql.exec('SELECT * FROM users').toArray()).toEqual([
         expect.objectContaining({
@@ -160,7 +162,7 @@ describe('the feed object’s schema migrations', () => {
       storage.sql.exec('ALTER TABLE users ADD COLUMN standing_request_id TEXT');
       storage.sql.exec('ALTER TABLE users ADD COLUMN reread_request_id TEXT');
       storage.sql.exec("UPDATE users SET standing_request_id = 'req-1'");
-      expect(migrate(storage)).toEqual([1, 2, 3, 4, 5]);
+      expect(migrate(storage)).toEqual(LATEST);
       expect(schemaOf(storage)).toEqual(latest);
       expect(storage.sql.exec('SELECT standing_request_id FROM users').one()).toEqual({
         standing_request_id: 'req-1',
@@ -177,7 +179,7 @@ describe('the feed object’s schema migrations', () => {
         statements: ['CREATE TABLE t3 (x)', 'NO'],
       };
       expect(() => migrate(storage, [...MIGRATIONS, broken])).toThrow();
-      expect(versionsOf(storage)).toEqual([1, 2, 3, 4, 5]);
+      expect(versionsOf(storage)).toEqual(LATEST);
       const t3 = storage.sql.exec("SELECT name FROM sqlite_master WHERE name = 't3'").toArray();
       expect(t3).toEqual([]);
     });
@@ -189,7 +191,7 @@ describe('the feed object’s schema migrations', () => {
       const sql = storage.sql;
       sql.exec("INSERT INTO users (uaid, updated_at, reference_id) VALUES ('u-ref', 900, 'r-1')");
       sql.exec("INSERT INTO users (uaid, updated_at) VALUES ('u-none', 900)");
-      expect(migrate(storage)).toEqual([5]);
+      expect(migrate(storage)).toEqual([5, 6]);
       const rows = sql
         .exec('SELECT uaid, reference_id, reference_id_mode FROM users ORDER BY uaid')
         .toArray();
@@ -213,7 +215,7 @@ describe('the feed object’s schema migrations', () => {
       user('u-recon', 'kyc_source=recon');
       user('u-invalid', 'standing=INVALID_USER_AUTHORIZATION_ID');
       user('u-hinted', 'risk_source=webhook');
-      expect(migrate(storage)).toEqual([3, 4, 5]);
+      expect(migrate(storage)).toEqual([3, 4, 5, 6]);
       const rows = sql
         .exec<{ uaid: string; confirmed_at: number | null }>(
           'SELECT uaid, confirmed_at FROM users ORDER BY uaid',
