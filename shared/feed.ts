@@ -33,6 +33,7 @@ export const FEED_EVENT_TYPES = [
   'authorization.expiring',
   'authorization.expired',
   'user.forgotten',
+  'ingest.dead_lettered',
 ] as const;
 export type FeedEventType = (typeof FEED_EVENT_TYPES)[number];
 
@@ -96,6 +97,8 @@ export interface FeedEvent {
    * for it (the event carries no user id: it is how the merchant matches them).
    */
   requestId?: string;
+  /** ingest.dead_lettered: how many notifications were parked (no user: it is about the Worker). */
+  count?: number;
 }
 
 /** Answer of `GET /v1/events`. */

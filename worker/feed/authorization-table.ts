@@ -1,6 +1,6 @@
 import type { Result } from '../../shared/result';
 import type { Authorization } from '../paypay/authorization';
-import type { AppendFn } from './events-table';
+import type { Appender } from './appender';
 
 /**
  * PayPay's authorization of each user, in `users` (migration v4,
@@ -29,7 +29,7 @@ export function storeAuthorization(
   uaid: string,
   read: AuthorizationRead,
   now: number,
-  append: AppendFn,
+  append: Appender,
 ): boolean {
   const row = sql
     .exec<{
@@ -91,7 +91,7 @@ export function appendDueNotices(
   now: number,
   windowMs: number,
   limit: number,
-  append: AppendFn,
+  append: Appender,
 ): number {
   const expired = sql
     .exec<{ uaid: string; auth_expires_at: number }>(
@@ -124,13 +124,13 @@ export function appendDueNotices(
 }
 
 function appendNotice(
-  append: AppendFn,
+  append: Appender,
   type: 'authorization.expiring' | 'authorization.expired',
   uaid: string,
   expiresAt: number | null,
   now: number,
 ): void {
-  append({
+  append.event({
     type,
     uaid,
     occurredAt: now,
@@ -139,14 +139,16 @@ function appendNotice(
   });
 }
 
-/** The user verified most recently, for the doctor's scopes row; null before any. */
-export function latestVerified(sql: SqlStorage): string | null {
-  return (
-    sql
-      .exec<{ uaid: string }>(
-        `SELECT uaid FROM users WHERE verified_at IS NOT NULL AND forget_requested_at IS NULL
-         ORDER BY verified_at DESC LIMIT 1`,
-      )
-      .toArray()[0]?.uaid ?? null
-  );
+/** The user verified most recently, and when; null before any (or once all are forgotten). */
+export function latestVerified(
+  sql: SqlStorage,
+): { userAuthorizationId: string; verifiedAt: number } | null {
+  const row = sql
+    .exec<{ uaid: string; verified_at: number }>(
+      `SELECT uaid, verified_at FROM users
+       WHERE verified_at IS NOT NULL AND forget_requested_at IS NULL
+       ORDER BY verified_at DESC LIMIT 1`,
+    )
+    .toArray()[0];
+  return row ? { userAuthorizationId: row.uaid, verifiedAt: row.verified_at } : null;
 }

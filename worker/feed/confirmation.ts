@@ -9,6 +9,7 @@
  * objects), so PayPay's answer is the one test. The column and the one-row
  * `reread_budget` table: migration v3 (worker/feed/migrations.ts).
  */
+import { FEED_TIMING as T } from './timing';
 import { claimReread } from './users-table';
 
 /** The budget is counted per clock minute. */
@@ -74,6 +75,48 @@ export function claimWithinBudget(
   if (budgetLeft(sql, now, perMinute) === 0 || !claimReread(sql, uaid, now)) return false;
   spend(sql, now, 1);
   return true;
+}
+
+/** A re-read a batch may hand out: the user, when, and whether PayPay has confirmed the user. */
+export interface RereadCandidate {
+  uaid: string;
+  at: number;
+  confirmed: boolean;
+}
+
+/**
+ * `claimWithinBudget` for a batch's candidates (one per user), in order:
+ * confirmed users' re-reads are taken; unconfirmed users' within what is left
+ * of the budget, counted in the minute of the first of them and spent once for
+ * all. Three statements at most. The users whose re-read was taken.
+ */
+export function claimBatch(
+  sql: SqlStorage,
+  candidates: readonly RereadCandidate[],
+  perMinute: number,
+): Set<string> {
+  const unconfirmed = candidates.filter((c) => !c.confirmed);
+  const window = unconfirmed[0]?.at ?? 0;
+  let left = unconfirmed.length > 0 ? budgetLeft(sql, window, perMinute) : 0;
+  const chosen = candidates.filter((c) => c.confirmed || left-- > 0);
+  if (chosen.length === 0) return new Set();
+  const claimed = new Set(
+    sql
+      .exec<{ uaid: string }>(
+        `UPDATE users SET reread_lease_until = c.at + ?, reread_started_at = c.at
+         FROM (SELECT value ->> 'uaid' AS uaid, value ->> 'at' AS at FROM json_each(?)) AS c
+         WHERE users.uaid = c.uaid AND users.reread_due_at <= c.at
+           AND (users.reread_lease_until IS NULL OR users.reread_lease_until < c.at)
+         RETURNING uaid`,
+        T.rereadLeaseMs,
+        JSON.stringify(chosen.map(({ uaid, at }) => ({ uaid, at }))),
+      )
+      .toArray()
+      .map((row) => row.uaid),
+  );
+  const spent = unconfirmed.filter((c) => claimed.has(c.uaid)).length;
+  if (spent > 0) spend(sql, window, spent);
+  return claimed;
 }
 
 /**

@@ -30,9 +30,6 @@ export interface Append {
   data?: Record<string, unknown>;
 }
 
-/** Appends an event (and whatever goes with it); the new `seq`, or null when it was there already. */
-export type AppendFn = (event: Append) => number | null;
-
 /** Inserts one event unless its notification id or dedupe key is already there. */
 export function insertEvent(sql: SqlStorage, event: Append): number | null {
   const row = sql
@@ -50,6 +47,39 @@ export function insertEvent(sql: SqlStorage, event: Append): number | null {
     )
     .toArray()[0];
   return row?.seq ?? null;
+}
+
+/** A webhook notification's event: the feed event of its kind, about its user. */
+export interface NotificationEvent {
+  type: FeedEvent['type'];
+  kind: NotificationKind;
+  uaid: string;
+  occurredAt: number;
+  notificationId: string;
+}
+
+/**
+ * Inserts the events of a batch of notifications, in the order given, each
+ * notification id once (`ON CONFLICT DO NOTHING` on it): one statement for the
+ * batch, the rows handed to SQLite as one JSON array (`json_each`). The seq of
+ * each event inserted, by notification id.
+ */
+export function insertNotifications(
+  sql: SqlStorage,
+  events: readonly NotificationEvent[],
+): Map<string, number> {
+  if (events.length === 0) return new Map();
+  const rows = sql
+    .exec<{ seq: number; notification_id: string }>(
+      `INSERT INTO events (type, kind, uaid, occurred_at, source, notification_id)
+       SELECT value ->> 'type', value ->> 'kind', value ->> 'uaid', value ->> 'occurredAt',
+         'webhook', value ->> 'notificationId'
+       FROM json_each(?) WHERE true ORDER BY key
+       ON CONFLICT DO NOTHING RETURNING seq, notification_id`,
+      JSON.stringify(events),
+    )
+    .toArray();
+  return new Map(rows.map((row) => [row.notification_id, row.seq]));
 }
 
 /** Events after `after`, oldest first. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AppendFn } from './events-table';
+import type { Appender } from './appender';
 
 /**
  * Forgetting a user (the columns and tables: migration v4,
@@ -27,42 +27,24 @@ export function forgottenHash(uaid: string): string {
 }
 
 /**
- * Whether the id was forgotten, or is being forgotten: its news is dropped.
- * Asked for every webhook, so the id is hashed only when `forgotten` holds any
- * hash at all (most of the time it holds none): one statement, then one more.
- */
-export function isForgetting(sql: SqlStorage, uaid: string): boolean {
-  const { being, held } = sql
-    .exec<{ being: number; held: number }>(
-      `SELECT EXISTS (SELECT 1 FROM users WHERE uaid = ? AND forget_requested_at IS NOT NULL) AS being,
-              EXISTS (SELECT 1 FROM forgotten) AS held`,
-      uaid,
-    )
-    .one();
-  if (being) return true;
-  if (!held) return false;
-  return (
-    sql.exec('SELECT 1 FROM forgotten WHERE id_hash = ?', forgottenHash(uaid)).toArray().length > 0
-  );
-}
-
-/**
- * Those of `ids` that are forgotten or being forgotten (a recon batch drops
- * their lines). Two statements for the whole batch; the ids are hashed only
- * when `forgotten` holds any hash at all.
+ * Those of `ids` that are forgotten or being forgotten: a batch (webhooks, a
+ * recon batch) drops their news. One statement for the whole batch, asked for
+ * every one; the ids are hashed, and looked up with one more, only when
+ * `forgotten` holds any hash at all (most of the time it holds none).
  */
 export function forgettingAmong(sql: SqlStorage, ids: readonly string[]): Set<string> {
-  const found = new Set<string>();
-  if (ids.length === 0) return found;
-  const list = JSON.stringify(ids);
-  for (const row of sql.exec<{ uaid: string }>(
-    `SELECT uaid FROM users WHERE uaid IN (SELECT value FROM json_each(?))
-       AND forget_requested_at IS NOT NULL`,
-    list,
-  )) {
-    found.add(row.uaid);
-  }
-  if (sql.exec('SELECT 1 FROM forgotten LIMIT 1').toArray().length === 0) return found;
+  if (ids.length === 0) return new Set();
+  const { being, held } = sql
+    .exec<{ being: string; held: number }>(
+      `SELECT (SELECT json_group_array(uaid) FROM users
+                WHERE uaid IN (SELECT value FROM json_each(?)) AND forget_requested_at IS NOT NULL
+              ) AS being,
+              EXISTS (SELECT 1 FROM forgotten) AS held`,
+      JSON.stringify(ids),
+    )
+    .one();
+  const found = new Set(JSON.parse(being) as string[]);
+  if (!held) return found;
   const byHash = new Map(ids.map((uaid) => [forgottenHash(uaid), uaid]));
   for (const row of sql.exec<{ id_hash: string }>(
     'SELECT id_hash FROM forgotten WHERE id_hash IN (SELECT value FROM json_each(?))',
@@ -202,6 +184,25 @@ export function forgetFailed(
 }
 
 /**
+ * The forget is about to finish: the row stops being copied to KV (its copy is
+ * deleted next) and the attempt's lease is renewed. False when the user is not
+ * being forgotten.
+ */
+export function stopCopying(sql: SqlStorage, uaid: string, now: number): boolean {
+  return (
+    sql
+      .exec(
+        `UPDATE users SET kv_version = version, forget_due_at = ?, forget_lease_until = ?
+         WHERE uaid = ? AND forget_requested_at IS NOT NULL RETURNING uaid`,
+        now + FORGET_LEASE_MS,
+        now + FORGET_LEASE_MS,
+        uaid,
+      )
+      .toArray().length > 0
+  );
+}
+
+/**
  * Unlinked at PayPay and the KYC waiting for exchange cleared: the row goes,
  * the hash stays, and one `user.forgotten` is appended without the id. Call
  * inside `transactionSync`, after the KV copy is deleted. False when the user
@@ -211,7 +212,7 @@ export function finishForget(
   sql: SqlStorage,
   uaid: string,
   now: number,
-  append: AppendFn,
+  append: Appender,
 ): boolean {
   const row = sql
     .exec<{ forget_request_id: string }>(
@@ -229,7 +230,7 @@ export function finishForget(
     forgottenHash(uaid),
     now,
   );
-  append({
+  append.event({
     type: 'user.forgotten',
     occurredAt: now,
     source: 'merchant',

@@ -68,42 +68,66 @@ export type MergedUser = {
   reread_lease_until: number | null;
 };
 
+/** One change to merge into a user's state: a notification of `kind` at `at`, heard at `now`. */
+export interface UserChange {
+  uaid: string;
+  kind: NotificationKind;
+  at: number;
+  source: 'webhook' | 'recon';
+  now: number;
+}
+
 /**
- * Merges one change into a user's state, creating the row for a user not heard
- * of before. Order does not matter: each kind keeps its latest time (and the
- * source of that latest), and counts add up. Any change is a hint: a re-read of
- * PayPay becomes due, now or when the per-user throttle allows. One statement.
+ * Each change in order, as an upsert per change would: SQLite's UPSERT takes
+ * the SELECT's rows one by one, so a user named twice in a batch is merged
+ * twice. A change sets only its kind's columns (the other kinds' values are
+ * NULL and 0, which the update leaves as they were). SET reads the row as it
+ * was: each expression sees the old values, as one UPDATE does.
  */
-export function mergeChange(
+const MERGE_SQL = `
+  INSERT INTO users (uaid, kyc_at, kyc_source, kyc_count, risk_at, risk_source, risk_count,
+    status_at, status_source, status_count, hinted_at, reread_due_at, version, updated_at)
+  SELECT c.uaid,
+    IIF(c.kind = 'kyc', c.at, NULL), IIF(c.kind = 'kyc', c.source, NULL), c.kind = 'kyc',
+    IIF(c.kind = 'risk', c.at, NULL), IIF(c.kind = 'risk', c.source, NULL), c.kind = 'risk',
+    IIF(c.kind = 'account-status', c.at, NULL), IIF(c.kind = 'account-status', c.source, NULL),
+    c.kind = 'account-status',
+    c.now, MAX(c.now, ?1), 2, c.now
+  FROM (SELECT key, value ->> 'uaid' AS uaid, value ->> 'kind' AS kind, value ->> 'at' AS at,
+          value ->> 'source' AS source, value ->> 'now' AS now FROM json_each(?2)) AS c
+  WHERE true ORDER BY c.key
+  ON CONFLICT (uaid) DO UPDATE SET
+    kyc_source = IIF(excluded.kyc_at >= COALESCE(kyc_at, excluded.kyc_at), excluded.kyc_source, kyc_source),
+    kyc_at = COALESCE(MAX(kyc_at, excluded.kyc_at), kyc_at, excluded.kyc_at),
+    kyc_count = kyc_count + excluded.kyc_count,
+    risk_source = IIF(excluded.risk_at >= COALESCE(risk_at, excluded.risk_at), excluded.risk_source, risk_source),
+    risk_at = COALESCE(MAX(risk_at, excluded.risk_at), risk_at, excluded.risk_at),
+    risk_count = risk_count + excluded.risk_count,
+    status_source = IIF(excluded.status_at >= COALESCE(status_at, excluded.status_at), excluded.status_source, status_source),
+    status_at = COALESCE(MAX(status_at, excluded.status_at), status_at, excluded.status_at),
+    status_count = status_count + excluded.status_count,
+    hinted_at = excluded.hinted_at,
+    reread_due_at = COALESCE(reread_due_at, MAX(excluded.hinted_at, COALESCE(reread_started_at, 0) + ?1)),
+    version = version + 2, updated_at = excluded.updated_at
+  RETURNING uaid, confirmed_at, reread_due_at, reread_lease_until`;
+
+/**
+ * Merges changes into users' state, creating the row of a user not heard of
+ * before: one statement whatever their number. Order does not matter: each
+ * kind keeps its latest time (and the source of that latest), and counts add
+ * up. Any change is a hint: a re-read of PayPay becomes due, now or when the
+ * per-user throttle allows. What the merges left of each user's re-read.
+ */
+export function mergeBatch(
   sql: SqlStorage,
-  uaid: string,
-  kind: NotificationKind,
-  at: number,
-  source: 'webhook' | 'recon',
-  now: number,
-): MergedUser {
-  const c = KIND_COLUMN[kind];
-  // SET reads the row as it was: each expression sees the old values, as one UPDATE does.
-  return sql
-    .exec<MergedUser>(
-      `INSERT INTO users (uaid, ${c}_at, ${c}_source, ${c}_count, hinted_at, reread_due_at,
-         version, updated_at)
-       VALUES (?1, ?2, ?3, 1, ?4, MAX(?4, ?5), 2, ?4)
-       ON CONFLICT (uaid) DO UPDATE SET
-         ${c}_source = CASE WHEN ${c}_at IS NULL OR ?2 >= ${c}_at THEN ?3 ELSE ${c}_source END,
-         ${c}_at = MAX(COALESCE(${c}_at, ?2), ?2),
-         ${c}_count = ${c}_count + 1,
-         hinted_at = ?4,
-         reread_due_at = COALESCE(reread_due_at, MAX(?4, COALESCE(reread_started_at, 0) + ?5)),
-         version = version + 2, updated_at = ?4
-       RETURNING confirmed_at, reread_due_at, reread_lease_until`,
-      uaid,
-      at,
-      source,
-      now,
-      T.rereadMinIntervalMs,
-    )
-    .one();
+  changes: readonly UserChange[],
+): Map<string, MergedUser> {
+  if (changes.length === 0) return new Map();
+  const rows = sql
+    .exec<MergedUser & { uaid: string }>(MERGE_SQL, T.rereadMinIntervalMs, JSON.stringify(changes))
+    .toArray();
+  // A user merged twice is returned twice; the merges after the first leave its re-read as it was.
+  return new Map(rows.map(({ uaid, ...user }) => [uaid, user]));
 }
 
 /** Whether a re-read left so by a merge is due at `now` and held by nobody. */
@@ -116,8 +140,8 @@ export function rereadClaimable(user: MergedUser, now: number): boolean {
 }
 
 /**
- * `mergeChange` for many users at once (a recon batch: the same kind, time and
- * source for each): two statements whatever their number. With `confirm`, the
+ * `mergeBatch` for many users of one kind, time and source (a recon batch):
+ * two statements whatever their number. With `confirm`, the
  * users are also confirmed (`confirmed_at`), as `confirm` does one at a time.
  */
 export function mergeChanges(

@@ -1,6 +1,6 @@
 import type { ReconFileType } from '../webhooks/notification';
 import type { Period } from './period';
-import type { AppendFn } from '../feed/events-table';
+import type { Appender } from '../feed/appender';
 import { reconBackoff, reconGivesUp, UNHEALING_SQL } from './retry';
 import { FEED_TIMING as T } from '../feed/timing';
 
@@ -59,7 +59,7 @@ export type ReconFileRow = {
 export function recordReconFile(
   sql: SqlStorage,
   input: ReconFileInput,
-  append: AppendFn,
+  append: Appender,
 ): { duplicate: boolean; claim: ReconClaim | null } {
   const inserted = sql
     .exec<{ notification_id: string }>(
@@ -94,7 +94,7 @@ export function claimDueRecon(
   sql: SqlStorage,
   now: number,
   limit: number,
-  append: AppendFn,
+  append: Appender,
 ): ReconClaim[] {
   const closed = sql
     .exec<ReconFileRow>(
@@ -183,7 +183,7 @@ export function reconFailed(
   notificationId: string,
   reason: string,
   now: number,
-  append: AppendFn,
+  append: Appender,
 ): 'retry' | 'lost' {
   const file = pendingFile(sql, notificationId);
   if (!file) return 'lost';
@@ -242,7 +242,7 @@ function markLost(
   notificationId: string,
   reason: string,
   now: number,
-  append: AppendFn,
+  append: Appender,
 ): void {
   const file = sql
     .exec<ReconFileRow>(
@@ -254,7 +254,7 @@ function markLost(
     )
     .toArray()[0];
   if (!file) return;
-  append({
+  append.event({
     type: 'recon.lost',
     occurredAt: now,
     source: 'recon',
