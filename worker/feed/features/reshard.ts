@@ -16,8 +16,8 @@ const SCAN = 1_000;
 /** feed_meta: where the export towards a shard count resumes (users before it all stay). */
 const RESUME = 'export_after:';
 
-/** Counts whose merge keeps the larger (idempotent: a user imported twice is not counted twice). */
-const LARGER = /_count$|_failures$|^kv_/;
+/** Columns whose merge keeps the larger (a user imported twice is not counted twice). */
+const LARGER = /_count$|_failures$|^kv_written_at$/;
 /** Per-kind columns: the later change wins, with its source. */
 const KINDS = ['kyc', 'risk', 'status'];
 
@@ -89,8 +89,8 @@ export class Reshard {
    * Inserts the users `export` gave (idempotent). A user this shard already
    * holds (news of it arrived here first) is merged: for each kind the later
    * change with its source, the larger count, this shard's value of every
-   * other column where it has one; its version goes up so KV gets the merge.
-   * How many users were imported.
+   * other column where it has one, and KV gets the merge. How many users were
+   * imported.
    */
   import(json: string): number {
     const users = JSON.parse(json) as ExportedUser[];
@@ -100,14 +100,17 @@ export class Reshard {
       .toArray()
       .map((row) => row.name);
     const merge = columns
-      .filter((c) => c !== 'uaid' && !KINDS.some((k) => c === `${k}_at` || c === `${k}_source`))
+      .filter((c) => !['uaid', 'version', 'kv_version'].includes(c))
+      .filter((c) => !KINDS.some((k) => c === `${k}_at` || c === `${k}_source`))
       .map((c) =>
-        c === 'version'
-          ? 'version = MAX(version, excluded.version) + 1'
-          : LARGER.test(c)
-            ? `${c} = MAX(${c}, excluded.${c})`
-            : `${c} = COALESCE(${c}, excluded.${c})`,
+        LARGER.test(c) ? `${c} = MAX(${c}, excluded.${c})` : `${c} = COALESCE(${c}, excluded.${c})`,
       );
+    // The very row imported before changes nothing; any other merge is copied to KV again.
+    merge.push(
+      'version = MAX(version, excluded.version)',
+      `kv_version = IIF(version = excluded.version AND kv_version = excluded.kv_version,
+         kv_version, 0)`,
+    );
     for (const k of KINDS) {
       merge.push(
         `${k}_source = IIF(excluded.${k}_at > ${k}_at OR ${k}_at IS NULL, excluded.${k}_source, ${k}_source)`,
