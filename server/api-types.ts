@@ -556,8 +556,9 @@ export interface components {
         | 'recon.lost'
         | 'authorization.expiring'
         | 'authorization.expired'
-        | 'user.forgotten';
-      /** @description Absent on recon.lost and user.forgotten, and on every event of a user since forgotten. */
+        | 'user.forgotten'
+        | 'ingest.dead_lettered';
+      /** @description Absent on recon.lost, user.forgotten and ingest.dead_lettered, and on every event of a user since forgotten. */
       userAuthorizationId?: string;
       /** Format: date-time */
       occurredAt: string;
@@ -613,6 +614,8 @@ export interface components {
       expiresAt?: string;
       /** @description user.forgotten: X-Request-Id of the DELETE /v1/users/{id} that asked for it (the event carries no user id). */
       requestId?: string;
+      /** @description ingest.dead_lettered: how many notifications the ingest queue gave up on and parked. */
+      count?: number;
     };
     FeedPage: {
       events: components['schemas']['FeedEvent'][];
