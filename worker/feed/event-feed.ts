@@ -22,6 +22,7 @@ export type { StandingRead } from './reads';
 export type { AuthorizationRead } from './authorization-table';
 export type { ForgetAttempt, ForgetStart } from './forget-table';
 export type { DeadLetter } from './features/dead-letters';
+export type { ExportedUser } from './features/reshard';
 export type { VerifiedInput } from './features/rereads';
 export type { Recorded, WebhookInput } from './features/webhooks';
 
@@ -263,6 +264,7 @@ export class EventFeed extends FeedDoor {
 
   /** Reshard: inserts the users another shard exported (idempotent); how many. */
   async importUsers(json: string, now: number): Done<number> {
+    this.guard.adopt();
     const n = this.unguarded((f) => f.reshard.import(json));
     if (n > 0) await this.copy.schedule(now);
     return ok(n);

@@ -15,7 +15,7 @@ import type { Appender } from './appender';
 const RETRY_BASE_MS = 60_000;
 const RETRY_MAX_MS = 3_600_000;
 /** An attempt handed out and not settled within this is handed out again. */
-export const FORGET_LEASE_MS = 60_000;
+const FORGET_LEASE_MS = 60_000;
 
 /**
  * A one-way name for a forgotten id. PayPay's ids are long random strings, so

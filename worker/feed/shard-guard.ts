@@ -63,6 +63,16 @@ export class ShardGuard {
     return { recorded: this.recorded ?? null, configured, refused: verdict === 'refused' };
   }
 
+  /**
+   * Records the configured count where first use would (nothing recorded, no
+   * data yet), refusing nothing: a new shard receiving a reshard's users is
+   * one of the count it is configured with.
+   */
+  adopt(): void {
+    const configured = this.configured();
+    if (this.recorded !== configured && this.verdict(configured) === 'record') this.set(configured);
+  }
+
   /** Records `n` as this object's shard count (the reshard command, once users are moved). */
   set(n: number): void {
     setMeta(this.sql, KEY, String(n));

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ok } from '../../../shared/result';
 import { forgottenHash } from '../../../worker/feed/forget-table';
 import { shardOf } from '../../../worker/feed/stub';
-import { uid } from '../support/webhooks';
+import { envWith, uid } from '../support/webhooks';
 
 function freshFeed() {
   return env.EVENT_FEED.get(env.EVENT_FEED.newUniqueId());
@@ -82,7 +82,17 @@ describe('moving users to a new shard', () => {
 
     const moving = users.filter((u) => shardOf(u, 2) === 1);
     expect(moving.length).toBeGreaterThan(5);
+    // The new shard runs under the new count; the old one is moved from regardless of its own.
+    await runInDurableObject(target, (instance) => {
+      (instance as unknown as { env: Env }).env = envWith({ FEED_SHARDS: '2' });
+    });
     expect(await moveAll(source, target, 7)).toBe(moving.length);
+    // Holding users now, the new shard serves: it took the count it was configured with.
+    expect((await target.shardState()).value).toEqual({
+      recorded: 2,
+      configured: 2,
+      refused: false,
+    });
 
     const moved = byUaid(await rows(target, 'SELECT * FROM users'));
     expect([...moved.keys()].sort()).toEqual([...moving].sort());
