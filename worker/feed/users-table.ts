@@ -130,6 +130,18 @@ export function mergeBatch(
   return new Map(rows.map(({ uaid, ...user }) => [uaid, user]));
 }
 
+/** `mergeBatch` of one change (the bench seeds the feed with it). */
+export function mergeChange(
+  sql: SqlStorage,
+  uaid: string,
+  kind: NotificationKind,
+  at: number,
+  source: 'webhook' | 'recon',
+  now: number,
+): MergedUser {
+  return mergeBatch(sql, [{ uaid, kind, at, source, now }]).get(uaid)!;
+}
+
 /** Whether a re-read left so by a merge is due at `now` and held by nobody. */
 export function rereadClaimable(user: MergedUser, now: number): boolean {
   return (
