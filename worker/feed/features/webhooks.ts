@@ -43,8 +43,9 @@ export class Webhooks {
    * size: the forget check, the events, their outbox rows, the users' merge,
    * and only when a re-read can be handed out, the budget, the claims and
    * their spending. A user gets at most one re-read a batch, on its first item
-   * at whose time the re-read is due and free (one by one, the lease taken
-   * there would refuse the user's later items). Call inside `transactionSync`.
+   * at whose time the re-read is due and free: one by one, the lease taken
+   * there refuses the user's later items (all but those 30 s later or more,
+   * which a batch does not span). Call inside `transactionSync`.
    */
   recordBatch(items: readonly WebhookInput[], defaultBudget: number): Recorded[] {
     if (items.length === 0) return [];
@@ -90,6 +91,7 @@ export class Webhooks {
       const confirmed = user.confirmed_at !== null;
       candidates.set(uaid, { uaid, at: item.receivedAt, confirmed, index });
     }
+    // The items come from one deployment's receivers: the first one's budget is the batch's.
     const budget = items[0]?.unconfirmedBudget ?? defaultBudget;
     const claimed = claimBatch(this.sql, [...candidates.values()], budget);
     for (const { uaid, index } of candidates.values()) {
