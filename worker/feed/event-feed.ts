@@ -67,6 +67,8 @@ import {
   type ForgetAttempt,
   type ForgetStart,
 } from './forget-table';
+// placeholder: replaced by the feed-modules branch (the import of the block below)
+import { feedShardCount, shardOf } from './shard-of';
 
 export type { RereadClaim } from './users-table';
 export type { StandingRead } from './reads';
@@ -482,6 +484,142 @@ export class EventFeed extends DurableObject<Env> {
     this.atomically(() => deleteExpired(this.sql, expired, stale, now));
     return ok(null);
   }
+
+  // placeholder: replaced by the feed-modules branch -------------------------
+  // Just enough of the sharded feed's RPC interface (the brief's common.md) for
+  // the Worker's side to compile and be tested: no guard, no feed_meta table.
+  // The whole block, and the import of shard-of.ts above, go at the merge.
+
+  /** placeholder: a recon file's ids of this shard's users, through reconBatch on a transient file row. */
+  async reconIds(
+    file: {
+      notificationId: string;
+      fileType: ReconClaim['fileType'];
+      period: ReconClaim['period'];
+    },
+    ids: string[],
+    now: number,
+  ): Promise<Result<{ missed: number }, never>> {
+    const forward = configOf(this.env).merchantWebhook !== null;
+    const transient = `placeholder:${file.notificationId}`;
+    const missed = this.atomically(() => {
+      this.sql.exec(
+        `INSERT INTO recon_files (notification_id, file_type, path, requested_at, period_from,
+           period_to, received_at, state, next_attempt_at) VALUES (?, ?, '', 0, ?, ?, 0, 'pending', 0)`,
+        transient,
+        file.fileType,
+        file.period.from,
+        file.period.to,
+      );
+      const n = reconBatch(this.sql, transient, 0, ids, now, forward);
+      this.sql.exec('DELETE FROM recon_files WHERE notification_id = ?', transient);
+      return n;
+    });
+    return ok({ missed });
+  }
+
+  /** placeholder: a split batch's progress on the home shard. */
+  async reconProgress(
+    notificationId: string,
+    processed: number,
+    missed: number,
+    _now: number,
+  ): Promise<Result<null, never>> {
+    this.sql.exec(
+      `UPDATE recon_files SET processed = MAX(processed, ?), missed = missed + ?,
+         lease_until = MAX(COALESCE(lease_until, 0), ?) WHERE notification_id = ?`,
+      processed,
+      missed,
+      Date.now() + T.reconLeaseMs,
+      notificationId,
+    );
+    return ok(null);
+  }
+
+  /** placeholder: the most recently verified user of this shard, and when. */
+  async latestVerified(): Promise<
+    Result<{ userAuthorizationId: string; verifiedAt: number } | null, never>
+  > {
+    const row = this.sql
+      .exec<{ uaid: string; verified_at: number }>(
+        `SELECT uaid, verified_at FROM users WHERE verified_at IS NOT NULL
+           AND forget_requested_at IS NULL ORDER BY verified_at DESC LIMIT 1`,
+      )
+      .toArray()[0];
+    return ok(row ? { userAuthorizationId: row.uaid, verifiedAt: row.verified_at } : null);
+  }
+
+  /** placeholder: the recorded shard count (set only by setShards here), never refused by itself. */
+  async shardState(): Promise<
+    Result<{ recorded: number | null; configured: number; refused: boolean }, never>
+  > {
+    const recorded = (await this.ctx.storage.get<number>('placeholder:shards')) ?? null;
+    const configured = feedShardCount(this.env);
+    return ok({ recorded, configured, refused: recorded !== null && recorded !== configured });
+  }
+
+  /**
+   * placeholder: up to `limit` users whose shard out of `to` is not `index`, as
+   * `{table: rows}` (each row with its `uaid`: worker/feed/reshard.ts splits by it).
+   */
+  async exportUsers(index: number, to: number, limit: number): Promise<Result<string, never>> {
+    const users = this.sql
+      .exec<Record<string, SqlStorageValue> & { uaid: string }>('SELECT * FROM users ORDER BY uaid')
+      .toArray()
+      .filter((row) => shardOf(row.uaid, to) !== index)
+      .slice(0, limit);
+    const list = JSON.stringify(users.map((row) => row.uaid));
+    const sessions = this.sql
+      .exec('SELECT * FROM user_sessions WHERE uaid IN (SELECT value FROM json_each(?))', list)
+      .toArray();
+    return ok(JSON.stringify({ users, user_sessions: sessions }));
+  }
+
+  /** placeholder: the rows exportUsers gave, inserted unless there already. */
+  async importUsers(json: string, _now: number): Promise<Result<number, never>> {
+    type Row = Record<string, SqlStorageValue>;
+    const rows = JSON.parse(json) as { users?: Row[]; user_sessions?: Row[] };
+    const users = rows.users ?? [];
+    const insert = (table: string, row: Row) => {
+      const names = Object.keys(row);
+      this.sql.exec(
+        `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})
+         ON CONFLICT DO NOTHING`,
+        ...names.map((name) => row[name]),
+      );
+    };
+    this.atomically(() => {
+      for (const row of users) insert('users', row);
+      for (const row of rows.user_sessions ?? []) insert('user_sessions', row);
+    });
+    await this.copy.schedule(Date.now());
+    return ok(users.length);
+  }
+
+  /** placeholder: the users' rows go; their events stay. */
+  async dropUsers(uaids: string[]): Promise<Result<number, never>> {
+    const list = JSON.stringify(uaids);
+    const dropped = this.atomically(() => {
+      this.sql.exec(
+        'DELETE FROM user_sessions WHERE uaid IN (SELECT value FROM json_each(?))',
+        list,
+      );
+      return this.sql
+        .exec(
+          'DELETE FROM users WHERE uaid IN (SELECT value FROM json_each(?)) RETURNING uaid',
+          list,
+        )
+        .toArray().length;
+    });
+    return ok(dropped);
+  }
+
+  /** placeholder: records the deployment's shard count. */
+  async setShards(n: number): Promise<Result<null, never>> {
+    await this.ctx.storage.put('placeholder:shards', n);
+    return ok(null);
+  }
+  // end of placeholder ---------------------------------------------------------
 
   override async alarm(): Promise<void> {
     await this.copy.alarm();
