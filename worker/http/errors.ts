@@ -58,7 +58,7 @@ export function refusalOf(error: unknown): ApiError | null {
   if (!(error instanceof Error) || error.message !== FEED_SHARDS_CHANGED) return null;
   return ApiError.of(
     'FEED_SHARDS_CHANGED',
-    'FEED_SHARDS differs from the number of shards the event feed holds data for: run `paypay-kyc feed reshard --from <old> --to <new>` to move its users (docs/scale.md), or set FEED_SHARDS back',
+    'FEED_SHARDS differs from the number of shards the event feed holds data for: run `paypay-kyc feed reshard --from <old> --to <new>` to move its users (docs/deploy.md), or set FEED_SHARDS back',
   );
 }
 
