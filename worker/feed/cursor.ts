@@ -12,6 +12,19 @@ const POSITION = /^(0|[1-9]\d{0,14})$/;
 const COMPOSITE = 'c1.';
 
 /**
+ * Events a page reads from all shards together, at most: with up to 4 shards
+ * each is asked for `limit`; with more, each for its share, so a page of 1,000
+ * over 64 shards parses 4,000 events, not 64,000 (a Worker has 128 MB). A
+ * shard with more than its share gives the rest on the next page.
+ */
+export const PAGE_READ_MAX = 4_000;
+
+/** What a page asks of each of `shards` shards for a page of `limit`. */
+export function shardLimit(limit: number, shards: number): number {
+  return Math.min(limit, Math.ceil(PAGE_READ_MAX / shards));
+}
+
+/**
  * Each shard's position in `after`, or null when `after` is not a cursor of a
  * feed of `shards` shards. Empty is the start; a plain number is shard 0's
  * position (what a feed of one shard answered), the other shards at their
@@ -40,18 +53,20 @@ export function cursorOf(positions: readonly number[]): string {
 
 /**
  * The `seq` of an event the feed object made (`eventOf` in format.ts): the
- * position just past it in its shard. test/worker/feed/shards.test.ts checks
- * it reads back `eventId`.
+ * position just past it in its shard. `ev_<seq>`, or `ev_<shard>_<seq>` should
+ * the ids of shards other than 0 name their shard (ids must differ across
+ * shards: a merchant drops a repeated id). test/worker/feed/shards.test.ts
+ * checks it reads back `eventId`.
  */
 export function seqOfEvent(event: FeedEvent): number {
-  const match = /^ev_(\d+)$/.exec(event.id);
+  const match = /^ev_(?:[1-9]\d?_)?(\d+)$/.exec(event.id);
   if (match === null) throw new Error('a feed event id without its seq');
   return Number(match[1]);
 }
 
 /**
  * One page across shards: `pages[i]` is shard i's page after `positions[i]`
- * (each up to `limit` events, oldest first). Merged as sorted streams by
+ * (oldest first, up to `shardLimit` events). Merged as sorted streams by
  * (occurredAt, shard, seq): the earliest head is taken next, ties to the lower
  * shard, and each shard's events stay in their own order, so a user's events
  * (one shard) stay in order. The first `limit` are returned, and each

@@ -4,7 +4,7 @@ import type { RequestContext } from '../http/context';
 import { ApiError } from '../http/errors';
 import { checkedSettings } from '../http/needs';
 import { feedOf, feedShards, MAX_FEED_SHARDS } from '../feed/stub';
-import { mergePages, positionsOf } from '../feed/cursor';
+import { mergePages, positionsOf, shardLimit } from '../feed/cursor';
 import { reshardStep } from '../feed/reshard';
 import { FEED_PAGE_LIMIT, type FeedPage } from '../../shared/feed';
 
@@ -35,8 +35,9 @@ export async function listEvents(request: IRequest, env: Env): Promise<Response>
     const page = await shards[0]!.page(positions[0]!, limit);
     return json(page.value);
   }
+  const each = shardLimit(limit, shards.length);
   const pages = await Promise.all(
-    shards.map(async (shard, i) => JSON.parse((await shard.page(positions[i]!, limit)).value)),
+    shards.map(async (shard, i) => JSON.parse((await shard.page(positions[i]!, each)).value)),
   );
   return json(JSON.stringify(mergePages(pages as FeedPage[], positions, limit)));
 }

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { FeedEvent, FeedPage, NotificationKind } from '../../../shared/feed';
-import { mergePages, positionsOf, seqOfEvent } from '../../../worker/feed/cursor';
+import { mergePages, positionsOf, seqOfEvent, shardLimit } from '../../../worker/feed/cursor';
 import { eventId } from '../../../worker/feed/format';
 import { feedShard, MAX_FEED_SHARDS, shardOf } from '../../../worker/feed/stub';
 import { parseConfig } from '../../../worker/settings/config';
@@ -100,6 +100,14 @@ describe('the cursor across shards', () => {
 
   it('reads back the seq of an event id', () => {
     expect(seqOfEvent(event(42, '2026-08-01T00:00:00.000Z'))).toBe(42);
+    const ofShard = { ...event(1, 'T1'), id: 'ev_3_17' };
+    expect(seqOfEvent(ofShard)).toBe(17);
+  });
+
+  it('asks each shard for the whole page up to 4 shards, for a share past that', () => {
+    expect([1, 2, 4].map((n) => shardLimit(1000, n))).toEqual([1000, 1000, 1000]);
+    expect(shardLimit(1000, 64)).toBe(63);
+    expect(shardLimit(10, 64)).toBe(10);
   });
 
   it('merges by time, ties to the lower shard, and moves only past what it returned', () => {
