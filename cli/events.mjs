@@ -38,7 +38,12 @@ Prints the Worker's feed events, oldest first, one line each, until caught up.
 At the end (caught up, or stopped) stderr says "cursor <c>": pass it as --after
 to resume. Exit status: 0 done, 2 could not run (unreachable, 401, bad cursor).`;
 
-const CURSOR = /^(0|[1-9]\d{0,14})$/;
+/**
+ * A cursor is the Worker's to read (a number, or `c1.` and one per feed shard):
+ * here only text that can go in a URL as it is, and the Worker says if it is
+ * not one of its cursors.
+ */
+const CURSOR = /^[\w.~-]{1,2048}$/;
 
 export async function run(argv) {
   const options = {

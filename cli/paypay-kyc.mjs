@@ -12,6 +12,7 @@ const COMMANDS = {
   recon: () => import('./recon.mjs'),
   approve: () => import('./approve.mjs'),
   events: () => import('./events.mjs'),
+  feed: () => import('./feed.mjs'),
 };
 
 async function usage() {
@@ -22,7 +23,7 @@ async function usage() {
 
 PayPay KYC Passport from a terminal: check a deployed Worker, run the PayPay
 sandbox, make it send webhooks and recon files, play the user on its phone page,
-and tail a Worker's event feed.
+tail a Worker's event feed, and grow it to more shards.
 
 Commands:
 ${rows.map(([name, text]) => `  ${name.padEnd(9)} ${text}`).join('\n')}

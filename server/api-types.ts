@@ -276,6 +276,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/feed/reshard': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Grow the event feed to FEED_SHARDS shards, a bounded step a call. */
+    post: operations['reshardFeed'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/doctor': {
     parameters: {
       query?: never;
@@ -691,6 +708,18 @@ export interface components {
        */
       timestamp: string;
       data: components['schemas']['FeedEvent'];
+    };
+    ReshardRequest: {
+      /** @description The shards the feed holds data for (FEED_SHARDS before it was raised). */
+      from: number;
+      /** @description FEED_SHARDS as configured now; more than `from`. */
+      to: number;
+    };
+    ReshardStep: {
+      /** @description Users this call moved to their new shard. */
+      moved: number;
+      /** @description Users are left to move: call again. */
+      remaining: boolean;
     };
   };
   responses: never;
@@ -1583,7 +1612,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description A setting is missing or malformed: MERCHANT_API_TOKEN, or a PayPay setting (nothing is started). Codes: CONFIG_<SETTING>. */
+      /** @description A setting is missing or malformed: MERCHANT_API_TOKEN, FEED_SHARDS, or a PayPay setting (nothing is started), or FEED_SHARDS was raised and `paypay-kyc feed reshard` not yet run. Codes: CONFIG_<SETTING>, FEED_SHARDS_CHANGED. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1760,7 +1789,7 @@ export interface operations {
   getEvents: {
     parameters: {
       query?: {
-        /** @description The cursor of the previous page. */
+        /** @description The cursor of the previous page: opaque (a number with one feed shard, `c1.` and one position per shard with more); keep it as the string it is. */
         after?: string;
         limit?: number;
       };
@@ -1790,6 +1819,93 @@ export interface operations {
       };
       /** @description Missing or wrong bearer. Codes: UNAUTHORIZED. */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description FEED_SHARDS or MERCHANT_API_TOKEN malformed, or FEED_SHARDS raised and `paypay-kyc feed reshard` not yet run. Codes: CONFIG_<SETTING>, FEED_SHARDS_CHANGED. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  reshardFeed: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReshardRequest'];
+      };
+    };
+    responses: {
+      /** @description One step done; call again while `remaining`. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReshardStep'];
+        };
+      };
+      /** @description Bad body: `from`/`to` not integers from 1 to 64, `to` not more than `from` (the feed never shrinks), `to` not FEED_SHARDS, `from` not what the feed holds data for. Codes: INVALID_JSON, INVALID_FIELD, UNKNOWN_FIELD. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or wrong bearer. Codes: UNAUTHORIZED. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong method. Codes: METHOD_NOT_ALLOWED. */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body over 256 bytes. Codes: PAYLOAD_TOO_LARGE. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not application/json. Codes: UNSUPPORTED_MEDIA_TYPE. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description MERCHANT_API_TOKEN or FEED_SHARDS missing or malformed. Codes: CONFIG_<SETTING>. */
+      503: {
         headers: {
           [name: string]: unknown;
         };

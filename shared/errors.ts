@@ -47,6 +47,8 @@ export const ERROR_CODES = {
   INTERNAL_ERROR: 500,
   // A notification we could not record: PayPay must retry it.
   NOT_RECORDED: 503,
+  // FEED_SHARDS differs from what the feed was set up with: `paypay-kyc feed reshard` first.
+  FEED_SHARDS_CHANGED: 503,
 } as const;
 
 /** A fixed error code. */

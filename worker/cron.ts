@@ -1,6 +1,7 @@
 import type { Config } from './settings/config';
 import { mapLimit } from './concurrency';
-import { feedOf } from './feed/stub';
+import { refusalOf } from './http/errors';
+import { eachShard, feedOf, feedShard, shardIndexes, shareOf } from './feed/stub';
 import { attemptForget } from './feed/forget-attempt';
 import { forwardDue } from './feed/forward';
 import { processRecon, RECON_LIMITS, reconBudget } from './recon/process';
@@ -21,6 +22,13 @@ export const CRON_LIMITS = {
   forgets: 20,
 };
 
+/**
+ * Calls a run makes to each feed shard besides recon's (forgets, notices, the
+ * outbox's claim and settle, flush, prune): taken from recon's share of the
+ * invocation's subrequests, so 64 shards stay inside Workers' 1,000.
+ */
+const CALLS_PER_SHARD = 6;
+
 /** What one run did, for its log line. */
 export interface CronSummary {
   recon: string[];
@@ -37,8 +45,9 @@ export interface CronSummary {
  * window closes (then the file is reported lost), performs due re-reads and
  * unlinks of forgotten users, appends authorization expiry events,
  * retries forwarding, and makes sure state still waiting for KV gets its
- * copy (the feed object's alarm writes it). `now` is the scheduled time, so
- * tests drive it.
+ * copy (the feed object's alarm writes it). Recon files are the home shard's;
+ * the other steps run on every shard, in parallel. `now` is the scheduled
+ * time, so tests drive it.
  */
 export async function runScheduled(
   env: Env,
@@ -46,7 +55,9 @@ export async function runScheduled(
   now: number,
   fetchFn?: typeof fetch,
 ): Promise<CronSummary> {
+  // The home shard: recon files (and the re-reads' step until their queue).
   const feed = feedOf(env);
+  const shards = shardIndexes(env);
   const summary: CronSummary = {
     recon: [],
     rereads: 0,
@@ -60,13 +71,16 @@ export async function runScheduled(
     try {
       await work();
     } catch (error) {
-      summary.failed.push(`${name}: ${error instanceof Error ? error.name : typeof error}`);
+      // The shard guard's refusal by its code; any other error by its name only.
+      const what = refusalOf(error)?.code ?? (error instanceof Error ? error.name : typeof error);
+      summary.failed.push(`${name}: ${what}`);
     }
   };
   await step('recon', async () => {
     // One file claimed at a time, while this run's recon budget lasts: a file
     // claimed and left waiting would sit out its lease.
     const budget = reconBudget(RECON_LIMITS.cronMs);
+    budget.calls -= CALLS_PER_SHARD * shards.length;
     while (summary.recon.length < CRON_LIMITS.reconFiles && Date.now() < budget.deadline) {
       const [claim] = (await feed.dueRecon(now, 1)).value;
       if (!claim) break;
@@ -87,23 +101,40 @@ export async function runScheduled(
   });
   await step('forgets', async () => {
     // Before forwarding: a forget finished now is forwarded in this same run.
-    const { value: due } = await feed.dueForgets(now, CRON_LIMITS.forgets);
+    const turn = Math.floor(now / 60_000);
+    const claims = await Promise.allSettled(
+      shards.map(async (i) => {
+        const share = shareOf(CRON_LIMITS.forgets, shards.length, i, turn);
+        return share === 0 ? [] : (await feedShard(env, i).dueForgets(now, share)).value;
+      }),
+    );
+    // What the other shards handed out is attempted even when one shard refused.
+    const due = claims.flatMap((claim) => (claim.status === 'fulfilled' ? claim.value : []));
     await mapLimit(due, CRON_LIMITS.rereadConcurrency, (a) => attemptForget(env, config, a, now));
     summary.forgets = due.length;
+    const refused = claims.find((claim) => claim.status === 'rejected');
+    if (refused) throw refused.reason;
   });
   await step('notices', async () => {
     const windowMs = config.authorizationExpiringDays * 86_400_000;
-    const notices = await feed.authorizationNotices(now, windowMs, CRON_LIMITS.notices);
-    summary.notices = notices.value;
+    const notices = await eachShard(shards, async (i) => {
+      const shard = feedShard(env, i);
+      return (await shard.authorizationNotices(now, windowMs, CRON_LIMITS.notices)).value;
+    });
+    summary.notices = notices.reduce((sum, n) => sum + n, 0);
   });
   await step('forward', async () => {
     summary.forwarded = await forwardDue(env, config, now, CRON_LIMITS.forwards, fetchFn);
   });
   await step('flush', async () => {
-    summary.unflushed = (await feed.kickFlush()).value;
+    const unflushed = await eachShard(
+      shards,
+      async (i) => (await feedShard(env, i).kickFlush()).value,
+    );
+    summary.unflushed = unflushed.reduce((sum, n) => sum + n, 0);
   });
   await step('prune', async () => {
-    await feed.prune(now);
+    await eachShard(shards, (i) => feedShard(env, i).prune(now));
   });
   return summary;
 }

@@ -21,7 +21,7 @@ import {
   unavailablePage,
 } from './routes/callback';
 import { doctor } from './routes/doctor';
-import { listEvents } from './routes/feed';
+import { listEvents, reshard } from './routes/feed';
 import { health } from './routes/health';
 import { exchangeResult } from './routes/results';
 import {
@@ -70,8 +70,9 @@ export const ROUTES = [
   get('/v1/users/:uaid/kyc', merchant, userId, needs(PAYPAY_SETTINGS), userKyc),
   get('/v1/users/:uaid/kyc-info', merchant, kycInfoOn, userId, kycInfoQuery, needs(PAYPAY_SETTINGS), userKycInfo),
   get('/v1/users/:uaid', merchant, userId, userState),
-  del('/v1/users/:uaid', merchant, userId, needs(PAYPAY_SETTINGS), forgetUser),
-  get('/v1/events', merchant, listEvents),
+  del('/v1/users/:uaid', merchant, userId, needs([...PAYPAY_SETTINGS, 'FEED_SHARDS']), forgetUser),
+  get('/v1/events', merchant, needs(['FEED_SHARDS']), listEvents),
+  post('/v1/feed/reshard', merchant, needs(['FEED_SHARDS']), reshard),
   get('/v1/doctor', merchant, doctorLimit, doctor),
   post('/v1/webhooks/paypay/:kind', RECEIVER, receiveWebhook),
   post('/v1/webhooks/paypay/:token/:kind', RECEIVER, receiveWebhook),

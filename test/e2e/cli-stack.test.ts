@@ -137,6 +137,16 @@ describe('paypay-kyc against the stack', () => {
     expect(rows.every((row) => row.ok)).toBe(true);
   });
 
+  it('feed reshard asks the Worker, which refuses a count other than FEED_SHARDS (exit 2)', async () => {
+    // The stack runs one shard: growing to 2 names the configured count, and moves nothing.
+    const run = await cli(['feed', 'reshard', ...onWorker(), '--from', '1', '--to', '2']);
+    expect(run.code, run.stdout).toBe(2);
+    expect(run.stderr).toContain('400 INVALID_FIELD: to must be FEED_SHARDS as configured (1)');
+    const shrink = await cli(['feed', 'reshard', ...onWorker(), '--from', '2', '--to', '1']);
+    expect(shrink.code).toBe(2);
+    expect(shrink.stderr).toContain('only grows');
+  });
+
   it('every Worker answer of this file matches docs/openapi.json', () => {
     expect(openApiProblems()).toEqual([]);
   });

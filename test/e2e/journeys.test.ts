@@ -244,6 +244,12 @@ describe('the OpenAPI document', () => {
       headers: { 'Content-Type': 'application/json' },
       body: '{"notification_type":"file.created"}',
     });
+    // Refused (the feed grows only), so the stack's feed is untouched.
+    await api('/v1/feed/reshard', {
+      method: 'POST',
+      headers: { ...merchant(), 'Content-Type': 'application/json' },
+      body: '{"from":2,"to":1}',
+    });
     const doctor = await api('/v1/doctor', { headers: merchant() });
     expect(doctor.status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -5,7 +5,7 @@ import { callbackRow } from './callback-check';
 import { clockRow } from './clock-check';
 import { endpointsRow } from './endpoints-check';
 import { PROBE_TIMEOUT_MS, runProbes } from './probes';
-import { feedOf } from '../feed/stub';
+import { feedShards } from '../feed/stub';
 import { readAuthorization } from '../paypay/authorization';
 import { fail, listOf, type CheckId, type CheckRow } from './row';
 import { scopesRow, type GrantedScopes } from './scopes-check';
@@ -61,7 +61,7 @@ async function paypayChecks(env: Env, config: Config): Promise<CheckRow[]> {
  */
 async function grantedScopes(env: Env, client: PayPayClient): Promise<GrantedScopes | null> {
   try {
-    const { value: uaid } = await feedOf(env).latestVerifiedUser();
+    const uaid = await latestVerifiedUser(env);
     if (uaid === null) return null;
     const { call } = await client.probe(
       'userAuthorization',
@@ -77,6 +77,18 @@ async function grantedScopes(env: Env, client: PayPayClient): Promise<GrantedSco
   } catch {
     return null;
   }
+}
+
+/** The most recently verified user of every feed shard (each asked in parallel); null before any. */
+async function latestVerifiedUser(env: Env): Promise<string | null> {
+  const latest = await Promise.all(
+    feedShards(env).map(async (shard) => (await shard.latestVerified()).value),
+  );
+  let found: { userAuthorizationId: string; verifiedAt: number } | null = null;
+  for (const user of latest) {
+    if (user !== null && (found === null || user.verifiedAt > found.verifiedAt)) found = user;
+  }
+  return found?.userAuthorizationId ?? null;
 }
 
 /** The routes' own client, or null where it refuses the settings (the settings row says why). */

@@ -12,7 +12,7 @@ import { kvKeys } from './kv-keys';
 import type { Delivery, DeliveryTry } from './outbox-table';
 import type { StandingRead } from './reads';
 import { FeedDoor, type Done } from './feed-door';
-import { MAX_FEED_SHARDS } from './shard-of';
+import { MAX_FEED_SHARDS } from '../settings/values';
 import type { ShardState } from './shard-guard';
 import { FEED_TIMING as T } from './timing';
 import type { RereadClaim } from './users-table';

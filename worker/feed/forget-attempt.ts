@@ -1,6 +1,6 @@
 import type { Config } from '../settings/config';
 import type { ForgetAttempt } from './event-feed';
-import { feedOf } from './stub';
+import { feedFor } from './stub';
 import { ApiError } from '../http/errors';
 import { logLine } from '../log';
 import { paypayClientOf } from '../paypay/from-config';
@@ -25,7 +25,7 @@ export async function attemptForget(
   now: number,
 ): Promise<boolean> {
   const uaid = attempt.userAuthorizationId;
-  const feed = feedOf(env);
+  const feed = feedFor(env, uaid);
   try {
     await Promise.all(attempt.sessions.map((id) => sessionObject(env, id)?.forgetUser(uaid)));
     const call = await paypayClientOf(config).unlinkUser(uaid);

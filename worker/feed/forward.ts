@@ -1,7 +1,7 @@
 import { problemsWith, type Config } from '../settings/config';
 import { mapLimit } from '../concurrency';
-import type { DeliveryTry } from './outbox-table';
-import { feedOf } from './stub';
+import type { Delivery, DeliveryTry } from './outbox-table';
+import { eachShard, feedShard, shardIndexes, shareOf } from './stub';
 import { standardWebhookSignature } from './forward-sign';
 
 const TIMEOUT_MS = 10_000;
@@ -11,7 +11,9 @@ const CONCURRENCY = 10;
  * Forwards due feed events to MERCHANT_WEBHOOK_URL, signed per Standard
  * Webhooks, and reports how each attempt went to the outbox. At-least-once: an event is
  * deleted from the outbox only after a 2xx; `webhook-id` (the event id) lets the
- * merchant drop a repeat. Returns how many were delivered.
+ * merchant drop a repeat. Each feed shard keeps its own outbox: `limit` is
+ * shared among `shards` (every shard by default), each claimed and settled in
+ * parallel, the sends drawn from one pool. Returns how many were delivered.
  */
 export async function forwardDue(
   env: Env,
@@ -19,15 +21,27 @@ export async function forwardDue(
   now: number,
   limit: number,
   fetchFn: typeof fetch = (input, init) => fetch(input, init),
+  shards: readonly number[] = shardIndexes(env),
 ): Promise<number> {
   const target = config.merchantWebhook;
   // A URL these rules refuse (plain http outside development) gets nothing: the
   // events wait in the outbox, and /healthz names the setting to fix.
   if (target === null || problemsWith(config, ['MERCHANT_WEBHOOK_URL']).length > 0) return 0;
-  const feed = feedOf(env);
-  const { value: due } = await feed.dueDeliveries(now, limit);
+  const claims = await Promise.allSettled(
+    shards.map(async (index, i) => {
+      // The turn moves each minute: with more shards than `limit`, each gets its go.
+      const share = shareOf(limit, shards.length, i, Math.floor(now / 60_000));
+      if (share === 0) return [];
+      const { value } = await feedShard(env, index).dueDeliveries(now, share);
+      return value.map((delivery): Due => ({ shard: index, delivery }));
+    }),
+  );
+  // A shard that refused its claim (its guard, say) leaves the others to forward theirs.
+  const due = claims.flatMap((claim) => (claim.status === 'fulfilled' ? claim.value : []));
+  const refused = claims.find((claim) => claim.status === 'rejected');
+  if (due.length === 0 && refused) throw refused.reason;
   if (due.length === 0) return 0;
-  const tries = await mapLimit(due, CONCURRENCY, async (delivery): Promise<DeliveryTry> => {
+  const tries = await mapLimit(due, CONCURRENCY, async ({ delivery }): Promise<DeliveryTry> => {
     const body = JSON.stringify({
       type: delivery.event.type,
       timestamp: delivery.event.occurredAt,
@@ -61,6 +75,16 @@ export async function forwardDue(
       return { seq: delivery.seq, ok: false, status: null, error: name };
     }
   });
-  await feed.settleDeliveries(tries, now);
+  await eachShard(shards, async (index) => {
+    const mine = tries.filter((_, i) => due[i]!.shard === index);
+    if (mine.length > 0) await feedShard(env, index).settleDeliveries(mine, now);
+  });
+  if (refused) throw refused.reason;
   return tries.filter((attempt) => attempt.ok).length;
+}
+
+/** A delivery claimed from a shard's outbox. */
+interface Due {
+  shard: number;
+  delivery: Delivery;
 }

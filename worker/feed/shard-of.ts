@@ -1,11 +1,10 @@
+import { MAX_FEED_SHARDS } from '../settings/values';
+
 /**
  * The shard arithmetic, apart from the stubs (stub.ts): the feed object itself
  * needs it (its shard guard, the users a reshard moves), and stub.ts imports
  * the object's type, so the object importing stub.ts would be an import cycle.
  */
-
-/** The most shards a deployment may have (FEED_SHARDS). */
-export const MAX_FEED_SHARDS = 64;
 
 /**
  * FEED_SHARDS as a number: 1 when unset; the settings check (worker/settings)

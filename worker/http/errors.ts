@@ -43,6 +43,25 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * What the feed object throws when FEED_SHARDS differs from the count it was
+ * set up with (its shard guard): every user would be looked up in the wrong
+ * shard, so it refuses until the users are moved. The message crosses RPC as it is.
+ */
+export const FEED_SHARDS_CHANGED = 'FEED_SHARDS_CHANGED';
+
+/**
+ * The answer of an error a Durable Object threw on purpose (so far only the
+ * feed's shard guard), or null for any other error: that one stays a 500.
+ */
+export function refusalOf(error: unknown): ApiError | null {
+  if (!(error instanceof Error) || error.message !== FEED_SHARDS_CHANGED) return null;
+  return ApiError.of(
+    'FEED_SHARDS_CHANGED',
+    'FEED_SHARDS differs from the number of shards the event feed holds data for: run `paypay-kyc feed reshard --from <old> --to <new>` to move its users (docs/deploy.md), or set FEED_SHARDS back',
+  );
+}
+
 /** The `{error:{code,message,requestId}}` answer. */
 export function errorResponse(
   error: ApiError,

@@ -1,7 +1,7 @@
 import type { IRequest } from 'itty-router';
 import { logLine } from '../log';
 import { logRequest, type RequestContext } from './context';
-import { ApiError, errorResponse } from './errors';
+import { ApiError, errorResponse, refusalOf } from './errors';
 
 /** What every handler gets after the request: the Worker's bindings, its context, ours. */
 export type HandlerArgs = [Env, ExecutionContext, RequestContext];
@@ -43,6 +43,8 @@ function shapeError(
   _ctx: ExecutionContext,
   rc: RequestContext,
 ): Response {
+  // A Durable Object's refusal on purpose (the feed's shard guard) is an answer, not a 500.
+  error = refusalOf(error) ?? error;
   if (error instanceof ApiError) {
     // The log line names PayPay's request id when PayPay's failure is the answer.
     rc.paypayRequestId ??= error.paypayRequestId;

@@ -1,6 +1,6 @@
 import type { Config } from '../settings/config';
 import type { ReconClaim } from './table';
-import { feedOf } from '../feed/stub';
+import { feedOf, feedShard, feedShardCount, shardOf } from '../feed/stub';
 import { ReconCsvReader } from './csv';
 import { openRecon } from './download';
 import { logLine } from '../log';
@@ -42,6 +42,7 @@ export const RECON_LIMITS = {
   /**
    * Feed calls one invocation makes for recon (Workers allow 1,000
    * subrequests to Durable Objects an invocation); the download is one more.
+   * With FEED_SHARDS > 1 a batch costs a call per shard it names, plus one.
    */
   invocationCalls: 600,
 };
@@ -105,6 +106,7 @@ async function streamFile(
   progress: { sent: number; processed: number; reason: string | null },
 ): Promise<ReconEnd> {
   const feed = feedOf(env);
+  const shards = feedShardCount(env);
   const failed = async (reason: string) => {
     progress.reason = reason;
     return (await feed.reconFailed(claim.notificationId, reason, now)).value;
@@ -134,11 +136,16 @@ async function streamFile(
   /** Sends full batches (all of them at the end); false once the budget is spent. */
   const send = async (all: boolean): Promise<boolean> => {
     while (batch.length >= RECON_LIMITS.batch || (all && batch.length > 0)) {
-      if (Date.now() >= budget.deadline || budget.calls <= 1) return false;
+      if (Date.now() >= budget.deadline) return false;
       const ids = batch.slice(0, RECON_LIMITS.batch);
+      const parts = shards === 1 ? null : partsOf(ids, shards);
+      // One call left after the batch's: the file's pause or end.
+      const calls = parts === null ? 1 : parts.size + 1;
+      if (budget.calls - calls < 1) return false;
       batch = batch.slice(ids.length);
-      budget.calls--;
-      await feed.reconBatch(claim.notificationId, progress.processed, ids, now);
+      budget.calls -= calls;
+      if (parts === null) await feed.reconBatch(claim.notificationId, progress.processed, ids, now);
+      else await sendParts(env, claim, parts, progress.processed + ids.length, now);
       progress.sent += ids.length;
       progress.processed += ids.length;
       // Room for the isolate's other requests (feed reads, webhooks) between batches.
@@ -170,4 +177,44 @@ async function streamFile(
   const { junk, junkLines } = reader.summary();
   await feed.reconFinished(claim.notificationId, { total: reader.ids, junk, junkLines }, now);
   return 'done';
+}
+
+/** A batch's ids by the shard of their user, in the batch's order. */
+function partsOf(ids: readonly string[], shards: number): Map<number, string[]> {
+  const parts = new Map<number, string[]>();
+  for (const id of ids) {
+    const index = shardOf(id, shards);
+    const part = parts.get(index);
+    if (part) part.push(id);
+    else parts.set(index, [id]);
+  }
+  return parts;
+}
+
+/**
+ * A batch split by shard: each part recorded in its users' shard, all in
+ * parallel (so recon scales with the shards), then the file's progress on
+ * the home shard, which keeps the file. Should one part fail, the progress is
+ * not recorded and the file is resumed from before the batch: parts already
+ * recorded add nothing the second time (the misses' dedupe key).
+ */
+async function sendParts(
+  env: Env,
+  claim: ReconClaim,
+  parts: Map<number, string[]>,
+  processed: number,
+  now: number,
+): Promise<void> {
+  const file = {
+    notificationId: claim.notificationId,
+    fileType: claim.fileType,
+    period: claim.period,
+  };
+  const recorded = await Promise.all(
+    [...parts].map(
+      async ([index, ids]) => (await feedShard(env, index).reconIds(file, ids, now)).value,
+    ),
+  );
+  const missed = recorded.reduce((sum, part) => sum + part.missed, 0);
+  await feedOf(env).reconProgress(claim.notificationId, processed, missed, now);
 }

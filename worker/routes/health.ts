@@ -2,6 +2,8 @@ import type { IRequest } from 'itty-router';
 import { hasBearer } from '../http/auth';
 import type { RequestContext } from '../http/context';
 import { clientIdSentence } from '../paypay/client-id';
+import type { SettingProblem } from '../settings/config';
+import { feedOf } from '../feed/stub';
 
 /**
  * `GET /healthz`: whether the Worker is configured. The details (which settings
@@ -11,17 +13,21 @@ import { clientIdSentence } from '../paypay/client-id';
  * `clientId` says where the client ID a responseToken's `aud` is checked
  * against comes from: configured, derived from the API key, or neither.
  */
-export function health(
+export async function health(
   request: IRequest,
-  _env: Env,
+  env: Env,
   _ctx: ExecutionContext,
   rc: RequestContext,
-): Response {
-  const { problems, warnings, environment, paypay } = rc.config;
-  const status = problems.length === 0 ? 200 : 503;
-  const ok = problems.length === 0;
+): Promise<Response> {
+  const { warnings, environment, paypay } = rc.config;
   // In production a bearer gets here only as the merchant's (the `merchantIfBearer` stage).
   const detailed = environment === 'development' || hasBearer(request);
+  // The feed is asked only for details: a public probe costs no Durable Object call.
+  const problems = detailed
+    ? [...rc.config.problems, ...(await feedShardProblems(env))]
+    : rc.config.problems;
+  const status = problems.length === 0 ? 200 : 503;
+  const ok = problems.length === 0;
   if (!detailed) return Response.json({ ok }, { status });
   return Response.json(
     {
@@ -36,4 +42,26 @@ export function health(
     },
     { status },
   );
+}
+
+/**
+ * The home shard's record of FEED_SHARDS, as a problem while its guard refuses
+ * (FEED_SHARDS changed on a feed holding data, no reshard yet). A feed that
+ * cannot be asked says nothing here: the routes that use it answer for it.
+ */
+async function feedShardProblems(env: Env): Promise<SettingProblem[]> {
+  try {
+    const { value: state } = await feedOf(env).shardState();
+    if (!state.refused) return [];
+    const held = state.recorded ?? 1;
+    return [
+      {
+        setting: 'FEED_SHARDS',
+        problem: 'invalid',
+        reason: `FEED_SHARDS changed, but the event feed holds data for ${held} shard${held === 1 ? '' : 's'}: run \`paypay-kyc feed reshard --from ${held} --to ${state.configured}\` to move its users, or set FEED_SHARDS back to ${held}`,
+      },
+    ];
+  } catch {
+    return [];
+  }
 }

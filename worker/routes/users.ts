@@ -10,7 +10,7 @@ import { PayPayClient } from '../paypay/client';
 import { paypayFailed } from '../paypay/failures';
 import type { PayPayCall, KycInfo } from '../paypay/call';
 import { getUserState } from '../feed/user-state';
-import { feedOf } from '../feed/stub';
+import { feedFor } from '../feed/stub';
 import { attemptForget } from '../feed/forget-attempt';
 
 const userIds = requestSlot<string>('userId');
@@ -76,7 +76,7 @@ export async function forgetUser(
 ): Promise<Response> {
   const uaid = userIds.get(request);
   const now = Date.now();
-  const { value: start } = await feedOf(env).startForget(uaid, rc.requestId, now);
+  const { value: start } = await feedFor(env, uaid).startForget(uaid, rc.requestId, now);
   if (start.state === 'started') ctx.waitUntil(attemptForget(env, rc.config, start.attempt, now));
   const status = start.state === 'forgotten' ? 'forgotten' : 'forgetting';
   return Response.json({ status, requestId: rc.requestId }, { status: 202 });

@@ -7,6 +7,7 @@ import {
   asOrigin,
   integer,
   isServiceUrl,
+  MAX_FEED_SHARDS,
   oneOf,
   onOff,
   parseList,
@@ -72,6 +73,8 @@ export interface Config {
   authorizationExpiringDays: number;
   /** Days the feed keeps its events (then the cron trims them). */
   feedRetentionDays: number;
+  /** Feed objects the users are split among (1-64), fixed per deployment (worker/feed/stub.ts). */
+  feedShards: number;
   /** Where feed events are also pushed, and the Standard Webhooks key; null = no forwarding. */
   merchantWebhook: MerchantWebhook | null;
   problems: SettingProblem[];
@@ -277,6 +280,7 @@ export function parseConfig(env: RawSettings, host: string | null = null): Confi
     authorizationExpiringDays: integer(env, 'AUTHORIZATION_EXPIRING_DAYS', 14, 0, 365, bad),
     // At least 8: a recon file may come 7 days after its day, and its misses check that day's webhooks.
     feedRetentionDays: integer(env, 'FEED_RETENTION_DAYS', 30, 8, 3650, bad),
+    feedShards: integer(env, 'FEED_SHARDS', 1, 1, MAX_FEED_SHARDS, bad),
     merchantWebhook,
     problems,
     warnings,

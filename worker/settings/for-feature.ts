@@ -10,6 +10,7 @@ const VALUES = {
   PAYPAY_FIELDS: (config: Config) => config.paypay.fields,
   CALLBACK_URL: (config: Config) => config.callbackUrl,
   MERCHANT_API_TOKEN: (config: Config) => config.merchantApiToken,
+  FEED_SHARDS: (config: Config) => config.feedShards,
 } satisfies Partial<Record<SettingName, (config: Config) => unknown>>;
 
 /** A setting a feature needs. */

@@ -29,7 +29,15 @@ export const SETTING_NAMES = [
   'UNCONFIRMED_REREADS_PER_MINUTE',
   'AUTHORIZATION_EXPIRING_DAYS',
   'FEED_RETENTION_DAYS',
+  'FEED_SHARDS',
 ] as const;
+
+/**
+ * The most feed shards a deployment may have (FEED_SHARDS): 64 objects of
+ * 10 GB each. Here, beside the settings, so config.ts reads it without
+ * importing the feed (worker/feed/stub.ts re-exports it).
+ */
+export const MAX_FEED_SHARDS = 64;
 
 /** One setting's name. */
 export type SettingName = (typeof SETTING_NAMES)[number];

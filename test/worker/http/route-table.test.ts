@@ -15,6 +15,7 @@ const ALLOW: Record<string, string> = {
   '/v1/users/:uaid/kyc-info': 'GET',
   '/v1/users/:uaid': 'GET, DELETE',
   '/v1/events': 'GET',
+  '/v1/feed/reshard': 'POST',
   '/v1/doctor': 'GET',
 };
 
