@@ -233,7 +233,7 @@ describe('GET /v1/doctor', () => {
   it('a clock 5 minutes off fails the clock row, and the signature row blames it', async () => {
     const answer = await run(await ownMerchant({ clockOffsetSeconds: 300 }));
     expect(failing(answer)).toEqual(['clock', 'signature']);
-      // A second either way: the offset is read across a request on a loaded machine.
+    // A second either way: the offset is read across a request on a loaded machine.
     expect(rowOf(answer, 'clock').detail).toMatch(
       /^The Worker's clock is (29[89]|30[0-2]) s behind PayPay's/,
     );
