@@ -483,6 +483,114 @@ export class EventFeed extends DurableObject<Env> {
     return ok(null);
   }
 
+  // ---- placeholder: replaced by the feed-modules branch (from here to the end marker) ----
+
+  /** placeholder: replaced by the feed-modules branch. `record` for many, in one transaction. */
+  async recordBatch(items: WebhookInput[]): Promise<Result<Recorded[], never>> {
+    this.copy.noteRequest();
+    const recorded = this.atomically(() =>
+      items.map((input): Recorded => {
+        const now = input.receivedAt;
+        const uaid = input.userAuthorizationId;
+        if (isForgetting(this.sql, uaid))
+          return { duplicate: false, dropped: true, eventId: null, reread: false };
+        const seq = this.append({
+          type: WEBHOOK_EVENT_TYPES[input.kind],
+          kind: input.kind,
+          uaid,
+          occurredAt: now,
+          source: 'webhook',
+          notificationId: input.notificationId,
+        });
+        if (seq === null) return { duplicate: true, eventId: null, reread: false };
+        const user = mergeChange(this.sql, uaid, input.kind, now, 'webhook', now);
+        const budget = input.unconfirmedBudget ?? this.unconfirmedBudget();
+        const reread =
+          rereadClaimable(user, now) &&
+          claimWithinBudget(this.sql, uaid, now, budget, user.confirmed_at !== null);
+        return { duplicate: false, eventId: `ev_${seq}`, reread };
+      }),
+    );
+    const fresh = items.filter((_, i) => !recorded[i]!.duplicate);
+    if (fresh.length > 0) await this.copy.schedule(Math.max(...fresh.map((i) => i.receivedAt)));
+    return ok(recorded);
+  }
+
+  /** placeholder: replaced by the feed-modules branch. */
+  async parkDeadLetters(
+    letters: { id: string; body: string; attempts: number }[],
+    now: number,
+  ): Promise<Result<{ parked: number }, never>> {
+    const parked = this.atomically(() => {
+      this.placeholderDeadLetterTable();
+      let n = 0;
+      for (const letter of letters) {
+        n += this.sql
+          .exec(
+            `INSERT INTO dead_letters (id, body, attempts, parked_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT DO NOTHING RETURNING id`,
+            letter.id,
+            letter.body,
+            letter.attempts,
+            now,
+          )
+          .toArray().length;
+      }
+      if (n > 0) {
+        this.append({
+          type: 'ingest.dead_lettered' as Append['type'],
+          occurredAt: now,
+          source: 'webhook',
+          data: { count: n },
+        });
+      }
+      return n;
+    });
+    return ok({ parked });
+  }
+
+  /** placeholder: replaced by the feed-modules branch. */
+  async deadLetters(
+    limit: number,
+  ): Promise<Result<{ id: string; body: string; attempts: number; parkedAt: number }[], never>> {
+    this.placeholderDeadLetterTable();
+    const rows = this.sql
+      .exec<{ id: string; body: string; attempts: number; parked_at: number }>(
+        'SELECT id, body, attempts, parked_at FROM dead_letters ORDER BY parked_at, id LIMIT ?',
+        limit,
+      )
+      .toArray();
+    return ok(
+      rows.map((r) => ({ id: r.id, body: r.body, attempts: r.attempts, parkedAt: r.parked_at })),
+    );
+  }
+
+  /** placeholder: replaced by the feed-modules branch. */
+  async removeDeadLetters(ids: string[]): Promise<Result<number, never>> {
+    this.placeholderDeadLetterTable();
+    const removed = this.sql
+      .exec(
+        'DELETE FROM dead_letters WHERE id IN (SELECT value FROM json_each(?)) RETURNING id',
+        JSON.stringify(ids),
+      )
+      .toArray().length;
+    return ok(removed);
+  }
+
+  /** placeholder: replaced by the feed-modules branch. */
+  async deadLetterCount(): Promise<Result<number, never>> {
+    this.placeholderDeadLetterTable();
+    return ok(this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM dead_letters').one().n);
+  }
+
+  /** placeholder: replaced by the feed-modules branch. */
+  private placeholderDeadLetterTable(): void {
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS dead_letters (
+      id TEXT PRIMARY KEY, body TEXT NOT NULL, attempts INTEGER NOT NULL, parked_at INTEGER NOT NULL)`);
+  }
+
+  // ---- end of placeholder ----
+
   override async alarm(): Promise<void> {
     await this.copy.alarm();
   }
