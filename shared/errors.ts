@@ -47,6 +47,8 @@ export const ERROR_CODES = {
   INTERNAL_ERROR: 500,
   // A notification we could not record: PayPay must retry it.
   NOT_RECORDED: 503,
+  // The queue refused a send (a dead-letter replay): nothing was lost, try again.
+  QUEUE_UNAVAILABLE: 503,
 } as const;
 
 /** A fixed error code. */

@@ -20,6 +20,7 @@ import {
   toUnavailablePage,
   unavailablePage,
 } from './routes/callback';
+import { deadLetters, replay } from './routes/dead-letters';
 import { doctor } from './routes/doctor';
 import { listEvents } from './routes/feed';
 import { health } from './routes/health';
@@ -73,6 +74,8 @@ export const ROUTES = [
   del('/v1/users/:uaid', merchant, userId, needs(PAYPAY_SETTINGS), forgetUser),
   get('/v1/events', merchant, listEvents),
   get('/v1/doctor', merchant, doctorLimit, doctor),
+  get('/v1/dead-letters', merchant, deadLetters),
+  post('/v1/dead-letters/replay', merchant, replay),
   post('/v1/webhooks/paypay/:kind', RECEIVER, receiveWebhook),
   post('/v1/webhooks/paypay/:token/:kind', RECEIVER, receiveWebhook),
 ];

@@ -2,6 +2,7 @@ import type { IRequest } from 'itty-router';
 import { hasBearer } from '../http/auth';
 import type { RequestContext } from '../http/context';
 import { clientIdSentence } from '../paypay/client-id';
+import { feedOf } from '../feed/stub';
 
 /**
  * `GET /healthz`: whether the Worker is configured. The details (which settings
@@ -10,19 +11,31 @@ import { clientIdSentence } from '../paypay/client-id';
  * public learns `{ok}`. In development they are public, for the local stack.
  * `clientId` says where the client ID a responseToken's `aud` is checked
  * against comes from: configured, derived from the API key, or neither.
+ * `deadLetters` counts the notifications INGEST gave up on, parked for a
+ * replay, with a warning while there are any (a count only: the public
+ * answer never reads the feed).
  */
-export function health(
+export async function health(
   request: IRequest,
-  _env: Env,
+  env: Env,
   _ctx: ExecutionContext,
   rc: RequestContext,
-): Response {
+): Promise<Response> {
   const { problems, warnings, environment, paypay } = rc.config;
   const status = problems.length === 0 ? 200 : 503;
   const ok = problems.length === 0;
   // In production a bearer gets here only as the merchant's (the `merchantIfBearer` stage).
   const detailed = environment === 'development' || hasBearer(request);
   if (!detailed) return Response.json({ ok }, { status });
+  const deadLetters = await deadLetterCount(env);
+  const parked =
+    deadLetters !== null && deadLetters > 0
+      ? [
+          {
+            reason: `${deadLetters} notification${deadLetters === 1 ? ' was' : 's were'} not recorded after every retry and wait in the feed: look with GET /v1/dead-letters, replay with paypay-kyc dead-letters --replay`,
+          },
+        ]
+      : [];
   return Response.json(
     {
       ok,
@@ -31,9 +44,19 @@ export function health(
       invalid: problems
         .filter((p) => p.problem === 'invalid')
         .map((p) => ({ setting: p.setting, reason: p.reason })),
-      warnings: warnings.map((p) => ({ setting: p.setting, reason: p.reason })),
+      warnings: [...warnings.map((p) => ({ setting: p.setting, reason: p.reason })), ...parked],
       clientId: { source: paypay.clientId.source, detail: clientIdSentence(paypay.clientId) },
+      ...(deadLetters !== null ? { deadLetters } : {}),
     },
     { status },
   );
+}
+
+/** How many dead letters are parked; null when the feed cannot say (the answer goes on without). */
+async function deadLetterCount(env: Env): Promise<number | null> {
+  try {
+    return (await feedOf(env).deadLetterCount()).value;
+  } catch {
+    return null;
+  }
 }
