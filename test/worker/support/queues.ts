@@ -65,7 +65,8 @@ let windows = 0;
  * re-read rate window of its own: one call stands for one moment (the tests'
  * cron runs are hours apart in scheduled time, seconds apart in real time),
  * so the re-reads of earlier calls do not count against it. Only
- * test/worker/queues/rereads.test.ts shares a window between deliveries.
+ * test/worker/queues/rereads.test.ts shares a window between deliveries. A
+ * queue or limiter the caller put in `env` itself is kept.
  */
 export function holdingQueues(env: Env): Env {
   const tag = `call-${++windows}`;
@@ -79,11 +80,13 @@ export function holdingQueues(env: Env): Env {
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+  // A queue or limiter a test put in itself stays.
+  const own = (name: 'INGEST' | 'REREADS' | 'RATE_LIMITER') => env[name] !== testEnv[name];
   return {
     ...env,
-    INGEST: new HeldQueue(QUEUES.ingest.name),
-    REREADS: new HeldQueue(QUEUES.rereads.name),
-    RATE_LIMITER: limiter,
+    INGEST: own('INGEST') ? env.INGEST : new HeldQueue(QUEUES.ingest.name),
+    REREADS: own('REREADS') ? env.REREADS : new HeldQueue(QUEUES.rereads.name),
+    RATE_LIMITER: own('RATE_LIMITER') ? env.RATE_LIMITER : limiter,
   } as Env;
 }
 
@@ -124,8 +127,10 @@ export interface Consumed {
 
 /**
  * Runs the Worker's `queue` handler on one batch of `queue`, as Cloudflare
- * would deliver it, and says which messages it acked and which it retried (a
- * message left alone is acked when the handler returns).
+ * would deliver it, and says which messages it acked and which it retried,
+ * with the delay asked (a message left alone is acked when the handler
+ * returns). The plugin's batch records a retry but not its delay, so each
+ * message's `retry` and the batch's `retryAll` are watched here.
  */
 export async function consumeMessages(
   queue: string,
@@ -136,20 +141,31 @@ export async function consumeMessages(
     queue,
     messages.map(({ id, body, attempts }) => ({ id, body, attempts, timestamp: Date.now() })),
   );
+  const delays = new Map<string, number | undefined>();
+  let delayAll: number | undefined;
+  for (const message of batch.messages) {
+    const retry = message.retry.bind(message);
+    Object.defineProperty(message, 'retry', {
+      value: (options?: QueueRetryOptions) => {
+        if (!delays.has(message.id)) delays.set(message.id, options?.delaySeconds);
+        retry(options);
+      },
+    });
+  }
+  const retryAll = batch.retryAll.bind(batch);
+  Object.defineProperty(batch, 'retryAll', {
+    value: (options?: QueueRetryOptions) => {
+      delayAll = options?.delaySeconds;
+      retryAll(options);
+    },
+  });
   const ctx = createExecutionContext();
   await (handler.queue as ExportedHandlerQueueHandler<Env>)(batch, env, ctx);
   const result = await getQueueResult(batch, ctx);
   const all = result.retryBatch.retry || result.outcome !== 'ok';
   const retried = messages
-    .map(({ id }) => ({
-      id,
-      delaySeconds: all
-        ? result.retryBatch.delaySeconds
-        : result.retryMessages.find((r) => r.msgId === id)?.delaySeconds,
-      retry: all || result.retryMessages.some((r) => r.msgId === id),
-    }))
-    .filter((r) => r.retry)
-    .map(({ id, delaySeconds }) => ({ id, delaySeconds }));
+    .filter(({ id }) => all || result.retryMessages.some((r) => r.msgId === id))
+    .map(({ id }) => ({ id, delaySeconds: all ? delayAll : delays.get(id) }));
   const acked = messages.map(({ id }) => id).filter((id) => !retried.some((r) => r.id === id));
   return { acked, retried };
 }
