@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { createScheduledController, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import handler from '../../../worker/index';
+import { parseConfig } from '../../../worker/settings/config';
 import { feedFor, feedShard, shardOf } from '../../../worker/feed/stub';
 import { fault, sandboxCalls } from '../support/sandbox';
 import {
@@ -73,6 +74,27 @@ function dueUser(stub: DurableObjectStub, uaid: string, now: number): Promise<vo
     );
   });
 }
+
+describe('the setting PAYPAY_REREADS_PER_MINUTE', () => {
+  it('reads PAYPAY_REREADS_PER_MINUTE: 300 by default, an integer from 1 to 100000', () => {
+    expect(parseConfig({}).rereadsPerMinute).toBe(300);
+    expect(parseConfig({}).problems.map((p) => p.setting)).not.toContain(
+      'PAYPAY_REREADS_PER_MINUTE',
+    );
+    expect(parseConfig({ PAYPAY_REREADS_PER_MINUTE: '100000' }).rereadsPerMinute).toBe(100_000);
+    for (const value of ['0', '100001', '1.5', 'fast']) {
+      const config = parseConfig({ PAYPAY_REREADS_PER_MINUTE: value });
+      expect(config.rereadsPerMinute).toBe(300);
+      expect(config.problems.filter((p) => p.setting === 'PAYPAY_REREADS_PER_MINUTE')).toEqual([
+        {
+          setting: 'PAYPAY_REREADS_PER_MINUTE',
+          problem: 'invalid',
+          reason: 'PAYPAY_REREADS_PER_MINUTE must be an integer from 1 to 100000',
+        },
+      ]);
+    }
+  });
+});
 
 describe("the cron's re-reads", () => {
   it('are queued on REREADS, each shard its share of PAYPAY_REREADS_PER_MINUTE', async () => {
