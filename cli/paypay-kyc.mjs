@@ -13,6 +13,7 @@ const COMMANDS = {
   approve: () => import('./approve.mjs'),
   events: () => import('./events.mjs'),
   feed: () => import('./feed.mjs'),
+  'dead-letters': () => import('./dead-letters.mjs'),
 };
 
 async function usage() {
@@ -23,10 +24,11 @@ async function usage() {
 
 PayPay KYC Passport from a terminal: check a deployed Worker, run the PayPay
 sandbox, make it send webhooks and recon files, play the user on its phone page,
-tail a Worker's event feed, and grow it to more shards.
+tail a Worker's event feed, grow it to more shards, and replay the
+notifications it could not record.
 
 Commands:
-${rows.map(([name, text]) => `  ${name.padEnd(9)} ${text}`).join('\n')}
+${rows.map(([name, text]) => `  ${name.padEnd(12)} ${text}`).join('\n')}
 
 Run \`paypay-kyc <command> --help\` for its flags. Environment: PAYPAY_KYC_ENDPOINT
 (--endpoint), MERCHANT_API_TOKEN (--token), PAYPAY_KYC_SANDBOX (--sandbox),

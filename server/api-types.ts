@@ -118,7 +118,7 @@ export interface paths {
     put?: never;
     /**
      * PayPay: a user's KYC changed.
-     * @description Unsigned (PayPay does not sign webhooks): the source address must be in WEBHOOK_ALLOWED_CIDRS and, with WEBHOOK_PATH_TOKEN set, the path is /v1/webhooks/paypay/{token}/kyc and this path answers 404. Recorded before the 200; effects run after. Duplicates by notification_id change nothing.
+     * @description Unsigned (PayPay does not sign webhooks): the source address must be in WEBHOOK_ALLOWED_CIDRS and, with WEBHOOK_PATH_TOKEN set, the path is /v1/webhooks/paypay/{token}/kyc and this path answers 404. Queued (or, should the queue refuse it, recorded) before the 200; recorded by the queue's consumer, effects after. Duplicates by notification_id change nothing.
      */
     post: operations['webhook_kyc'];
     delete?: never;
@@ -138,7 +138,7 @@ export interface paths {
     put?: never;
     /**
      * PayPay: a user was flagged for risk.
-     * @description Unsigned (PayPay does not sign webhooks): the source address must be in WEBHOOK_ALLOWED_CIDRS and, with WEBHOOK_PATH_TOKEN set, the path is /v1/webhooks/paypay/{token}/risk and this path answers 404. Recorded before the 200; effects run after. Duplicates by notification_id change nothing.
+     * @description Unsigned (PayPay does not sign webhooks): the source address must be in WEBHOOK_ALLOWED_CIDRS and, with WEBHOOK_PATH_TOKEN set, the path is /v1/webhooks/paypay/{token}/risk and this path answers 404. Queued (or, should the queue refuse it, recorded) before the 200; recorded by the queue's consumer, effects after. Duplicates by notification_id change nothing.
      */
     post: operations['webhook_risk'];
     delete?: never;
@@ -158,7 +158,7 @@ export interface paths {
     put?: never;
     /**
      * PayPay: a user's account status changed.
-     * @description Unsigned (PayPay does not sign webhooks): the source address must be in WEBHOOK_ALLOWED_CIDRS and, with WEBHOOK_PATH_TOKEN set, the path is /v1/webhooks/paypay/{token}/account-status and this path answers 404. Recorded before the 200; effects run after. Duplicates by notification_id change nothing.
+     * @description Unsigned (PayPay does not sign webhooks): the source address must be in WEBHOOK_ALLOWED_CIDRS and, with WEBHOOK_PATH_TOKEN set, the path is /v1/webhooks/paypay/{token}/account-status and this path answers 404. Queued (or, should the queue refuse it, recorded) before the 200; recorded by the queue's consumer, effects after. Duplicates by notification_id change nothing.
      */
     post: operations['webhook_account_status'];
     delete?: never;
@@ -178,7 +178,7 @@ export interface paths {
     put?: never;
     /**
      * PayPay: a recon file is ready (downloaded only from RECON_ALLOWED_HOSTS).
-     * @description Unsigned (PayPay does not sign webhooks): the source address must be in WEBHOOK_ALLOWED_CIDRS and, with WEBHOOK_PATH_TOKEN set, the path is /v1/webhooks/paypay/{token}/recon and this path answers 404. Recorded before the 200; effects run after. Duplicates by notification_id change nothing.
+     * @description Unsigned (PayPay does not sign webhooks): the source address must be in WEBHOOK_ALLOWED_CIDRS and, with WEBHOOK_PATH_TOKEN set, the path is /v1/webhooks/paypay/{token}/recon and this path answers 404. Queued (or, should the queue refuse it, recorded) before the 200; recorded by the queue's consumer, effects after. Duplicates by notification_id change nothing.
      */
     post: operations['webhook_recon'];
     delete?: never;
@@ -293,6 +293,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/dead-letters': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The notifications the ingest queue gave up on, parked in the feed, oldest first.
+     * @description Each parking appends one `ingest.dead_lettered` event; /healthz counts them (`deadLetters`) and the doctor's `ingest` row fails while any wait. `POST /v1/dead-letters/replay` sends them again.
+     */
+    get: operations['getDeadLetters'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/dead-letters/replay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sends up to `limit` parked notifications back to the ingest queue, oldest first, and unparks those sent.
+     * @description Each notification is recorded once however often it is sent, so a replay is safe to repeat. A body this Worker did not send stays parked (`skipped`). No body: limit 100.
+     */
+    post: operations['replayDeadLetters'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/doctor': {
     parameters: {
       query?: never;
@@ -302,7 +342,7 @@ export interface paths {
     };
     /**
      * The Worker checks its own deployment, from where it runs, and answers one row per check.
-     * @description Rows, in this order: settings, clock, signature, scopes, endpoints, callback, webhooks, recon. Four harmless signed PayPay calls per run, none retried. Never a secret or the webhook path token. `npm run doctor -- --endpoint <url>` calls it and adds CALLBACK_URL's reachability from outside. At most 6 runs a minute per deployment.
+     * @description Rows, in this order: settings, clock, signature, scopes, endpoints, callback, webhooks, recon, ingest. Four harmless signed PayPay calls per run, none retried. Never a secret or the webhook path token. `npm run doctor -- --endpoint <url>` calls it and adds CALLBACK_URL's reachability from outside. At most 6 runs a minute per deployment.
      */
     get: operations['getDoctor'];
     put?: never;
@@ -439,7 +479,8 @@ export interface components {
         reason: string;
       }[];
       warnings?: {
-        setting: string;
+        /** @description The setting the warning is about; absent for one about the deployment's state (dead letters waiting). */
+        setting?: string;
         reason: string;
       }[];
       /** @enum {string} */
@@ -450,6 +491,8 @@ export interface components {
         source: 'configured' | 'derived' | 'none';
         detail: string;
       };
+      /** @description Notifications parked as dead letters (GET /v1/dead-letters); absent when the feed could not say. */
+      deadLetters?: number;
     };
     KindState: null | {
       /** Format: date-time */
@@ -690,7 +733,8 @@ export interface components {
           | 'endpoints'
           | 'callback'
           | 'webhooks'
-          | 'recon';
+          | 'recon'
+          | 'ingest';
         ok: boolean;
         /** @description One or two sentences; a failed row's ends with "Fix: ...". */
         detail: string;
@@ -698,6 +742,33 @@ export interface components {
         requestId?: string;
       }[];
       requestId: string;
+    };
+    DeadLetterList: {
+      deadLetters: {
+        /** @description The queue's message id. */
+        id: string;
+        attempts: number;
+        /** Format: date-time */
+        parkedAt: string;
+        /**
+         * @description null for a body this Worker did not send.
+         * @enum {string|null}
+         */
+        kind: 'kyc' | 'risk' | 'account-status' | 'recon' | null;
+        notificationId: string | null;
+        userAuthorizationId?: string;
+        fileType?: string;
+      }[];
+      /** @description How many are parked in all. */
+      count: number;
+    };
+    DeadLetterReplay: {
+      /** @description Sent back to the queue and unparked. */
+      replayed: number;
+      /** @description Bodies this Worker did not send: left parked. */
+      skipped: number;
+      /** @description Still parked after this replay. */
+      remaining: number;
     };
     /** @description The body POSTed to MERCHANT_WEBHOOK_URL: the Standard Webhooks envelope around one feed event, the same event GET /v1/events lists. */
     ForwardedEvent: {
@@ -1094,7 +1165,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Recorded (or already recorded). */
+      /** @description Queued or recorded (or already recorded). */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1157,7 +1228,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not recorded (PayPay should retry), or a setting is broken. Codes: CONFIG_<SETTING>, NOT_RECORDED. */
+      /** @description Neither queued nor recorded (PayPay should retry), or a setting is broken. Codes: CONFIG_<SETTING>, NOT_RECORDED. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1181,7 +1252,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Recorded (or already recorded). */
+      /** @description Queued or recorded (or already recorded). */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1244,7 +1315,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not recorded (PayPay should retry), or a setting is broken. Codes: CONFIG_<SETTING>, NOT_RECORDED. */
+      /** @description Neither queued nor recorded (PayPay should retry), or a setting is broken. Codes: CONFIG_<SETTING>, NOT_RECORDED. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1268,7 +1339,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Recorded (or already recorded). */
+      /** @description Queued or recorded (or already recorded). */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1331,7 +1402,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not recorded (PayPay should retry), or a setting is broken. Codes: CONFIG_<SETTING>, NOT_RECORDED. */
+      /** @description Neither queued nor recorded (PayPay should retry), or a setting is broken. Codes: CONFIG_<SETTING>, NOT_RECORDED. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1355,7 +1426,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Recorded (or already recorded). */
+      /** @description Queued or recorded (or already recorded). */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1418,7 +1489,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Not recorded (PayPay should retry), or a setting is broken. Codes: CONFIG_<SETTING>, NOT_RECORDED. */
+      /** @description Neither queued nor recorded (PayPay should retry), or a setting is broken. Codes: CONFIG_<SETTING>, NOT_RECORDED. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1905,6 +1976,145 @@ export interface operations {
         };
       };
       /** @description MERCHANT_API_TOKEN or FEED_SHARDS missing or malformed. Codes: CONFIG_<SETTING>. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getDeadLetters: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The oldest `limit`, and how many are parked in all. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeadLetterList'];
+        };
+      };
+      /** @description Bad limit, another parameter. Codes: INVALID_FIELD, UNKNOWN_FIELD. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or wrong bearer. Codes: UNAUTHORIZED. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not GET. Codes: METHOD_NOT_ALLOWED. */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description MERCHANT_API_TOKEN is missing or malformed. Codes: CONFIG_MERCHANT_API_TOKEN. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  replayDeadLetters: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          /** @default 100 */
+          limit?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description What the replay did. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeadLetterReplay'];
+        };
+      };
+      /** @description Bad limit, another field, bad JSON. Codes: INVALID_FIELD, UNKNOWN_FIELD, INVALID_JSON. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or wrong bearer. Codes: UNAUTHORIZED. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not POST. Codes: METHOD_NOT_ALLOWED. */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body over 1 KiB. Codes: PAYLOAD_TOO_LARGE. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A body that is not application/json. Codes: UNSUPPORTED_MEDIA_TYPE. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The queue took none of them (they stay parked), or MERCHANT_API_TOKEN is missing or malformed. Codes: QUEUE_UNAVAILABLE, CONFIG_MERCHANT_API_TOKEN. */
       503: {
         headers: {
           [name: string]: unknown;

@@ -49,6 +49,8 @@ export const ERROR_CODES = {
   NOT_RECORDED: 503,
   // FEED_SHARDS differs from what the feed was set up with: `paypay-kyc feed reshard` first.
   FEED_SHARDS_CHANGED: 503,
+  // The queue refused a send (a dead-letter replay): nothing was lost, try again.
+  QUEUE_UNAVAILABLE: 503,
 } as const;
 
 /** A fixed error code. */

@@ -5,7 +5,7 @@ import { eachShard, feedOf, feedShard, shardIndexes, shareOf } from './feed/stub
 import { attemptForget } from './feed/forget-attempt';
 import { forwardDue } from './feed/forward';
 import { processRecon, RECON_LIMITS, reconBudget } from './recon/process';
-import { reread } from './feed/reread';
+import { queueDueRereads } from './queues/rereads';
 
 /**
  * Work per cron run, bounded so one invocation stays far inside Workers'
@@ -14,7 +14,6 @@ import { reread } from './feed/reread';
  */
 export const CRON_LIMITS = {
   reconFiles: 4,
-  rereads: 50,
   rereadConcurrency: 5,
   forwards: 100,
   /** Expiry events appended per run; the rest wait a minute, none is lost. */
@@ -42,7 +41,7 @@ export interface CronSummary {
 
 /**
  * The cron trigger (every minute): retries recon downloads until PayPay's
- * window closes (then the file is reported lost), performs due re-reads and
+ * window closes (then the file is reported lost), queues due re-reads, makes
  * unlinks of forgotten users, appends authorization expiry events,
  * retries forwarding, and makes sure state still waiting for KV gets its
  * copy (the feed object's alarm writes it). Recon files are the home shard's;
@@ -90,14 +89,8 @@ export async function runScheduled(
     }
   });
   await step('rereads', async () => {
-    // Confirmed users first; unconfirmed ones (maybe forged) only within their budget.
-    const { value: due } = await feed.dueRereads(
-      now,
-      CRON_LIMITS.rereads,
-      config.unconfirmedRereadsPerMinute,
-    );
-    await mapLimit(due, CRON_LIMITS.rereadConcurrency, (claim) => reread(env, config, claim, now));
-    summary.rereads = due.length;
+    // Queued, not made here: the REREADS consumer keeps to PAYPAY_REREADS_PER_MINUTE.
+    summary.rereads = await queueDueRereads(env, config, now);
   });
   await step('forgets', async () => {
     // Before forwarding: a forget finished now is forwarded in this same run.

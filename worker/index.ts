@@ -1,6 +1,7 @@
 import { configOf } from './settings/config';
 import { logLine } from './log';
 import { runScheduled } from './cron';
+import { consumeBatch } from './queues/consumer';
 import { newContext } from './http/context';
 import { router } from './router';
 
@@ -8,7 +9,10 @@ export { EventFeed } from './feed/event-feed';
 export { CreationRateLimiter } from './http/rate-limit';
 export { VerificationSession } from './session/verification-session';
 
-/** The merchant's Worker: wiring only. The way through is worker/http/pipeline.ts. */
+/**
+ * The merchant's Worker: wiring only. The way through is worker/http/pipeline.ts;
+ * the queues' consumers are in worker/queues/.
+ */
 export default {
   fetch(request, env, ctx): Promise<Response> {
     return router.fetch(request, env, ctx, newContext(env, request));
@@ -26,5 +30,10 @@ export default {
       ms: Date.now() - startedAt,
       ...summary,
     });
+  },
+
+  /** INGEST (notifications to record), its dead-letter queue, and REREADS (re-reads of PayPay). */
+  async queue(batch, env): Promise<void> {
+    await consumeBatch(batch, env);
   },
 } satisfies ExportedHandler<Env>;

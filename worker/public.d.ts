@@ -12,14 +12,20 @@ import { DurableObject } from 'cloudflare:workers';
 
 /**
  * What the Worker is given as `env`: its bindings (`SESSIONS`, `RATE_LIMITER`,
- * `EVENT_FEED`, `KYC_KV`) and its settings, vars and secrets (docs/deploy.md).
+ * `EVENT_FEED`, `KYC_KV`, the queues `INGEST` and `REREADS`) and its settings,
+ * vars and secrets (docs/deploy.md).
  */
 export type KycPassportEnv = object;
 
-/** The Worker: `fetch` answers every route, `scheduled` runs the every-minute cron. */
+/**
+ * The Worker: `fetch` answers every route, `scheduled` runs the every-minute
+ * cron, `queue` consumes its queues (webhooks to record, their dead letters,
+ * re-reads of PayPay).
+ */
 export interface KycPassportWorker<E extends object = KycPassportEnv> extends ExportedHandler<E> {
   fetch: ExportedHandlerFetchHandler<E>;
   scheduled: ExportedHandlerScheduledHandler<E>;
+  queue: ExportedHandlerQueueHandler<E>;
 }
 
 declare const worker: KycPassportWorker;

@@ -20,6 +20,7 @@ import {
   toUnavailablePage,
   unavailablePage,
 } from './routes/callback';
+import { deadLetters, replay } from './routes/dead-letters';
 import { doctor } from './routes/doctor';
 import { listEvents, reshard } from './routes/feed';
 import { health } from './routes/health';
@@ -74,6 +75,8 @@ export const ROUTES = [
   get('/v1/events', merchant, needs(['FEED_SHARDS']), listEvents),
   post('/v1/feed/reshard', merchant, needs(['FEED_SHARDS']), reshard),
   get('/v1/doctor', merchant, doctorLimit, doctor),
+  get('/v1/dead-letters', merchant, deadLetters),
+  post('/v1/dead-letters/replay', merchant, replay),
   post('/v1/webhooks/paypay/:kind', RECEIVER, receiveWebhook),
   post('/v1/webhooks/paypay/:token/:kind', RECEIVER, receiveWebhook),
 ];

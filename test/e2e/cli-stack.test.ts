@@ -132,7 +132,7 @@ describe('paypay-kyc against the stack', () => {
     const run = await cli(['doctor', ...onWorker(), '--json']);
     expect(run.code, run.stderr).toBe(0);
     const rows = JSON.parse(run.stdout) as { check: string; ok: boolean }[];
-    const checks = 'settings clock signature scopes endpoints callback webhooks recon';
+    const checks = 'settings clock signature scopes endpoints callback webhooks recon ingest';
     expect(rows.map((row) => row.check)).toEqual(checks.split(' '));
     expect(rows.every((row) => row.ok)).toBe(true);
   });
@@ -145,6 +145,15 @@ describe('paypay-kyc against the stack', () => {
     const shrink = await cli(['feed', 'reshard', ...onWorker(), '--from', '2', '--to', '1']);
     expect(shrink.code).toBe(2);
     expect(shrink.stderr).toContain('only grows');
+  });
+
+  it('dead-letters lists none on a healthy stack, and --replay has nothing to send (exit 0)', async () => {
+    const listed = await cli(['dead-letters', ...onWorker(), '--json']);
+    expect([listed.code, listed.stdout]).toEqual([0, '']);
+    expect(listed.stderr).toContain('No dead letters');
+    const replayed = await cli(['dead-letters', ...onWorker(), '--replay', '--json']);
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(JSON.parse(replayed.stdout)).toEqual({ replayed: 0, skipped: 0, remaining: 0 });
   });
 
   it('every Worker answer of this file matches docs/openapi.json', () => {

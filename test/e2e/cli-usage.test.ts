@@ -14,6 +14,7 @@ describe('paypay-kyc: usage', () => {
     approve: ['--outcome', '--endpoint', '--sandbox', '--api-key', '--non-ekyc', '--identity'],
     events: ['--endpoint', '--token', '--after', '--limit', '--follow', '--interval', '--json'],
     feed: ['--endpoint', '--token', '--from', '--to', '--json'],
+    'dead-letters': ['--endpoint', '--token', '--replay', '--limit', '--json'],
   };
 
   it('--help of the tool lists every command (exit 0)', async () => {
@@ -43,7 +44,7 @@ describe('paypay-kyc: usage', () => {
 });
 
 describe('paypay-kyc: the bearer never goes over plain http to another machine', () => {
-  it.each(['doctor', 'events', 'feed reshard'])(
+  it.each(['doctor', 'events', 'feed reshard', 'dead-letters'])(
     '%s refuses an http --endpoint that is not loopback, naming its host (exit 2)',
     async (command) => {
       for (const endpoint of ['http://kyc.example', 'http://192.0.2.10:8787']) {

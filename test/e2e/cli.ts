@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { stack } from './support';
+import { feedEvents, stack } from './support';
 
 // The paypay-kyc CLI as the cli-*.test.ts files run it.
 
@@ -68,11 +68,24 @@ export async function events(
   return { events: lines.map((line) => JSON.parse(line) as Event), cursor: cursor! };
 }
 
-/** `trigger <kind> <uaid>` on the sandbox, checked delivered once; the notification id. */
+/**
+ * `trigger <kind> <uaid>` on the sandbox, checked delivered once, and waited
+ * for until the Worker's queue consumer recorded it (its 200 means queued);
+ * the notification id.
+ */
 export async function trigger(kind: string, uaid: string): Promise<string> {
   const run = await cli(['trigger', kind, uaid, ...onSandbox(), '--json']);
   expect(run.code, run.stderr).toBe(0);
   const answer = JSON.parse(run.stdout) as { notificationId: string; deliveries: unknown[] };
   expect(answer.deliveries).toEqual([{ status: 200, attempts: 1 }]);
+  await expect
+    .poll(
+      async () => (await feedEvents()).some((e) => e.notificationId === answer.notificationId),
+      {
+        timeout: 10_000,
+        interval: 200,
+      },
+    )
+    .toBe(true);
   return answer.notificationId;
 }

@@ -32,6 +32,8 @@ describe('deployment', () => {
       'env.RATE_LIMITER (CreationRateLimiter)',
       'env.EVENT_FEED (EventFeed)',
       'env.KYC_KV',
+      'env.INGEST (paypay-kyc-ingest)',
+      'env.REREADS (paypay-kyc-rereads)',
     ]) {
       expect(output).toContain(binding);
     }

@@ -31,6 +31,7 @@ const CHECKS = [
   'callback',
   'webhooks',
   'recon',
+  'ingest',
 ];
 const WRONG_SECRET = Buffer.from('a valid base64 secret, not the sandbox one').toString('base64');
 const PAYPAY_ID = /^SBX[0-9A-F]{32}$/i;
@@ -96,7 +97,7 @@ describe('npm run doctor against the default stack', () => {
     expect(run.code).toBe(0);
     const [header, ...lines] = run.stdout.trimEnd().split('\n');
     expect(header).toMatch(
-      /^PayPay KYC Passport doctor for http:\/\/127\.0\.0\.1:\d+: 8 checks, all ok \(Worker request id: req_[0-9a-f]{24}\)$/,
+      /^PayPay KYC Passport doctor for http:\/\/127\.0\.0\.1:\d+: 9 checks, all ok \(Worker request id: req_[0-9a-f]{24}\)$/,
     );
     expect(lines.map((line) => line.slice(0, 17).trimEnd())).toEqual(
       CHECKS.map((check) => `ok    ${check}`),

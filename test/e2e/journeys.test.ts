@@ -252,6 +252,9 @@ describe('the OpenAPI document', () => {
     });
     const doctor = await api('/v1/doctor', { headers: merchant() });
     expect(doctor.status).toBe(200);
+    expect((await api('/v1/dead-letters', { headers: merchant() })).status).toBe(200);
+    const replayed = await api('/v1/dead-letters/replay', { method: 'POST', headers: merchant() });
+    expect(replayed.status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(answers.length).toBeGreaterThan(50);
     expect(openApiProblems()).toEqual([]);

@@ -22,6 +22,7 @@ describe('the three-file merchant repository of docs/deploy.md', () => {
       'durable_objects',
       'migrations',
       'kv_namespaces',
+      'queues',
       'triggers',
     ] as const) {
       expect(theirs[key], key).toEqual(ours[key]);
@@ -80,6 +81,8 @@ describe('the three-file merchant repository of docs/deploy.md', () => {
         'env.RATE_LIMITER (CreationRateLimiter)',
         'env.EVENT_FEED (EventFeed)',
         'env.KYC_KV',
+        'env.INGEST (paypay-kyc-ingest)',
+        'env.REREADS (paypay-kyc-rereads)',
       ]) {
         expect(output).toContain(binding);
       }

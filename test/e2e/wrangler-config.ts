@@ -10,6 +10,7 @@ export interface WranglerConfig {
   durable_objects?: { bindings?: { name: string; class_name: string }[] };
   migrations?: { tag: string; new_sqlite_classes?: string[] }[];
   kv_namespaces?: { binding: string; id?: string }[];
+  queues?: { producers?: object[]; consumers?: object[] };
   triggers?: { crons?: string[] };
   secrets?: unknown;
 }

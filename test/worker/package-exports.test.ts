@@ -24,5 +24,6 @@ describe('paypay-kyc-passport/worker', () => {
     ]);
     expect(typeof real.default.fetch).toBe('function');
     expect(typeof real.default.scheduled).toBe('function');
+    expect(typeof real.default.queue).toBe('function');
   });
 });

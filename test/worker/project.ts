@@ -55,10 +55,50 @@ const TEST_SETTINGS: Record<string, string> = {
   SESSION_RATE_LIMIT_PER_MINUTE: '10',
   // Most tests post ids the sandbox does not know; test/worker/attacks/notifications.test.ts sets its own.
   UNCONFIRMED_REREADS_PER_MINUTE: '1000',
+  // The default: a cron run claims this many re-reads (a recon file's users wait for it).
+  PAYPAY_REREADS_PER_MINUTE: '300',
   // Files share a workerd: a global cap would couple them (attacks/sessions.test.ts lowers it).
   SESSION_GLOBAL_LIMIT_PER_MINUTE: '100000',
   PUBLIC_SESSIONS: 'on',
 };
+
+/** A queue consumer of wrangler.jsonc, as wrangler reads it. */
+interface ConsumerConfig {
+  queue: string;
+  max_batch_size?: number;
+  max_retries?: number;
+  dead_letter_queue?: string;
+  retry_delay?: number;
+}
+
+/**
+ * The queue consumers of wrangler.jsonc as they are, but for the batch
+ * timeout: 0, so a message the real local queues carry reaches the consumer
+ * at once instead of after a second. A consumer's entry replaces the one the
+ * plugin read, so each keeps its other settings here. (call() and cron() hand
+ * their messages to the consumer themselves: support/queues.ts.)
+ */
+async function queueConsumersAtOnce(): Promise<Record<string, object>> {
+  const name = 'wrangler'; // a variable: wrangler's typings would bring the Workers globals in
+  const wrangler = (await import(name)) as {
+    experimental_readRawConfig(args: { config: string }): {
+      rawConfig: { queues?: { consumers?: ConsumerConfig[] } };
+    };
+  };
+  const { rawConfig } = wrangler.experimental_readRawConfig({ config: './wrangler.jsonc' });
+  return Object.fromEntries(
+    (rawConfig.queues?.consumers ?? []).map((consumer) => [
+      consumer.queue,
+      {
+        maxBatchSize: consumer.max_batch_size,
+        maxBatchTimeout: 0,
+        maxRetries: consumer.max_retries,
+        deadLetterQueue: consumer.dead_letter_queue,
+        retryDelay: consumer.retry_delay,
+      },
+    ]),
+  );
+}
 
 /**
  * The worker project runs in workerd: the Worker of wrangler.jsonc with
@@ -80,6 +120,7 @@ export const workerProject = defineProject({
         wrangler: { configPath: './wrangler.jsonc' },
         miniflare: {
           bindings: TEST_SETTINGS,
+          queueConsumers: await queueConsumersAtOnce(),
           outboundService: 'sandbox',
           workers: [
             {

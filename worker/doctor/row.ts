@@ -8,6 +8,7 @@ export const CHECKS = [
   'callback',
   'webhooks',
   'recon',
+  'ingest',
 ] as const;
 
 export type CheckId = (typeof CHECKS)[number];

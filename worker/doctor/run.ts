@@ -7,6 +7,7 @@ import { endpointsRow } from './endpoints-check';
 import { PROBE_TIMEOUT_MS, runProbes } from './probes';
 import { feedShards } from '../feed/stub';
 import { readAuthorization } from '../paypay/authorization';
+import { ingestRow } from './ingest-check';
 import { fail, listOf, type CheckId, type CheckRow } from './row';
 import { scopesRow, type GrantedScopes } from './scopes-check';
 import { reconRow, settingsRow } from './settings-check';
@@ -19,13 +20,14 @@ import { webhooksRow } from './webhooks-check';
  * i.e. this Worker's public origin.
  */
 export async function runDoctor(env: Env, config: Config, requestUrl: URL): Promise<CheckRow[]> {
-  const paypayRows = await paypayChecks(env, config);
+  const [paypayRows, ingest] = await Promise.all([paypayChecks(env, config), ingestRow(env)]);
   return [
     settingsRow(config),
     ...paypayRows,
     callbackRow(env.CALLBACK_URL, config, requestUrl),
     webhooksRow(config, requestUrl),
     reconRow(config),
+    ingest,
   ];
 }
 

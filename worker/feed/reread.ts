@@ -3,24 +3,44 @@ import { err, ok } from '../../shared/result';
 import { logLine } from '../log';
 import type { Config } from '../settings/config';
 import type { AuthorizationRead, RereadClaim, StandingRead } from './event-feed';
-import { feedOf } from './stub';
+import { feedFor } from './stub';
 import { paypayClientOf } from '../paypay/from-config';
 
 /**
+ * What a re-read did: PayPay's answer (or failure), stored; or `slowDown`:
+ * PayPay answered 429 (its RATE_LIMIT) after the client's own retries, nothing
+ * was stored, and the caller makes the re-read again later. The users row
+ * keeps it due (its lease ends), so should the caller not, the cron does.
+ */
+export type RereadOutcome = { slowDown: false; read: StandingRead } | { slowDown: true };
+
+/**
  * Re-reads a user's KYC Passport info from PayPay and stores the answer as the
- * user's standing. Notifications are unsigned hints; this answer is the truth.
- * An outage or a refusal that is not about the user leaves the re-read due.
+ * user's standing, in the user's shard. Notifications are unsigned hints; this
+ * answer is the truth. An outage or a refusal that is not about the user
+ * leaves the re-read due, backed off; PayPay's "too many requests" is not the
+ * user's failure and stores nothing (see RereadOutcome).
  */
 export async function reread(
   env: Env,
   config: Config,
   claim: RereadClaim,
   now: number,
-): Promise<StandingRead> {
+): Promise<RereadOutcome> {
   let read: StandingRead;
   try {
     const call = await paypayClientOf(config).kycPassportInfo(claim.userAuthorizationId);
     const paypayRequestId = call.requestId;
+    if (!call.ok && isRateLimit(call)) {
+      logLine('warn', 'paypay', {
+        what: 're-read rate-limited',
+        operation: call.operation,
+        code: call.code,
+        status: call.status,
+        paypayRequestId,
+      });
+      return { slowDown: true };
+    }
     if (call.ok) read = ok({ standing: 'OK', paypayRequestId });
     else if (isStanding(call.code)) read = ok({ standing: call.code, paypayRequestId });
     else read = err({ code: call.code, paypayRequestId });
@@ -38,12 +58,17 @@ export async function reread(
     // paypayClientOf throws only for settings that are missing.
     read = err({ code: 'PAYPAY_NOT_CONFIGURED', paypayRequestId: null });
   }
-  const feed = feedOf(env);
+  const feed = feedFor(env, claim.userAuthorizationId);
   await feed.recordStanding(claim, read, now);
   const authorization = await readAuthorizationAfter(config, claim.userAuthorizationId, read);
   if (authorization !== null)
     await feed.recordAuthorization(claim.userAuthorizationId, authorization, now);
-  return read;
+  return { slowDown: false, read };
+}
+
+/** PayPay's 429 RATE_LIMIT (shared/paypay-codes.ts), whatever code a 429 carries. */
+function isRateLimit(call: { status: number | null; code: string }): boolean {
+  return call.status === 429 || call.code === 'RATE_LIMIT';
 }
 
 /**

@@ -12,6 +12,9 @@ import { feedOf } from '../feed/stub';
  * public learns `{ok}`. In development they are public, for the local stack.
  * `clientId` says where the client ID a responseToken's `aud` is checked
  * against comes from: configured, derived from the API key, or neither.
+ * `deadLetters` counts the notifications INGEST gave up on, parked for a
+ * replay, with a warning while there are any (a count only: the public
+ * answer never reads the feed).
  */
 export async function health(
   request: IRequest,
@@ -29,6 +32,15 @@ export async function health(
   const status = problems.length === 0 ? 200 : 503;
   const ok = problems.length === 0;
   if (!detailed) return Response.json({ ok }, { status });
+  const deadLetters = await deadLetterCount(env);
+  const parked =
+    deadLetters !== null && deadLetters > 0
+      ? [
+          {
+            reason: `${deadLetters} notification${deadLetters === 1 ? ' was' : 's were'} not recorded after every retry and wait in the feed: look with GET /v1/dead-letters, replay with paypay-kyc dead-letters --replay`,
+          },
+        ]
+      : [];
   return Response.json(
     {
       ok,
@@ -37,8 +49,9 @@ export async function health(
       invalid: problems
         .filter((p) => p.problem === 'invalid')
         .map((p) => ({ setting: p.setting, reason: p.reason })),
-      warnings: warnings.map((p) => ({ setting: p.setting, reason: p.reason })),
+      warnings: [...warnings.map((p) => ({ setting: p.setting, reason: p.reason })), ...parked],
       clientId: { source: paypay.clientId.source, detail: clientIdSentence(paypay.clientId) },
+      ...(deadLetters !== null ? { deadLetters } : {}),
     },
     { status },
   );
@@ -63,5 +76,14 @@ async function feedShardProblems(env: Env): Promise<SettingProblem[]> {
     ];
   } catch {
     return [];
+  }
+}
+
+/** How many dead letters are parked; null when the feed cannot say (the answer goes on without). */
+async function deadLetterCount(env: Env): Promise<number | null> {
+  try {
+    return (await feedOf(env).deadLetterCount()).value;
+  } catch {
+    return null;
   }
 }

@@ -1,33 +1,27 @@
 import type { IRequest } from 'itty-router';
-import { logLine } from '../log';
-import type { Config, SettingName } from '../settings/config';
+import { errorName, logLine } from '../log';
+import type { SettingName } from '../settings/config';
 import { readJsonBody } from '../http/body';
 import type { RequestContext } from '../http/context';
 import { ApiError } from '../http/errors';
 import type { Stage } from '../http/pipeline';
 import { requestSlot } from '../http/slot';
-import { feedOf } from '../feed/stub';
-import { forwardDue } from '../feed/forward';
 import { sameString } from '../compare';
-import { periodOf } from '../recon/period';
-import { processRecon } from '../recon/process';
-import { refusalOf } from '../recon/download';
-import { ipAllowed } from '../webhooks/cidr';
+import { RECON_LIMITS } from '../recon/process';
+import { afterRecording, recordEvents, recordReconFile, type Recorded } from '../queues/ingest';
 import {
-  isReceiverKind,
-  parseNotification,
-  type EventNotification,
-  type ReceiverKind,
-  type ReconNotification,
-} from '../webhooks/notification';
-import { reread } from '../feed/reread';
+  eventMessage,
+  reconMessage,
+  type EventMessage,
+  type ReconMessage,
+} from '../queues/messages';
+import { ipAllowed } from '../webhooks/cidr';
+import { isReceiverKind, parseNotification, type ReceiverKind } from '../webhooks/notification';
 
 /** PayPay's notifications are a few hundred bytes; 16 KiB leaves room for added fields. */
 const MAX_BODY_BYTES = 16 * 1024;
 const WEBHOOK_SETTINGS = ['WEBHOOK_ALLOWED_CIDRS', 'WEBHOOK_PATH_TOKEN'] as const;
 const RECON_SETTINGS = [...WEBHOOK_SETTINGS, 'RECON_ALLOWED_HOSTS'] as const;
-/** Forwarding attempts made right after a notification; the cron trigger does the rest. */
-const FORWARD_NOW = 10;
 
 const receiverKinds = requestSlot<ReceiverKind>('knownReceiver');
 
@@ -63,10 +57,11 @@ export const knownReceiver: Stage = (request, _env, _ctx, rc) => {
 /**
  * `POST /v1/webhooks/paypay/[<token>/]<kind>`: one of PayPay's four receivers,
  * once its stages checked settings, source, path token and method. It checks
- * the notification's type and fields, records the
- * notification in the feed object (durable before we answer), answers `OK`,
- * and does everything else in `ctx.waitUntil`. A notification that could not be
- * recorded gets a 503, so PayPay sends it again: never a 200 without a record.
+ * the notification's type and fields, sends it to the INGEST queue (durable
+ * once `send` resolves; the consumer records it, worker/queues/) and answers
+ * `OK`. Should the queue refuse, the notification is recorded here as before
+ * the queue, and only if that fails too is the answer a 503, so that PayPay
+ * sends it again: never a 200 for a notification neither queued nor recorded.
  */
 export async function receiveWebhook(
   request: IRequest,
@@ -74,27 +69,62 @@ export async function receiveWebhook(
   ctx: ExecutionContext,
   rc: RequestContext,
 ): Promise<Response> {
-  const { config } = rc;
   const kind = receiverKinds.get(request);
   const body = await readJsonBody(request, MAX_BODY_BYTES, 'any');
   const now = Date.now();
   const parsed = parseNotification(kind, body, now);
   if (!parsed.ok) throw ApiError.of(parsed.error.code, parsed.error.message);
   const notification = parsed.value;
+  const message =
+    notification.kind === 'recon'
+      ? reconMessage(notification, now)
+      : eventMessage(notification, now);
   try {
-    if (notification.kind === 'recon') await recordRecon(env, ctx, config, notification, now);
-    else await recordEvent(env, ctx, config, notification, now);
-  } catch (error) {
-    logLine('error', 'error', {
+    await env.INGEST.send(message, { contentType: 'json' });
+  } catch (refusal) {
+    logLine('warn', 'queue', {
       requestId: rc.requestId,
-      error: error instanceof Error ? error.name : typeof error,
-      what: 'webhook not recorded',
+      error: errorName(refusal),
+      what: 'queue refused the notification; recording it directly',
     });
-    throw ApiError.of('NOT_RECORDED', 'The notification could not be recorded; send it again');
+    await recordDirectly(env, ctx, rc, message);
   }
   return new Response('OK', {
     headers: { 'Content-Type': 'text/plain; charset=utf-8' },
   });
+}
+
+/**
+ * What the consumer would have done, in this request: recorded (durable
+ * before we answer), then re-reads, the recon file and forwarding in
+ * `ctx.waitUntil`. A notification that cannot be recorded is a 503.
+ */
+async function recordDirectly(
+  env: Env,
+  ctx: ExecutionContext,
+  rc: RequestContext,
+  message: EventMessage | ReconMessage,
+): Promise<void> {
+  const { config } = rc;
+  let after: Recorded;
+  try {
+    if (message.t === 'recon') {
+      const { duplicate, claim } = await recordReconFile(env, config, message);
+      after = { rereads: [], files: claim === null ? [] : [claim], fresh: !duplicate };
+    } else {
+      const recorded = await recordEvents(env, config, [message]);
+      if (recorded.failed.size > 0) throw new Error('NOT_RECORDED');
+      after = { rereads: recorded.rereads, files: [], fresh: recorded.fresh > 0 };
+    }
+  } catch (error) {
+    logLine('error', 'error', {
+      requestId: rc.requestId,
+      error: errorName(error),
+      what: 'webhook not recorded',
+    });
+    throw ApiError.of('NOT_RECORDED', 'The notification could not be recorded; send it again');
+  }
+  ctx.waitUntil(afterRecording(env, config, after, RECON_LIMITS.notificationMs));
 }
 
 /**
@@ -104,73 +134,4 @@ export async function receiveWebhook(
 function pathTokenMatches(presented: string | undefined, expected: string | null): boolean {
   if (expected === null) return presented === undefined;
   return presented !== undefined && sameString(presented, expected);
-}
-
-async function recordEvent(
-  env: Env,
-  ctx: ExecutionContext,
-  config: Config,
-  notification: EventNotification,
-  now: number,
-): Promise<void> {
-  const forward = config.merchantWebhook !== null;
-  const { value: recorded } = await feedOf(env).record({
-    ...notification,
-    receivedAt: now,
-    unconfirmedBudget: config.unconfirmedRereadsPerMinute,
-  });
-  if (recorded.duplicate) return;
-  ctx.waitUntil(
-    background(async () => {
-      if (recorded.reread) {
-        await reread(
-          env,
-          config,
-          { userAuthorizationId: notification.userAuthorizationId, startedAt: now },
-          now,
-        );
-      }
-      if (forward) await forwardDue(env, config, now, FORWARD_NOW);
-    }),
-  );
-}
-
-async function recordRecon(
-  env: Env,
-  ctx: ExecutionContext,
-  config: Config,
-  notification: ReconNotification,
-  now: number,
-): Promise<void> {
-  const forward = config.merchantWebhook !== null;
-  const { value: recorded } = await feedOf(env).recordRecon({
-    notificationId: notification.notificationId,
-    fileType: notification.fileType,
-    path: notification.path,
-    requestedAt: notification.requestedAt,
-    period: periodOf(notification.path, notification.requestedAt),
-    receivedAt: now,
-    // Checked before anything is fetched: a path we may not fetch is reported lost at once.
-    refused: refusalOf(notification.path, config.reconAllowedHosts),
-  });
-  const claim = recorded.claim;
-  if (recorded.duplicate) return;
-  ctx.waitUntil(
-    background(async () => {
-      if (claim !== null) await processRecon(env, config, claim, now);
-      if (forward) await forwardDue(env, config, now, FORWARD_NOW);
-    }),
-  );
-}
-
-/** Background work logs its failure by name; the cron trigger picks up what it left. */
-async function background(work: () => Promise<void>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    logLine('error', 'error', {
-      what: 'webhook background work',
-      error: error instanceof Error ? error.name : typeof error,
-    });
-  }
 }

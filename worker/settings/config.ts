@@ -69,6 +69,8 @@ export interface Config {
   reconAllowedHosts: Set<string>;
   /** Re-reads of PayPay per minute for users it has not yet answered for (forged hints cost this much). */
   unconfirmedRereadsPerMinute: number;
+  /** Re-reads of PayPay per minute, all of them together: the REREADS consumer's pace. */
+  rereadsPerMinute: number;
   /** Days before PayPay's expireAt that `authorization.expiring` is sent. */
   authorizationExpiringDays: number;
   /** Days the feed keeps its events (then the cron trims them). */
@@ -277,6 +279,7 @@ export function parseConfig(env: RawSettings, host: string | null = null): Confi
     webhooks,
     reconAllowedHosts,
     unconfirmedRereadsPerMinute: integer(env, 'UNCONFIRMED_REREADS_PER_MINUTE', 20, 1, 10_000, bad),
+    rereadsPerMinute: integer(env, 'PAYPAY_REREADS_PER_MINUTE', 300, 1, 100_000, bad),
     authorizationExpiringDays: integer(env, 'AUTHORIZATION_EXPIRING_DAYS', 14, 0, 365, bad),
     // At least 8: a recon file may come 7 days after its day, and its misses check that day's webhooks.
     feedRetentionDays: integer(env, 'FEED_RETENTION_DAYS', 30, 8, 3650, bad),

@@ -113,7 +113,7 @@ describe('GET /v1/doctor', () => {
     for (const check of ['clock', 'signature', 'scopes', 'endpoints']) {
       expect(rowOf(answer, check).requestId).toMatch(/^SBX[0-9A-F]{32}$/i);
     }
-    for (const check of ['settings', 'callback', 'webhooks', 'recon']) {
+    for (const check of ['settings', 'callback', 'webhooks', 'recon', 'ingest']) {
       expect(rowOf(answer, check).requestId).toBeUndefined();
     }
     expect(rowOf(answer, 'signature').detail).toContain('401 INVALID_USER_AUTHORIZATION_ID');
@@ -123,6 +123,7 @@ describe('GET /v1/doctor', () => {
       'https://kyc.example/v1/webhooks/paypay/<WEBHOOK_PATH_TOKEN>/account-status',
     );
     expect(rowOf(answer, 'recon').detail).toContain('sandbox.test');
+    expect(rowOf(answer, 'ingest').detail).toContain('none waits among the dead letters');
     expect(rowOf(answer, 'clock').detail).toMatch(/agree to within a second|[0-9] s /);
   });
 

@@ -17,6 +17,8 @@ const ALLOW: Record<string, string> = {
   '/v1/events': 'GET',
   '/v1/feed/reshard': 'POST',
   '/v1/doctor': 'GET',
+  '/v1/dead-letters': 'GET',
+  '/v1/dead-letters/replay': 'POST',
 };
 
 /** A request path for a route pattern: each parameter filled with a plain word. */

@@ -198,6 +198,8 @@ describe('GET /healthz', () => {
         source: 'derived',
         detail: expect.stringContaining('derived from PAYPAY_API_KEY'),
       },
+      // Notifications the ingest queue gave up on: none (test/worker/queues/dead-letters.test.ts).
+      deadLetters: 0,
     });
   });
 

@@ -11,6 +11,7 @@ import { WEBHOOK_KINDS } from '../../../shared/paypay-codes';
 import type { ReconClaim } from '../../../worker/recon/table';
 import handler from '../../../worker/index';
 import { MERCHANT_TOKEN, WORKER_ORIGIN } from './flow';
+import { deliverHeld, holdingQueues } from './queues';
 import { newUser, sandboxAdmin } from './sandbox';
 
 /** Settings to change for one call, on top of the test settings (test/worker/project.ts). */
@@ -30,8 +31,11 @@ export function envWith(overrides: Overrides = {}): Env {
 
 /**
  * A request to the Worker's default handler that also waits for its
- * `ctx.waitUntil` work (re-reads, recon downloads, forwarding) to finish.
- * `path` is on WORKER_ORIGIN (loopback), or a whole URL to try another host.
+ * `ctx.waitUntil` work and for what it queued: a notification a receiver
+ * queued is consumed (recorded, its re-read made, forwarded) before this
+ * returns, by the Worker's queue consumer with the same settings
+ * (support/queues.ts). `path` is on WORKER_ORIGIN (loopback), or a whole URL
+ * to try another host.
  */
 export async function call(
   path: string,
@@ -41,8 +45,10 @@ export async function call(
   const ctx = createExecutionContext();
   const url = /^https?:/.test(path) ? path : `${WORKER_ORIGIN}${path}`;
   const request = new Request(url, init) as Request<unknown, IncomingRequestCfProperties>;
-  const response = await handler.fetch(request, envWith(overrides), ctx);
+  const callEnv = holdingQueues(envWith(overrides));
+  const response = await handler.fetch(request, callEnv, ctx);
   await waitOnExecutionContext(ctx);
+  await deliverHeld(callEnv);
   return response;
 }
 
@@ -191,12 +197,14 @@ export async function userStateOf(uaid: string): Promise<UserState> {
   return response.json<UserState>();
 }
 
-/** Runs the cron trigger at `scheduledTime`; it finishes its work before it returns. */
+/**
+ * Runs the cron trigger at `scheduledTime`; it finishes its work, and the
+ * re-reads it queued are made, before it returns.
+ */
 export async function cron(scheduledTime: number, overrides: Overrides = {}): Promise<void> {
-  await handler.scheduled(
-    createScheduledController({ scheduledTime, cron: '* * * * *' }),
-    envWith(overrides),
-  );
+  const cronEnv = holdingQueues(envWith(overrides));
+  await handler.scheduled(createScheduledController({ scheduledTime, cron: '* * * * *' }), cronEnv);
+  await deliverHeld(cronEnv);
 }
 
 /** A sandbox user whose KYC Passport info answers by `standing`. */

@@ -69,16 +69,20 @@ describe('duplicates, retries and order', () => {
   });
 });
 
-describe('recording comes first', () => {
-  it('answers 503 NOT_RECORDED, never 200, when the feed cannot record', async () => {
+describe('queued or recorded before OK', () => {
+  it('answers 503 NOT_RECORDED, never 200, when neither the queue nor the feed takes it', async () => {
     const broken = {
       idFromName: (name: string) => env.EVENT_FEED.idFromName(name),
       get: () => ({
-        record: () => Promise.reject(new Error('storage unavailable')),
+        recordBatch: () => Promise.reject(new Error('storage unavailable')),
         recordRecon: () => Promise.reject(new Error('storage unavailable')),
       }),
     };
-    const brokenEnv = { ...env, EVENT_FEED: broken } as unknown as Env;
+    const refusing = {
+      send: () => Promise.reject(new Error('queue unavailable')),
+      sendBatch: () => Promise.reject(new Error('queue unavailable')),
+    };
+    const brokenEnv = { ...env, EVENT_FEED: broken, INGEST: refusing } as unknown as Env;
     for (const [route, body] of [
       ['kyc', eventBody('kyc', uid('u'))],
       ['recon', reconBody('https://sandbox.test/f.csv')],
