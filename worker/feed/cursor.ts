@@ -53,13 +53,12 @@ export function cursorOf(positions: readonly number[]): string {
 
 /**
  * The `seq` of an event the feed object made (`eventOf` in format.ts): the
- * position just past it in its shard. `ev_<seq>`, or `ev_<shard>_<seq>` should
- * the ids of shards other than 0 name their shard (ids must differ across
- * shards: a merchant drops a repeated id). test/worker/feed/shards.test.ts
- * checks it reads back `eventId`.
+ * position just past it in its shard. `ev_<seq>`: each shard numbers from its
+ * own range (seq-range.ts), so ids differ across shards.
+ * test/worker/feed/shards.test.ts checks it reads back `eventId`.
  */
 export function seqOfEvent(event: FeedEvent): number {
-  const match = /^ev_(?:[1-9]\d?_)?(\d+)$/.exec(event.id);
+  const match = /^ev_(\d+)$/.exec(event.id);
   if (match === null) throw new Error('a feed event id without its seq');
   return Number(match[1]);
 }

@@ -1,3 +1,4 @@
+import { claimSeqRange, shardIndexOfName } from './seq-range';
 import { DurableObject } from 'cloudflare:workers';
 import { ok, type Result } from '../../shared/result';
 import { configOf, type Config } from '../settings/config';
@@ -28,6 +29,7 @@ export abstract class FeedDoor extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrate(ctx.storage);
+    claimSeqRange(ctx.storage, shardIndexOfName(ctx.id.name));
     // Settings are read from `this.env` at each use, never kept (tests swap the env).
     this.features = feedFeatures(ctx.storage.sql, () => this.settings().merchantWebhook !== null);
     this.guard = new ShardGuard(ctx.storage.sql, () => feedShardCount(this.env));

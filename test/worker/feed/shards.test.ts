@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { FeedEvent, FeedPage, NotificationKind } from '../../../shared/feed';
 import { mergePages, positionsOf, seqOfEvent, shardLimit } from '../../../worker/feed/cursor';
 import { eventId } from '../../../worker/feed/format';
+import { SEQ_RANGE } from '../../../worker/feed/seq-range';
 import { feedShard, MAX_FEED_SHARDS, shardOf } from '../../../worker/feed/stub';
 import { parseConfig } from '../../../worker/settings/config';
 import { bearer, call, uid } from '../support/webhooks';
@@ -100,8 +101,7 @@ describe('the cursor across shards', () => {
 
   it('reads back the seq of an event id', () => {
     expect(seqOfEvent(event(42, '2026-08-01T00:00:00.000Z'))).toBe(42);
-    const ofShard = { ...event(1, 'T1'), id: 'ev_3_17' };
-    expect(seqOfEvent(ofShard)).toBe(17);
+    expect(seqOfEvent(event(3 * SEQ_RANGE + 17, 'T1'))).toBe(3 * SEQ_RANGE + 17);
   });
 
   it('asks each shard for the whole page up to 4 shards, for a share past that', () => {
@@ -195,6 +195,13 @@ describe('the cursor across shards', () => {
     expect((await page(end, 1000)).events).toEqual([]);
     const again = await page('', 1000);
     expect(again.events.map((e) => e.notificationId).sort()).toEqual([...written].sort());
+    // Event ids are unique across shards (a merchant drops an id it has seen):
+    // shard k numbers its events from k × 2^40.
+    expect(new Set(seen.map((e) => e.id)).size).toBe(seen.length);
+    for (const e of seen) {
+      const shard = shardOf(e.userAuthorizationId!, 4);
+      expect(Math.floor(seqOfEvent(e) / SEQ_RANGE), e.id).toBe(shard);
+    }
   });
 
   it('reads a plain cursor as shard 0 position; one shard passes its page as it is', async () => {
