@@ -184,8 +184,8 @@ async function day(shards, log) {
     for (const inv of invocations) {
       log(`  ${inv.by}: ids ${inv.from}-${inv.to} in ${(inv.ms / 1000).toFixed(1)} s`);
     }
-    log(`  webhook acks during it: ${out.acks}`);
-    log(`  GET /v1/events?limit=100 during it: ${out.reads}`);
+    log(`  webhook acks of the burst (sent from the notification on): ${out.acks}`);
+    log(`  GET /v1/events?limit=100 meanwhile: ${out.reads}`);
     log(
       `  largest resident memory of the workerd processes: ${Object.entries(maxRss)
         .map(([role, mb]) => `${role} ${mb} MB`)
@@ -235,8 +235,8 @@ export async function run(log) {
   log('');
   log(`side by side, FEED_SHARDS=${side((d) => d.shards)}:`);
   log(`  time to done: ${side((d) => `${d.seconds.toFixed(1)} s`)}`);
-  log(`  webhook acks during it: ${side((d) => d.acks)}`);
-  log(`  feed reads during it: ${side((d) => d.reads)}`);
+  log(`  webhook acks of the burst: ${side((d) => d.acks)}`);
+  log(`  feed reads meanwhile: ${side((d) => d.reads)}`);
   log(
     `  MB per shard: ${side((d) => `${d.bytes.totals.map(mb).join(', ')}${d.bytes.sharded ? '' : ' (not sharded)'}`)}`,
   );
