@@ -1,89 +1,111 @@
 // A large merchant's day under `wrangler dev`: a 1,000,000-id recon file
 // (UUID-length ids, about 37 MB, streamed by the sandbox as it is made) while a
-// burst of webhooks arrives, within one Worker invocation's limits at a time
-// and one feed object. Then the feed object's database is opened read-only to
-// show that nothing was lost: every id of the file not seen by a webhook first
-// is exactly one recon.missed, every webhook of the burst is recorded once.
-// Not part of the test suite: `npm run bench -- 06` (about five minutes).
-import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { getJson, pool, postNotification } from './_http.mjs';
-import { feedDatabase } from './_seed.mjs';
-import { databaseBytes, summary, webhookUrl } from './05-recon.mjs';
+// burst of webhooks arrives, run once per FEED_SHARDS value (1 and 4), each on
+// a stack and state folder of its own, one after the other. Then the feed
+// databases (one per shard) are opened to show that nothing was lost or
+// doubled across them, and what each shard keeps. Done is observed (the file's
+// row, the webhooks' rows), never assumed from timing: with a Queue in front of
+// ingest a webhook is recorded a second after its 200, and recon may run in a
+// consumer. Not part of the test suite: `npm run bench -- 06` (10 minutes or more).
+import { readFileSync, rmSync } from 'node:fs';
+import { processCpu } from './_cpu.mjs';
+import { pool, postNotification } from './_http.mjs';
+import { pageOf, reconRow } from './_feed.mjs';
+import { bytesPerShard, checkDay, recordedAcross } from './_million.mjs';
+import { summary, webhookUrl } from './05-recon.mjs';
 import { sandboxAdmin } from '../scripts/lib/sandbox-client.mjs';
 import { startStack } from '../scripts/lib/stack.mjs';
 
-export const name = 'Scale: a 1,000,000-id recon file and a webhook burst at once (wrangler dev)';
+const IDS = Number(process.env.BENCH_MILLION_IDS ?? 1_000_000);
+/** The FEED_SHARDS values to run, in order. */
+const SHARDS = (process.env.BENCH_FEED_SHARDS ?? '1,4').split(',').map(Number);
 
-const IDS = Number(process.env.BENCH_SCALE_IDS ?? 1_000_000);
+export const name = `Scale: a ${IDS.toLocaleString('en')}-id recon file and a webhook burst at once, FEED_SHARDS=${SHARDS.join(' and ')} (wrangler dev)`;
+
 /** File ids notified by webhook before the file: seen, so never missed. */
 const SEEN_EVERY = 500;
 /** Webhooks sent while the file is processed: half about other users, half about ids late in the file. */
 const BURST = Number(process.env.BENCH_SCALE_BURST ?? 5_000);
 const IN_FLIGHT = 50;
 const JST_MS = 9 * 3_600_000;
+/** How long the day may take, and its webhooks to be recorded after it. */
+const DAY_MS = 1_800_000;
+const RECORDED_MS = 120_000;
 
 /** One notification, sent again up to 5 times when it fails, as PayPay does. */
 const webhook = (stack, kind, id, uaid) =>
   postNotification(webhookUrl(stack, kind), kind, id, uaid, 5);
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 function jstToday() {
   return new Date(Date.now() + JST_MS).toISOString().slice(0, 10);
 }
 
-/** The feed's recon_files row, read from its database while the Worker runs (WAL readers are safe). */
-async function reconRow(file, notificationId) {
-  const { DatabaseSync } = await import('node:sqlite');
-  const db = new DatabaseSync(file, { readOnly: true });
-  try {
-    return db
-      .prepare(
-        'SELECT state, processed, missed, lease_until, attempts, ids_total FROM recon_files WHERE notification_id = ?',
-      )
-      .get(notificationId);
-  } finally {
-    db.close();
+/**
+ * Resident memory (MB) of each workerd process of this stack (the Worker's and
+ * the sandbox's, told by their wrangler's port), from /proc: streaming keeps
+ * the Worker's flat.
+ */
+function workerdRss(stack) {
+  const port = (url) => new URL(url).port;
+  const roles = { [port(stack.workerUrl)]: 'worker', [port(stack.sandboxUrl)]: 'sandbox' };
+  const out = {};
+  for (const [pid, p] of processCpu(roles)) {
+    if (p.kind !== 'workerd') continue;
+    try {
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+      out[p.role] = Math.max(out[p.role] ?? 0, Math.round(kb / 1024));
+    } catch {
+      // ended meanwhile
+    }
   }
+  return out;
 }
 
-/** Resident memory (MB) of each workerd process: streaming keeps the Worker's flat. */
-function workerdRss() {
-  try {
-    return execFileSync('ps', ['-C', 'workerd', '-o', 'rss='], { encoding: 'utf8' })
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => Math.round(Number(l) / 1024));
-  } catch {
-    return [];
+/** Resolves once `count` webhooks of `prefix` are recorded in the feed databases; the ms it waited. */
+async function recorded(persistTo, prefix, count) {
+  const started = performance.now();
+  while ((await recordedAcross(persistTo, prefix)) < count) {
+    if (performance.now() - started > RECORDED_MS) throw new Error(`${prefix} not all recorded`);
+    await sleep(250);
   }
+  return performance.now() - started;
 }
 
-export async function run(log) {
-  const persistTo = `.wrangler/bench-scale-${process.pid}`;
+/** The day at one FEED_SHARDS value; its figures for the side-by-side lines. */
+async function day(shards, log) {
+  const persistTo = `.wrangler/bench-scale-${process.pid}-${shards}`;
   rmSync(persistTo, { recursive: true, force: true });
+  const trace = process.env.BENCH_TRACE ? (line) => log(line) : () => {};
   const stack = await startStack({
     demo: false,
     cron: true,
-    log: () => {},
+    log: trace,
     persistTo,
+    workerOverrides: { FEED_SHARDS: String(shards) },
   });
   const runId = Math.random().toString(36).slice(2, 8);
   // 29 characters + up to 7 digits: PayPay's ids are 36-character UUIDs.
   const prefix = `sc-${runId}-`.padEnd(29, 'x');
   const fileId = (n) => `${prefix}${n}`;
+  const pre = { prefix: `pre-${runId}-`, count: Math.ceil(IDS / SEEN_EVERY) };
+  const burstOf = { prefix: `burst-${runId}-`, count: BURST };
   let stopped = false;
+  const out = { shards };
   try {
     const auth = { Authorization: `Bearer ${stack.merchantApiToken}` };
 
-    // Before the file: webhooks about 1 in SEEN_EVERY of its ids, during its day.
-    const seen = [];
-    for (let n = 0; n < IDS; n += SEEN_EVERY) seen.push(n);
+    // Before the file: webhooks about 1 in SEEN_EVERY of its ids, during its day,
+    // recorded (not only acknowledged) before the file is announced.
     const seenStarted = performance.now();
-    await pool(seen.length, IN_FLIGHT, (i) =>
-      webhook(stack, 'kyc', `pre-${runId}-${seen[i]}`, fileId(seen[i])),
+    await pool(pre.count, IN_FLIGHT, (i) =>
+      webhook(stack, 'kyc', `${pre.prefix}${i * SEEN_EVERY}`, fileId(i * SEEN_EVERY)),
     );
+    const seenAcked = performance.now();
+    await recorded(persistTo, pre.prefix, pre.count);
     log(
-      `before the file: ${seen.length} webhooks about ids it lists, ${(seen.length / ((performance.now() - seenStarted) / 1000)).toFixed(0)}/s`,
+      `before the file: ${pre.count} webhooks about ids it lists, ${(pre.count / ((seenAcked - seenStarted) / 1000)).toFixed(0)}/s acknowledged, all recorded ${((performance.now() - seenAcked) / 1000).toFixed(1)} s after the last 200`,
     );
 
     const today = jstToday();
@@ -94,12 +116,10 @@ export async function run(log) {
       generate: { prefix, count: IDS },
       period: { from: today, to: today },
     });
-    const answer = created.body;
-    if (answer?.deliveries?.[0]?.status !== 200) {
-      throw new Error(`file.created answered ${JSON.stringify(answer?.deliveries)}`);
+    if (created.body?.deliveries?.[0]?.status !== 200) {
+      throw new Error(`file.created answered ${JSON.stringify(created.body?.deliveries)}`);
     }
-    const notificationId = answer.notificationId;
-    const feedFile = feedDatabase(persistTo);
+    const notificationId = created.body.notificationId;
     log(
       `file.created acknowledged in ${(performance.now() - started).toFixed(0)} ms (${IDS} ids, period ${today})`,
     );
@@ -111,10 +131,10 @@ export async function run(log) {
       i % 2 === 0
         ? {
             kind: ['kyc', 'risk', 'account-status'][i % 3],
-            id: `burst-${runId}-${i}`,
+            id: `${burstOf.prefix}${i}`,
             uaid: `other-${runId}-${i}`,
           }
-        : { kind: 'kyc', id: `burst-${runId}-${i}`, uaid: fileId(IDS - 1 - i) },
+        : { kind: 'kyc', id: `${burstOf.prefix}${i}`, uaid: fileId(IDS - 1 - i) },
     );
     const burstDone = pool(burst.length, IN_FLIGHT, async (i) => {
       acks.push(await webhook(stack, burst[i].kind, burst[i].id, burst[i].uaid));
@@ -122,137 +142,103 @@ export async function run(log) {
     const reader = (async () => {
       while (!stopped) {
         const t = performance.now();
-        await getJson(`${stack.workerUrl}/v1/events?after=0&limit=100`, auth);
+        await pageOf(stack.workerUrl, auth, null, 100);
         reads.push(performance.now() - t);
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
       }
     })();
+    // The file's row (in the home shard) tells its progress and when it is done.
     const invocations = [];
-    let segment = { from: 0, at: performance.now(), by: 'the notification (waitUntil)' };
+    let segment = { from: 0, at: performance.now(), by: 'the first invocation' };
     let cronFiring = null;
-    let maxRss = [];
+    const maxRss = {};
     let row;
     for (;;) {
-      row = await reconRow(feedFile, notificationId);
-      const rss = workerdRss();
-      maxRss = rss.map((mb, i) => Math.max(mb, maxRss[i] ?? 0));
+      row = await reconRow(persistTo, notificationId);
+      for (const [role, mb] of Object.entries(workerdRss(stack))) {
+        maxRss[role] = Math.max(mb, maxRss[role] ?? 0);
+      }
       if (row?.state === 'done') break;
-      if (row?.state !== 'pending') throw new Error(`recon file ${JSON.stringify(row)}`);
+      if (row !== undefined && row.state !== 'pending') throw new Error(`recon file ${row.state}`);
       // Released (its share used): the next minute's cron, fired at once instead of waiting.
-      if (row.lease_until === null && cronFiring === null) {
+      if (row?.lease_until === null && cronFiring === null) {
         invocations.push({ ...segment, to: row.processed, ms: performance.now() - segment.at });
         segment = { from: row.processed, at: performance.now(), by: 'a cron run' };
         cronFiring = stack.cron.fire().finally(() => (cronFiring = null));
       }
-      if (performance.now() - started > 900_000) throw new Error('recon not done in 15 min');
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      if (performance.now() - started > DAY_MS) throw new Error('recon not done in time');
+      await sleep(250);
     }
-    const seconds = (performance.now() - started) / 1000;
+    out.seconds = (performance.now() - started) / 1000;
     invocations.push({ ...segment, to: row.ids_total, ms: performance.now() - segment.at });
     await burstDone;
+    await recorded(persistTo, burstOf.prefix, BURST);
+    out.burstRecorded = (performance.now() - started) / 1000;
     stopped = true;
     await reader;
+    out.acks = summary(acks);
+    out.reads = summary(reads);
     log(
-      `recon of ${IDS} ids: ${seconds.toFixed(1)} s from the notification to done (${(IDS / seconds).toFixed(0)} ids/s), ${row.missed} missed`,
+      `recon of ${IDS} ids: ${out.seconds.toFixed(1)} s from the notification to done (${(IDS / out.seconds).toFixed(0)} ids/s), ${row.missed} missed; the burst all recorded at ${out.burstRecorded.toFixed(1)} s`,
     );
     for (const inv of invocations) {
-      const ids = inv.to - inv.from;
-      const limit = inv.by.startsWith('the notification') ? '20 s' : '4 min';
-      log(
-        `  ${inv.by}: ids ${inv.from}-${inv.to} in ${(inv.ms / 1000).toFixed(1)} s, ${Math.ceil(ids / 2000)} batch calls + 1 download (its share: ${limit}, 600 calls)`,
-      );
+      log(`  ${inv.by}: ids ${inv.from}-${inv.to} in ${(inv.ms / 1000).toFixed(1)} s`);
     }
-    log(`  webhook acks during it: ${summary(acks)}`);
-    log(`  GET /v1/events?limit=100 during it: ${summary(reads)}`);
+    log(`  webhook acks of the burst (sent from the notification on): ${out.acks}`);
+    log(`  GET /v1/events?limit=100 meanwhile: ${out.reads}`);
     log(
-      `  largest resident memory of each workerd process: ${maxRss.map((mb) => `${mb} MB`).join(', ')}`,
+      `  largest resident memory of the workerd processes: ${Object.entries(maxRss)
+        .map(([role, mb]) => `${role} ${mb} MB`)
+        .join(', ')}`,
     );
     await cronFiring;
-  } catch (error) {
+    await stack.stop();
+
+    const checked = await checkDay({
+      persistTo,
+      shards,
+      prefix,
+      ids: IDS,
+      seenEvery: SEEN_EVERY,
+      burst: burstOf,
+      pre,
+      notificationId,
+    });
+    checked.lines.forEach((line) => log(line));
+    const bytes = await bytesPerShard(persistTo, shards);
+    log(`bytes per shard (SQLite pages, indexes included):`);
+    bytes.lines.forEach((line) => log(line));
+    out.ok = checked.ok;
+    out.bytes = bytes;
+    if (!checked.ok) throw new Error('the day lost or doubled something');
+    return out;
+  } finally {
     stopped = true;
     await stack.stop();
     rmSync(persistTo, { recursive: true, force: true });
-    throw error;
   }
-  stopped = true;
-  await stack.stop();
+}
 
-  // Nothing lost: counted in the feed object's own database.
-  const { DatabaseSync } = await import('node:sqlite');
-  const file = feedDatabase(persistTo);
-  const db = new DatabaseSync(file, { readOnly: true });
-  try {
-    const one = (query, ...params) => db.prepare(query).get(...params);
-    const like = `${prefix}%`;
-    const misses = one(
-      "SELECT COUNT(*) AS n, COUNT(DISTINCT uaid) AS ids FROM events WHERE type = 'recon.missed' AND uaid LIKE ?",
-      like,
-    );
-    const twice = one(
-      `SELECT COUNT(*) AS n FROM (SELECT uaid FROM events WHERE type = 'recon.missed' AND uaid LIKE ?
-         GROUP BY uaid HAVING COUNT(*) > 1)`,
-      like,
-    ).n;
-    // A miss recorded although a webhook of its kind was already there: must be none.
-    const missedThoughSeen = one(
-      `SELECT COUNT(*) AS n FROM events m WHERE m.type = 'recon.missed' AND m.uaid LIKE ?
-         AND EXISTS (SELECT 1 FROM events w WHERE w.uaid = m.uaid AND w.kind = 'kyc'
-                       AND w.source = 'webhook' AND w.seq < m.seq)`,
-      like,
-    ).n;
-    // Every id of the file: missed, or seen by a webhook before its batch (then no miss).
-    const accounted = one(
-      `WITH RECURSIVE k(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM k WHERE n + 1 < ?)
-       SELECT COUNT(*) AS n FROM k WHERE
-         EXISTS (SELECT 1 FROM events e WHERE e.uaid = ? || k.n AND e.type = 'recon.missed')
-         OR EXISTS (SELECT 1 FROM events e WHERE e.uaid = ? || k.n AND e.kind = 'kyc' AND e.source = 'webhook')`,
-      IDS,
-      prefix,
-      prefix,
-    ).n;
-    const seenMissed = one(
-      `WITH RECURSIVE k(n) AS (SELECT 0 UNION ALL SELECT n + ? FROM k WHERE n + ? < ?)
-       SELECT COUNT(*) AS n FROM k JOIN events e ON e.uaid = ? || k.n AND e.type = 'recon.missed'`,
-      SEEN_EVERY,
-      SEEN_EVERY,
-      IDS,
-      prefix,
-    ).n;
-    const burstRecorded = one(
-      'SELECT COUNT(*) AS n, COUNT(DISTINCT notification_id) AS ids FROM events WHERE notification_id LIKE ?',
-      `burst-${runId}-%`,
-    );
-    const preRecorded = one(
-      'SELECT COUNT(*) AS n FROM events WHERE notification_id LIKE ?',
-      `pre-${runId}-%`,
-    ).n;
-    const lateSeen = IDS - misses.n - Math.ceil(IDS / SEEN_EVERY);
-    const users = one('SELECT COUNT(*) AS n, COUNT(DISTINCT uaid) AS ids FROM users');
-    const recon = one('SELECT state, ids_total, missed FROM recon_files');
-    const bytes = await databaseBytes(file);
-    const ok =
-      twice === 0 &&
-      missedThoughSeen === 0 &&
-      accounted === IDS &&
-      seenMissed === 0 &&
-      misses.n === recon.missed &&
-      recon.ids_total === IDS &&
-      burstRecorded.n === BURST &&
-      burstRecorded.ids === BURST &&
-      preRecorded === Math.ceil(IDS / SEEN_EVERY) &&
-      users.n === users.ids;
-    log(
-      `nothing lost: ${ok ? 'yes' : 'NO'}. ${misses.n} recon.missed for ${misses.ids} ids, none twice (${twice}), none for an id a webhook had named first (${missedThoughSeen}); ${accounted} of ${IDS} ids missed or seen; the ${Math.ceil(IDS / SEEN_EVERY)} ids notified before the file: ${seenMissed} missed; ${lateSeen} ids seen by the burst before their batch`,
-    );
-    log(
-      `  burst: ${burstRecorded.n} of ${BURST} webhooks recorded, ${burstRecorded.ids} distinct; the earlier ${preRecorded} too; users: ${users.n} rows for ${users.ids} ids; file ${recon.state}, ${recon.ids_total} ids`,
-    );
-    log(
-      `  feed database: ${(bytes.total / 1e6).toFixed(0)} MB for ${bytes.events} events and ${bytes.users} users (events ${(bytes.tables.events / 1e6).toFixed(0)} MB, users ${(bytes.tables.users / 1e6).toFixed(0)} MB)`,
-    );
-    if (!ok) throw new Error('the simulation lost or doubled something');
-  } finally {
-    db.close();
-    rmSync(persistTo, { recursive: true, force: true });
+export async function run(log) {
+  log(
+    `${IDS} ids (BENCH_MILLION_IDS), a burst of ${BURST}; figures from this machine, as loaded as it is`,
+  );
+  const days = [];
+  for (const shards of SHARDS) {
+    log('');
+    log(`### FEED_SHARDS=${shards}`);
+    days.push(await day(shards, log));
   }
+  if (days.length < 2) return;
+  const mb = (b) => `${(b / 1e6).toFixed(0)}`;
+  const side = (f) => days.map(f).join('  |  ');
+  log('');
+  log(`side by side, FEED_SHARDS=${side((d) => d.shards)}:`);
+  log(`  time to done: ${side((d) => `${d.seconds.toFixed(1)} s`)}`);
+  log(`  webhook acks of the burst: ${side((d) => d.acks)}`);
+  log(`  feed reads meanwhile: ${side((d) => d.reads)}`);
+  log(
+    `  MB per shard: ${side((d) => `${d.bytes.totals.map(mb).join(', ')}${d.bytes.sharded ? '' : ' (not sharded)'}`)}`,
+  );
+  log(`  nothing lost or doubled: ${side((d) => (d.ok ? 'yes' : 'NO'))}`);
 }

@@ -7,6 +7,10 @@ export interface StackOptions {
   persistTo?: string;
   demo?: boolean;
   log?: (line: string) => void;
+  /**
+   * Settings of the Worker added or replaced (`FEED_SHARDS: '4'`): written into the
+   * env file its `wrangler dev` reads, whose values override wrangler.jsonc's vars.
+   */
   workerOverrides?: Record<string, string>;
   sandboxOverrides?: Record<string, string>;
   /** Fire the Worker's scheduled handler every minute, as Cloudflare's cron trigger does. */

@@ -154,7 +154,9 @@ export function startCron(workerUrl, log) {
 
 /**
  * Starts sandbox, Worker and demo site; resolves once all three answer.
- * `workerOverrides` / `sandboxOverrides` add or replace settings (tests use them).
+ * `workerOverrides` / `sandboxOverrides` add or replace settings (tests and the
+ * bench use them, e.g. FEED_SHARDS): written into the env file, they override
+ * wrangler.jsonc's vars.
  * A free port can be taken by another process before wrangler binds it, so a
  * start on chosen-by-us ports is tried again on new ones.
  */
