@@ -50,11 +50,7 @@ export async function queueDueRereads(env: Env, config: Config, now: number): Pr
       let claimed = 0;
       while (claimed < share) {
         const page = Math.min(CLAIM_PAGE, share - claimed);
-        const { value: claims } = await shard.dueRereads(
-          now,
-          page,
-          unconfirmed,
-        );
+        const { value: claims } = await shard.dueRereads(now, page, unconfirmed);
         await sendRereads(env, claims);
         claimed += claims.length;
         if (claims.length < page) break;
