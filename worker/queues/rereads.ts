@@ -40,15 +40,9 @@ const CLAIM_PAGE = 500;
  * first and unconfirmed ones within their budget, and each page goes to
  * REREADS, whose consumer makes them at that pace. How many were queued.
  */
-export async function queueDueRereads(
-  env: Env,
-  config: Config,
-  now: number,
-  /** Re-reads to claim in all (default: a minute of PAYPAY_REREADS_PER_MINUTE). */
-  total: number = config.rereadsPerMinute,
-): Promise<number> {
+export async function queueDueRereads(env: Env, config: Config, now: number): Promise<number> {
   const shards = feedShards(env);
-  const share = Math.ceil(total / shards.length);
+  const share = Math.ceil(config.rereadsPerMinute / shards.length);
   // Each shard keeps its own unconfirmed budget: together they keep the setting's.
   const unconfirmed = Math.ceil(config.unconfirmedRereadsPerMinute / shards.length);
   const queued = await Promise.all(
@@ -116,16 +110,6 @@ export async function consumeRereads(
       message.ack();
     }
   });
-  // Each re-read made pulls the next due one: a re-read that confirmed its user
-  // gave its unconfirmed budget back, and users the budget left due (a burst of
-  // new users) need not wait for the cron's minute. Stops when none is due.
-  if (made > 0) {
-    try {
-      await queueDueRereads(env, config, Date.now(), made);
-    } catch (error) {
-      logLine('error', 'queue', { what: 'due re-reads after re-reads', error: errorName(error) });
-    }
-  }
   // A changed standing is an event: forwarded now, as after a webhook.
   if (made > 0 && config.merchantWebhook !== null) {
     try {
