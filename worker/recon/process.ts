@@ -107,6 +107,11 @@ async function streamFile(
 ): Promise<ReconEnd> {
   const feed = feedOf(env);
   const shards = feedShardCount(env);
+  // About RECON_LIMITS.batch ids for each shard: a batch split N ways then costs
+  // N + 1 calls for N times the ids, so the invocation's 600 calls go as far as
+  // with one shard (with 2,000 a batch, 4 shards spent 5 calls per 2,000 ids and
+  // a million-id file needed four cron runs instead of one invocation).
+  const batchSize = RECON_LIMITS.batch * shards;
   const failed = async (reason: string) => {
     progress.reason = reason;
     return (await feed.reconFailed(claim.notificationId, reason, now)).value;
@@ -135,9 +140,9 @@ async function streamFile(
   };
   /** Sends full batches (all of them at the end); false once the budget is spent. */
   const send = async (all: boolean): Promise<boolean> => {
-    while (batch.length >= RECON_LIMITS.batch || (all && batch.length > 0)) {
+    while (batch.length >= batchSize || (all && batch.length > 0)) {
       if (Date.now() >= budget.deadline) return false;
-      const ids = batch.slice(0, RECON_LIMITS.batch);
+      const ids = batch.slice(0, batchSize);
       const parts = shards === 1 ? null : partsOf(ids, shards);
       // One call left after the batch's: the file's pause or end.
       const calls = parts === null ? 1 : parts.size + 1;

@@ -82,7 +82,8 @@ describe('recon across shards', () => {
   });
 
   it('counts every call of a split batch against the invocation', async () => {
-    const batch = RECON_LIMITS.batch;
+    // A batch carries RECON_LIMITS.batch ids for each of the four shards.
+    const batch = RECON_LIMITS.batch * 4;
     const ids = Array.from({ length: batch + 10 }, () => uid('b'));
     const notificationId = crypto.randomUUID();
     const now = Date.now();
