@@ -2,18 +2,11 @@ import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { expectError } from '../support/flow';
 import { consumeMessages, eventMessageOf, eventsWithId, QUEUES } from '../support/queues';
+import type { DeadLetterView } from '../../../worker/queues/dead-letters';
 import { bearer, call, feed, uid } from '../support/webhooks';
 
 interface Listed {
-  deadLetters: {
-    id: string;
-    attempts: number;
-    parkedAt: string;
-    kind: string | null;
-    notificationId: string | null;
-    userAuthorizationId?: string;
-    fileType?: string;
-  }[];
+  deadLetters: DeadLetterView[];
   count: number;
 }
 
