@@ -1,5 +1,5 @@
 import type { ExportedUser } from './features/reshard';
-import { feedOf, feedShard, shardOf } from './stub';
+import { byShard, feedOf, feedShard } from './stub';
 
 /**
  * Growing the feed from `from` shards to `to` (`POST /v1/feed/reshard`): the
@@ -45,7 +45,7 @@ export async function reshardStep(
         (await feedShard(env, index).exportUsers(index, to, RESHARD_LIMITS.users)).value,
       ) as ExportedUser[];
       if (users.length === 0) break;
-      const parts = byShard(users, to);
+      const parts = byShard(users, to, (user) => user.uaid);
       calls += parts.size;
       await Promise.all(
         [...parts].map(([target, part]) =>
@@ -71,14 +71,4 @@ export async function reshardStep(
   for (let index = to - 1; index >= 1; index--) await feedShard(env, index).setShards(to);
   await feedOf(env).setShards(to);
   return { moved, remaining: false };
-}
-
-/** The exported users split by their new shard. */
-function byShard(users: ExportedUser[], to: number): Map<number, ExportedUser[]> {
-  const parts = new Map<number, ExportedUser[]>();
-  for (const user of users) {
-    const target = shardOf(user.uaid, to);
-    parts.set(target, [...(parts.get(target) ?? []), user]);
-  }
-  return parts;
 }

@@ -30,3 +30,22 @@ export function shardOf(uaid: string, shards: number): number {
   }
   return hash % shards;
 }
+
+/**
+ * Items grouped by the shard of their user, each group in the items' order:
+ * how a consumer batch, a recon batch and a reshard export are split.
+ */
+export function byShard<T>(
+  items: readonly T[],
+  shards: number,
+  userOf: (item: T) => string,
+): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const index = shardOf(userOf(item), shards);
+    const group = groups.get(index);
+    if (group) group.push(item);
+    else groups.set(index, [item]);
+  }
+  return groups;
+}

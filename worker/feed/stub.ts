@@ -1,10 +1,10 @@
 import type { EventFeed } from './event-feed';
 import { MAX_FEED_SHARDS } from '../settings/values';
-import { feedShardCount, shardOf } from './shard-of';
+import { byShard, feedShardCount, shardOf } from './shard-of';
 
 /** The most shards a deployment may have (FEED_SHARDS). */
 export { MAX_FEED_SHARDS };
-export { feedShardCount, shardOf };
+export { byShard, feedShardCount, shardOf };
 
 type FeedStub = DurableObjectStub<EventFeed>;
 

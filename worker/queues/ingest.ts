@@ -1,6 +1,6 @@
 import type { RereadClaim, WebhookInput } from '../feed/event-feed';
 import { forwardDue } from '../feed/forward';
-import { feedOf, feedShard, feedShardCount, shardOf } from '../feed/stub';
+import { feedOf, feedShard, byShard, feedShardCount } from '../feed/stub';
 import { errorName, logLine } from '../log';
 import { refusalOf } from '../recon/download';
 import { periodOf } from '../recon/period';
@@ -32,11 +32,8 @@ export async function recordEvents(
   events: readonly EventMessage[],
 ): Promise<EventsRecorded> {
   const shards = feedShardCount(env);
-  const groups = new Map<number, number[]>();
-  events.forEach((event, index) => {
-    const shard = shardOf(event.userAuthorizationId, shards);
-    groups.set(shard, [...(groups.get(shard) ?? []), index]);
-  });
+  const indexes = events.map((_, index) => index);
+  const groups = byShard(indexes, shards, (index) => events[index]!.userAuthorizationId);
   const outcome: EventsRecorded = { failed: new Set(), rereads: [], fresh: 0 };
   await Promise.all(
     [...groups].map(async ([shard, indexes]) => {

@@ -102,8 +102,9 @@ export async function consumeRereads(
         made++;
         return message.ack();
       }
-      slowed ??= slowDownSeconds(message.attempts);
-      message.retry({ delaySeconds: slowDownSeconds(message.attempts) });
+      const delaySeconds = slowDownSeconds(message.attempts);
+      slowed ??= delaySeconds;
+      message.retry({ delaySeconds });
     } catch (error) {
       // The feed refused the answer (a shard down): the lease ends and the cron claims it again.
       logLine('error', 'queue', { what: 're-read not stored', error: errorName(error) });

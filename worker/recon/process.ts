@@ -1,6 +1,6 @@
 import type { Config } from '../settings/config';
 import type { ReconClaim } from './table';
-import { feedOf, feedShard, feedShardCount, shardOf } from '../feed/stub';
+import { feedOf, feedShard, byShard, feedShardCount } from '../feed/stub';
 import { ReconCsvReader } from './csv';
 import { openRecon } from './download';
 import { logLine } from '../log';
@@ -143,7 +143,7 @@ async function streamFile(
     while (batch.length >= batchSize || (all && batch.length > 0)) {
       if (Date.now() >= budget.deadline) return false;
       const ids = batch.slice(0, batchSize);
-      const parts = shards === 1 ? null : partsOf(ids, shards);
+      const parts = shards === 1 ? null : byShard(ids, shards, (id) => id);
       // One call left after the batch's: the file's pause or end.
       const calls = parts === null ? 1 : parts.size + 1;
       if (budget.calls - calls < 1) return false;
@@ -182,18 +182,6 @@ async function streamFile(
   const { junk, junkLines } = reader.summary();
   await feed.reconFinished(claim.notificationId, { total: reader.ids, junk, junkLines }, now);
   return 'done';
-}
-
-/** A batch's ids by the shard of their user, in the batch's order. */
-function partsOf(ids: readonly string[], shards: number): Map<number, string[]> {
-  const parts = new Map<number, string[]>();
-  for (const id of ids) {
-    const index = shardOf(id, shards);
-    const part = parts.get(index);
-    if (part) part.push(id);
-    else parts.set(index, [id]);
-  }
-  return parts;
 }
 
 /**
