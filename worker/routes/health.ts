@@ -26,13 +26,14 @@ export async function health(
   // In production a bearer gets here only as the merchant's (the `merchantIfBearer` stage).
   const detailed = environment === 'development' || hasBearer(request);
   // The feed is asked only for details: a public probe costs no Durable Object call.
-  const problems = detailed
-    ? [...rc.config.problems, ...(await feedShardProblems(env))]
-    : rc.config.problems;
+  // Both questions go to the home shard at once.
+  const [shardProblems, deadLetters] = detailed
+    ? await Promise.all([feedShardProblems(env), deadLetterCount(env)])
+    : [[], null];
+  const problems = [...rc.config.problems, ...shardProblems];
   const status = problems.length === 0 ? 200 : 503;
   const ok = problems.length === 0;
   if (!detailed) return Response.json({ ok }, { status });
-  const deadLetters = await deadLetterCount(env);
   const parked =
     deadLetters !== null && deadLetters > 0
       ? [
