@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   UNAUTHORIZED: 401,
   ORIGIN_NOT_ALLOWED: 403,
   PUBLIC_SESSIONS_DISABLED: 403,
+  // A public session asked for a claim ALLOWED_CLAIMS does not list.
+  CLAIM_NOT_ALLOWED: 403,
   // A call the merchant has not turned on (USER_KYC_INFO): its scope is not asked of users.
   FEATURE_DISABLED: 403,
   FORBIDDEN_SOURCE: 403,
@@ -22,6 +24,7 @@ export const ERROR_CODES = {
   SESSION_NOT_FOUND: 404,
   RESULT_NOT_FOUND: 404,
   USER_NOT_FOUND: 404,
+  RECEIPT_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   RESULT_ALREADY_EXCHANGED: 410,
   RESULT_EXPIRED: 410,

@@ -1,3 +1,4 @@
+import { parseClaims, type ClaimName } from './claims';
 import { err, ok, type Result } from './result';
 
 /**
@@ -35,6 +36,8 @@ export const FAILURE_REASONS = [
   'KYC_DATA_MISMATCH',
   'PAYPAY_UNAVAILABLE',
   'PAYPAY_ERROR',
+  // PayPay verified the user by a method ACCEPTED_KYC_METHODS does not list: nothing was kept.
+  'KYC_METHOD_NOT_ACCEPTED',
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
@@ -49,6 +52,8 @@ export interface CreateSessionRequest {
   referenceId?: string;
   redirectType?: RedirectType;
   lang?: Lang;
+  /** The claims the merchant receives (shared/claims.ts); default `["kyc"]`. */
+  claims?: ClaimName[];
 }
 
 /**
@@ -105,7 +110,7 @@ export interface FieldError {
 export type Validated<T> = Result<T, FieldError>;
 
 // Marked pure so that the element's bundle, which never validates, drops them.
-const PUBLIC_FIELDS = /* @__PURE__ */ new Set(['referenceId', 'redirectType', 'lang']);
+const PUBLIC_FIELDS = /* @__PURE__ */ new Set(['referenceId', 'redirectType', 'lang', 'claims']);
 const MERCHANT_FIELDS = /* @__PURE__ */ (() =>
   new Set([...PUBLIC_FIELDS, ...MERCHANT_ONLY_FIELDS]))();
 const PHONE_PATTERN = /^\+?[0-9]{10,15}$/;
@@ -149,7 +154,7 @@ function validate(body: unknown, merchant: boolean): Validated<MerchantSessionRe
     }
     return err({ code: 'UNKNOWN_FIELD', field: key, message: `Unknown field "${key}"` });
   }
-  const { referenceId, redirectType, lang, phoneNumber, userAgent, kycData } = body as Record<
+  const { referenceId, redirectType, lang, phoneNumber, userAgent, kycData, claims } = body as Record<
     string,
     unknown
   >;
@@ -173,6 +178,11 @@ function validate(body: unknown, merchant: boolean): Validated<MerchantSessionRe
     if (!(LANGS as readonly unknown[]).includes(lang))
       return invalid('lang', 'lang must be ja or en');
     value.lang = lang as Lang;
+  }
+  if (claims !== undefined) {
+    const checked = parseClaims(claims);
+    if (!checked.ok) return invalid('claims', checked.error);
+    value.claims = checked.value;
   }
   if (phoneNumber !== undefined) {
     if (typeof phoneNumber !== 'string' || !PHONE_PATTERN.test(phoneNumber)) {

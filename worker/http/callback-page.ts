@@ -56,6 +56,10 @@ const REASONS: Record<FailureReason, Record<Lang, string>> = {
     ja: 'PayPayに接続できませんでした。しばらくしてからお試しください。',
     en: 'PayPay could not be reached. Please try again shortly.',
   },
+  KYC_METHOD_NOT_ACCEPTED: {
+    ja: 'この本人確認の方法はこちらのサービスでは受け付けていません。別の方法で本人確認を行ってください。',
+    en: 'This service does not accept the way your identity was verified. Please verify another way.',
+  },
   PAYPAY_ERROR: {
     ja: 'PayPayとの連携中にエラーが発生しました。',
     en: 'Something went wrong while talking to PayPay.',

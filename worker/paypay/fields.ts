@@ -1,4 +1,5 @@
 import { err, ok, type Result } from '../../shared/result';
+import { DEFAULT_KYC_FIELDS, parseKycFields, type KycFieldTable } from './kyc-fields';
 
 /**
  * The PayPay fields we guess [G]: PayPay's page names the `kycPassport` object of
@@ -17,6 +18,8 @@ export interface FieldTable {
     /** [C] Where in `data` the QR's link is (`linkQRCodeURL` in PayPay's README). */
     link: string[];
   };
+  /** [G] Where each fact of the KYC info is, for the claims (kyc-fields.ts). */
+  kyc: KycFieldTable;
 }
 
 /** The placeholder in `kycPassport` values. */
@@ -29,6 +32,7 @@ export const DEFAULT_FIELDS: FieldTable = {
     expiry: ['expiryDate', 'expiresAt', 'expiredAt', 'kycPassport.expiryDate'],
     link: ['linkQRCodeURL'],
   },
+  kyc: DEFAULT_KYC_FIELDS,
 };
 
 /** The field table, or why `PAYPAY_FIELDS` could not be used. */
@@ -38,7 +42,7 @@ const LIST_KEYS = ['codeId', 'expiry', 'link'] as const;
 const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]{0,63}(\.[A-Za-z_][A-Za-z0-9_]{0,63}){0,3}$/;
 
 /**
- * Reads `PAYPAY_FIELDS`: JSON `{"createQr": {...}}` whose entries replace the
+ * Reads `PAYPAY_FIELDS`: JSON `{"createQr": {...}, "kyc": {...}}` whose entries replace the
  * defaults one by one. Refused whole when anything is off, with a reason naming
  * the entry: a half-applied guess is found only at the first live call.
  */
@@ -52,10 +56,13 @@ export function parseFields(raw: string | undefined): FieldsResult {
   }
   if (!isPlainObject(parsed)) return err('PAYPAY_FIELDS must be a JSON object');
   for (const key of Object.keys(parsed)) {
-    if (key !== 'createQr') return err(`PAYPAY_FIELDS has an unknown entry "${key}"`);
+    if (key !== 'createQr' && key !== 'kyc')
+      return err(`PAYPAY_FIELDS has an unknown entry "${key}"`);
   }
+  const kyc = parseKycFields(parsed.kyc);
+  if (!kyc.ok) return kyc;
   const override = parsed.createQr;
-  if (override === undefined) return ok(DEFAULT_FIELDS);
+  if (override === undefined) return ok({ ...DEFAULT_FIELDS, kyc: kyc.value });
   if (!isPlainObject(override)) return err('PAYPAY_FIELDS.createQr must be an object');
   const createQr = { ...DEFAULT_FIELDS.createQr };
   for (const [key, value] of Object.entries(override)) {
@@ -81,7 +88,7 @@ export function parseFields(raw: string | undefined): FieldsResult {
       return err(`PAYPAY_FIELDS.createQr has an unknown entry "${key}"`);
     }
   }
-  return ok({ createQr });
+  return ok({ createQr, kyc: kyc.value });
 }
 
 /** The `kycPassport` object to send, with the challenge put in its placeholders. */

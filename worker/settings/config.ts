@@ -19,6 +19,12 @@ import {
   textSettings,
 } from './values';
 import { secretWeakness } from './strength';
+import {
+  parseClaimSettings,
+  parseReceiptSettings,
+  type ClaimConfig,
+  type ReceiptConfig,
+} from './receipts';
 import { backgroundHost, environmentFor, type Environment } from './environment';
 
 export { SETTING_NAMES, type RawSettings, type SettingName, type SettingProblem } from './values';
@@ -79,6 +85,10 @@ export interface Config {
   feedShards: number;
   /** Where feed events are also pushed, and the Standard Webhooks key; null = no forwarding. */
   merchantWebhook: MerchantWebhook | null;
+  /** What sessions may ask for and which PayPay checks are accepted (ALLOWED_CLAIMS, ACCEPTED_KYC_METHODS). */
+  claims: ClaimConfig;
+  /** Signed verification receipts: the key, retired keys, how long the log keeps them. */
+  receipts: ReceiptConfig;
   problems: SettingProblem[];
   /** Settings that work but should not reach production as they are. */
   warnings: SettingProblem[];
@@ -285,6 +295,8 @@ export function parseConfig(env: RawSettings, host: string | null = null): Confi
     feedRetentionDays: integer(env, 'FEED_RETENTION_DAYS', 30, 8, 3650, bad),
     feedShards: integer(env, 'FEED_SHARDS', 1, 1, MAX_FEED_SHARDS, bad),
     merchantWebhook,
+    claims: parseClaimSettings(env, bad),
+    receipts: parseReceiptSettings(env, environment, bad, (w) => warnings.push(w)),
     problems,
     warnings,
   };
