@@ -196,7 +196,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Trade a result token for the session's KYC info, once. */
+    /** Trade a result token for the asked claims and their signed receipt, once. */
     post: operations['exchangeResult'];
     delete?: never;
     options?: never;
@@ -353,6 +353,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/.well-known/jwks.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The public keys of signed verification receipts (JWKS), current and previous by kid. */
+    get: operations['receiptKeys'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/receipts/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One receipt of the log, by its id (the receipt's jti); kept RECEIPT_RETENTION_DAYS, also after its user was forgotten. */
+    get: operations['getReceipt'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export interface webhooks {
   feedEvent: {
@@ -395,6 +429,19 @@ export interface components {
       redirectType?: 'WEB_LINK' | 'APP_DEEP_LINK';
       /** @enum {string} */
       lang?: 'ja' | 'en';
+      /** @description The claims the merchant receives at the exchange (docs/api.md "Claims"); default ["kyc"], everything as PayPay sent it. Only the asked claims are kept from the moment PayPay answers. A browser may ask only for what ALLOWED_CLAIMS lists (403 CLAIM_NOT_ALLOWED); naming none gets ["kyc"] where allowed, else ALLOWED_CLAIMS. */
+      claims?: (
+        | 'age_over_18'
+        | 'age_over_20'
+        | 'name'
+        | 'name_kana'
+        | 'date_of_birth'
+        | 'address'
+        | 'gender'
+        | 'residence'
+        | 'document'
+        | 'kyc'
+      )[];
     };
     /** @description From the merchant's server (bearer). */
     MerchantSessionRequest: {
@@ -410,6 +457,19 @@ export interface components {
       kycData?: {
         [key: string]: string;
       };
+      /** @description The claims the merchant receives at the exchange (docs/api.md "Claims"); default ["kyc"], everything as PayPay sent it. Only the asked claims are kept from the moment PayPay answers. */
+      claims?: (
+        | 'age_over_18'
+        | 'age_over_20'
+        | 'name'
+        | 'name_kana'
+        | 'date_of_birth'
+        | 'address'
+        | 'gender'
+        | 'residence'
+        | 'document'
+        | 'kyc'
+      )[];
     };
     CreatedSession: {
       sessionId: string;
@@ -441,7 +501,8 @@ export interface components {
           | 'SESSION_NOT_FOUND'
           | 'KYC_DATA_MISMATCH'
           | 'PAYPAY_UNAVAILABLE'
-          | 'PAYPAY_ERROR';
+          | 'PAYPAY_ERROR'
+          | 'KYC_METHOD_NOT_ACCEPTED';
       };
     };
     ExchangeRequest: {
@@ -458,10 +519,45 @@ export interface components {
       userAuthorizationId: string;
       /** Format: date-time */
       completedAt: string;
-      /** @description KYC info as PayPay returned it (passed through; PayPay does not publish its fields). */
-      kyc: {
+      /** @description KYC info as PayPay returned it (PayPay does not publish its fields): present only when the session asked for the kyc claim (the default). */
+      kyc?: {
         [key: string]: unknown;
       };
+      /** @description Every asked claim but kyc, in the order of the claim names; null when PayPay's answer could not give it (see unavailable). {} when only kyc was asked. */
+      claims: {
+        /** @description 18 or older on the day of verification in Japan time, counted as the Act on Age Calculation does. */
+        age_over_18?: boolean | null;
+        /** @description 20 or older, counted likewise. */
+        age_over_20?: boolean | null;
+        /** @description lastName, firstName as PayPay sent them. */
+        name?: {
+          [key: string]: unknown;
+        } | null;
+        /** @description lastNameKana, firstNameKana as PayPay sent them. */
+        name_kana?: {
+          [key: string]: unknown;
+        } | null;
+        /** @description Read in the formats PAYPAY_FIELDS.kyc.dateOfBirthFormats allows, answered as yyyy-mm-dd. */
+        date_of_birth?: string | null;
+        /** @description As PayPay sent it (an object or a text), or null. */
+        address?: unknown;
+        /** @description As PayPay sent it, or null. */
+        gender?: unknown;
+        /** @description Status of residence and period of stay: residenceType, expiryDate as PayPay sent them (needs the kyc_foreign_status scope). */
+        residence?: {
+          [key: string]: unknown;
+        } | null;
+        /** @description How PayPay checked the user: kycType, eKycDocument, kycCompletedAt as PayPay sent them. */
+        document?: {
+          [key: string]: unknown;
+        } | null;
+      };
+      /** @description Why each null claim is null; present only when one is. */
+      unavailable?: {
+        [key: string]: components['schemas']['ClaimUnavailable'];
+      };
+      /** @description A compact JWS (EdDSA, Ed25519) of what was released: verify it against /.well-known/jwks.json; its digest covers {claims} plus kyc when present, in RFC 8785 JSON (docs/api.md "Receipts"). null in production without RECEIPT_SIGNING_KEY. */
+      receipt: string | null;
     };
     UserKyc: {
       userAuthorizationId: string;
@@ -792,6 +888,58 @@ export interface components {
       /** @description Users are left to move: call again. */
       remaining: boolean;
     };
+    ClaimUnavailable: {
+      /** @enum {string} */
+      code: 'CLAIM_UNAVAILABLE';
+      /** @description The PAYPAY_FIELDS.kyc entries looked for (names, never values). */
+      fields: string[];
+      message: string;
+    };
+    PublicJwk: {
+      /** @enum {string} */
+      kty: 'OKP';
+      /** @enum {string} */
+      crv: 'Ed25519';
+      x: string;
+      kid: string;
+      /** @enum {string} */
+      alg?: 'EdDSA';
+      /** @enum {string} */
+      use?: 'sig';
+    };
+    /** @description The current receipt key first, then RECEIPT_PREVIOUS_KEYS. */
+    Jwks: {
+      keys: components['schemas']['PublicJwk'][];
+    };
+    /** @description One line of the receipt log: no personal data and no user id. */
+    ReceiptEntry: {
+      id: string;
+      /** Format: date-time */
+      issuedAt: string;
+      /** @description The session id's part before the dot. */
+      session: string;
+      /** @enum {string} */
+      mode: 'public' | 'merchant';
+      /** Format: date-time */
+      verifiedAt: string;
+      claims: (
+        | 'age_over_18'
+        | 'age_over_20'
+        | 'name'
+        | 'name_kana'
+        | 'date_of_birth'
+        | 'address'
+        | 'gender'
+        | 'residence'
+        | 'document'
+        | 'kyc'
+      )[];
+      digest: string;
+      /** @description null when no receipt was signed (production without a key). */
+      kid: string | null;
+      /** Format: date-time */
+      keepUntil: string;
+    };
   };
   responses: never;
   parameters: never;
@@ -876,7 +1024,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Origin not allowed, or PUBLIC_SESSIONS=off. Codes: ORIGIN_NOT_ALLOWED, PUBLIC_SESSIONS_DISABLED. */
+      /** @description Origin not allowed, PUBLIC_SESSIONS=off, or a claim ALLOWED_CLAIMS does not list. Codes: ORIGIN_NOT_ALLOWED, PUBLIC_SESSIONS_DISABLED, CLAIM_NOT_ALLOWED. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1513,7 +1661,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The KYC info; personal data is then deleted from the Worker. */
+      /** @description The asked claims (and kyc when asked) with the receipt; personal data is then deleted from the Worker. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1585,7 +1733,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description MERCHANT_API_TOKEN not set. Codes: CONFIG_MERCHANT_API_TOKEN. */
+      /** @description MERCHANT_API_TOKEN not set, or the receipt log did not take the receipt (nothing released; try again). Codes: CONFIG_MERCHANT_API_TOKEN, RECEIPT_UNAVAILABLE. */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2171,6 +2319,93 @@ export interface operations {
         };
       };
       /** @description MERCHANT_API_TOKEN is missing or malformed. Codes: CONFIG_MERCHANT_API_TOKEN. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  receiptKeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Public keys only; cacheable for 5 minutes. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Jwks'];
+        };
+      };
+      /** @description Not GET. Codes: METHOD_NOT_ALLOWED. */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getReceipt: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The log's entry. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReceiptEntry'];
+        };
+      };
+      /** @description Missing or wrong bearer. Codes: UNAUTHORIZED. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Unknown, expired or malformed id. Codes: RECEIPT_NOT_FOUND. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not GET. Codes: METHOD_NOT_ALLOWED. */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description MERCHANT_API_TOKEN not set. Codes: CONFIG_MERCHANT_API_TOKEN. */
       503: {
         headers: {
           [name: string]: unknown;

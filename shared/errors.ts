@@ -54,6 +54,8 @@ export const ERROR_CODES = {
   FEED_SHARDS_CHANGED: 503,
   // The queue refused a send (a dead-letter replay): nothing was lost, try again.
   QUEUE_UNAVAILABLE: 503,
+  // The receipt log did not take the exchange's receipt: nothing was released, try again.
+  RECEIPT_UNAVAILABLE: 503,
 } as const;
 
 /** A fixed error code. */

@@ -180,7 +180,9 @@ function validate(body: unknown, merchant: boolean): Validated<MerchantSessionRe
     value.lang = lang as Lang;
   }
   if (claims !== undefined) {
-    const checked = parseClaims(claims);
+    // A list, as JSON has them: the element's text form is the element's to split.
+    const checked = Array.isArray(claims) ? parseClaims(claims) : null;
+    if (checked === null) return invalid('claims', 'claims must be a list of claim names');
     if (!checked.ok) return invalid('claims', checked.error);
     value.claims = checked.value;
   }

@@ -14,6 +14,7 @@ export type Failure =
   | { code: 'RESULT_NOT_FOUND' }
   | { code: 'RESULT_ALREADY_EXCHANGED' }
   | { code: 'RESULT_EXPIRED' }
+  | { code: 'RECEIPT_UNAVAILABLE' }
   | RateLimited
   | PayPayFailed;
 
@@ -45,6 +46,12 @@ export function apiErrorOf(failure: Failure): ApiError {
       return ApiError.of(failure.code, 'This result was already exchanged');
     case 'RESULT_EXPIRED':
       return ApiError.of(failure.code, 'This result has expired');
+    case 'RECEIPT_UNAVAILABLE':
+      return ApiError.of(
+        failure.code,
+        'The receipt log could not record this exchange; nothing was released, try again',
+        { 'Retry-After': '1' },
+      );
     case 'RATE_LIMITED': {
       const wait = failure.retryAfterSeconds;
       return ApiError.of(

@@ -1,12 +1,18 @@
 import type { IRequest } from 'itty-router';
 import { readJsonBody } from '../http/body';
+import type { RequestContext } from '../http/context';
 import { ApiError } from '../http/errors';
 import { apiErrorOf } from '../http/failure';
 import { parseResultToken } from '../session/ids';
 import { sessionObject } from '../session/locate';
 
-/** `POST /v1/results/exchange`: the merchant server trades a result token for the KYC info, once. */
-export async function exchangeResult(request: IRequest, env: Env): Promise<Response> {
+/** `POST /v1/results/exchange`: the merchant server trades a result token for the asked claims, once, with their receipt. */
+export async function exchangeResult(
+  request: IRequest,
+  env: Env,
+  _ctx: ExecutionContext,
+  rc: RequestContext,
+): Promise<Response> {
   const body = await readJsonBody(request, 1024);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw ApiError.of('INVALID_FIELD', 'The body must be a JSON object');
@@ -19,7 +25,8 @@ export async function exchangeResult(request: IRequest, env: Env): Promise<Respo
   const parsed = parseResultToken(resultToken);
   const stub = parsed && sessionObject(env, parsed.objectId);
   if (!parsed || !stub) throw apiErrorOf({ code: 'RESULT_NOT_FOUND' });
-  const exchanged = await stub.exchange(parsed.secret);
+  const { environment, receipts, callbackUrl } = rc.config;
+  const exchanged = await stub.exchange(parsed.secret, { environment, receipts, callbackUrl });
   if (!exchanged.ok) throw apiErrorOf(exchanged.error);
   return Response.json(exchanged.value);
 }

@@ -4,6 +4,7 @@ import {
   validateMerchantSession,
   type MerchantSessionRequest,
 } from '../../shared/wire';
+import { DEFAULT_CLAIMS, type ClaimName } from '../../shared/claims';
 import { readJsonBody } from '../http/body';
 import type { RequestContext } from '../http/context';
 import { ApiError } from '../http/errors';
@@ -20,7 +21,7 @@ import type { SessionMode } from '../session/record';
 /** JSON bodies of session creation are small; anything bigger is not ours. */
 const MAX_BODY_BYTES = 4096;
 /** What a QR needs whoever asks for it: PayPay, and where PayPay sends the phone back. */
-const QR_SETTINGS = [...PAYPAY_SETTINGS, 'CALLBACK_URL'] as const;
+const QR_SETTINGS = [...PAYPAY_SETTINGS, 'CALLBACK_URL', 'ACCEPTED_KYC_METHODS'] as const;
 /** A merchant server's creation (its bearer's setting is the `merchant` stage's). */
 export const MERCHANT_CREATE_SETTINGS = QR_SETTINGS;
 /**
@@ -31,12 +32,15 @@ export const PUBLIC_CREATE_SETTINGS = [
   ...QR_SETTINGS,
   'ALLOWED_ORIGINS',
   'PUBLIC_SESSIONS',
+  'ALLOWED_CLAIMS',
 ] as const;
 
 /** A creation's body, checked for its caller. */
 interface SessionBody {
   mode: SessionMode;
   value: MerchantSessionRequest;
+  /** The claims the session gets (claimsOf). */
+  claims: ClaimName[];
 }
 
 const sessionBodies = requestSlot<SessionBody>('sessionBody');
@@ -64,12 +68,13 @@ export const browser: Stage = (request, _env, _ctx, rc) => {
  * we would serve.
  */
 export function sessionBody(mode: SessionMode): Stage {
-  return async (request) => {
+  return async (request, _env, _ctx, rc) => {
     const body = await readJsonBody(request, MAX_BODY_BYTES);
     const checked =
       mode === 'merchant' ? validateMerchantSession(body) : validateCreateSession(body);
     if (!checked.ok) throw ApiError.of(checked.error.code, checked.error.message);
-    sessionBodies.set(request, { mode, value: checked.value });
+    const claims = claimsOf(mode, checked.value.claims, rc.config.claims.allowed);
+    sessionBodies.set(request, { mode, value: checked.value, claims });
   };
 }
 
@@ -83,7 +88,7 @@ export async function createSession(
   _ctx: ExecutionContext,
   rc: RequestContext,
 ): Promise<Response> {
-  const { mode, value } = sessionBodies.get(request);
+  const { mode, value, claims } = sessionBodies.get(request);
   const [callbackUrl] = checkedSettings(rc, ['CALLBACK_URL']);
   // A unique id, not one derived from a name: the object id goes out in the nonce,
   // so it must not be the session id or lead to it (the object draws the secrets).
@@ -102,6 +107,8 @@ export async function createSession(
     paypay: checkedPaypay(rc),
     callbackUrl,
     scopes: rc.config.paypay.scopes,
+    claims,
+    acceptedMethods: rc.config.claims.acceptedMethods,
   });
   if (!created.ok) throw apiErrorOf(created.error);
   rc.paypayRequestId = created.value.paypayRequestId;
@@ -136,6 +143,31 @@ function sessionStub(request: IRequest, env: Env) {
   const stub = parts && sessionObject(env, parts.objectId);
   if (!parts || !stub) throw apiErrorOf({ code: 'SESSION_NOT_FOUND' });
   return { stub, secret: parts.secret };
+}
+
+/**
+ * The claims a session gets. A merchant's server asks for what it needs; a
+ * browser only for what ALLOWED_CLAIMS lists, since anyone can write the
+ * element's attribute. Naming none means `kyc` (as before claims existed) where
+ * allowed, else everything ALLOWED_CLAIMS lists.
+ */
+function claimsOf(
+  mode: SessionMode,
+  asked: ClaimName[] | undefined,
+  allowed: readonly ClaimName[],
+): ClaimName[] {
+  if (mode === 'merchant') return asked ?? [...DEFAULT_CLAIMS];
+  if (asked === undefined)
+    return DEFAULT_CLAIMS.every((claim) => allowed.includes(claim))
+      ? [...DEFAULT_CLAIMS]
+      : [...allowed];
+  const refused = asked.find((claim) => !allowed.includes(claim));
+  if (refused !== undefined)
+    throw ApiError.of(
+      'CLAIM_NOT_ALLOWED',
+      `The claim "${refused}" is not in ALLOWED_CLAIMS; ask for it from the merchant server`,
+    );
+  return asked;
 }
 
 /** The creating browser's User-Agent for WEB_LINK sessions: printable, at most 255 (PayPay's limit). */

@@ -1,4 +1,6 @@
+import type { ClaimName, ClaimUnavailable } from '../../shared/claims';
 import type { Result } from '../../shared/result';
+import type { ClaimValue } from '../claims/release';
 import type { CreatedSession, Lang, RedirectType } from '../../shared/wire';
 import type { Failure } from '../http/failure';
 import type { PayPayFailed } from '../paypay/failures';
@@ -28,6 +30,10 @@ export interface CreateInput {
   callbackUrl: string;
   /** The scopes the QR asks the user for. */
   scopes: string[];
+  /** The claims the merchant receives: only these are kept of PayPay's answer. */
+  claims: ClaimName[];
+  /** ACCEPTED_KYC_METHODS: the methods of PayPay's check this session accepts; empty = any. */
+  acceptedMethods: string[];
 }
 
 /** A session whose PayPay QR was created: the answer, and PayPay's request id for the log. */
@@ -65,18 +71,34 @@ export interface TokenUsed {
 /** A callback: what its token did, or SESSION_NOT_FOUND when its nonce is not this session's. */
 export type CallbackResult = Result<TokenUsed, Extract<Failure, { code: 'SESSION_NOT_FOUND' }>>;
 
-/** The answer of `POST /v1/results/exchange`: the session's KYC info, once. */
+/**
+ * The answer of `POST /v1/results/exchange`, once: the asked claims, PayPay's
+ * KYC info only when `kyc` was asked, and the signed receipt of what was released.
+ */
 export interface Exchanged {
   sessionId: string;
   mode: SessionMode;
   referenceId: string | null;
   userAuthorizationId: string;
   completedAt: string;
-  kyc: KycInfo;
+  /** Every asked claim but `kyc`; null for one PayPay's answer could not give. */
+  claims: Partial<Record<ClaimName, ClaimValue>>;
+  /** Why a claim is null: only when one is. */
+  unavailable?: Partial<Record<ClaimName, ClaimUnavailable>>;
+  /** PayPay's answer as sent: only when the session asked for `kyc`. */
+  kyc?: KycInfo;
+  /** A compact JWS (EdDSA) of what was released; null in production without RECEIPT_SIGNING_KEY. */
+  receipt: string | null;
 }
 
 /** A result token's exchange: the KYC once, or why not. */
 export type ExchangeResult = Result<
   Exchanged,
-  Extract<Failure, { code: 'RESULT_NOT_FOUND' | 'RESULT_ALREADY_EXCHANGED' | 'RESULT_EXPIRED' }>
+  Extract<
+    Failure,
+    {
+      code:
+        'RESULT_NOT_FOUND' | 'RESULT_ALREADY_EXCHANGED' | 'RESULT_EXPIRED' | 'RECEIPT_UNAVAILABLE';
+    }
+  >
 >;

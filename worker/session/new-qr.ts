@@ -61,6 +61,9 @@ export async function newQr(
     codeVerifier,
     codeId: created.data.codeId,
     qrUrl: created.data.linkQRCodeURL,
+    claims: input.claims,
+    acceptedMethods: input.acceptedMethods,
+    qrRequestId: created.requestId,
   });
   return ok({ record, secret, paypayRequestId: created.requestId });
 }

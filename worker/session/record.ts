@@ -5,7 +5,8 @@ import type {
   SessionStatus,
   SessionView,
 } from '../../shared/wire';
-import type { KycInfo } from '../paypay/call';
+import { DEFAULT_CLAIMS, type ClaimName } from '../../shared/claims';
+import type { Released } from '../claims/release';
 
 /** Who created a session: a browser (public) or the merchant's server (bearer). */
 export type SessionMode = 'public' | 'merchant';
@@ -31,13 +32,22 @@ export interface SessionRecord {
   codeVerifier: string | null;
   codeId: string;
   qrUrl: string;
+  /** The claims the session asked for: only these are kept of PayPay's answer. */
+  claims: ClaimName[];
+  /** ACCEPTED_KYC_METHODS when the session was created; empty = any. */
+  acceptedMethods: string[];
+  /** PayPay's X-REQUEST-ID of the QR's creation, for the receipt. */
+  qrRequestId: string | null;
+  /** PayPay's X-REQUEST-ID of the KYC fetch, for the receipt. */
+  kycRequestId: string | null;
   failure: FailureReason | null;
   authorizedAt: number | null;
   completedAt: number | null;
   /** When the session reached a status it never leaves. */
   endedAt: number | null;
   userAuthorizationId: string | null;
-  kyc: KycInfo | null;
+  /** What was kept of PayPay's answer (the asked claims), until the exchange or retention ends. */
+  released: Released | null;
   /** Drawn at completion: the token is derived from it and the session's secret (ids.ts). */
   resultSalt: string | null;
   resultSecretHash: string | null;
@@ -90,7 +100,7 @@ export function viewOf(
 
 /** Drops personal data and secrets: after exchange, or when retention ends. */
 export function withoutPersonalData(record: SessionRecord): SessionRecord {
-  return { ...record, userAuthorizationId: null, kyc: null, codeVerifier: null };
+  return { ...record, userAuthorizationId: null, released: null, codeVerifier: null };
 }
 
 /** An authorized session whose KYC fetch never finished is failed after this. */
@@ -108,7 +118,8 @@ export function pendingRecord(
     | 'completedAt'
     | 'endedAt'
     | 'userAuthorizationId'
-    | 'kyc'
+    | 'released'
+    | 'kycRequestId'
     | 'resultSalt'
     | 'resultSecretHash'
     | 'sealedSessionSecret'
@@ -124,7 +135,8 @@ export function pendingRecord(
     completedAt: null,
     endedAt: null,
     userAuthorizationId: null,
-    kyc: null,
+    released: null,
+    kycRequestId: null,
     resultSalt: null,
     resultSecretHash: null,
     sealedSessionSecret: null,
@@ -140,7 +152,9 @@ export function dueTimes(record: SessionRecord, retentionMs: number): number[] {
     record.status === 'authorized' && record.authorizedAt !== null
       ? record.authorizedAt + AUTHORIZED_TIMEOUT_MS
       : null,
-    record.kyc !== null && record.completedAt !== null ? record.completedAt + retentionMs : null,
+    record.released !== null && record.completedAt !== null
+      ? record.completedAt + retentionMs
+      : null,
     record.endedAt !== null ? record.endedAt + KEEP_ENDED_MS : null,
   ].filter((t): t is number => t !== null);
 }
@@ -158,7 +172,29 @@ export function alarmStep(
     now >= record.authorizedAt + AUTHORIZED_TIMEOUT_MS
   )
     return 'timeout';
-  if (record.kyc !== null && record.completedAt !== null && now >= record.completedAt + retentionMs)
+  if (
+    record.released !== null &&
+    record.completedAt !== null &&
+    now >= record.completedAt + retentionMs
+  )
     return 'forget';
   return null;
+}
+
+/**
+ * A record as stored, read by this version: one stored before claims existed
+ * kept PayPay's answer whole as `kyc`, which is the `kyc` claim, so a session
+ * completed across a deployment still exchanges what it was created for.
+ */
+export function storedRecord(stored: SessionRecord & { kyc?: Released['kyc'] }): SessionRecord {
+  if (stored.claims !== undefined) return stored;
+  const { kyc, ...rest } = stored;
+  return {
+    ...rest,
+    claims: [...DEFAULT_CLAIMS],
+    acceptedMethods: [],
+    qrRequestId: null,
+    kycRequestId: null,
+    released: kyc ? { claims: {}, kyc, unavailable: {}, document: {} } : null,
+  };
 }

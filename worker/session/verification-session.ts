@@ -12,10 +12,20 @@ import { EventHub, MAX_STREAMS } from './status-stream';
 import { hashSecret, randomText } from './ids';
 import { readerView } from './reader';
 import { SECRET_HEADER } from './locate';
-import { exchangeOf } from './exchange';
+import { receiptedExchange } from './exchange';
+import type { ReceiptOptions } from '../receipts/issue';
 import { newQr } from './new-qr';
 import { tellFeed } from './tell-feed';
-import { alarmStep, canMove, dueTimes, withoutPersonalData, type SessionRecord } from './record';
+import { completionOf } from './completion';
+import { DEFAULT_KYC_FIELDS } from '../paypay/kyc-fields';
+import {
+  alarmStep,
+  canMove,
+  dueTimes,
+  storedRecord,
+  withoutPersonalData,
+  type SessionRecord,
+} from './record';
 import type {
   CallbackInput,
   CallbackResult,
@@ -41,7 +51,8 @@ export class VerificationSession extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
-      this.record = (await ctx.storage.get<SessionRecord>('session')) ?? null;
+      const stored = await ctx.storage.get<SessionRecord>('session');
+      this.record = stored === undefined ? null : storedRecord(stored);
     });
   }
 
@@ -120,12 +131,25 @@ export class VerificationSession extends DurableObject<Env> {
       return used({ kind: 'failed', reason }, fetched.requestId);
     }
     const now = Date.now();
+    const completion = completionOf(
+      fetched.data,
+      record.claims,
+      paypay.fields?.kyc ?? DEFAULT_KYC_FIELDS,
+      record.acceptedMethods,
+      now,
+      fetched.requestId,
+    );
+    if (!completion.accepted) {
+      await this.fail(completion.reason);
+      return used({ kind: 'failed', reason: completion.reason }, fetched.requestId);
+    }
     const config = configOf(this.env);
     await this.move({
       status: 'completed',
       completedAt: now,
       endedAt: now,
-      kyc: fetched.data,
+      released: completion.released,
+      kycRequestId: fetched.requestId,
       codeVerifier: null,
       resultSalt: randomText(16),
       resultExpiresAt: now + config.resultTtlSeconds * 1000,
@@ -160,15 +184,19 @@ export class VerificationSession extends DurableObject<Env> {
     return ok(true);
   }
 
-  /** The merchant's server trades the result token for the KYC info, once. */
-  async exchange(secret: string): Promise<ExchangeResult> {
-    await this.expireIfDue();
-    const now = Date.now();
-    const exchanged = await exchangeOf(this.record, this.objectId, secret, now);
-    // Personal data leaves with this answer and is not kept.
-    if (exchanged.ok && this.record)
-      await this.save({ ...withoutPersonalData(this.record), exchangedAt: now });
-    return exchanged;
+  /** The merchant's server trades the result token for the released claims, once, with their receipt. */
+  async exchange(secret: string, options: ReceiptOptions): Promise<ExchangeResult> {
+    // One at a time: an exchange arriving while the receipt log answers must find this one done.
+    return this.ctx.blockConcurrencyWhile(async () => {
+      await this.expireIfDue();
+      const now = Date.now();
+      const { record, objectId, env } = this;
+      const exchanged = await receiptedExchange(record, objectId, secret, now, env, options);
+      // Personal data leaves with this answer and is not kept.
+      if (exchanged.ok && this.record)
+        await this.save({ ...withoutPersonalData(this.record), exchangedAt: now });
+      return exchanged;
+    });
   }
 
   /** Expiry, clean-up of personal data, and final deletion, each when due. */

@@ -8,8 +8,6 @@ import { integer, parseList, type Complain, type RawSettings, type SettingProble
 export interface ClaimConfig {
   /** The claims a public session (the element) may ask for: ALLOWED_CLAIMS, default all. */
   allowed: ClaimName[];
-  /** Whether ALLOWED_CLAIMS was set: a public session naming no claims then gets that list. */
-  allowedSet: boolean;
   /** `kycType` / `eKycDocument` values accepted (ACCEPTED_KYC_METHODS); empty = any. */
   acceptedMethods: string[];
 }
@@ -57,7 +55,7 @@ export function parseClaimSettings(env: RawSettings, bad: Complain): ClaimConfig
   const acceptedMethods = parseList(env.ACCEPTED_KYC_METHODS);
   if (acceptedMethods.some((method) => !/^[A-Za-z0-9_.:-]{1,64}$/.test(method)))
     bad('ACCEPTED_KYC_METHODS', 'ACCEPTED_KYC_METHODS must be words like MY_NUMBER_CARD');
-  return { allowed, allowedSet: raw !== '', acceptedMethods };
+  return { allowed, acceptedMethods };
 }
 
 export function parseReceiptSettings(

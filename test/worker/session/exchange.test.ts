@@ -30,9 +30,11 @@ describe('POST /v1/results/exchange', () => {
     expect(first.status).toBe(200);
     const body = await first.json<Record<string, unknown>>();
     expect(Object.keys(body).sort()).toEqual([
+      'claims',
       'completedAt',
       'kyc',
       'mode',
+      'receipt',
       'referenceId',
       'sessionId',
       'userAuthorizationId',
@@ -54,7 +56,7 @@ describe('POST /v1/results/exchange', () => {
       state.storage.get<SessionRecord>('session'),
     );
     expect(record).toMatchObject({
-      kyc: null,
+      released: null,
       userAuthorizationId: null,
       codeVerifier: null,
     });
@@ -86,7 +88,11 @@ describe('POST /v1/results/exchange', () => {
     const record = await runInDurableObject(stubOf(sessionId), (_o, state) =>
       state.storage.get<SessionRecord>('session'),
     );
-    expect(record).toMatchObject({ kyc: null, userAuthorizationId: null, status: 'completed' });
+    expect(record).toMatchObject({
+      released: null,
+      userAuthorizationId: null,
+      status: 'completed',
+    });
     await expectError(await exchange(resultToken), 410, 'RESULT_EXPIRED');
   });
 
