@@ -12,7 +12,7 @@ import { DurableObject } from 'cloudflare:workers';
 
 /**
  * What the Worker is given as `env`: its bindings (`SESSIONS`, `RATE_LIMITER`,
- * `EVENT_FEED`, `KYC_KV`, the queues `INGEST` and `REREADS`) and its settings,
+ * `EVENT_FEED`, `RECEIPT_LOG`, `KYC_KV`, the queues `INGEST` and `REREADS`) and its settings,
  * vars and secrets (docs/deploy.md).
  */
 export type KycPassportEnv = object;
@@ -39,3 +39,6 @@ export declare class CreationRateLimiter extends DurableObject<KycPassportEnv> {
 
 /** The merchant event feed, one object (binding `EVENT_FEED`, SQLite, migration `v2`). */
 export declare class EventFeed extends DurableObject<KycPassportEnv> {}
+
+/** The receipt log, one object a month (binding `RECEIPT_LOG`, SQLite, migration `v3`). */
+export declare class ReceiptLog extends DurableObject<KycPassportEnv> {}

@@ -24,6 +24,7 @@ import { deadLetters, replay } from './routes/dead-letters';
 import { doctor } from './routes/doctor';
 import { listEvents, reshard } from './routes/feed';
 import { health } from './routes/health';
+import { anyOrigin, jwks, RECEIPT_KEY_SETTINGS, receipt } from './routes/receipts';
 import { exchangeResult } from './routes/results';
 import {
   browser,
@@ -68,6 +69,8 @@ export const ROUTES = [
   get('/v1/callback', needs(CALLBACK_SETTINGS, toUnavailablePage), callback),
   get('/v1/callback/done', needs(CALLBACK_SETTINGS, unavailablePage), callbackDone),
   post('/v1/results/exchange', merchant, exchangeResult),
+  get('/.well-known/jwks.json', anyOrigin, needs(RECEIPT_KEY_SETTINGS), jwks),
+  get('/v1/receipts/:id', merchant, receipt),
   get('/v1/users/:uaid/kyc', merchant, userId, needs(PAYPAY_SETTINGS), userKyc),
   get('/v1/users/:uaid/kyc-info', merchant, kycInfoOn, userId, kycInfoQuery, needs(PAYPAY_SETTINGS), userKycInfo),
   get('/v1/users/:uaid', merchant, userId, userState),

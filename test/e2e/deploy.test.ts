@@ -31,6 +31,7 @@ describe('deployment', () => {
       'env.SESSIONS (VerificationSession)',
       'env.RATE_LIMITER (CreationRateLimiter)',
       'env.EVENT_FEED (EventFeed)',
+      'env.RECEIPT_LOG (ReceiptLog)',
       'env.KYC_KV',
       'env.INGEST (paypay-kyc-ingest)',
       'env.REREADS (paypay-kyc-rereads)',

@@ -30,7 +30,13 @@ describe('the three-file merchant repository of docs/deploy.md', () => {
     expect(theirs.main).toBe('src/index.js');
     expect(theirs.assets).toEqual({ directory: 'node_modules/paypay-kyc-passport/dist' });
     // The entry re-exports every export of the Worker (test/worker/package-exports.test.ts).
-    for (const name of ['default', 'VerificationSession', 'EventFeed', 'CreationRateLimiter']) {
+    for (const name of [
+      'default',
+      'VerificationSession',
+      'EventFeed',
+      'CreationRateLimiter',
+      'ReceiptLog',
+    ]) {
       expect(files['src/index.js']).toContain(name);
     }
     const pkg = JSON.parse(files['package.json']!) as {
@@ -80,6 +86,7 @@ describe('the three-file merchant repository of docs/deploy.md', () => {
         'env.SESSIONS (VerificationSession)',
         'env.RATE_LIMITER (CreationRateLimiter)',
         'env.EVENT_FEED (EventFeed)',
+        'env.RECEIPT_LOG (ReceiptLog)',
         'env.KYC_KV',
         'env.INGEST (paypay-kyc-ingest)',
         'env.REREADS (paypay-kyc-rereads)',

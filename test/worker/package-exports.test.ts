@@ -10,7 +10,8 @@ const classes: [
   typeof Declared.VerificationSession,
   typeof Declared.CreationRateLimiter,
   typeof Declared.EventFeed,
-] = [real.VerificationSession, real.CreationRateLimiter, real.EventFeed];
+  typeof Declared.ReceiptLog,
+] = [real.VerificationSession, real.CreationRateLimiter, real.EventFeed, real.ReceiptLog];
 const merchantEnv: Declared.KycPassportEnv = {} as Env;
 
 describe('paypay-kyc-passport/worker', () => {
@@ -19,6 +20,7 @@ describe('paypay-kyc-passport/worker', () => {
     expect(Object.keys(real).sort()).toEqual([
       'CreationRateLimiter',
       'EventFeed',
+      'ReceiptLog',
       'VerificationSession',
       'default',
     ]);

@@ -60,6 +60,11 @@ const TEST_SETTINGS: Record<string, string> = {
   // Files share a workerd: a global cap would couple them (attacks/sessions.test.ts lowers it).
   SESSION_GLOBAL_LIMIT_PER_MINUTE: '100000',
   PUBLIC_SESSIONS: 'on',
+  // No signing key: receipts are signed with the deployment's dev key (development);
+  // test/worker/receipts/ sets keys of its own.
+  RECEIPT_SIGNING_KEY: '',
+  RECEIPT_PREVIOUS_KEYS: '',
+  RECEIPT_RETENTION_DAYS: '2557',
 };
 
 /** A queue consumer of wrangler.jsonc, as wrangler reads it. */

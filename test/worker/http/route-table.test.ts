@@ -11,6 +11,8 @@ const ALLOW: Record<string, string> = {
   '/v1/callback': 'GET',
   '/v1/callback/done': 'GET',
   '/v1/results/exchange': 'POST',
+  '/.well-known/jwks.json': 'GET',
+  '/v1/receipts/:id': 'GET',
   '/v1/users/:uaid/kyc': 'GET',
   '/v1/users/:uaid/kyc-info': 'GET',
   '/v1/users/:uaid': 'GET, DELETE',
