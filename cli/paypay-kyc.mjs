@@ -14,6 +14,7 @@ const COMMANDS = {
   events: () => import('./events.mjs'),
   feed: () => import('./feed.mjs'),
   'dead-letters': () => import('./dead-letters.mjs'),
+  receipt: () => import('./receipt.mjs'),
 };
 
 async function usage() {
@@ -24,8 +25,8 @@ async function usage() {
 
 PayPay KYC Passport from a terminal: check a deployed Worker, run the PayPay
 sandbox, make it send webhooks and recon files, play the user on its phone page,
-tail a Worker's event feed, grow it to more shards, and replay the
-notifications it could not record.
+tail a Worker's event feed, grow it to more shards, replay the notifications
+it could not record, and make the receipt signing key and check receipts.
 
 Commands:
 ${rows.map(([name, text]) => `  ${name.padEnd(12)} ${text}`).join('\n')}

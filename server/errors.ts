@@ -29,10 +29,28 @@ export type VerifyErrorCode =
   | 'REPLAYED';
 
 /**
+ * Codes of `verifyReceipt`: the receipt does not prove these released values.
+ * A JWKS that could not be fetched is a `ClientErrorCode` (`NETWORK_ERROR`,
+ * `TIMEOUT`, `INVALID_RESPONSE`): it says nothing about the receipt.
+ */
+export type ReceiptErrorCode =
+  /** Not a compact JWS of ours: not 3 base64url parts of JSON, `alg` not `EdDSA` (`none`, `HS256`...), no `kid`, `crit`, or a payload without its fields. */
+  | 'RECEIPT_MALFORMED'
+  /** No Ed25519 key with the receipt's `kid` in the JWKS (a key retired without RECEIPT_PREVIOUS_KEYS, or another Worker's receipt). */
+  | 'RECEIPT_UNKNOWN_KEY'
+  /** The signature does not verify with the key of that `kid`: the header or payload was changed, or another key signed it. */
+  | 'RECEIPT_BAD_SIGNATURE'
+  /** The signed `digest` is not the SHA-256 of these `claims` and `kyc`: a value differs from what was released. */
+  | 'RECEIPT_DIGEST_MISMATCH'
+  /** The signed `claims` list does not name exactly the claims given (plus `kyc` when given). */
+  | 'RECEIPT_CLAIMS_MISMATCH';
+
+/**
  * Every code a `KycPassportError` carries: the Worker's own (`RESULT_EXPIRED`,
  * `USER_NOT_FOUND`, `CONFIG_<SETTING>`, ...: docs/api.md), or one of the above.
  */
-export type KycPassportErrorCode = ClientErrorCode | VerifyErrorCode | (string & {});
+export type KycPassportErrorCode =
+  ClientErrorCode | VerifyErrorCode | ReceiptErrorCode | (string & {});
 
 /** What a `KycPassportError` is made of, besides its code and message. */
 export interface KycPassportErrorDetails {
@@ -46,14 +64,14 @@ export interface KycPassportErrorDetails {
 /**
  * The one error of this module. From the Worker: its `{error: {code, message,
  * requestId}}` answer, with the HTTP status. Otherwise `status` is null (or the
- * status of an unreadable answer) and `code` one of `ClientErrorCode` or
- * `VerifyErrorCode`. No message carries a token, a secret or a session id.
+ * status of an unreadable answer) and `code` one of `ClientErrorCode`,
+ * `VerifyErrorCode` or `ReceiptErrorCode`. No message carries a token, a secret or a session id.
  */
 export class KycPassportError extends Error {
   override readonly name = 'KycPassportError';
   /** Stable: switch on it. */
   readonly code: KycPassportErrorCode;
-  /** The Worker's HTTP status; null when there was no answer (or for `verifyEvent`). */
+  /** The Worker's HTTP status; null when there was no answer (or for `verifyEvent`, `verifyReceipt`). */
   readonly status: number | null;
   /** Our request id (`req_...`): quote it to support. Null when the Worker did not give one. */
   readonly requestId: string | null;

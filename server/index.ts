@@ -3,7 +3,9 @@
  * anything with `fetch` and WebCrypto (Node 18+, Workers, Deno, Bun), no Node
  * built-ins. `createClient` makes the bearer calls (sessions, the exchange,
  * users, the event feed); `verifyEvent` checks an event forwarded to
- * MERCHANT_WEBHOOK_URL. Every failure is a `KycPassportError`. The types are
+ * MERCHANT_WEBHOOK_URL; `verifyReceipt` checks a signed receipt of an exchange
+ * against the Worker's public keys, years later if need be. Every failure is a
+ * `KycPassportError`. The types are
  * generated from docs/openapi.json (`components`, `paths`, `webhooks`).
  */
 export {
@@ -27,8 +29,16 @@ export {
   type ClientErrorCode,
   type KycPassportErrorCode,
   type KycPassportErrorDetails,
+  type ReceiptErrorCode,
   type VerifyErrorCode,
 } from './errors.js';
+export {
+  verifyReceipt,
+  type ReceiptPayload,
+  type ReleasedValues,
+  type VerifiedReceipt,
+} from './receipt.js';
+export type { ReceiptJwk, ReceiptKeys } from './receipt-keys.js';
 export {
   ReplayGuard,
   verifyEvent,
