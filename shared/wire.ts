@@ -154,10 +154,8 @@ function validate(body: unknown, merchant: boolean): Validated<MerchantSessionRe
     }
     return err({ code: 'UNKNOWN_FIELD', field: key, message: `Unknown field "${key}"` });
   }
-  const { referenceId, redirectType, lang, phoneNumber, userAgent, kycData, claims } = body as Record<
-    string,
-    unknown
-  >;
+  const { referenceId, redirectType, lang, phoneNumber, userAgent, kycData, claims } =
+    body as Record<string, unknown>;
   const value: MerchantSessionRequest = {};
   if (referenceId !== undefined) {
     if (typeof referenceId !== 'string' || !REFERENCE_ID_PATTERN.test(referenceId)) {

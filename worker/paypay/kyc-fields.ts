@@ -72,7 +72,9 @@ export function parseKycFields(override: unknown): Result<KycFieldTable, string>
       table.dateOfBirthFormats = list as DateFormat[];
     } else if ((KYC_FIELD_NAMES as readonly string[]).includes(key)) {
       if (!isListOf(list, (path) => typeof path === 'string' && FIELD_PATH.test(path)))
-        return err(`${where} must be a field path (like "name.lastName") or a list of 1-10 of them`);
+        return err(
+          `${where} must be a field path (like "name.lastName") or a list of 1-10 of them`,
+        );
       table[key as KycFieldName] = list as string[];
     } else {
       return err(`PAYPAY_FIELDS.kyc has an unknown entry "${key}"`);

@@ -19,12 +19,8 @@ import {
   textSettings,
 } from './values';
 import { secretWeakness } from './strength';
-import {
-  parseClaimSettings,
-  parseReceiptSettings,
-  type ClaimConfig,
-  type ReceiptConfig,
-} from './receipts';
+import type { ClaimConfig, ReceiptConfig } from './receipts';
+import { parseClaimSettings, parseReceiptSettings } from './receipts';
 import { backgroundHost, environmentFor, type Environment } from './environment';
 
 export { SETTING_NAMES, type RawSettings, type SettingName, type SettingProblem } from './values';
@@ -85,9 +81,7 @@ export interface Config {
   feedShards: number;
   /** Where feed events are also pushed, and the Standard Webhooks key; null = no forwarding. */
   merchantWebhook: MerchantWebhook | null;
-  /** What sessions may ask for and which PayPay checks are accepted (ALLOWED_CLAIMS, ACCEPTED_KYC_METHODS). */
   claims: ClaimConfig;
-  /** Signed verification receipts: the key, retired keys, how long the log keeps them. */
   receipts: ReceiptConfig;
   problems: SettingProblem[];
   /** Settings that work but should not reach production as they are. */
@@ -249,13 +243,11 @@ export function parseConfig(env: RawSettings, host: string | null = null): Confi
   // for an exchange is a setting for debugging, not for customers' data.
   if (kycRetentionSeconds > 3600)
     weak('KYC_RETENTION_SECONDS', 'KYC_RETENTION_SECONDS keeps KYC info more than an hour');
-  for (const host of reconAllowedHosts) {
-    if (isLoopbackHost(host.replace(/:\d+$/, '')))
-      weak(
-        'RECON_ALLOWED_HOSTS',
-        'RECON_ALLOWED_HOSTS lets recon files come from loopback over http',
-      );
-  }
+  if ([...reconAllowedHosts].some((host) => isLoopbackHost(host.replace(/:\d+$/, ''))))
+    weak(
+      'RECON_ALLOWED_HOSTS',
+      'RECON_ALLOWED_HOSTS lets recon files come from loopback over http',
+    );
 
   return {
     environment,

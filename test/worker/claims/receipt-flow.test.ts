@@ -1,7 +1,8 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { verifyReceipt } from '../../../server/receipt';
 import { digestOf } from '../../../worker/receipts/jws';
-import { exchange, MERCHANT_TOKEN, worker } from '../support/flow';
+import { exchange, MERCHANT_TOKEN, testSetting, worker } from '../support/flow';
 import { feedRowsWith, forget, stateOf, until } from '../support/users';
 import { settle } from '../support/webhooks';
 import { exchanged, verify, workerWith } from './support';
@@ -33,7 +34,7 @@ describe('signed verification receipts', () => {
     expect(protectedHeader).toMatchObject({ alg: 'EdDSA', kid: expect.any(String) });
     expect(payload).toMatchObject({
       jti: expect.stringMatching(/^rcp_\d{6}_[A-Za-z0-9_-]{22}$/),
-      iss: 'http://127.0.0.1:8787',
+      iss: new URL(testSetting('CALLBACK_URL')).origin,
       sid: sessionId.split('.')[0],
       mode: 'merchant',
       referenceId: 'order-77',
@@ -57,6 +58,14 @@ describe('signed verification receipts', () => {
     const moved = name.slice(0, -1) + String.fromCharCode(name.charCodeAt(name.length - 1) + 1);
     const altered = JSON.parse(JSON.stringify(released).replace(name, moved));
     expect(await digestOf(altered)).not.toBe(payload.digest);
+    // The merchant's side (paypay-kyc-passport/server) says the same, offline with the keys alone.
+    const keys = { jwks: (await jwks()) as { keys: JsonWebKey[] } };
+    await expect(verifyReceipt(String(body.receipt), body as never, keys)).resolves.toMatchObject({
+      jti: payload.jti,
+    });
+    await expect(verifyReceipt(String(body.receipt), altered, keys)).rejects.toMatchObject({
+      code: 'RECEIPT_DIGEST_MISMATCH',
+    });
     const flipped = {
       ...released,
       claims: {

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { TEST_RECEIPT_KEY } from '../support/receipt-key';
 import { parseConfig } from '../../../worker/settings/config';
 import handler from '../../../worker/index';
 import { MERCHANT_TOKEN, ORIGIN, WORKER_ORIGIN } from '../support/flow';
@@ -17,6 +18,7 @@ const good = {
   // Production (the default) needs the webhooks closed: a source allowlist and a path token.
   WEBHOOK_ALLOWED_CIDRS: '192.0.2.0/24',
   WEBHOOK_PATH_TOKEN: 'path_token_0123456789abcdef_ABCDEF',
+  RECEIPT_SIGNING_KEY: TEST_RECEIPT_KEY,
 };
 
 /**
@@ -192,6 +194,8 @@ describe('GET /healthz', () => {
       warnings: [
         { setting: 'WEBHOOK_ALLOWED_CIDRS', reason: expect.stringContaining('empty') },
         { setting: 'WEBHOOK_PATH_TOKEN', reason: expect.stringContaining('not set') },
+        // No key set: development signs receipts with a throwaway one, and says so.
+        { setting: 'RECEIPT_SIGNING_KEY', reason: expect.stringContaining('throwaway') },
       ],
       // The test key has PayPay's shape (test/worker/paypay/client-id.test.ts has the others).
       clientId: {

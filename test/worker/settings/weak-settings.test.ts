@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TEST_RECEIPT_KEY } from '../support/receipt-key';
 import { parseConfig, type RawSettings } from '../../../worker/settings/config';
 import { call } from '../support/webhooks';
 
@@ -17,6 +18,7 @@ const base: RawSettings = {
   RECON_ALLOWED_HOSTS: 'files.paypay.test',
   WEBHOOK_ALLOWED_CIDRS: '192.0.2.0/24',
   WEBHOOK_PATH_TOKEN: STRONG.split('').reverse().join(''),
+  RECEIPT_SIGNING_KEY: TEST_RECEIPT_KEY,
 };
 
 /** The settings production refuses and development warns about, for `weakening`. */
