@@ -15,6 +15,7 @@ describe('paypay-kyc: usage', () => {
     events: ['--endpoint', '--token', '--after', '--limit', '--follow', '--interval', '--json'],
     feed: ['--endpoint', '--token', '--from', '--to', '--json'],
     'dead-letters': ['--endpoint', '--token', '--replay', '--limit', '--json'],
+    receipt: ['--kid', '--jwks', '--worker', '--json'],
   };
 
   it('--help of the tool lists every command (exit 0)', async () => {
