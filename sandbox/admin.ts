@@ -224,7 +224,7 @@ function createUser(tenant: Tenant, body: unknown): Response {
     return adminError(400, 'INVALID_BODY', `kycType must be one of ${KYC_TYPES.join(', ')}`);
   }
   if (birthDate !== undefined && !isBirthDatePreset(birthDate)) {
-    const names = Object.keys(BIRTH_DATE_PRESETS).join(', ');
+    const names = BIRTH_DATE_PRESETS.join(', ');
     return adminError(400, 'INVALID_BODY', `birthDate must be one of ${names}`);
   }
   if (document !== undefined && !isDocumentChoice(document)) {

@@ -10,9 +10,26 @@ export type Label = readonly [ja: string, en: string];
  * Birth dates relative to today in Japan time, each on one side of a
  * threshold of the Act on Age Calculation: a year is reached at the end of the
  * day before the birthday, so a person is 18 on their 18th birthday and 17
- * the day before. Ordered by age for the picker.
+ * the day before. Ordered by age, as the picker shows them (a list: an
+ * object would put the key "19" first).
  */
-export const BIRTH_DATE_PRESETS = {
+export const BIRTH_DATE_PRESETS = [
+  'age-17',
+  '18-tomorrow',
+  '18-today',
+  '19',
+  '20-tomorrow',
+  '20-today',
+  'adult',
+  'leap-day',
+  'none',
+] as const;
+
+/** One birth-date preset's name. */
+export type BirthDatePreset = (typeof BIRTH_DATE_PRESETS)[number];
+
+/** What the phone page says of each preset. */
+export const BIRTH_DATE_LABELS: Record<BirthDatePreset, Label> = {
   'age-17': ['17歳', '17 years old'],
   '18-tomorrow': ['明日18歳になる（今日は17歳）', 'turns 18 tomorrow (17 today)'],
   '18-today': ['今日18歳の誕生日', '18th birthday today'],
@@ -25,10 +42,7 @@ export const BIRTH_DATE_PRESETS = {
     'born 29 February: in a common year still the younger age on 28 February, a year older on 1 March',
   ],
   none: ['生年月日なし（KYC情報に含まれない）', 'no birth date (absent from the KYC info)'],
-} as const satisfies Record<string, Label>;
-
-/** One birth-date preset's name. */
-export type BirthDatePreset = keyof typeof BIRTH_DATE_PRESETS;
+};
 
 /**
  * How PayPay checked the identity: each sets `eKycDocument.type` (and
@@ -69,7 +83,7 @@ export type BirthDateFormat = (typeof BIRTH_DATE_FORMATS)[number];
 
 /** True for a birth-date preset's name. */
 export function isBirthDatePreset(value: unknown): value is BirthDatePreset {
-  return typeof value === 'string' && Object.hasOwn(BIRTH_DATE_PRESETS, value);
+  return (BIRTH_DATE_PRESETS as readonly unknown[]).includes(value);
 }
 
 /** True for a document choice's name. */

@@ -3,6 +3,7 @@ import { newAuthorization } from './authorization';
 import { reopenText } from './browser';
 import { escapeHtml, htmlResponse, messagePage, page } from './html';
 import {
+  BIRTH_DATE_LABELS,
   BIRTH_DATE_PRESETS,
   birthDateFor,
   COUNTER,
@@ -48,9 +49,9 @@ const IDENTITY_CHOICE = `<fieldset class="option"><legend>承認する人 <span 
 function choicePickers(today: string): string {
   const option = (field: string, value: string, [ja, en]: readonly [string, string], extra = '') =>
     `<option value="${value}" data-${field}="${value}">${escapeHtml(`${ja}${extra} / ${en}`)}</option>`;
-  const birthDates = Object.entries(BIRTH_DATE_PRESETS).map(([preset, label]) => {
-    const date = birthDateFor(preset as BirthDatePreset, today);
-    return option('birth-date', preset, label, date ? `: ${date}` : '');
+  const birthDates = BIRTH_DATE_PRESETS.map((preset) => {
+    const date = birthDateFor(preset, today);
+    return option('birth-date', preset, BIRTH_DATE_LABELS[preset], date ? `: ${date}` : '');
   });
   const documents = Object.entries(DOCUMENTS).map(([name, label]) =>
     option('document', name, label),
@@ -76,7 +77,7 @@ function readChoices(form: FormData | null): Choices | Response {
   const birthDate = form?.get('birthDate') ?? '';
   const document = form?.get('document') ?? '';
   if (birthDate !== '' && !isBirthDatePreset(birthDate)) {
-    const names = Object.keys(BIRTH_DATE_PRESETS).join(', ');
+    const names = BIRTH_DATE_PRESETS.join(', ');
     return messagePage(
       400,
       '生年月日の選択が正しくありません。',

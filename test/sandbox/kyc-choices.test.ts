@@ -25,7 +25,7 @@ function nextDay(day: string): string {
 
 describe('birthDateFor', () => {
   it('counts each preset from the day it is given', () => {
-    const presets = Object.keys(BIRTH_DATE_PRESETS) as BirthDatePreset[];
+    const presets = [...BIRTH_DATE_PRESETS];
     const on = Object.fromEntries(presets.map((p) => [p, birthDateFor(p, '2026-12-04')]));
     expect(on).toEqual({
       'age-17': '2009-08-26',

@@ -52,14 +52,17 @@ describe('the phone page pickers', () => {
     );
     expect(html).toContain('<select name="birthDate">');
     expect(html).toContain('<select name="document">');
-    for (const preset of Object.keys(BIRTH_DATE_PRESETS))
+    for (const preset of BIRTH_DATE_PRESETS)
       expect(html).toContain(`value="${preset}" data-birth-date="${preset}"`);
+    // By age, youngest first, as the list names them.
+    const positions = BIRTH_DATE_PRESETS.map((p) => html.indexOf(`data-birth-date="${p}"`));
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
     for (const name of Object.keys(DOCUMENTS))
       expect(html).toContain(`value="${name}" data-document="${name}"`);
     expect(expected.some((date) => html.includes(`: ${date} / 18th birthday today`))).toBe(true);
   });
 
-  it.each(Object.keys(BIRTH_DATE_PRESETS).filter((p) => p !== 'none') as BirthDatePreset[])(
+  it.each(BIRTH_DATE_PRESETS.filter((p) => p !== 'none'))(
     'birthDate=%s reaches the KYC info, counted from today in Japan',
     async (preset) => {
       const merchant = await registerMerchant();
