@@ -22,6 +22,9 @@ import {
 const SESSION_ID = /^([0-9a-f]{64})\.[A-Za-z0-9_-]{24}$/;
 /** The outcomes the sandbox phone page offers (sandbox/README.md, "The phone page"). */
 const OUTCOME_BUTTON = /data-outcome="([a-z_]+)"/g;
+/** Its birth-date and document pickers' options. */
+const BIRTH_DATE_OPTION = /data-birth-date="([\w-]+)"/g;
+const DOCUMENT_OPTION = /data-document="([\w-]+)"/g;
 /** The Worker's callback page says what it made of the phone's return. */
 const PAGE_OUTCOME = /<main[^>]*data-outcome="([a-z_]+)"/;
 
@@ -41,6 +44,10 @@ sandbox are asked which QR it is).
                              kyc_update_required, cancelled_user, bad_request, expire
   --non-ekyc                 the user's KYC was not done by eKYC (kycType NON_EKYC)
   --identity <who>           expected (default) or other: who approves a session sent with kycData
+  --birth-date <preset>      the user's birth date, counted from today in Japan: age-17, 18-tomorrow,
+                             18-today, 19, 20-tomorrow, 20-today, adult, leap-day, none (no birth date)
+  --document <name>          how PayPay checked the identity: MY_NUMBER_CARD, MY_NUMBER_CARD_JPKI,
+                             DRIVERS_LICENSE, DRIVERS_LICENSE_IMAGE, RESIDENCE_CARD, PASSPORT, COUNTER
   --endpoint <url>           the Worker, for a sessionId (env PAYPAY_KYC_ENDPOINT;
                              default http://127.0.0.1:8787, where wrangler dev listens)
   --sandbox <url>            the sandbox, for a sessionId (env PAYPAY_KYC_SANDBOX; default http://127.0.0.1:8788)
@@ -59,6 +66,8 @@ export async function run(argv) {
     outcome: { type: 'string', default: 'complete' },
     'non-ekyc': { type: 'boolean', default: false },
     identity: { type: 'string' },
+    'birth-date': { type: 'string' },
+    document: { type: 'string' },
   };
   const { values, positionals } = parse(argv, options, usage, { positionals: 1 });
   if (values.help) {
@@ -84,16 +93,24 @@ export async function run(argv) {
     originOf(target, 'The target (not a sessionId)', usage);
     qrUrl = target;
   }
-  const outcomes = await offeredOutcomes(qrUrl);
-  if (!outcomes.includes(values.outcome)) {
-    throw new UsageError(
-      `--outcome must be one the phone page offers: ${outcomes.join(', ')}.`,
-      usage,
-    );
+  const offered = await offeredChoices(qrUrl);
+  for (const [flag, value, names] of [
+    ['--outcome', values.outcome, offered.outcomes],
+    ['--birth-date', values['birth-date'], offered.birthDates],
+    ['--document', values.document, offered.documents],
+  ]) {
+    if (value !== undefined && !names.includes(value)) {
+      throw new UsageError(
+        `${flag} must be one the phone page offers: ${names.join(', ')}.`,
+        usage,
+      );
+    }
   }
   const form = new URLSearchParams({ outcome: values.outcome });
   if (values['non-ekyc']) form.set('kycType', 'NON_EKYC');
   if (values.identity) form.set('identity', values.identity);
+  if (values['birth-date']) form.set('birthDate', values['birth-date']);
+  if (values.document) form.set('document', values.document);
   const phone = await call(qrUrl, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -162,11 +179,17 @@ async function qrUrlOf(endpoint, sessionId, values) {
   return qr.linkQRCodeURL;
 }
 
-/** The outcome buttons of the phone page; an unknown or closed QR cannot be answered. */
-async function offeredOutcomes(qrUrl) {
+/**
+ * The outcome buttons and picker options of the phone page; an unknown or
+ * closed QR cannot be answered.
+ */
+async function offeredChoices(qrUrl) {
   const page = await call(qrUrl);
-  const outcomes = [...page.text.matchAll(OUTCOME_BUTTON)].map((m) => m[1]);
-  if (page.status === 200 && outcomes.length > 0) return [...new Set(outcomes)];
+  const all = (pattern) => [...new Set([...page.text.matchAll(pattern)].map((m) => m[1]))];
+  const outcomes = all(OUTCOME_BUTTON);
+  if (page.status === 200 && outcomes.length > 0) {
+    return { outcomes, birthDates: all(BIRTH_DATE_OPTION), documents: all(DOCUMENT_OPTION) };
+  }
   const why = { 404: 'no such QR', 410: 'the QR has expired or was answered already' }[page.status];
   throw new CannotRun(
     `The phone page ${new URL(qrUrl).origin}${new URL(qrUrl).pathname} answered ${page.status}${why ? ` (${why})` : pageText(page.text)}.`,

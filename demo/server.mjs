@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
+import { receiptChecker } from './receipts.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const demoDir = join(root, 'demo');
@@ -80,11 +81,19 @@ const CUSTOMER = {
 const SIGN_IN_COOKIE = `demo_customer=${CUSTOMER.id}; Path=/; HttpOnly; SameSite=Lax`;
 
 /**
+ * The claims each provider URL asks for (`?claims=age_over_20`): the shop's
+ * server decides what it receives, so only its own choices are honoured.
+ */
+const CLAIM_CHOICES = { age_over_20: ['age_over_20'] };
+
+/**
  * The shop's session provider: the element POSTs here (same origin, cookies
  * included); the shop creates the session through the Worker with what it
- * knows of the customer, and hands the Worker's JSON back unchanged.
+ * knows of the customer, and hands the Worker's JSON back unchanged. The age
+ * check sends no kycData: an age-gated shop does not know the birth date, and
+ * needs nothing of PayPay but the one fact.
  */
-async function createSessionForCustomer(req, workerUrl, merchantApiToken) {
+async function createSessionForCustomer(req, url, workerUrl, merchantApiToken) {
   if (!(req.headers.cookie ?? '').split(/;\s*/).includes(`demo_customer=${CUSTOMER.id}`)) {
     return {
       status: 401,
@@ -94,12 +103,22 @@ async function createSessionForCustomer(req, workerUrl, merchantApiToken) {
     };
   }
   const { lang } = await readJson(req);
+  const choice = url.searchParams.get('claims');
+  if (choice !== null && !Object.hasOwn(CLAIM_CHOICES, choice)) {
+    return {
+      status: 400,
+      body: JSON.stringify({
+        error: { code: 'UNKNOWN_CLAIMS', message: 'No such choice of claims', requestId: 'demo' },
+      }),
+    };
+  }
+  const claims = choice === null ? undefined : CLAIM_CHOICES[choice];
   const answer = await fetch(`${workerUrl}/v1/sessions`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${merchantApiToken}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({
       referenceId: CUSTOMER.id,
-      kycData: CUSTOMER.kycData,
+      ...(claims ? { claims } : { kycData: CUSTOMER.kycData }),
       lang: lang === 'en' ? 'en' : 'ja',
       // PayPay reopens this browser after approval on a phone (WEB_LINK).
       ...userAgentOf(req.headers['user-agent']),
@@ -118,15 +137,27 @@ function userAgentOf(header) {
   return userAgent ? { userAgent } : {};
 }
 
-/** The backend route: trade the page's result token for the KYC info. */
-async function exchange(req, workerUrl, merchantApiToken) {
+/**
+ * The backend route: trade the page's result token for what the session asked
+ * for, and check the signed receipt. Answers `{answer, receiptCheck}`: the
+ * Worker's answer as received, and what the receipt check found.
+ */
+async function exchange(req, workerUrl, merchantApiToken, checkReceipt) {
   const { resultToken } = await readJson(req);
-  const answer = await fetch(`${workerUrl}/v1/results/exchange`, {
+  const response = await fetch(`${workerUrl}/v1/results/exchange`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${merchantApiToken}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ resultToken }),
   });
-  return { status: answer.status, body: await answer.text() };
+  const text = await response.text();
+  let answer;
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    answer = text;
+  }
+  const receiptCheck = response.status === 200 ? await checkReceipt(answer) : undefined;
+  return { status: response.status, body: JSON.stringify({ answer, receiptCheck }) };
 }
 
 async function serveFile(pathname) {
@@ -142,18 +173,20 @@ async function serveFile(pathname) {
 
 /** Starts the demo site; resolves with the server once it listens. */
 export function startDemoServer({ port, host, workerUrl, merchantApiToken }) {
+  const checkReceipt = receiptChecker(workerUrl);
   const server = createServer(async (req, res) => {
     const json = (status, body) => send(res, status, body, 'application/json', workerUrl);
     try {
-      const { pathname } = new URL(req.url, 'http://demo');
+      const url = new URL(req.url, 'http://demo');
+      const { pathname } = url;
       if (pathname === '/api/exchange') {
         if (req.method !== 'POST') return json(405, '{"error":"use POST"}');
-        const answer = await exchange(req, workerUrl, merchantApiToken);
+        const answer = await exchange(req, workerUrl, merchantApiToken, checkReceipt);
         return json(answer.status, answer.body);
       }
       if (pathname === '/api/kyc-session') {
         if (req.method !== 'POST') return json(405, '{"error":"use POST"}');
-        const answer = await createSessionForCustomer(req, workerUrl, merchantApiToken);
+        const answer = await createSessionForCustomer(req, url, workerUrl, merchantApiToken);
         return json(answer.status, answer.body);
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, '{"error":"use GET"}');

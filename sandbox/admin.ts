@@ -3,6 +3,13 @@ import { authorizationOf, isEpochSeconds, newAuthorization } from './authorizati
 import { isIntegerIn, isRecord } from './validate';
 import { randomBase62, randomHex } from './encoding';
 import { parseFault } from './faults';
+import {
+  BIRTH_DATE_PRESETS,
+  COUNTER,
+  DOCUMENTS,
+  isBirthDatePreset,
+  isDocumentChoice,
+} from './kyc-choices';
 import { phoneLast4 } from './kyc-data';
 import {
   parseReconRequest,
@@ -12,7 +19,7 @@ import {
   reconNotification,
 } from './recon';
 import { currentState, linkOf, type Tenant } from './tenant';
-import { STANDINGS, type QrSession, type SandboxUser } from './types';
+import { KYC_TYPES, STANDINGS, type KycType, type QrSession, type SandboxUser } from './types';
 import { eventNotification, isWebhookKind, newNotificationId, type Notification } from './webhooks';
 
 /** A JSON answer of the admin API. */
@@ -202,6 +209,8 @@ function createUser(tenant: Tenant, body: unknown): Response {
     standing = 'active',
     kycType = 'EKYC',
     expireAt,
+    birthDate,
+    document,
   } = input;
   if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string')) {
     return adminError(400, 'INVALID_BODY', 'scopes must be an array of strings');
@@ -210,8 +219,17 @@ function createUser(tenant: Tenant, body: unknown): Response {
   if (userStanding === undefined) {
     return adminError(400, 'INVALID_BODY', `standing must be one of ${STANDINGS.join(', ')}`);
   }
-  if (kycType !== 'EKYC' && kycType !== 'NON_EKYC') {
-    return adminError(400, 'INVALID_BODY', 'kycType must be EKYC or NON_EKYC');
+  const userKycType = KYC_TYPES.find((type) => type === kycType);
+  if (userKycType === undefined) {
+    return adminError(400, 'INVALID_BODY', `kycType must be one of ${KYC_TYPES.join(', ')}`);
+  }
+  if (birthDate !== undefined && !isBirthDatePreset(birthDate)) {
+    const names = BIRTH_DATE_PRESETS.join(', ');
+    return adminError(400, 'INVALID_BODY', `birthDate must be one of ${names}`);
+  }
+  if (document !== undefined && !isDocumentChoice(document)) {
+    const names = Object.keys(DOCUMENTS).join(', ');
+    return adminError(400, 'INVALID_BODY', `document must be one of ${names}`);
   }
   if (expireAt !== undefined && !isEpochSeconds(expireAt)) {
     return adminError(400, 'INVALID_BODY', EXPIRE_AT_RULE);
@@ -222,10 +240,13 @@ function createUser(tenant: Tenant, body: unknown): Response {
     userAuthorizationId,
     scopes,
     standing: userStanding,
-    kycType,
+    // As on the phone: a check at a counter is a kind of KYC of its own.
+    kycType: document === COUNTER ? ('COUNTER' satisfies KycType) : userKycType,
     phoneLast4: phoneLast4(userAuthorizationId),
     kycCompletedAt: now,
     authorization: newAuthorization(tenant.merchant, now, [], expireAt),
+    ...(birthDate !== undefined ? { birthDate } : {}),
+    ...(document !== undefined ? { document } : {}),
   };
   tenant.store.putUser(user);
   return json(user, 201);

@@ -2,7 +2,8 @@ import { PAYPAY_CODES } from '../shared/paypay-codes';
 import { authorizationOf, requireAuthorized } from './authorization';
 import { constantTimeEqual, randomBase62, s256Challenge } from './encoding';
 import { ApiError, envelope } from './envelope';
-import { kycData, kycDataMatches } from './kyc-data';
+import { jstToday } from './kyc-choices';
+import { kycData, kycDataMatches, type KycContext } from './kyc-data';
 import { APPROVED_OUTCOMES, isApproved, STANDING_ERRORS } from './outcomes';
 import { parseQrRequest } from './qr-request';
 import { requireClientScopes, requireEkycClient, requireGranted } from './scopes';
@@ -93,14 +94,15 @@ export async function fetchCompletedKyc(
   if (fetchError) {
     throw new ApiError(fetchError, `The user's KYC Passport ended with ${session.outcome}.`);
   }
-  if (session.kycData && !kycDataMatches(session.kycData, user)) {
+  const context = kycContext(tenant);
+  if (session.kycData && !kycDataMatches(session.kycData, user, context.today)) {
     throw new ApiError(
       'KYC_DATA_MISMATCH',
       "The kycData of this QR does not match the user's KYC.",
     );
   }
   const selfie = `${tenant.origin}/selfie/${tenant.id}/${user.userAuthorizationId}.jpg`;
-  return envelope('SUCCESS', 'Success', kycData(user, selfie));
+  return envelope('SUCCESS', 'Success', kycData(user, context, selfie));
 }
 
 /** `GET /v1/kyc/passport` with `X-USER-AUTHORIZATION-ID`: the user's KYC Passport info. */
@@ -112,7 +114,7 @@ export function kycPassportInfo(tenant: Tenant, request: Request): Response {
   const user = findUser(tenant, uaid);
   requireGranted(user.scopes, 'kycPassportInfo', 'The user');
   checkStanding(user);
-  return envelope('SUCCESS', 'Success', kycData(user));
+  return envelope('SUCCESS', 'Success', kycData(user, kycContext(tenant)));
 }
 
 /** `GET /v2/user/kycInfo?userAuthorizationId=&requiredKycType=`: "Get user KYC info". */
@@ -129,7 +131,7 @@ export function userKycInfo(tenant: Tenant, url: URL): Response {
     throw new ApiError('NON_EKYC_USER', 'The user did not complete KYC with eKYC.');
   }
   checkStanding(user);
-  return envelope('SUCCESS', 'Success', kycData(user));
+  return envelope('SUCCESS', 'Success', kycData(user, kycContext(tenant)));
 }
 
 /**
@@ -177,6 +179,11 @@ export function unlinkUser(tenant: Tenant, segment: string): Response {
     authorization: { ...authorizationOf(user), status: 'UNLINKED', unlinkedAt: tenant.now() },
   });
   return envelope('REQUEST_ACCEPTED', 'Success', {}, 201, PAYPAY_CODES.SUCCESS.codeId);
+}
+
+/** Birth-date presets count from today on the merchant's clock, in Japan time. */
+function kycContext(tenant: Tenant): KycContext {
+  return { today: jstToday(tenant.now()), birthDateFormat: tenant.merchant.birthDateFormat };
 }
 
 function requireUaid(uaid: string | null, field: string): string {

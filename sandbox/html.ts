@@ -32,6 +32,11 @@ button:hover, button:focus-visible { border-color: var(--red); outline: none; }
 button.primary { background: var(--red); border-color: var(--red); color: #fff; font-weight: 600; }
 button.primary .en { color: rgb(255 255 255 / 0.85); }
 label.option { display: flex; gap: 8px; align-items: center; font-size: 13px; margin: 4px 0 8px; }
+label.picker { flex-direction: column; align-items: stretch; gap: 4px; }
+label.picker .en { display: inline; }
+select { width: 100%; padding: 9px 10px; border-radius: 10px; font: inherit; color: inherit;
+  background: var(--card); border: 1px solid rgb(127 127 127 / 0.35); }
+select:focus-visible { border-color: var(--red); outline: none; }
 code { font-size: 13px; }
 footer { padding: 0 22px 22px; color: var(--muted); font-size: 12px; }
 `;

@@ -1,5 +1,13 @@
 import { FOREIGN_STATUS_SCOPE } from '../shared/paypay-codes';
+import { birthDateFor, COUNTER, formatBirthDate, type BirthDateFormat } from './kyc-choices';
 import type { Identity, SandboxUser } from './types';
+
+/** What the KYC info depends on besides the user: the day it is read, the merchant's format. */
+export interface KycContext {
+  /** Today in Japan time, `yyyy-mm-dd`: birth-date presets count from it. */
+  today: string;
+  birthDateFormat?: BirthDateFormat | undefined;
+}
 
 /**
  * The KYC info payload. PayPay does not publish its shape (docs/paypay-assumptions.md,
@@ -13,7 +21,8 @@ export interface KycData {
   /** Epoch seconds. */
   kycCompletedAt: number;
   name: { lastName: string; firstName: string; lastNameKana: string; firstNameKana: string };
-  dateOfBirth: string;
+  /** Absent when the phone chose the `none` birth date. */
+  dateOfBirth?: string;
   gender: 'MALE' | 'FEMALE';
   address: {
     postalCode: string;
@@ -22,7 +31,8 @@ export interface KycData {
     addressLine1: string;
     addressLine2: string;
   };
-  eKycDocument: { type: string };
+  /** Absent for a `COUNTER` check, which involves no eKYC document. */
+  eKycDocument?: { type: string };
   /** Only in "Fetch KYC info of completed KYC Passport QR" (PayPay added it 2026-03-27). */
   selfieImageUrl?: string;
   /** Only with the `kyc_foreign_status` scope (PayPay, 2025-11-28). */
@@ -56,17 +66,18 @@ const ADDRESSES = [
   { postalCode: '810-0001', prefecture: '福岡県', city: '福岡市中央区', addressLine1: '天神1-8-1' },
 ] as const;
 
-const DOCUMENTS = ['MY_NUMBER_CARD', 'DRIVERS_LICENSE', 'RESIDENCE_CARD'] as const;
+/** The documents of a user who chose none (a foreign resident has the residence card). */
+const DOCUMENTS = ['MY_NUMBER_CARD', 'DRIVERS_LICENSE'] as const;
 
-/** The KYC info of `user`; `selfieImageUrl` only for the completed-QR fetch. */
-export function kycData(user: SandboxUser, selfieImageUrl?: string): KycData {
+/** The KYC info of `user` on `context.today`; `selfieImageUrl` only for the completed-QR fetch. */
+export function kycData(user: SandboxUser, context: KycContext, selfieImageUrl?: string): KycData {
   const h = hash(user.userAuthorizationId);
   const [lastName, lastNameKana] = pick(LAST_NAMES, h);
   const [firstName, firstNameKana, gender] = pick(FIRST_NAMES, h >>> 4);
   const foreign = user.scopes.includes(FOREIGN_STATUS_SCOPE);
-  const year = 1960 + ((h >>> 8) % 45);
-  const month = 1 + ((h >>> 14) % 12);
-  const day = 1 + ((h >>> 18) % 28);
+  const dateOfBirth = birthDateOf(user, context.today);
+  // A foreign resident proves identity with the residence card.
+  const document = user.document ?? (foreign ? 'RESIDENCE_CARD' : pick(DOCUMENTS, h >>> 26));
   return {
     userAuthorizationId: user.userAuthorizationId,
     kycStatus: 'COMPLETED',
@@ -78,14 +89,31 @@ export function kycData(user: SandboxUser, selfieImageUrl?: string): KycData {
       lastNameKana: user.identity?.lastNameKana ?? lastNameKana,
       firstNameKana: user.identity?.firstNameKana ?? firstNameKana,
     },
-    dateOfBirth: user.identity?.dateOfBirth ?? `${year}-${pad(month)}-${pad(day)}`,
+    ...(dateOfBirth !== null
+      ? { dateOfBirth: formatBirthDate(dateOfBirth, context.birthDateFormat) }
+      : {}),
     gender,
     address: { ...pick(ADDRESSES, h >>> 23), addressLine2: '' },
-    // A foreign resident proves identity with the residence card.
-    eKycDocument: { type: foreign ? 'RESIDENCE_CARD' : pick(DOCUMENTS.slice(0, 2), h >>> 26) },
+    ...(document !== COUNTER ? { eKycDocument: { type: document } } : {}),
     ...(selfieImageUrl !== undefined ? { selfieImageUrl } : {}),
     ...(foreign ? { residenceType: 'PERMANENT_RESIDENT', expiryDate: '2030-03-31' } : {}),
   };
+}
+
+/**
+ * The user's birth date as the sandbox knows it (`yyyy-mm-dd`, or as the
+ * merchant's kycData wrote it), null when the phone chose none: a preset
+ * first (the person on the phone said so), then the identity the merchant
+ * expected, then one made up from the id.
+ */
+function birthDateOf(user: SandboxUser, today: string): string | null {
+  if (user.birthDate !== undefined) return birthDateFor(user.birthDate, today);
+  if (user.identity) return user.identity.dateOfBirth;
+  const h = hash(user.userAuthorizationId);
+  const year = 1960 + ((h >>> 8) % 45);
+  const month = 1 + ((h >>> 14) % 12);
+  const day = 1 + ((h >>> 18) % 28);
+  return `${year}-${pad(month)}-${pad(day)}`;
 }
 
 /** Four digits for the masked phone number, stable per user. */
@@ -126,9 +154,13 @@ const MATCHED_FIELDS = [
  * PayPay's "KYC data match": every field the merchant sent must equal the
  * user's KYC, after Unicode normalisation (full/half width) and trimming.
  */
-export function kycDataMatches(expected: Record<string, unknown>, user: SandboxUser): boolean {
-  const kyc = kycData(user);
-  const actual: Record<string, string> = { ...kyc.name, dateOfBirth: kyc.dateOfBirth };
+export function kycDataMatches(
+  expected: Record<string, unknown>,
+  user: SandboxUser,
+  today: string,
+): boolean {
+  const kyc = kycData(user, { today });
+  const actual: Record<string, string> = { ...kyc.name, dateOfBirth: kyc.dateOfBirth ?? '' };
   const norm = (value: string) => value.normalize('NFKC').trim();
   return MATCHED_FIELDS.every((field) => {
     const wanted = expected[field];

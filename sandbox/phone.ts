@@ -2,6 +2,18 @@ import { signResponseToken, RESPONSE_TOKEN_TTL_SECONDS, type ResponseTokenClaims
 import { newAuthorization } from './authorization';
 import { reopenText } from './browser';
 import { escapeHtml, htmlResponse, messagePage, page } from './html';
+import {
+  BIRTH_DATE_LABELS,
+  BIRTH_DATE_PRESETS,
+  birthDateFor,
+  COUNTER,
+  DOCUMENTS,
+  isBirthDatePreset,
+  isDocumentChoice,
+  jstToday,
+  type BirthDatePreset,
+  type DocumentChoice,
+} from './kyc-choices';
 import { expectedPerson, otherPerson, phoneLast4 } from './kyc-data';
 import { APPROVED_OUTCOMES, isApproved, type ApprovedOutcome } from './outcomes';
 import { currentState, type Tenant } from './tenant';
@@ -29,6 +41,63 @@ const IDENTITY_CHOICE = `<fieldset class="option"><legend>承認する人 <span 
 <label><input type="radio" name="identity" value="other" data-identity="other"> 別の人 <span class="en">(someone else: KYC data will not match)</span></label>
 </fieldset>`;
 
+/**
+ * Who the person is and how PayPay checked them: each picker's first option
+ * keeps the sandbox's made-up values. The birth dates shown are today's (Japan
+ * time, the merchant's clock); the KYC info counts them from the day it is read.
+ */
+function choicePickers(today: string): string {
+  const option = (field: string, value: string, [ja, en]: readonly [string, string], extra = '') =>
+    `<option value="${value}" data-${field}="${value}">${escapeHtml(`${ja}${extra} / ${en}`)}</option>`;
+  const birthDates = BIRTH_DATE_PRESETS.map((preset) => {
+    const date = birthDateFor(preset, today);
+    return option('birth-date', preset, BIRTH_DATE_LABELS[preset], date ? `: ${date}` : '');
+  });
+  const documents = Object.entries(DOCUMENTS).map(([name, label]) =>
+    option('document', name, label),
+  );
+  const select = (name: string, ja: string, en: string, options: string[]) =>
+    `<label class="option picker">${ja} <span class="en">(${en})</span>
+<select name="${name}"><option value="" selected>指定なし / sandbox's choice</option>
+${options.join('\n')}
+</select></label>`;
+  return [
+    select('birthDate', '生年月日', `birth date; today in Japan is ${today}`, birthDates),
+    select('document', '本人確認の方法', 'how PayPay checked the identity', documents),
+  ].join('\n');
+}
+
+/** What the phone chose about the user's KYC, read strictly from the form. */
+interface Choices {
+  birthDate?: BirthDatePreset;
+  document?: DocumentChoice;
+}
+
+function readChoices(form: FormData | null): Choices | Response {
+  const birthDate = form?.get('birthDate') ?? '';
+  const document = form?.get('document') ?? '';
+  if (birthDate !== '' && !isBirthDatePreset(birthDate)) {
+    const names = BIRTH_DATE_PRESETS.join(', ');
+    return messagePage(
+      400,
+      '生年月日の選択が正しくありません。',
+      `birthDate must be one of ${names}.`,
+    );
+  }
+  if (document !== '' && !isDocumentChoice(document)) {
+    const names = Object.keys(DOCUMENTS).join(', ');
+    return messagePage(
+      400,
+      '本人確認の方法の選択が正しくありません。',
+      `document must be one of ${names}.`,
+    );
+  }
+  return {
+    ...(isBirthDatePreset(birthDate) ? { birthDate } : {}),
+    ...(isDocumentChoice(document) ? { document } : {}),
+  };
+}
+
 /** `GET /phone/<tenant>/<codeId>`: the screen the PayPay app would show. */
 export function showPhonePage(tenant: Tenant, codeId: string): Response {
   const session = tenant.store.session(codeId);
@@ -52,6 +121,7 @@ export function showPhonePage(tenant: Tenant, codeId: string): Response {
 </dl>
 <form method="post">
 ${session.kycData ? IDENTITY_CHOICE : ''}
+${choicePickers(jstToday(tenant.now()))}
 <label class="option"><input type="checkbox" name="kycType" value="NON_EKYC"> eKYC 以外で本人確認済み <span class="en">(KYC not done by eKYC)</span></label>
 ${buttons}
 </form>
@@ -79,6 +149,8 @@ export async function answerPhone(
   if (outcome === undefined) {
     return messagePage(400, '結果を選んでください。', 'Pick one of the outcomes.');
   }
+  const choices = readChoices(form);
+  if (choices instanceof Response) return choices;
   // Re-read after the await: another answer may have closed the session meanwhile.
   const fresh = tenant.store.session(codeId);
   if (!fresh) return notFoundPage();
@@ -98,13 +170,11 @@ export async function answerPhone(
   } as const;
   let claims: ResponseTokenClaims;
   if (isApproved(outcome)) {
-    const user = approve(
-      tenant,
-      decided,
-      outcome,
-      form?.get('kycType') === 'NON_EKYC',
-      form?.get('identity') === 'other',
-    );
+    const user = approve(tenant, decided, outcome, {
+      ...choices,
+      nonEkyc: form?.get('kycType') === 'NON_EKYC',
+      someoneElse: form?.get('identity') === 'other',
+    });
     claims = {
       ...base,
       result: 'succeeded',
@@ -125,13 +195,19 @@ export async function answerPhone(
   });
 }
 
+/** Everything the phone page's form says about the user who approves. */
+interface Approval extends Choices {
+  nonEkyc: boolean;
+  someoneElse: boolean;
+}
+
 function approve(
   tenant: Tenant,
   session: QrSession,
   outcome: ApprovedOutcome,
-  nonEkyc: boolean,
-  someoneElse: boolean,
+  approval: Approval,
 ): SandboxUser {
+  const { nonEkyc, someoneElse, birthDate, document } = approval;
   const { standing, webhook } = APPROVED_OUTCOMES[outcome];
   const userAuthorizationId = crypto.randomUUID();
   const digits = session.phoneNumber?.replace(/\D/g, '') ?? '';
@@ -139,7 +215,8 @@ function approve(
     userAuthorizationId,
     scopes: session.scopes,
     standing,
-    kycType: nonEkyc ? 'NON_EKYC' : 'EKYC',
+    // A check at a counter is a kind of KYC of its own, whatever the checkbox says.
+    kycType: document === COUNTER ? 'COUNTER' : nonEkyc ? 'NON_EKYC' : 'EKYC',
     phoneLast4: digits.length >= 4 ? digits.slice(-4) : phoneLast4(userAuthorizationId),
     kycCompletedAt: session.createdAt,
     authorization: newAuthorization(
@@ -150,6 +227,8 @@ function approve(
     ...(session.kycData
       ? { identity: someoneElse ? otherPerson(session.kycData) : expectedPerson(session.kycData) }
       : {}),
+    ...(birthDate !== undefined ? { birthDate } : {}),
+    ...(document !== undefined ? { document } : {}),
   };
   tenant.store.putUser(user);
   tenant.store.putSession({ ...session, state: 'approved', userAuthorizationId });

@@ -1,4 +1,5 @@
 import type { PayPayOperation, RECON_FILE_TYPES, WEBHOOK_KINDS } from '../shared/paypay-codes';
+import type { BirthDateFormat, BirthDatePreset, DocumentChoice } from './kyc-choices';
 
 /** Where each kind of notification goes; PayPay configures one URL per kind at onboarding. */
 export type WebhookTarget = keyof typeof WEBHOOK_KINDS | 'recon';
@@ -34,6 +35,8 @@ export interface MerchantOptions {
   clockOffsetSeconds?: number;
   /** How long a user's authorization lasts from the phone's approval. */
   authorizationValiditySeconds?: number;
+  /** How `dateOfBirth` is written in the KYC info (default `yyyy-MM-dd`). */
+  birthDateFormat?: BirthDateFormat;
 }
 
 /** How the served recon CSV is laid out. */
@@ -84,8 +87,14 @@ export const STANDINGS = [
 /** One user standing. */
 export type Standing = (typeof STANDINGS)[number];
 
-/** The user's kind of KYC: eKYC (online, with documents) or not. */
-export type KycType = 'EKYC' | 'NON_EKYC';
+/**
+ * The user's kind of KYC: eKYC (online, with documents) or not; `COUNTER` is
+ * the sandbox's guess at a non-eKYC check made in person (PayPay names none).
+ */
+export type KycType = 'EKYC' | 'NON_EKYC' | 'COUNTER';
+
+/** The kinds of KYC, for validation. */
+export const KYC_TYPES: readonly KycType[] = ['EKYC', 'NON_EKYC', 'COUNTER'];
 
 /** A KYC Passport QR session as createQr stored it, plus what the phone did with it. */
 export interface QrSession {
@@ -126,6 +135,10 @@ export interface SandboxUser {
    * must match it.
    */
   identity?: Identity;
+  /** The birth date chosen on the phone, computed on the day the KYC info is read. */
+  birthDate?: BirthDatePreset;
+  /** How PayPay checked the identity, as chosen on the phone (`eKycDocument.type`). */
+  document?: DocumentChoice;
   /**
    * The link itself, as "Get user authorization status" reports it. Absent on
    * users stored before it existed: see `authorizationOf`.

@@ -2,6 +2,7 @@
 // Their types (MerchantOptions and what it names) live in types.ts beside
 // Merchant, which extends them, so this module imports types.ts and not back.
 import { FOREIGN_STATUS_SCOPE, PAYPAY_SCOPE_OF } from '../shared/paypay-codes';
+import { BIRTH_DATE_FORMATS, isBirthDateFormat } from './kyc-choices';
 import type { Merchant, MerchantOptions, ReconFormat, RetryPolicyName } from './types';
 import { fail, isIntegerIn, isRecord, type Result } from './validate';
 
@@ -57,7 +58,7 @@ export function parseMerchantOptions(input: Record<string, unknown>): Result<Mer
   const { clientId, clientScopes, ekyc, webhookContentType, reconFormat, webhookRetries } = input;
   const { callbackDomains, strictRedirect, clockOffsetSeconds, authorizationValiditySeconds } =
     input;
-  const { tokenAudience } = input;
+  const { tokenAudience, birthDateFormat } = input;
   if (clientId !== undefined) {
     if (typeof clientId !== 'string' || !/^[\w-]{1,64}$/.test(clientId)) {
       return fail('clientId must be 1-64 letters, digits, "_" or "-"');
@@ -134,6 +135,12 @@ export function parseMerchantOptions(input: Record<string, unknown>): Result<Mer
       );
     }
     options.authorizationValiditySeconds = authorizationValiditySeconds;
+  }
+  if (birthDateFormat !== undefined) {
+    if (!isBirthDateFormat(birthDateFormat)) {
+      return fail(`birthDateFormat must be one of ${BIRTH_DATE_FORMATS.join(', ')}`);
+    }
+    options.birthDateFormat = birthDateFormat;
   }
   return { ok: true, value: options };
 }

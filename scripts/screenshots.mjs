@@ -38,7 +38,7 @@ async function shoot(name, scheme, state, prepare, contextOptions = {}) {
   const page = await context.newPage();
   await page.goto(`${stack.demoUrl}/`);
   await page.selectOption('#theme', scheme);
-  const el = page.locator('paypay-kyc-passport');
+  const el = page.locator('#kyc');
   await el.evaluate((node) => {
     node.removeAttribute('auto-refresh');
     node.setAttribute('lang', 'ja');
@@ -80,7 +80,7 @@ async function shootFlow() {
   });
   const page = await context.newPage();
   await page.goto(`${stack.demoUrl}/`);
-  const el = page.locator('paypay-kyc-passport');
+  const el = page.locator('#kyc');
   await ready(page);
   await phone(await qrUrlOf(el), 'complete');
   await page.locator('#server[data-status="200"]').waitFor();

@@ -32,6 +32,8 @@ export interface PayPayKycPassportAttributes {
   mode?: DisplayMode | undefined;
   /** A merchant URL that creates sessions server-side (POST, credentials included). */
   'session-provider'?: string | undefined;
+  /** The facts the merchant receives, names separated by spaces or commas (public mode; default: everything). */
+  claims?: string | undefined;
 }
 
 /** The element's events as JSX listener props: `on` + the event's name (React 19, Preact). */

@@ -82,6 +82,7 @@ export class PayPayKycPassport extends LitElement {
     autoRefresh: { attribute: 'auto-refresh', type: Boolean },
     mode: { attribute: 'mode' },
     sessionProvider: { attribute: 'session-provider' },
+    claims: { attribute: 'claims' },
     view: { state: true, attribute: false },
     reason: { state: true, attribute: false },
     failure: { state: true, attribute: false },
@@ -104,6 +105,8 @@ export class PayPayKycPassport extends LitElement {
   mode: DisplayMode = 'auto';
   /** A merchant URL that creates sessions server-side (POST, credentials included). */
   sessionProvider?: string;
+  /** The facts the merchant receives, e.g. `age_over_20` (public mode; default: everything). */
+  claims?: string;
 
   private view: ViewState = 'idle';
   private reason: FailureReason | null = null;
@@ -134,6 +137,7 @@ export class PayPayKycPassport extends LitElement {
       lang: this.#language,
       referenceId: this.referenceId || undefined,
       redirectType: this.redirectType,
+      claims: this.claims,
     }),
     hidden: () => this.#page.hidden,
     created: (session) => this.#show(session),
@@ -233,9 +237,7 @@ export class PayPayKycPassport extends LitElement {
   }
 
   #stop(): void {
-    this.#countdown.stop();
-    this.#retry.stop();
-    this.#sessions.stop();
+    for (const concern of [this.#countdown, this.#retry, this.#sessions]) concern.stop();
   }
 
   #onVisibility(hidden: boolean): void {

@@ -26,6 +26,8 @@ describe('registration of variants', () => {
     ['tokenAudience', []],
     ['tokenAudience', ['a', 'b', 'c', 'd', 'e', 'f']],
     ['tokenAudience', [7]],
+    ['birthDateFormat', 'dd.MM.yyyy'],
+    ['birthDateFormat', 'parts'],
   ])('refuses a bad %s (%j) with 400 INVALID_MERCHANT naming it', async (field, value) => {
     const { res } = await putMerchant({ [field]: value });
     expect(res.status).toBe(400);
