@@ -1,4 +1,3 @@
-import { parseClaims, type ClaimName } from '../shared/claims';
 import {
   SESSION_ID_PATTERN,
   SESSION_STATUSES,
@@ -76,17 +75,14 @@ export async function startSession(options: StartOptions): Promise<CreatedSessio
 }
 
 /**
- * The `claims` attribute as the Worker takes it (undefined when not set: the
- * Worker's default). A list that does not parse, an empty one included, stops
- * here before any request: asking for other facts than the merchant meant
- * (all of them, say) is worse than asking for none.
+ * The `claims` attribute as the Worker takes it: undefined when not set (the
+ * Worker's default), else its names as a list, an empty or misspelt one
+ * included. The Worker refuses those by name (400 INVALID_FIELD), never reading
+ * them as "not set", which would ask for every fact; the element carries no
+ * copy of the claim names to check them itself.
  */
-function claimsOf(attribute: string | null | undefined): ClaimName[] | undefined {
-  if (attribute === null || attribute === undefined) return undefined;
-  const parsed = parseClaims(attribute);
-  if (parsed.ok) return parsed.value;
-  console.error(`paypay-kyc-passport: ${parsed.error}`);
-  throw new WidgetApiError('INVALID_CLAIMS', parsed.error, null, false);
+function claimsOf(attribute: string | null | undefined): string[] | undefined {
+  return attribute == null ? undefined : attribute.split(/[\s,]+/).filter(Boolean);
 }
 
 /** The session's current status. */

@@ -15,8 +15,11 @@ import { gzipSync } from 'node:zlib';
  * which qrcode ships as CommonJS: the bundler wraps each of its modules whole
  * (it cannot hoist nor tree-shake inside them), 2.5 kB of gzip more than the
  * rewritten encoder. The bench prints the floor, lit + the encoder alone.
+ * Raised by 100 B in issue 23 (20,802 B then): the `claims` attribute and the
+ * words of two new answers in ja and en, KYC_METHOD_NOT_ACCEPTED and
+ * CLAIM_NOT_ALLOWED; the claim names themselves stay out (the Worker checks them).
  */
-export const CLASSIC_SCRIPT_BUDGET = 20_750;
+export const CLASSIC_SCRIPT_BUDGET = 20_850;
 
 /**
  * The size issue 21 asks for, printed beside the budget by the bench: the
