@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { TEST_RECEIPT_KEY } from '../support/receipt-key';
 import handler from '../../../worker/index';
 import { CHECKS, type CheckRow } from '../../../worker/doctor/row';
 import { completedSession, expectError, MERCHANT_TOKEN, testSetting } from '../support/flow';
@@ -18,6 +19,7 @@ const SECURED = {
   ENVIRONMENT: 'production',
   WEBHOOK_ALLOWED_CIDRS: '192.0.2.0/24, 2001:db8::/32',
   WEBHOOK_PATH_TOKEN: PATH_TOKEN,
+  RECEIPT_SIGNING_KEY: TEST_RECEIPT_KEY,
 };
 
 interface DoctorAnswer {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TEST_RECEIPT_KEY } from '../support/receipt-key';
 import { parseConfig } from '../../../worker/settings/config';
 import {
   acceptedAudiences,
@@ -17,6 +18,7 @@ const base = {
   RECON_ALLOWED_HOSTS: 'files.paypay.test',
   WEBHOOK_ALLOWED_CIDRS: '192.0.2.0/24',
   WEBHOOK_PATH_TOKEN: 'path_token_0123456789abcdefghijklmnop',
+  RECEIPT_SIGNING_KEY: TEST_RECEIPT_KEY,
 };
 
 describe('deriveClientId', () => {

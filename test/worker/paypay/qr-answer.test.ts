@@ -126,6 +126,7 @@ describe('PAYPAY_FIELDS', () => {
           codeId: ['kycPassport.id'],
           expiry: ['a', 'b.c'],
         },
+        kyc: DEFAULT_FIELDS.kyc,
       },
     });
   });
