@@ -72,18 +72,30 @@ const ready = (page) =>
       ?.shadowRoot?.querySelector('[part~="qr"], [part~="open-button"]'),
   );
 
-/** The whole demo page after a completed verification: element, event log, server exchange. */
+/**
+ * The whole demo page after both verifications completed: the full one and the
+ * age-only one side by side, each with what the shop's server received.
+ */
 async function shootFlow() {
   const context = await browser.newContext({
     colorScheme: 'light',
-    viewport: { width: 1200, height: 820 },
+    viewport: { width: 1200, height: 1100 },
   });
   const page = await context.newPage();
   await page.goto(`${stack.demoUrl}/`);
-  const el = page.locator('#kyc');
   await ready(page);
-  await phone(await qrUrlOf(el), 'complete');
+  await phone(await qrUrlOf(page.locator('#kyc')), 'complete');
   await page.locator('#server[data-status="200"]').waitFor();
+  const age = page.locator('#kyc-age');
+  await age.evaluate((node) => void node.start());
+  await page.waitForFunction(() =>
+    document
+      .getElementById('kyc-age')
+      ?.shadowRoot?.querySelector('[part~="qr"], [part~="open-button"]'),
+  );
+  await phone(await qrUrlOf(age), 'complete');
+  await page.locator('#server-age[data-status="200"]').waitFor();
+  await page.locator('#receipt-age[data-verified="true"]').waitFor();
   await page.screenshot({ path: join(out, 'flow.png') });
   await context.close();
   console.log('docs/screenshots/flow.png');
