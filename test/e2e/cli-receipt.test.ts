@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -8,30 +7,18 @@ import { join } from 'node:path';
 import canonicalize from 'canonicalize';
 import { CompactSign, compactVerify, importJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, root } from './cli';
 
 // `paypay-kyc receipt keygen | verify`, with no stack: keys made by the CLI, receipts
 // signed here with jose as the Worker signs them (compact JWS, EdDSA, digest of
 // the RFC 8785 JSON of {claims, kyc}), checked by the CLI's verify, which runs
 // the package's built dist/server (npm test builds it first).
 
-const root = new URL('../..', import.meta.url).pathname;
-const CLI = join(root, 'cli/paypay-kyc.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'paypay-kyc-receipt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: dir, timeout: 30_000 }, (e, stdout, stderr) =>
-      resolve({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, stdout, stderr }),
-    );
-  });
-}
+/** The CLI, run in a directory of its own (the keys and answers it reads are there). */
+const paypayKyc = (args: string[]) => cli(args, {}, dir);
 
 function file(name: string, value: unknown): string {
   writeFileSync(join(dir, name), typeof value === 'string' ? value : JSON.stringify(value));
@@ -44,7 +31,7 @@ interface Keys {
 }
 
 async function keygen(args: string[] = []): Promise<Keys> {
-  const run = await cli(['receipt', 'keygen', '--json', ...args]);
+  const run = await paypayKyc(['receipt', 'keygen', '--json', ...args]);
   expect([run.code, run.stderr]).toEqual([0, '']);
   return JSON.parse(run.stdout) as Keys;
 }
@@ -76,7 +63,7 @@ async function receiptOf(key: Keys['privateJwk'], released: { claims: object; ky
 
 describe('paypay-kyc receipt keygen', () => {
   it('prints the private JWK alone on stdout, what to do with it on stderr', async () => {
-    const run = await cli(['receipt', 'keygen']);
+    const run = await paypayKyc(['receipt', 'keygen']);
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -113,7 +100,7 @@ describe('paypay-kyc receipt keygen', () => {
 
   it('refuses a kid the Worker would refuse, and stray arguments (exit 2)', async () => {
     for (const args of [['--kid', 'a b'], ['--kid', 'x'.repeat(65)], ['extra'], ['--jwks', 'k']]) {
-      const run = await cli(['receipt', 'keygen', ...args]);
+      const run = await paypayKyc(['receipt', 'keygen', ...args]);
       expect([run.code, run.stdout], args.join(' ')).toEqual([2, '']);
       expect(run.stderr).toContain('Usage: paypay-kyc receipt');
     }
@@ -132,7 +119,7 @@ describe('paypay-kyc receipt verify', () => {
   });
 
   it('passes a stored exchange answer against a kept JWKS: each check, then the receipt (exit 0)', async () => {
-    const run = await cli(['receipt', 'verify', answer, '--jwks', jwks]);
+    const run = await paypayKyc(['receipt', 'verify', answer, '--jwks', jwks]);
     expect([run.code, run.stderr]).toEqual([0, '']);
     for (const check of ['format', 'key', 'signature', 'digest', 'claims'])
       expect(run.stdout).toMatch(new RegExp(`^ok +${check} `, 'm'));
@@ -150,7 +137,7 @@ describe('paypay-kyc receipt verify', () => {
       .receipt;
     const pair = file('pair.json', { receipt, released: { claims, kyc } });
     const list = file('list.json', [keys.publicJwk]);
-    const run = await cli(['receipt', 'verify', pair, '--jwks', list, '--json']);
+    const run = await paypayKyc(['receipt', 'verify', pair, '--jwks', list, '--json']);
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout) as { valid: boolean; checks: { ok: boolean }[] };
     expect(out).toMatchObject({
@@ -166,7 +153,7 @@ describe('paypay-kyc receipt verify', () => {
       ...stored,
       claims: { ...claims, age_over_20: false },
     });
-    const run = await cli(['receipt', 'verify', tampered, '--jwks', jwks]);
+    const run = await paypayKyc(['receipt', 'verify', tampered, '--jwks', jwks]);
     expect([run.code, run.stderr]).toEqual([1, '']);
     expect(run.stdout).toMatch(/^ok +signature /m);
     expect(run.stdout).toMatch(/^FAIL +digest .*RECEIPT_DIGEST_MISMATCH/m);
@@ -175,7 +162,7 @@ describe('paypay-kyc receipt verify', () => {
 
     const impostor = await keygen(['--kid', keys.publicJwk.kid]);
     const other = file('other.json', { keys: [impostor.publicJwk] });
-    const forged = await cli(['receipt', 'verify', answer, '--jwks', other, '--json']);
+    const forged = await paypayKyc(['receipt', 'verify', answer, '--jwks', other, '--json']);
     expect(forged.code).toBe(1);
     const out = JSON.parse(forged.stdout) as { valid: boolean; checks: unknown[] };
     expect(out.valid).toBe(false);
@@ -192,7 +179,13 @@ describe('paypay-kyc receipt verify', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     try {
-      const run = await cli(['receipt', 'verify', answer, '--worker', `http://127.0.0.1:${port}`]);
+      const run = await paypayKyc([
+        'receipt',
+        'verify',
+        answer,
+        '--worker',
+        `http://127.0.0.1:${port}`,
+      ]);
       expect([run.code, run.stderr]).toEqual([0, '']);
       expect(asked).toEqual(['/.well-known/jwks.json']);
     } finally {
@@ -214,11 +207,11 @@ describe('paypay-kyc receipt verify', () => {
       [answer, '--worker', 'http://127.0.0.1:9'],
     ];
     for (const args of cases) {
-      const run = await cli(['receipt', 'verify', ...args]);
+      const run = await paypayKyc(['receipt', 'verify', ...args]);
       expect([run.code, run.stdout], args.join(' ')).toEqual([2, '']);
       expect(run.stderr, args.join(' ')).not.toBe('');
     }
-    const unknown = await cli(['receipt', 'sign']);
+    const unknown = await paypayKyc(['receipt', 'sign']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Unknown subcommand 'sign'");
   });
@@ -226,8 +219,8 @@ describe('paypay-kyc receipt verify', () => {
 
 describe('paypay-kyc receipt --help', () => {
   it('is listed, names its flags, and docs/cli.md documents each', async () => {
-    expect((await cli(['--help'])).stdout).toContain('\n  receipt ');
-    const run = await cli(['receipt', '--help']);
+    expect((await paypayKyc(['--help'])).stdout).toContain('\n  receipt ');
+    const run = await paypayKyc(['receipt', '--help']);
     expect([run.code, run.stderr]).toEqual([0, '']);
     expect(run.stdout).toMatch(/^Usage: paypay-kyc receipt keygen/);
     const doc = readFileSync(join(root, 'docs/cli.md'), 'utf8');
