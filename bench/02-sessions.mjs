@@ -1,6 +1,6 @@
 // Sessions under `wrangler dev` (Worker + sandbox on loopback): latency of
 // GET /v1/sessions/:id, how fast a completed status reaches a waiting stream,
-// and PayPay calls per completed verification.
+// the exchange with its receipt, and PayPay calls per completed verification.
 import { rmSync } from 'node:fs';
 import { percentile } from './_bundle.mjs';
 import { startStack } from '../scripts/lib/stack.mjs';
@@ -55,6 +55,27 @@ async function openStream(stack, origin, sessionId) {
   return { waitFor, close: () => reader.cancel() };
 }
 
+/** The exchange of a completed session's token, timed: the receipt is logged, then signed. */
+async function timeExchange(stack, origin, sessionId) {
+  const view = await (
+    await fetch(`${stack.workerUrl}/v1/sessions/${sessionId}`, { headers: { Origin: origin } })
+  ).json();
+  const started = performance.now();
+  const response = await fetch(`${stack.workerUrl}/v1/results/exchange`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${stack.merchantApiToken}`,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({ resultToken: view.resultToken }),
+  });
+  const answer = await response.json();
+  const elapsed = performance.now() - started;
+  if (response.status !== 200 || typeof answer.receipt !== 'string')
+    throw new Error(`exchange answered ${response.status} without a receipt`);
+  return elapsed;
+}
+
 export async function run(log) {
   // A fresh state each run: the creation limits' counters must not carry over.
   const persistTo = `.wrangler/bench-sessions-${process.pid}`;
@@ -81,6 +102,7 @@ export async function run(log) {
     const afterCallback = [];
     const fromCallbackStart = [];
     let pushedFirst = 0;
+    const exchanges = [];
     for (let i = 0; i < FLOWS; i++) {
       const session = await createSession(stack, origin);
       const stream = await openStream(stack, origin, session.sessionId);
@@ -101,8 +123,12 @@ export async function run(log) {
       fromCallbackStart.push(arrived - sent);
       if (arrived <= handled) pushedFirst++;
       await stream.close();
+      exchanges.push(await timeExchange(stack, origin, session.sessionId));
     }
     const after = await sandboxCalls();
+    log(
+      `POST /v1/results/exchange, receipt logged and signed: ${summary(exchanges)}; floor, GET /v1/sessions/:id above`,
+    );
     log(`status delivery, callback sent -> stream sees completed: ${summary(fromCallbackStart)}`);
     log(
       `status delivery, callback answered -> stream sees completed: ${summary(afterCallback)} (negative: the push beat the callback's own answer; ${pushedFirst}/${FLOWS} runs)`,
