@@ -28,3 +28,14 @@ export function requiredScopes(table: EndpointTable, userKycInfo: UserKycInfoSet
   if (userKycInfo === 'with_foreign_status') scopes.add(FOREIGN_STATUS_SCOPE);
   return [...scopes];
 }
+
+/**
+ * Why a configured PAYPAY_SCOPES falls short of what the calls in use need, or
+ * null. A warning, not a refusal: if PayPay names its scopes otherwise, this
+ * setting is the fix.
+ */
+export function lackingScopes(needed: string[], configured: string[]): string | null {
+  const lacking = needed.filter((scope) => configured.length > 0 && !configured.includes(scope));
+  if (lacking.length === 0) return null;
+  return `PAYPAY_SCOPES lacks ${lacking.join(', ')}, which the configured calls need; leave it empty to ask for exactly those`;
+}

@@ -1,6 +1,6 @@
 import { DEFAULT_ENDPOINTS, parseEndpoints, type EndpointTable } from '../paypay/endpoints';
 import { parseFields, type FieldTable } from '../paypay/fields';
-import { requiredScopes, type UserKycInfoSetting } from '../paypay/scopes';
+import { lackingScopes, requiredScopes, type UserKycInfoSetting } from '../paypay/scopes';
 import { decodeBase64 } from '../paypay/base64';
 import { clientIdOf, isClientId, type ClientId } from '../paypay/client-id';
 import {
@@ -21,6 +21,7 @@ import {
 import { secretWeakness } from './strength';
 import type { ClaimConfig, ReceiptConfig } from './receipts';
 import { parseClaimSettings, parseReceiptSettings } from './receipts';
+import { parseOperationsSettings, type OperationsConfig } from './operations';
 import { backgroundHost, environmentFor, type Environment } from './environment';
 
 export { SETTING_NAMES, type RawSettings, type SettingName, type SettingProblem } from './values';
@@ -83,6 +84,8 @@ export interface Config {
   merchantWebhook: MerchantWebhook | null;
   claims: ClaimConfig;
   receipts: ReceiptConfig;
+  /** The console's gate (Cloudflare Access) and when recon files are due (RECON_EXPECTED_BY). */
+  operations: OperationsConfig;
   problems: SettingProblem[];
   /** Settings that work but should not reach production as they are. */
   warnings: SettingProblem[];
@@ -222,15 +225,9 @@ export function parseConfig(env: RawSettings, host: string | null = null): Confi
   const tokenWeakness = merchantApiToken && secretWeakness('MERCHANT_API_TOKEN', merchantApiToken);
   if (tokenWeakness) weak('MERCHANT_API_TOKEN', tokenWeakness);
 
-  const lacking = needed.filter((scope) => scopes.length > 0 && !scopes.includes(scope));
-  if (lacking.length > 0) {
-    // A warning, not a refusal: if PayPay names its scopes otherwise, this setting is the fix.
-    warnings.push({
-      setting: 'PAYPAY_SCOPES',
-      problem: 'invalid',
-      reason: `PAYPAY_SCOPES lacks ${lacking.join(', ')}, which the configured calls need; leave it empty to ask for exactly those`,
-    });
-  }
+  const lacking = lackingScopes(needed, scopes);
+  if (lacking !== null)
+    warnings.push({ setting: 'PAYPAY_SCOPES', problem: 'invalid', reason: lacking });
   const webhooks = parseWebhookSettings(env, bad, weak);
   const reconAllowedHosts = parseReconHosts(env.RECON_ALLOWED_HOSTS, bad);
   if (reconAllowedHosts.size === 0 && !problems.some((p) => p.setting === 'RECON_ALLOWED_HOSTS'))
@@ -289,6 +286,7 @@ export function parseConfig(env: RawSettings, host: string | null = null): Confi
     merchantWebhook,
     claims: parseClaimSettings(env, bad),
     receipts: parseReceiptSettings(env, environment, bad, (w) => warnings.push(w)),
+    operations: parseOperationsSettings(env, bad),
     problems,
     warnings,
   };
