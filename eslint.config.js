@@ -43,13 +43,14 @@ export default tseslint.config(
       'max-lines': ['error', { max: 300, skipBlankLines: false, skipComments: false }],
     },
   },
-  // The walls: widget, worker and sandbox each import shared/ only, shared/
+  // The walls: widget, console, worker and sandbox each import shared/ only, shared/
   // imports nothing of ours, routes never import routes, and no import cycle,
   // not even one of types only (import-x/no-cycle skips `import type`, with no
   // option to count it: type-cycles/no-type-cycle reports those).
   {
     files: [
       'widget/**/*.ts',
+      'console/**/*.ts',
       'worker/**/*.ts',
       'sandbox/**/*.ts',
       'shared/**/*.ts',
@@ -69,7 +70,8 @@ export default tseslint.config(
         {
           zones: [
             ...wall('./widget', ['./worker', './sandbox', './test', './scripts']),
-            ...wall('./worker', ['./widget', './sandbox', './test', './scripts']),
+            ...wall('./console', ['./widget', './worker', './sandbox', './test', './scripts']),
+            ...wall('./worker', ['./widget', './console', './sandbox', './test', './scripts']),
             ...wall('./sandbox', ['./widget', './worker', './test', './scripts']),
             ...wall('./shared', ['./widget', './worker', './sandbox', './test', './scripts']),
             // The published merchant-server helper stands alone: not even shared/.
@@ -114,7 +116,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['widget/**/*.ts', 'test/widget/**/*.ts'],
+    files: ['widget/**/*.ts', 'console/**/*.ts', 'test/widget/**/*.ts'],
     ...lit.configs['flat/recommended'],
   },
   {

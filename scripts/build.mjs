@@ -2,7 +2,8 @@
 // versioned copy for immutable caching, the static-asset headers, the SRI
 // hashes merchants put in <script integrity="...">; and the npm package's
 // entry points: the element as a library (its dependencies left to the app's
-// bundler), the React wrapper, and custom-elements.json.
+// bundler), the React wrapper, and custom-elements.json; and the merchant's
+// console (dist/console/, a page of its own that no shop page loads).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,8 @@ const run = (cmd, args) => {
 };
 
 run(bin('vite'), ['build', '--logLevel', quiet ? 'warn' : 'info']);
+// The console after the element's build, which empties dist/.
+run(bin('vite'), ['build', '-c', 'vite.console.config.ts', '--logLevel', quiet ? 'warn' : 'info']);
 run(bin('tsc'), ['-p', 'widget/tsconfig.build.json']);
 // Each framework's types entry: hand-written declaration files (why: their
 // headers), which tsc does not copy.
