@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   // A call the merchant has not turned on (USER_KYC_INFO): its scope is not asked of users.
   FEATURE_DISABLED: 403,
   FORBIDDEN_SOURCE: 403,
+  // The console without a valid Cloudflare Access JWT (missing, expired, another audience, bad signature).
+  ACCESS_DENIED: 403,
   NOT_FOUND: 404,
   SESSION_NOT_FOUND: 404,
   RESULT_NOT_FOUND: 404,

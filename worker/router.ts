@@ -1,4 +1,4 @@
-import { hasBearer, merchant, merchantIfBearer } from './http/auth';
+import { consoleAccess, hasBearer, merchant, merchantIfBearer } from './http/auth';
 import { preflight, widgetCors } from './http/cors';
 import { needs } from './http/needs';
 import { creationLimits, doctorLimit } from './http/rate-limit';
@@ -20,6 +20,7 @@ import {
   toUnavailablePage,
   unavailablePage,
 } from './routes/callback';
+import { alsoForConsole, consolePage } from './routes/console';
 import { deadLetters, replay } from './routes/dead-letters';
 import { doctor } from './routes/doctor';
 import { listEvents, reshard } from './routes/feed';
@@ -53,7 +54,8 @@ const RECEIVER = beforeMethod(needs(receiverSettings), fromPayPay, knownReceiver
  * Every route, one line each: method, path, then its stages in the order they
  * run (settings it needs, who may call, CORS, validation that must come first,
  * rate limits), the handler last. Handlers live in routes/, one file per
- * resource; the stages in http/ and beside their handler. A known path asked
+ * resource; the stages in http/ and beside their handler. `alsoForConsole`
+ * adds the line's twin under /console/api for the console (bearer or Access). A known path asked
  * with another method is a 405 naming this table's methods; any other path a 404.
  */
 // prettier-ignore
@@ -73,15 +75,17 @@ export const ROUTES = [
   get('/v1/receipts/:id', merchant, receipt),
   get('/v1/users/:uaid/kyc', merchant, userId, needs(PAYPAY_SETTINGS), userKyc),
   get('/v1/users/:uaid/kyc-info', merchant, kycInfoOn, userId, kycInfoQuery, needs(PAYPAY_SETTINGS), userKycInfo),
-  get('/v1/users/:uaid', merchant, userId, userState),
-  del('/v1/users/:uaid', merchant, userId, needs([...PAYPAY_SETTINGS, 'FEED_SHARDS']), forgetUser),
-  get('/v1/events', merchant, needs(['FEED_SHARDS']), listEvents),
+  ...alsoForConsole(get('/v1/users/:uaid', merchant, userId, userState)),
+  ...alsoForConsole(del('/v1/users/:uaid', merchant, userId, needs([...PAYPAY_SETTINGS, 'FEED_SHARDS']), forgetUser)),
+  ...alsoForConsole(get('/v1/events', merchant, needs(['FEED_SHARDS']), listEvents)),
   post('/v1/feed/reshard', merchant, needs(['FEED_SHARDS']), reshard),
-  get('/v1/doctor', merchant, doctorLimit, doctor),
+  ...alsoForConsole(get('/v1/doctor', merchant, doctorLimit, doctor)),
   get('/v1/dead-letters', merchant, deadLetters),
   post('/v1/dead-letters/replay', merchant, replay),
   post('/v1/webhooks/paypay/:kind', RECEIVER, receiveWebhook),
   post('/v1/webhooks/paypay/:token/:kind', RECEIVER, receiveWebhook),
+  get('/console', consoleAccess, consolePage),
+  get('/console/*', consoleAccess, consolePage),
 ];
 
 /** The Worker's router: the route table on the pipeline (http/pipeline.ts). */

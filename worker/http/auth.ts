@@ -1,4 +1,5 @@
 import type { IRequest } from 'itty-router';
+import { accessIdentityOf } from './access';
 import { ApiError } from './errors';
 import { checkedSettings, needs } from './needs';
 import type { Stage } from './pipeline';
@@ -28,6 +29,22 @@ export const merchant: Stage = async (request, env, ctx, rc) => {
   const [token] = checkedSettings(rc, ['MERCHANT_API_TOKEN']);
   await requireBearer(request, token);
 };
+
+/**
+ * Stage of the console's page (`/console`): a valid Cloudflare Access identity
+ * (http/access.ts), recorded for the request's log line.
+ */
+export const consoleAccess: Stage = async (request, _env, _ctx, rc) => {
+  rc.accessEmail = (await accessIdentityOf(request, rc.config)).email;
+};
+
+/**
+ * Stage of the console's API calls (`/console/api/v1/...`): the merchant's
+ * bearer, as on the `/v1` route, or else the Access identity of the person in
+ * the console, whose email the log line of the action then names.
+ */
+export const merchantOrConsole: Stage = (request, env, ctx, rc) =>
+  hasBearer(request) ? merchant(request, env, ctx, rc) : consoleAccess(request, env, ctx, rc);
 
 /**
  * Stage of `/healthz`: in production a presented bearer must be the

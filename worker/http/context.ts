@@ -13,6 +13,11 @@ export interface RequestContext {
   /** The route pattern, not the path: paths carry ids that do not belong in logs. */
   route: string;
   paypayRequestId: string | null;
+  /**
+   * The Cloudflare Access email of the person in the console (http/access.ts),
+   * logged so every console action names who took it; never in an answer.
+   */
+  accessEmail: string | null;
   /** Headers every answer of this route carries (CORS). */
   headers: Record<string, string>;
   /** The settings the route's `needs` stages found usable: the only ones a handler reads. */
@@ -33,6 +38,7 @@ export function newContext(env: Env, request: Request): RequestContext {
     },
     route: 'unmatched',
     paypayRequestId: null,
+    accessEmail: null,
     headers: {},
     checked: new Set(),
   };
@@ -46,7 +52,8 @@ function newRequestId(): string {
 
 /**
  * The one log line of a request: what happened and how long it took, never a
- * secret, token, id of a person or KYC field.
+ * secret, token, id of a person or KYC field. A console call also names the
+ * Access email of who made it: the merchant's own staff, an audit trail.
  */
 export function logRequest(method: string, rc: RequestContext, status: number): void {
   logLine('log', 'request', {
@@ -56,5 +63,6 @@ export function logRequest(method: string, rc: RequestContext, status: number): 
     ms: Date.now() - rc.startedAt,
     requestId: rc.requestId,
     paypayRequestId: rc.paypayRequestId,
+    ...(rc.accessEmail === null ? {} : { accessEmail: rc.accessEmail }),
   });
 }

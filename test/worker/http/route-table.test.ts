@@ -21,6 +21,12 @@ const ALLOW: Record<string, string> = {
   '/v1/doctor': 'GET',
   '/v1/dead-letters': 'GET',
   '/v1/dead-letters/replay': 'POST',
+  // The console's twins of /v1 routes (routes/console.ts alsoForConsole), and its page.
+  '/console/api/v1/users/:uaid': 'GET, DELETE',
+  '/console/api/v1/events': 'GET',
+  '/console/api/v1/doctor': 'GET',
+  '/console': 'GET',
+  '/console/*': 'GET',
 };
 
 /** A request path for a route pattern: each parameter filled with a plain word. */
