@@ -24,6 +24,7 @@ import { deadLetters, replay } from './routes/dead-letters';
 import { doctor } from './routes/doctor';
 import { listEvents, reshard } from './routes/feed';
 import { health } from './routes/health';
+import { metrics } from './routes/metrics';
 import { anyOrigin, jwks, RECEIPT_KEY_SETTINGS, receipt } from './routes/receipts';
 import { exchangeResult } from './routes/results';
 import {
@@ -78,6 +79,7 @@ export const ROUTES = [
   get('/v1/events', merchant, needs(['FEED_SHARDS']), listEvents),
   post('/v1/feed/reshard', merchant, needs(['FEED_SHARDS']), reshard),
   get('/v1/doctor', merchant, doctorLimit, doctor),
+  get('/v1/metrics', merchant, needs(['FEED_SHARDS']), metrics),
   get('/v1/dead-letters', merchant, deadLetters),
   post('/v1/dead-letters/replay', merchant, replay),
   post('/v1/webhooks/paypay/:kind', RECEIVER, receiveWebhook),
