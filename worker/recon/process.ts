@@ -83,9 +83,17 @@ export async function processRecon(
 ): Promise<ReconEnd> {
   const startedAt = Date.now();
   const calls = budget.calls;
-  const progress = { sent: 0, missed: 0, processed: claim.processed, reason: null as string | null };
+  const progress = {
+    sent: 0,
+    missed: 0,
+    processed: claim.processed,
+    reason: null as string | null,
+  };
   const ended = await streamFile(env, config, claim, now, fetchFn, budget, progress);
-  await countNow(env, [['recon.ids', progress.sent], ['recon.misses', progress.missed]]);
+  await countNow(env, [
+    ['recon.ids', progress.sent],
+    ['recon.misses', progress.missed],
+  ]);
   // One line per file and invocation: counts only, never an id.
   logLine('log', 'recon', {
     outcome: ended,
