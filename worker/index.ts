@@ -7,6 +7,7 @@ import { router } from './router';
 
 export { EventFeed } from './feed/event-feed';
 export { CreationRateLimiter } from './http/rate-limit';
+export { MetricsLog } from './metrics/log';
 export { ReceiptLog } from './receipts/log';
 export { VerificationSession } from './session/verification-session';
 

@@ -12,7 +12,7 @@ import { DurableObject } from 'cloudflare:workers';
 
 /**
  * What the Worker is given as `env`: its bindings (`SESSIONS`, `RATE_LIMITER`,
- * `EVENT_FEED`, `RECEIPT_LOG`, `KYC_KV`, the queues `INGEST` and `REREADS`) and its settings,
+ * `EVENT_FEED`, `RECEIPT_LOG`, `METRICS`, `KYC_KV`, the queues `INGEST` and `REREADS`) and its settings,
  * vars and secrets (docs/deploy.md).
  */
 export type KycPassportEnv = object;
@@ -42,3 +42,6 @@ export declare class EventFeed extends DurableObject<KycPassportEnv> {}
 
 /** The receipt log, one object a month (binding `RECEIPT_LOG`, SQLite, migration `v3`). */
 export declare class ReceiptLog extends DurableObject<KycPassportEnv> {}
+
+/** The counters of `GET /v1/metrics`, one object (binding `METRICS`, SQLite, migration `v4`). */
+export declare class MetricsLog extends DurableObject<KycPassportEnv> {}

@@ -25,6 +25,7 @@ import { deadLetters, replay } from './routes/dead-letters';
 import { doctor } from './routes/doctor';
 import { listEvents, reshard } from './routes/feed';
 import { health } from './routes/health';
+import { metrics } from './routes/metrics';
 import { anyOrigin, jwks, RECEIPT_KEY_SETTINGS, receipt } from './routes/receipts';
 import { exchangeResult } from './routes/results';
 import {
@@ -80,6 +81,7 @@ export const ROUTES = [
   ...alsoForConsole(get('/v1/events', merchant, needs(['FEED_SHARDS']), listEvents)),
   post('/v1/feed/reshard', merchant, needs(['FEED_SHARDS']), reshard),
   ...alsoForConsole(get('/v1/doctor', merchant, doctorLimit, doctor)),
+  ...alsoForConsole(get('/v1/metrics', merchant, needs(['FEED_SHARDS']), metrics)),
   get('/v1/dead-letters', merchant, deadLetters),
   post('/v1/dead-letters/replay', merchant, replay),
   post('/v1/webhooks/paypay/:kind', RECEIVER, receiveWebhook),

@@ -32,6 +32,7 @@ describe('deployment', () => {
       'env.RATE_LIMITER (CreationRateLimiter)',
       'env.EVENT_FEED (EventFeed)',
       'env.RECEIPT_LOG (ReceiptLog)',
+      'env.METRICS (MetricsLog)',
       'env.KYC_KV',
       'env.INGEST (paypay-kyc-ingest)',
       'env.REREADS (paypay-kyc-rereads)',

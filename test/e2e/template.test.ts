@@ -36,6 +36,7 @@ describe('the three-file merchant repository of docs/deploy.md', () => {
       'EventFeed',
       'CreationRateLimiter',
       'ReceiptLog',
+      'MetricsLog',
     ]) {
       expect(files['src/index.js']).toContain(name);
     }
@@ -87,6 +88,7 @@ describe('the three-file merchant repository of docs/deploy.md', () => {
         'env.RATE_LIMITER (CreationRateLimiter)',
         'env.EVENT_FEED (EventFeed)',
         'env.RECEIPT_LOG (ReceiptLog)',
+        'env.METRICS (MetricsLog)',
         'env.KYC_KV',
         'env.INGEST (paypay-kyc-ingest)',
         'env.REREADS (paypay-kyc-rereads)',

@@ -11,7 +11,14 @@ const classes: [
   typeof Declared.CreationRateLimiter,
   typeof Declared.EventFeed,
   typeof Declared.ReceiptLog,
-] = [real.VerificationSession, real.CreationRateLimiter, real.EventFeed, real.ReceiptLog];
+  typeof Declared.MetricsLog,
+] = [
+  real.VerificationSession,
+  real.CreationRateLimiter,
+  real.EventFeed,
+  real.ReceiptLog,
+  real.MetricsLog,
+];
 const merchantEnv: Declared.KycPassportEnv = {} as Env;
 
 describe('paypay-kyc-passport/worker', () => {
@@ -20,6 +27,7 @@ describe('paypay-kyc-passport/worker', () => {
     expect(Object.keys(real).sort()).toEqual([
       'CreationRateLimiter',
       'EventFeed',
+      'MetricsLog',
       'ReceiptLog',
       'VerificationSession',
       'default',

@@ -7,6 +7,7 @@ import { KvCopy } from './kv-copy';
 import { migrate } from './migrations';
 import { ShardGuard } from './shard-guard';
 import { feedShardCount } from './shard-of';
+import { shardMetrics, type ShardMetrics } from './metrics-reads';
 
 /** What every RPC method of the feed object answers. */
 export type Done<R> = Promise<Result<R, never>>;
@@ -34,6 +35,11 @@ export abstract class FeedDoor extends DurableObject<Env> {
     this.features = feedFeatures(ctx.storage.sql, () => this.settings().merchantWebhook !== null);
     this.guard = new ShardGuard(ctx.storage.sql, () => feedShardCount(this.env));
     this.copy = new KvCopy(ctx.storage, env.KYC_KV);
+  }
+
+  /** Counts for `GET /v1/metrics` (metrics-reads.ts); recon files on the home shard only. */
+  async metrics(now: number, recon: { from: string; to: string } | null): Done<ShardMetrics> {
+    return ok(this.run(() => shardMetrics(this.ctx.storage.sql, now, recon)));
   }
 
   /** The copy to KV runs in the alarm, whatever the shard count check says: it only copies. */

@@ -3,6 +3,8 @@ import { mapLimit } from '../concurrency';
 import type { Delivery, DeliveryTry } from './outbox-table';
 import { eachShard, feedShard, shardIndexes, shareOf } from './stub';
 import { standardWebhookSignature } from './forward-sign';
+import { countNow } from '../metrics/count';
+import { forwardCounts } from '../metrics/forward-counts';
 
 const TIMEOUT_MS = 10_000;
 const CONCURRENCY = 10;
@@ -79,6 +81,7 @@ export async function forwardDue(
     const mine = tries.filter((_, i) => due[i]!.shard === index);
     if (mine.length > 0) await feedShard(env, index).settleDeliveries(mine, now);
   });
+  await countNow(env, forwardCounts(tries, due, now));
   if (refused) throw refused.reason;
   return tries.filter((attempt) => attempt.ok).length;
 }

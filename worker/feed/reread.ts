@@ -1,6 +1,7 @@
 import { isStanding } from '../../shared/feed';
 import { err, ok } from '../../shared/result';
 import { logLine } from '../log';
+import { countNow } from '../metrics/count';
 import type { Config } from '../settings/config';
 import type { AuthorizationRead, RereadClaim, StandingRead } from './event-feed';
 import { feedFor } from './stub';
@@ -39,6 +40,7 @@ export async function reread(
         status: call.status,
         paypayRequestId,
       });
+      await countNow(env, [['rereads:rate_limited', 1]]);
       return { slowDown: true };
     }
     if (call.ok) read = ok({ standing: 'OK', paypayRequestId });
@@ -63,6 +65,7 @@ export async function reread(
   const authorization = await readAuthorizationAfter(config, claim.userAuthorizationId, read);
   if (authorization !== null)
     await feed.recordAuthorization(claim.userAuthorizationId, authorization, now);
+  await countNow(env, [[read.ok ? 'rereads:ok' : 'rereads:failed', 1]]);
   return { slowDown: false, read };
 }
 

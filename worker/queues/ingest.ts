@@ -1,5 +1,7 @@
 import type { RereadClaim, WebhookInput } from '../feed/event-feed';
 import { forwardDue } from '../feed/forward';
+import { countNow } from '../metrics/count';
+import type { Increment } from '../metrics/log';
 import { feedOf, feedShard, byShard, feedShardCount } from '../feed/stub';
 import { errorName, logLine } from '../log';
 import { refusalOf } from '../recon/download';
@@ -35,6 +37,8 @@ export async function recordEvents(
   const indexes = events.map((_, index) => index);
   const groups = byShard(indexes, shards, (index) => events[index]!.userAuthorizationId);
   const outcome: EventsRecorded = { failed: new Set(), rereads: [], fresh: 0 };
+  // Counted where the feed says what is new: a notification sent again is counted once.
+  const received: Increment[] = [];
   await Promise.all(
     [...groups].map(async ([shard, indexes]) => {
       const items = indexes.map((index): WebhookInput => {
@@ -49,6 +53,7 @@ export async function recordEvents(
         recorded.forEach((one, i) => {
           const item = items[i]!;
           if (!one.duplicate && !one.dropped) outcome.fresh++;
+          if (!one.duplicate) received.push([`webhooks.received:${item.kind}`, 1]);
           // The feed took the lease at the notification's time (`record` does the same).
           if (one.reread) {
             outcome.rereads.push({
@@ -68,6 +73,7 @@ export async function recordEvents(
       }
     }),
   );
+  await countNow(env, received);
   return outcome;
 }
 
@@ -91,6 +97,7 @@ export async function recordReconFile(
     // Checked before anything is fetched: a path we may not fetch is reported lost at once.
     refused: refusalOf(path, config.reconAllowedHosts),
   });
+  if (!value.duplicate) await countNow(env, [['webhooks.received:recon', 1]]);
   return value;
 }
 

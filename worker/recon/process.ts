@@ -4,6 +4,7 @@ import { feedOf, feedShard, byShard, feedShardCount } from '../feed/stub';
 import { ReconCsvReader } from './csv';
 import { openRecon } from './download';
 import { logLine } from '../log';
+import { countNow } from '../metrics/count';
 
 /**
  * Bounds of recon processing. A file is read as a stream and its ids go to the
@@ -82,8 +83,17 @@ export async function processRecon(
 ): Promise<ReconEnd> {
   const startedAt = Date.now();
   const calls = budget.calls;
-  const progress = { sent: 0, processed: claim.processed, reason: null as string | null };
+  const progress = {
+    sent: 0,
+    missed: 0,
+    processed: claim.processed,
+    reason: null as string | null,
+  };
   const ended = await streamFile(env, config, claim, now, fetchFn, budget, progress);
+  await countNow(env, [
+    ['recon.ids', progress.sent],
+    ['recon.misses', progress.missed],
+  ]);
   // One line per file and invocation: counts only, never an id.
   logLine('log', 'recon', {
     outcome: ended,
@@ -103,7 +113,7 @@ async function streamFile(
   now: number,
   fetchFn: typeof fetch | undefined,
   budget: ReconBudget,
-  progress: { sent: number; processed: number; reason: string | null },
+  progress: { sent: number; missed: number; processed: number; reason: string | null },
 ): Promise<ReconEnd> {
   const feed = feedOf(env);
   const shards = feedShardCount(env);
@@ -149,8 +159,10 @@ async function streamFile(
       if (budget.calls - calls < 1) return false;
       batch = batch.slice(ids.length);
       budget.calls -= calls;
-      if (parts === null) await feed.reconBatch(claim.notificationId, progress.processed, ids, now);
-      else await sendParts(env, claim, parts, progress.processed + ids.length, now);
+      progress.missed +=
+        parts === null
+          ? (await feed.reconBatch(claim.notificationId, progress.processed, ids, now)).value.missed
+          : await sendParts(env, claim, parts, progress.processed + ids.length, now);
       progress.sent += ids.length;
       progress.processed += ids.length;
       // Room for the isolate's other requests (feed reads, webhooks) between batches.
@@ -197,7 +209,7 @@ async function sendParts(
   parts: Map<number, string[]>,
   processed: number,
   now: number,
-): Promise<void> {
+): Promise<number> {
   const file = {
     notificationId: claim.notificationId,
     fileType: claim.fileType,
@@ -210,4 +222,5 @@ async function sendParts(
   );
   const missed = recorded.reduce((sum, part) => sum + part.missed, 0);
   await feedOf(env).reconProgress(claim.notificationId, processed, missed, now);
+  return missed;
 }

@@ -18,6 +18,7 @@ import { newQr } from './new-qr';
 import { tellFeed } from './tell-feed';
 import { completionOf } from './completion';
 import { DEFAULT_KYC_FIELDS } from '../paypay/kyc-fields';
+import { countCreated, countMove, countShown } from '../metrics/session-counts';
 import {
   alarmStep,
   canMove,
@@ -63,6 +64,7 @@ export class VerificationSession extends DurableObject<Env> {
     if (!made.ok) return made;
     const { record, secret, paypayRequestId } = made.value;
     await this.save(record);
+    countCreated(this.env, this.ctx, record);
     return ok({
       session: {
         sessionId: this.sessionIdOf(secret),
@@ -245,6 +247,7 @@ export class VerificationSession extends DurableObject<Env> {
       return;
     const next = { ...record, ...change };
     await this.save(next);
+    countMove(this.env, this.ctx, record, next);
     if (next.status === record.status || this.hub.size === 0 || this.sessionSecret === null) return;
     this.hub.send(await this.viewFor(this.sessionSecret), isFinal(next));
   }
@@ -267,6 +270,7 @@ export class VerificationSession extends DurableObject<Env> {
 
   /** The view for a proven secret, storing the token's hash the first time it is shown. */
   private async viewFor(secret: string): Promise<SessionView> {
+    await countShown(this.env, this.ctx, this.record);
     const { view, changed } = await readerView(this.record!, this.objectId, secret, Date.now());
     if (changed !== null) await this.save(changed);
     return view;
