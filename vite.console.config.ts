@@ -3,12 +3,12 @@ import { defineConfig } from 'vite';
 /**
  * Builds the merchant's console (console/): a page of its own, index.html and
  * hashed assets in dist/console/. Nothing of it is in the element's bundles,
- * and no shop page loads it. Relative asset URLs, so it works under whatever
- * path the Worker serves it from (/console/).
+ * and no shop page loads it. Asset URLs from /console/, where the Worker serves
+ * it, so the page works at /console and at any of its routes alike.
  */
 export default defineConfig({
   root: 'console',
-  base: './',
+  base: '/console/',
   build: {
     outDir: '../dist/console',
     emptyOutDir: true,

@@ -387,6 +387,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The console's numbers: counters per hour or day, the completion histogram, users by standing, expiring authorizations, the recon calendar. */
+    get: operations['getMetrics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export interface webhooks {
   feedEvent: {
@@ -939,6 +956,43 @@ export interface components {
       kid: string | null;
       /** Format: date-time */
       keepUntil: string;
+    };
+    /** @description Counters in hourly buckets (kept 400 days, no personal data), summed per step; see shared/metrics.ts. */
+    MetricsAnswer: {
+      /** Format: date-time */
+      from: string;
+      /** Format: date-time */
+      to: string;
+      /** @enum {string} */
+      step: 'hour' | 'day';
+      /** @description `name:label` (e.g. `sessions.failed:declined`, `webhooks.received:kyc`) to a point per step, zeros included. */
+      counters: {
+        [key: string]: {
+          /** Format: date-time */
+          at: string;
+          value: number;
+        }[];
+      };
+      /** @description Creation to completion: counts[i] for at most buckets[i] seconds, the last for more. */
+      completionSeconds: {
+        buckets: number[];
+        counts: number[];
+      };
+      now: {
+        usersByStanding: {
+          [key: string]: number;
+        };
+        authorizationsExpiring: {
+          days7: number;
+          days30: number;
+        };
+      };
+      reconDays: {
+        day: string;
+        files: {
+          [key: string]: 'received' | 'late' | 'missing' | 'pending';
+        };
+      }[];
     };
   };
   responses: never;
@@ -2406,6 +2460,69 @@ export interface operations {
         };
       };
       /** @description MERCHANT_API_TOKEN not set. Codes: CONFIG_MERCHANT_API_TOKEN. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getMetrics: {
+    parameters: {
+      query?: {
+        /** @description Default: 7 days before to. */
+        from?: string;
+        /** @description Default: now. At most 400 days after from. */
+        to?: string;
+        /** @description hour (UTC hours, at most 31 days) or day (JST days). */
+        step?: 'hour' | 'day';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The numbers. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MetricsAnswer'];
+        };
+      };
+      /** @description Bad from, to or step, or another parameter. Codes: INVALID_FIELD, UNKNOWN_FIELD. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or wrong bearer. Codes: UNAUTHORIZED. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not GET. Codes: METHOD_NOT_ALLOWED. */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A setting is missing. Codes: CONFIG_<SETTING>. */
       503: {
         headers: {
           [name: string]: unknown;

@@ -6,14 +6,14 @@
 
 /**
  * Counter names. A label, where a counter has one, follows a colon:
- * `sessions.failed:DECLINED`, `webhooks.received:kyc`, `sessions.created:public`.
+ * `sessions.failed:declined`, `webhooks.received:kyc`, `sessions.created:public`.
  */
 export const COUNTERS = [
   'sessions.created', // :public | :merchant
   'sessions.shown', // :public | :merchant (the QR or button first shown to a reader)
   'sessions.authorized', // :public | :merchant
   'sessions.completed', // :public | :merchant
-  'sessions.failed', // :<FailureReason>
+  'sessions.failed', // :<FailureReason>, spelt as the session stores it (declined, PAYPAY_ERROR, ...)
   'sessions.expired', // :public | :merchant
   'webhooks.received', // :kyc | :risk | :account-status | :recon
   'recon.files', // :received | :late | :missing (missing is counted when recon.overdue is sent)

@@ -1,7 +1,7 @@
 // A stand-in for the Worker's console API, for the console's browser test and
 // its screenshots: serves a built console (dist/console) under /console/ and
 // answers its calls under /console/api with fixed numbers made here: 9
-// created, 7 completed, 2 failed DECLINED, one recon file missing, a failed
+// created, 7 completed, 2 failed declined, one recon file missing, a failed
 // and a pending forward, a user, the doctor's rows. Loopback only.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -16,7 +16,7 @@ export const FAKE_TOTALS = {
   'sessions.shown:public': 9,
   'sessions.authorized:public': 8,
   'sessions.completed:public': 7,
-  'sessions.failed:DECLINED': 2,
+  'sessions.failed:declined': 2,
   'forwards:delivered': 12,
   'forwards:retried': 3,
   'forwards:failed': 1,

@@ -10,7 +10,7 @@ import { startConsoleFake } from '../../scripts/lib/console-fake.mjs';
 
 // The console as a merchant's operator meets it: built from console/, served
 // beside a fake API answering fixed numbers (9 created, 7 completed, 2 failed
-// DECLINED, one recon file missing), in headless Chromium, light and dark, on
+// declined, one recon file missing), in headless Chromium, light and dark, on
 // a desk and on a 375 px phone.
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -104,7 +104,7 @@ describe('the overview', () => {
     const failures = page.locator('#h-failures').locator('..').locator('tbody tr');
     await expect
       .poll(() => failures.allTextContents())
-      .toEqual([expect.stringMatching(/DECLINED\s*2/)]);
+      .toEqual([expect.stringMatching(/declined\s*2/)]);
     const missing = page.locator('td.cell.missing');
     expect(await missing.count()).toBe(1);
     expect(await missing.textContent()).toContain('Missing');
