@@ -1,5 +1,6 @@
 // `npm start`: build the element, then run sandbox + Worker + demo site locally.
 import { spawnSync } from 'node:child_process';
+import { seedActivity } from './lib/seed.mjs';
 import { startStack } from './lib/stack.mjs';
 
 const build = spawnSync(process.execPath, ['scripts/build.mjs', '--quiet'], { stdio: 'inherit' });
@@ -14,10 +15,14 @@ const stack = await startStack({
   cron: true,
 });
 
+// Something for the console to show on a fresh stack (scripts/lib/seed.mjs).
+const seeded = await seedActivity(stack).catch(() => null);
+
 console.log(`
   PayPay KYC Passport, running locally (no PayPay account needed)
 
   Demo merchant page   ${stack.demoUrl}/
+  Console              ${stack.workerUrl}/console/${seeded ? `  (seeded: ${seeded.verifications} verifications, ${seeded.webhooks} webhooks, ${seeded.reconFiles} recon files)` : ''}
   Worker               ${stack.workerUrl}/healthz
   PayPay sandbox       ${stack.sandboxUrl}/
 
