@@ -21,6 +21,7 @@ import {
   unavailablePage,
 } from './routes/callback';
 import { deadLetters, replay } from './routes/dead-letters';
+import { listDeliveries, resendDelivery } from './routes/deliveries';
 import { doctor } from './routes/doctor';
 import { listEvents, reshard } from './routes/feed';
 import { health } from './routes/health';
@@ -80,6 +81,8 @@ export const ROUTES = [
   get('/v1/doctor', merchant, doctorLimit, doctor),
   get('/v1/dead-letters', merchant, deadLetters),
   post('/v1/dead-letters/replay', merchant, replay),
+  get('/v1/deliveries', merchant, needs(['FEED_SHARDS']), listDeliveries),
+  post('/v1/deliveries/:eventId/resend', merchant, needs(['FEED_SHARDS']), resendDelivery),
   post('/v1/webhooks/paypay/:kind', RECEIVER, receiveWebhook),
   post('/v1/webhooks/paypay/:token/:kind', RECEIVER, receiveWebhook),
 ];
