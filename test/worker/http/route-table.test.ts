@@ -21,6 +21,8 @@ const ALLOW: Record<string, string> = {
   '/v1/doctor': 'GET',
   '/v1/dead-letters': 'GET',
   '/v1/dead-letters/replay': 'POST',
+  '/v1/deliveries': 'GET',
+  '/v1/deliveries/:eventId/resend': 'POST',
 };
 
 /** A request path for a route pattern: each parameter filled with a plain word. */
