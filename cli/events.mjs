@@ -95,7 +95,7 @@ export async function run(argv) {
  * answer, 429, 5xx) is waited out; without it, and for any other refusal, the
  * command cannot run.
  */
-async function nextPage(origin, token, cursor, limit, follow, signal) {
+export async function nextPage(origin, token, cursor, limit, follow, signal) {
   const query = new URLSearchParams({ limit: String(limit), ...(cursor ? { after: cursor } : {}) });
   for (let pause = 1000; ; pause = Math.min(pause * 2, 30_000)) {
     let answer;

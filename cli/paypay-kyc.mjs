@@ -14,6 +14,10 @@ const COMMANDS = {
   events: () => import('./events.mjs'),
   feed: () => import('./feed.mjs'),
   'dead-letters': () => import('./dead-letters.mjs'),
+  deliveries: () => import('./deliveries.mjs'),
+  resend: () => import('./resend.mjs'),
+  listen: () => import('./listen.mjs'),
+  status: () => import('./status.mjs'),
   receipt: () => import('./receipt.mjs'),
 };
 
@@ -26,7 +30,8 @@ async function usage() {
 PayPay KYC Passport from a terminal: check a deployed Worker, run the PayPay
 sandbox, make it send webhooks and recon files, play the user on its phone page,
 tail a Worker's event feed, grow it to more shards, replay the notifications
-it could not record, and make the receipt signing key and check receipts.
+it could not record, see and resend its forwards, forward its events to a local
+server, print its overview, and make the receipt signing key and check receipts.
 
 Commands:
 ${rows.map(([name, text]) => `  ${name.padEnd(12)} ${text}`).join('\n')}

@@ -387,6 +387,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Forwards to MERCHANT_WEBHOOK_URL still owed: pending (retrying) and failed (given up), oldest first, from every feed shard.
+     * @description Delivered events leave the outbox and are not listed. With MERCHANT_WEBHOOK_URL unset: `{deliveries: [], count: 0, forwarding: false}`. `POST /v1/deliveries/{eventId}/resend` sends one again.
+     */
+    get: operations['getDeliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/deliveries/{eventId}/resend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Puts a feed event back in the forwarding outbox, due now, whatever became of it (failed, delivered, pending).
+     * @description The next cron run (every minute) forwards it, signed as any forward, with the same `webhook-id`. Idempotent while pending: resending twice before the cron still delivers once. No body.
+     */
+    post: operations['resendDelivery'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/metrics': {
     parameters: {
       query?: never;
@@ -730,8 +770,10 @@ export interface components {
         | 'authorization.expiring'
         | 'authorization.expired'
         | 'user.forgotten'
-        | 'ingest.dead_lettered';
-      /** @description Absent on recon.lost, user.forgotten and ingest.dead_lettered, and on every event of a user since forgotten. */
+        | 'ingest.dead_lettered'
+        | 'recon.overdue'
+        | 'recon.arrived_late';
+      /** @description Absent on recon.lost, recon.overdue, recon.arrived_late, user.forgotten and ingest.dead_lettered, and on every event of a user since forgotten. */
       userAuthorizationId?: string;
       /** Format: date-time */
       occurredAt: string;
@@ -749,6 +791,11 @@ export interface components {
         from: string;
         to: string;
       };
+      /**
+       * Format: date
+       * @description recon.overdue, recon.arrived_late: the JST day whose file of `fileType` had not come by RECON_EXPECTED_BY the next morning (or came after it).
+       */
+      day?: string;
       /** @enum {string} */
       standing?:
         | 'OK'
@@ -956,6 +1003,36 @@ export interface components {
       kid: string | null;
       /** Format: date-time */
       keepUntil: string;
+    };
+    Delivery: {
+      /** @description The feed event's id, also its `webhook-id`. */
+      eventId: string;
+      /** @description The feed event's type. */
+      type: string;
+      /**
+       * @description pending: retried with back-off; failed: given up (3 days after the event), until resent.
+       * @enum {string}
+       */
+      status: 'pending' | 'failed';
+      attempts: number;
+      /** @description `HTTP <status>` of the receiver's last answer, or the name of the error that kept it from answering (TimeoutError...); null before any attempt. */
+      lastError: null | string;
+      /** @description When the cron tries next; null once failed. */
+      nextAttemptAt: null | string;
+      /** Format: date-time */
+      occurredAt: string;
+    };
+    DeliveryList: {
+      deliveries: components['schemas']['Delivery'][];
+      /** @description How many outbox entries match in all shards (the list holds at most `limit`, oldest first). */
+      count: number;
+      /** @description False when MERCHANT_WEBHOOK_URL is unset: nothing is forwarded, and the list is empty. */
+      forwarding: boolean;
+    };
+    ResendAccepted: {
+      eventId: string;
+      /** @enum {string} */
+      status: 'pending';
     };
     /** @description Counters in hourly buckets (kept 400 days, no personal data), summed per step; see shared/metrics.ts. */
     MetricsAnswer: {
@@ -2460,6 +2537,133 @@ export interface operations {
         };
       };
       /** @description MERCHANT_API_TOKEN not set. Codes: CONFIG_MERCHANT_API_TOKEN. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getDeliveries: {
+    parameters: {
+      query?: {
+        /** @description Only these; both when absent. */
+        status?: 'failed' | 'pending';
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The oldest `limit`, and how many match in all. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeliveryList'];
+        };
+      };
+      /** @description Bad status or limit, another parameter. Codes: INVALID_FIELD, UNKNOWN_FIELD. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or wrong bearer. Codes: UNAUTHORIZED. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not GET. Codes: METHOD_NOT_ALLOWED. */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description MERCHANT_API_TOKEN or FEED_SHARDS is missing or malformed, or FEED_SHARDS changed without a reshard. Codes: CONFIG_MERCHANT_API_TOKEN, CONFIG_FEED_SHARDS, FEED_SHARDS_CHANGED. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  resendDelivery: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        eventId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Queued. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ResendAccepted'];
+        };
+      };
+      /** @description Missing or wrong bearer. Codes: UNAUTHORIZED. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description MERCHANT_WEBHOOK_URL is unset: nothing is forwarded. Codes: FEATURE_DISABLED. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No feed event has this id (or it was pruned). Codes: NOT_FOUND. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not POST. Codes: METHOD_NOT_ALLOWED. */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description MERCHANT_API_TOKEN or FEED_SHARDS is missing or malformed, or FEED_SHARDS changed without a reshard. Codes: CONFIG_MERCHANT_API_TOKEN, CONFIG_FEED_SHARDS, FEED_SHARDS_CHANGED. */
       503: {
         headers: {
           [name: string]: unknown;

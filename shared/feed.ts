@@ -34,6 +34,8 @@ export const FEED_EVENT_TYPES = [
   'authorization.expired',
   'user.forgotten',
   'ingest.dead_lettered',
+  'recon.overdue',
+  'recon.arrived_late',
 ] as const;
 export type FeedEventType = (typeof FEED_EVENT_TYPES)[number];
 
@@ -78,7 +80,7 @@ export interface FeedEvent {
   notificationId?: string;
   /** recon.missed: which webhook kind the recon file says we missed. */
   kind?: NotificationKind;
-  /** recon.missed, recon.lost: the recon file's type. */
+  /** recon.missed, recon.lost, recon.overdue, recon.arrived_late: the recon file's type. */
   fileType?: string;
   /** recon.missed, recon.lost: PayPay's processing days (JST, yyyy-mm-dd) the file covers. */
   period?: { from: string; to: string };
@@ -87,6 +89,11 @@ export interface FeedEvent {
   previousStanding?: Standing | null;
   /** standing.changed: PayPay's X-REQUEST-ID of the read that found it, when PayPay sent one. */
   paypayRequestId?: string;
+  /**
+   * recon.overdue, recon.arrived_late: the JST day (yyyy-mm-dd) whose file of
+   * `fileType` had not come by RECON_EXPECTED_BY the next morning, or came after it.
+   */
+  day?: string;
   /** recon.lost: why the file could not be used, and PayPay's requestedAt (ISO). */
   reason?: string;
   requestedAt?: string;

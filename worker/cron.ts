@@ -31,6 +31,8 @@ const CALLS_PER_SHARD = 6;
 /** What one run did, for its log line. */
 export interface CronSummary {
   recon: string[];
+  /** Recon file types found overdue this run (recon/overdue.ts). */
+  overdue: string[];
   rereads: number;
   notices: number;
   forgets: number;
@@ -41,7 +43,8 @@ export interface CronSummary {
 
 /**
  * The cron trigger (every minute): retries recon downloads until PayPay's
- * window closes (then the file is reported lost), queues due re-reads, makes
+ * window closes (then the file is reported lost), reports yesterday's recon
+ * files not come by RECON_EXPECTED_BY (`recon.overdue`), queues due re-reads, makes
  * unlinks of forgotten users, appends authorization expiry events,
  * retries forwarding, and makes sure state still waiting for KV gets its
  * copy (the feed object's alarm writes it). Recon files are the home shard's;
@@ -59,6 +62,7 @@ export async function runScheduled(
   const shards = shardIndexes(env);
   const summary: CronSummary = {
     recon: [],
+    overdue: [],
     rereads: 0,
     notices: 0,
     forgets: 0,
@@ -79,7 +83,7 @@ export async function runScheduled(
     // One file claimed at a time, while this run's recon budget lasts: a file
     // claimed and left waiting would sit out its lease.
     const budget = reconBudget(RECON_LIMITS.cronMs);
-    budget.calls -= CALLS_PER_SHARD * shards.length;
+    budget.calls -= CALLS_PER_SHARD * shards.length + 1; // + the overdue check, home shard
     while (summary.recon.length < CRON_LIMITS.reconFiles && Date.now() < budget.deadline) {
       const [claim] = (await feed.dueRecon(now, 1)).value;
       if (!claim) break;
@@ -87,6 +91,11 @@ export async function runScheduled(
       summary.recon.push(processed);
       if (processed === 'paused') break;
     }
+  });
+  await step('overdue', async () => {
+    // The home shard keeps recon_files: one check there, deduplicated by the events themselves.
+    const check = await feed.reconOverdue(now, config.operations.reconExpectedByMinutes);
+    summary.overdue = check.value.overdue;
   });
   await step('rereads', async () => {
     // Queued, not made here: the REREADS consumer keeps to PAYPAY_REREADS_PER_MINUTE.

@@ -22,6 +22,7 @@ import {
 } from './routes/callback';
 import { alsoForConsole, consolePage } from './routes/console';
 import { deadLetters, replay } from './routes/dead-letters';
+import { listDeliveries, resendDelivery } from './routes/deliveries';
 import { doctor } from './routes/doctor';
 import { listEvents, reshard } from './routes/feed';
 import { health } from './routes/health';
@@ -84,6 +85,8 @@ export const ROUTES = [
   ...alsoForConsole(get('/v1/metrics', merchant, needs(['FEED_SHARDS']), metrics)),
   get('/v1/dead-letters', merchant, deadLetters),
   post('/v1/dead-letters/replay', merchant, replay),
+  ...alsoForConsole(get('/v1/deliveries', merchant, needs(['FEED_SHARDS']), listDeliveries)),
+  ...alsoForConsole(post('/v1/deliveries/:eventId/resend', merchant, needs(['FEED_SHARDS']), resendDelivery)),
   post('/v1/webhooks/paypay/:kind', RECEIVER, receiveWebhook),
   post('/v1/webhooks/paypay/:token/:kind', RECEIVER, receiveWebhook),
   get('/console', consoleAccess, consolePage),

@@ -15,6 +15,18 @@ describe('paypay-kyc: usage', () => {
     events: ['--endpoint', '--token', '--after', '--limit', '--follow', '--interval', '--json'],
     feed: ['--endpoint', '--token', '--from', '--to', '--json'],
     'dead-letters': ['--endpoint', '--token', '--replay', '--limit', '--json'],
+    deliveries: ['--endpoint', '--token', '--failed', '--pending', '--limit', '--json'],
+    resend: ['--endpoint', '--token', '--json'],
+    listen: [
+      '--endpoint',
+      '--token',
+      '--forward-to',
+      '--after',
+      '--events',
+      '--interval',
+      '--json',
+    ],
+    status: ['--endpoint', '--token', '--days', '--json'],
     receipt: ['--kid', '--jwks', '--worker', '--json'],
   };
 
@@ -45,7 +57,16 @@ describe('paypay-kyc: usage', () => {
 });
 
 describe('paypay-kyc: the bearer never goes over plain http to another machine', () => {
-  it.each(['doctor', 'events', 'feed reshard', 'dead-letters'])(
+  it.each([
+    'doctor',
+    'events',
+    'feed reshard',
+    'dead-letters',
+    'deliveries',
+    'resend ev_1',
+    'listen --forward-to http://127.0.0.1:9/',
+    'status',
+  ])(
     '%s refuses an http --endpoint that is not loopback, naming its host (exit 2)',
     async (command) => {
       for (const endpoint of ['http://kyc.example', 'http://192.0.2.10:8787']) {

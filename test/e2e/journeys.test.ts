@@ -1,4 +1,3 @@
-import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import type { UserState } from '../../shared/feed';
 import { stringsFor } from '../../widget/i18n';
@@ -19,6 +18,7 @@ import {
   stack,
   verifiedUser,
   waitForState,
+  ageOnlyReceipt,
 } from './support';
 
 const browser = fileBrowser();
@@ -235,33 +235,15 @@ describe('the OpenAPI document', () => {
     // A few answers the journeys above do not produce.
     await api('/healthz');
     // An age-only verification: its exchange, receipt, keys and log line.
-    const created = (
-      await api('/v1/sessions', {
-        method: 'POST',
-        headers: { ...merchant(), 'Content-Type': 'application/json' },
-        body: JSON.stringify({ claims: ['age_over_20'] }),
-      })
-    ).json() as { sessionId: string; qrUrl: string };
-    await phoneByFetch(created.qrUrl, 'complete');
-    const view = (await api(`/v1/sessions/${created.sessionId}`)).json() as {
-      resultToken: string;
-    };
-    const exchanged = (
-      await api('/v1/results/exchange', {
-        method: 'POST',
-        headers: { ...merchant(), 'Content-Type': 'application/json' },
-        body: JSON.stringify({ resultToken: view.resultToken }),
-      })
-    ).json() as { claims: object; receipt: string };
-    expect(Object.keys(exchanged.claims)).toEqual(['age_over_20']);
-    const { jti } = JSON.parse(
-      Buffer.from(exchanged.receipt.split('.')[1]!, 'base64url').toString(),
-    ) as { jti: string };
+    const jti = await ageOnlyReceipt();
     expect((await api(`/v1/receipts/${jti}`, { headers: merchant() })).status).toBe(200);
     expect((await api('/.well-known/jwks.json')).status).toBe(200);
     // The console's numbers: what this run made, in the answer's shape.
     expect((await api('/v1/metrics?step=day', { headers: merchant() })).status).toBe(200);
     await api('/v1/metrics?step=week', { headers: merchant() });
+    // Deliveries: none here (MERCHANT_WEBHOOK_URL unset), and a resend says forwarding is off.
+    expect((await api('/v1/deliveries', { headers: merchant() })).status).toBe(200);
+    await api('/v1/deliveries/ev_1/resend', { method: 'POST', headers: merchant() });
     await api('/v1/sessions/AAAAAAAAAAAAAAAAAAAAAAAA', { headers: { Origin: stack().demoUrl } });
     await api('/v1/results/exchange', {
       method: 'POST',

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import type { FeedEvent } from '../../shared/feed';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
@@ -232,4 +233,27 @@ export async function feedEvents(): Promise<FeedEvent[]> {
     if (batch.length === 0) return events;
     after = cursor;
   }
+}
+
+/** A merchant session asking for `age_over_20` alone, approved and exchanged: its receipt's id. */
+export async function ageOnlyReceipt(): Promise<string> {
+  const created = (
+    await api('/v1/sessions', {
+      method: 'POST',
+      headers: { ...merchant(), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ claims: ['age_over_20'] }),
+    })
+  ).json() as { sessionId: string; qrUrl: string };
+  await phoneByFetch(created.qrUrl, 'complete');
+  const view = (await api(`/v1/sessions/${created.sessionId}`)).json() as { resultToken: string };
+  const exchanged = (
+    await api('/v1/results/exchange', {
+      method: 'POST',
+      headers: { ...merchant(), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ resultToken: view.resultToken }),
+    })
+  ).json() as { claims: object; receipt: string };
+  expect(Object.keys(exchanged.claims)).toEqual(['age_over_20']);
+  const payload = exchanged.receipt.split('.')[1]!;
+  return (JSON.parse(Buffer.from(payload, 'base64url').toString()) as { jti: string }).jti;
 }

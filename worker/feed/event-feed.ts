@@ -11,7 +11,8 @@ import { feedPage } from './format';
 import { kvKeys } from './kv-keys';
 import type { Delivery, DeliveryTry } from './outbox-table';
 import type { StandingRead } from './reads';
-import { FeedDoor, type Done } from './feed-door';
+import type { Done } from './feed-door';
+import { FeedOperations } from './feed-operations';
 import { MAX_FEED_SHARDS } from '../settings/values';
 import type { ShardState } from './shard-guard';
 import { FEED_TIMING as T } from './timing';
@@ -39,7 +40,7 @@ export type { Recorded, WebhookInput } from './features/webhooks';
  * the shard count check, one transaction, the KV copy's alarm) to a feature
  * module (features/), which holds the SQL.
  */
-export class EventFeed extends FeedDoor {
+export class EventFeed extends FeedOperations {
   /** Records one notification: `recordBatch` of one. */
   async record(input: WebhookInput): Done<Recorded> {
     const [recorded] = (await this.recordBatch([input])).value;

@@ -102,3 +102,74 @@ export function settleDeliveries(sql: SqlStorage, tries: DeliveryTry[], now: num
     );
   }
 }
+
+/** One outbox entry as `GET /v1/deliveries` lists it. */
+export interface DeliveryRow {
+  seq: number;
+  type: string;
+  state: 'pending' | 'failed';
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: number | null;
+  occurredAt: number;
+}
+
+/** Outbox entries in `state` (both when null), oldest event first, and how many there are. */
+export function listDeliveries(
+  sql: SqlStorage,
+  state: 'pending' | 'failed' | null,
+  limit: number,
+): { rows: DeliveryRow[]; count: number } {
+  const rows = sql
+    .exec<{
+      seq: number;
+      type: string;
+      state: 'pending' | 'failed';
+      attempts: number;
+      last_error: string | null;
+      last_status: number | null;
+      next_attempt_at: number;
+      occurred_at: number;
+    }>(
+      `SELECT o.seq, e.type, o.state, o.attempts, o.last_error, o.last_status, o.next_attempt_at,
+         e.occurred_at FROM outbox o JOIN events e ON e.seq = o.seq
+       WHERE ?1 IS NULL OR o.state = ?1 ORDER BY o.seq LIMIT ?2`,
+      state,
+      limit,
+    )
+    .toArray();
+  const { n } = sql
+    .exec<{ n: number }>('SELECT COUNT(*) AS n FROM outbox WHERE ?1 IS NULL OR state = ?1', state)
+    .one();
+  return {
+    count: n,
+    rows: rows.map((row) => ({
+      seq: row.seq,
+      type: row.type,
+      state: row.state,
+      attempts: row.attempts,
+      // A receiver's answer is kept as its status, a failure to reach it as the error's name.
+      lastError: row.last_error ?? (row.last_status !== null ? `HTTP ${row.last_status}` : null),
+      nextAttemptAt: row.state === 'pending' ? row.next_attempt_at : null,
+      occurredAt: row.occurred_at,
+    })),
+  };
+}
+
+/**
+ * Puts the event at `seq` back in the outbox, due at `now`, whatever became of
+ * it (delivered rows are gone, failed ones given up): one row per event, so
+ * asking twice still sends it once. An entry leased to a send under way is
+ * left to that send. False when the feed has no such event.
+ */
+export function resendDelivery(sql: SqlStorage, seq: number, now: number): boolean {
+  if (sql.exec('SELECT 1 FROM events WHERE seq = ?', seq).toArray().length === 0) return false;
+  sql.exec(
+    `INSERT INTO outbox (seq, next_attempt_at) VALUES (?1, ?2)
+     ON CONFLICT (seq) DO UPDATE SET state = 'pending', next_attempt_at = ?2
+       WHERE lease_until IS NULL OR lease_until < ?2`,
+    seq,
+    now,
+  );
+  return true;
+}

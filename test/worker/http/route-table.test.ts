@@ -21,10 +21,16 @@ const ALLOW: Record<string, string> = {
   '/v1/doctor': 'GET',
   '/v1/dead-letters': 'GET',
   '/v1/dead-letters/replay': 'POST',
+  '/v1/metrics': 'GET',
+  '/v1/deliveries': 'GET',
+  '/v1/deliveries/:eventId/resend': 'POST',
   // The console's twins of /v1 routes (routes/console.ts alsoForConsole), and its page.
   '/console/api/v1/users/:uaid': 'GET, DELETE',
   '/console/api/v1/events': 'GET',
   '/console/api/v1/doctor': 'GET',
+  '/console/api/v1/metrics': 'GET',
+  '/console/api/v1/deliveries': 'GET',
+  '/console/api/v1/deliveries/:eventId/resend': 'POST',
   '/console': 'GET',
   '/console/*': 'GET',
 };

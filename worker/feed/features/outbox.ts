@@ -1,7 +1,10 @@
 import {
   claimDeliveries,
+  listDeliveries,
+  resendDelivery,
   settleDeliveries,
   type Delivery,
+  type DeliveryRow,
   type DeliveryTry,
 } from '../outbox-table';
 
@@ -21,5 +24,15 @@ export class Outbox {
   /** What forwarding attempts did: delivered ones leave the outbox, others back off. */
   settle(tries: DeliveryTry[], now: number): void {
     settleDeliveries(this.sql, tries, now);
+  }
+
+  /** The entries in `state` (both when null), oldest first, and how many there are. */
+  list(state: 'pending' | 'failed' | null, limit: number): { rows: DeliveryRow[]; count: number } {
+    return listDeliveries(this.sql, state, limit);
+  }
+
+  /** The event at `seq` due again now (idempotent while pending); false for an unknown event. */
+  resend(seq: number, now: number): boolean {
+    return resendDelivery(this.sql, seq, now);
   }
 }

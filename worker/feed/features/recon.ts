@@ -13,6 +13,7 @@ import {
   type ReconSummary,
 } from '../../recon/table';
 import type { ReconFileType } from '../../webhooks/notification';
+import { appendArrivedLate, appendOverdue, type OverdueCheck } from '../../recon/overdue';
 
 /** What recording a `file.created` notification did. */
 export interface RecordedRecon {
@@ -41,7 +42,17 @@ export class Recon {
 
   /** A `file.created` notification, once; a refused path is reported lost at once. */
   record(input: ReconFileInput): RecordedRecon {
-    return recordReconFile(this.sql, input, this.append);
+    const recorded = recordReconFile(this.sql, input, this.append);
+    // A file for a day already reported overdue closes it (recon/overdue.ts).
+    if (!recorded.duplicate) {
+      appendArrivedLate(this.sql, this.append, input.fileType, input.period, input.receivedAt);
+    }
+    return recorded;
+  }
+
+  /** Home shard, the cron: yesterday's files not come by RECON_EXPECTED_BY become events, once. */
+  overdue(now: number, expectedByMinutes: number): OverdueCheck {
+    return appendOverdue(this.sql, this.append, now, expectedByMinutes);
   }
 
   /** Files whose next download attempt is due; those past PayPay's window are reported lost. */

@@ -1,0 +1,29 @@
+import type { OverdueCheck } from '../recon/overdue';
+import { FeedDoor, type Done } from './feed-door';
+import type { DeliveryRow } from './outbox-table';
+
+/**
+ * The feed object's RPC methods of the merchant's operations (issue 24):
+ * overdue recon files, and the forwarding outbox as the deliveries routes see
+ * it. A layer between the door and `EventFeed`, which keeps the rest; each
+ * method goes through the same door.
+ */
+export abstract class FeedOperations extends FeedDoor {
+  /** Home shard, the cron: `recon.overdue` for yesterday's files not come by `expectedByMinutes`. */
+  reconOverdue(now: number, expectedByMinutes: number): Done<OverdueCheck> {
+    return this.change((f) => f.recon.overdue(now, expectedByMinutes));
+  }
+
+  /** This shard's outbox entries in `state` (both when null), oldest first, and their count. */
+  deliveries(
+    state: 'pending' | 'failed' | null,
+    limit: number,
+  ): Done<{ rows: DeliveryRow[]; count: number }> {
+    return this.change((f) => f.outbox.list(state, limit));
+  }
+
+  /** The event at `seq` due for forwarding now, whatever its state; false when unknown here. */
+  resendDelivery(seq: number, now: number): Done<boolean> {
+    return this.change((f) => f.outbox.resend(seq, now));
+  }
+}
