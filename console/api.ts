@@ -29,6 +29,15 @@ export interface Delivery {
   occurredAt: string;
 }
 
+/** One user of `GET /v1/users?referenceId=`. */
+export interface UserMatch {
+  userAuthorizationId: string;
+  /** `merchant`: the merchant's server gave the referenceId; `public`: a browser did (not to trust). */
+  referenceIdMode: 'public' | 'merchant';
+  verifiedAt: string | null;
+  standing: string | null;
+}
+
 /** One row of `GET /v1/doctor`, as the CLI prints it. */
 export interface DoctorRow {
   check: string;
@@ -71,6 +80,10 @@ export class ConsoleApi {
 
   user(id: string): Promise<UserState> {
     return this.call(`/v1/users/${encodeURIComponent(id)}`);
+  }
+
+  usersByReference(referenceId: string): Promise<{ users: UserMatch[]; count: number }> {
+    return this.call(`/v1/users?${new URLSearchParams({ referenceId })}`);
   }
 
   forget(id: string): Promise<{ status: string; requestId: string }> {

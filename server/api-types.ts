@@ -204,6 +204,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The users whose PayPay authorization carries this referenceId, from every feed shard, newest verification first.
+     * @description At most 50 users; `count` is how many match in all. Only a `merchant` match can be trusted: a `public` referenceId was chosen by a browser (anyone), so it never identifies the customer. A forgotten user is not found. Also at `/console/api/v1/users` for the console.
+     */
+    get: operations['searchUsers'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/users/{userAuthorizationId}': {
     parameters: {
       query?: never;
@@ -756,6 +776,40 @@ export interface components {
       status: 'forgetting' | 'forgotten';
       /** @description This request's X-Request-Id; the user.forgotten event carries the first request's. */
       requestId: string;
+    };
+    /** @description Answer of GET /v1/users?referenceId=. */
+    UserSearch: {
+      users: {
+        userAuthorizationId: string;
+        /**
+         * @description Who gave the referenceId: merchant (the merchant server, with the bearer) or public (a browser: anyone could have chosen it; never trust it as the customer's identity).
+         * @enum {string}
+         */
+        referenceIdMode: 'public' | 'merchant';
+        /**
+         * Format: date-time
+         * @description The last verification through this Worker; null if none.
+         */
+        verifiedAt: string | null;
+        /**
+         * @description PayPay's answer at the last re-read; null before the first.
+         * @enum {string|null}
+         */
+        standing:
+          | 'OK'
+          | 'UNACCEPTABLE_OP'
+          | 'KYC_UPDATE_REQUIRED'
+          | 'CANCELED_USER'
+          | 'USER_STATE_IS_NOT_ACTIVE'
+          | 'KYC_NOT_COMPLETED'
+          | 'NON_EKYC_USER'
+          | 'INVALID_USER_AUTHORIZATION_ID'
+          | 'EXPIRED_USER_AUTHORIZATION_ID'
+          | 'OP_OUT_OF_SCOPE'
+          | null;
+      }[];
+      /** @description How many users match in all shards (the list holds at most 50). */
+      count: number;
     };
     FeedEvent: {
       id: string;
@@ -1865,6 +1919,65 @@ export interface operations {
         };
       };
       /** @description MERCHANT_API_TOKEN not set, or the receipt log did not take the receipt (nothing released; try again). Codes: CONFIG_MERCHANT_API_TOKEN, RECEIPT_UNAVAILABLE. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  searchUsers: {
+    parameters: {
+      query: {
+        /** @description The referenceId a session was created with. */
+        referenceId: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The matches (possibly none). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserSearch'];
+        };
+      };
+      /** @description referenceId missing, repeated or malformed, or another parameter. Codes: INVALID_FIELD, UNKNOWN_FIELD. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or wrong bearer. Codes: UNAUTHORIZED. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not GET. Codes: METHOD_NOT_ALLOWED. */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description MERCHANT_API_TOKEN or FEED_SHARDS is missing or malformed, or FEED_SHARDS changed without a reshard. Codes: CONFIG_MERCHANT_API_TOKEN, CONFIG_FEED_SHARDS, FEED_SHARDS_CHANGED. */
       503: {
         headers: {
           [name: string]: unknown;

@@ -1,39 +1,72 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { UserState } from '../../shared/feed';
+import { UAID_PATTERN } from '../../shared/ids';
+import { REFERENCE_ID_PATTERN } from '../../shared/wire';
+import type { UserMatch } from '../api';
 import { ConsolePage, failureText } from '../light-element';
 
+/** What PayPay's ids look like; anything else is searched as a referenceId first. */
+const UUID_LIKE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * User: one user's state, looked up by userAuthorizationId, and forget behind a
- * confirmation. GET /v1/users takes that id only: a referenceId lookup waits
- * for a route that finds a user by it.
+ * User: one user's state, and forget behind a confirmation. Looked up by
+ * userAuthorizationId (`GET /v1/users/:id`), or by the merchant's referenceId
+ * (`GET /v1/users?referenceId=`): when the toggle asks for it, or when the
+ * value is not UUID-like, whose matches are listed to open one. With no match
+ * and no toggle, the value is still tried as an id (PayPay's ids are not
+ * promised to be UUIDs).
  */
 export class UserPage extends ConsolePage {
   static override properties = {
     ...ConsolePage.properties,
     state: { state: true },
+    found: { state: true },
     error: { state: true },
     forgotten: { state: true },
   };
   declare state: UserState | null;
+  declare found: { users: UserMatch[]; count: number } | null;
   declare error: unknown;
   declare forgotten: string | null;
 
   constructor() {
     super();
     this.state = null;
+    this.found = null;
     this.error = null;
     this.forgotten = null;
   }
 
   private async lookUp(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    const id = new FormData(event.target as HTMLFormElement).get('id')?.toString().trim() ?? '';
+    const form = new FormData(event.target as HTMLFormElement);
+    const id = form.get('id')?.toString().trim() ?? '';
     if (!id) return;
+    const byReference = form.get('byReference') !== null;
     this.state = null;
+    this.found = null;
+    this.error = null;
+    this.forgotten = null;
+    try {
+      if (byReference || (!UUID_LIKE.test(id) && REFERENCE_ID_PATTERN.test(id))) {
+        const found = await this.api.usersByReference(id);
+        if (found.users.length > 0 || byReference || !UAID_PATTERN.test(id)) {
+          this.found = found;
+          return;
+        }
+      }
+      this.state = await this.api.user(id);
+    } catch (error) {
+      this.error = error;
+    }
+  }
+
+  private async openMatch(id: string): Promise<void> {
     this.error = null;
     this.forgotten = null;
     try {
       this.state = await this.api.user(id);
+      this.found = null;
     } catch (error) {
       this.error = error;
     }
@@ -60,6 +93,7 @@ export class UserPage extends ConsolePage {
       <form class="toolbar" @submit=${this.lookUp} role="search">
         <label for="user-id">${t.userId}</label>
         <input id="user-id" name="id" required autocomplete="off" spellcheck="false" />
+        <label><input type="checkbox" name="byReference" /> ${t.byReference}</label>
         <button type="submit">${t.lookUp}</button>
       </form>
       <p class="muted">${t.userIdHint}</p>
@@ -74,7 +108,35 @@ export class UserPage extends ConsolePage {
             </p>`
           : nothing
       }
+      ${this.found ? this.list(this.found) : nothing}
       ${this.state ? this.view(this.state) : nothing}`;
+  }
+
+  private list({ users, count }: { users: UserMatch[]; count: number }): TemplateResult {
+    const t = this.t;
+    if (users.length === 0) return html`<p role="status" data-matches="0">${t.noMatches}</p>`;
+    return html`<section class="card" aria-labelledby="h-matches">
+      <h2 id="h-matches">${t.matches(users.length, count)}</h2>
+      <ul class="events" data-matches=${users.length}>
+        ${users.map(
+          (u) =>
+            html`<li>
+              <button
+                type="button"
+                data-match=${u.userAuthorizationId}
+                @click=${() => this.openMatch(u.userAuthorizationId)}
+              >
+                ${t.open} <code>${u.userAuthorizationId}</code>
+              </button>
+              <span class="badge ${u.referenceIdMode === 'merchant' ? 'good' : 'warn'}">
+                ${u.referenceIdMode === 'merchant' ? t.modeMerchant : t.modePublic}
+              </span>
+              <span>${this.when(u.verifiedAt)}</span>
+              <span>${u.standing ?? '-'}</span>
+            </li>`,
+        )}
+      </ul>
+    </section>`;
   }
 
   private view(s: UserState): TemplateResult {
@@ -108,7 +170,16 @@ export class UserPage extends ConsolePage {
                 <dt>${t.expiresAt}</dt>
                 <dd>${this.when(a.expiresAt)}</dd>
                 <dt>${t.referenceId}</dt>
-                <dd>${a.referenceId ?? '-'}</dd>
+                <dd>
+                  ${a.referenceId ?? '-'}
+                  ${
+                    a.referenceIdMode === null
+                      ? nothing
+                      : html`<span class="badge">
+                          ${a.referenceIdMode === 'merchant' ? t.modeMerchant : t.modePublic}
+                        </span>`
+                  }
+                </dd>
               </dl>`
             : html`<p class="muted">-</p>`
         }

@@ -2,7 +2,8 @@
 // its screenshots: serves a built console (dist/console) under /console/ and
 // answers its calls under /console/api with fixed numbers made here: 9
 // created, 7 completed, 2 failed declined, one recon file missing, a failed
-// and a pending forward, a user, the doctor's rows. Loopback only.
+// and a pending forward, a user (found by id, or by its referenceId order-42),
+// the doctor's rows. Loopback only.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -161,6 +162,21 @@ export async function startConsoleFake(distDir) {
       const resend = /^\/v1\/deliveries\/([^/]+)\/resend$/.exec(path);
       if (resend && request.method === 'POST') {
         return json(202, { eventId: decodeURIComponent(resend[1]), status: 'pending' });
+      }
+      if (path === '/v1/users') {
+        // Found by the merchant's referenceId: FAKE_USER's only.
+        const found = q.get('referenceId') === FAKE_USER.authorization.referenceId;
+        const users = found
+          ? [
+              {
+                userAuthorizationId: FAKE_USER.userAuthorizationId,
+                referenceIdMode: FAKE_USER.authorization.referenceIdMode,
+                verifiedAt: FAKE_USER.verifiedAt,
+                standing: FAKE_USER.standing.value,
+              },
+            ]
+          : [];
+        return json(200, { users, count: users.length });
       }
       if (path === `/v1/users/${FAKE_USER.userAuthorizationId}`) {
         if (request.method === 'DELETE')

@@ -161,6 +161,27 @@ describe('deliveries, user and doctor', () => {
     await page.context().close();
   });
 
+  it('finds a user by referenceId, lists the match and opens it', async () => {
+    const page = await open('user');
+    await english(page);
+    await page.getByLabel('userAuthorizationId').fill('order-42');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.waitForSelector('[data-matches="1"]');
+    expect(fake.calls).toContain('GET /v1/users?referenceId=order-42');
+    expect(await page.textContent('[data-matches]')).toContain('set by your server');
+    await page.getByRole('button', { name: /Open uaid-console-1/ }).click();
+    await page.waitForSelector('[data-standing]');
+    expect(await page.textContent('h2#h-user')).toContain('uaid-console-1');
+    // The toggle searches by referenceId whatever the value looks like, and says when none has it.
+    await page.getByLabel('userAuthorizationId').fill('uaid-console-1');
+    await page.getByLabel('Search by referenceId').check();
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await expect
+      .poll(() => page.locator('[data-matches="0"]').textContent())
+      .toBe('No user has this referenceId.');
+    await page.context().close();
+  });
+
   it('says plainly when a user is unknown', async () => {
     const page = await open('user');
     await english(page);

@@ -244,6 +244,8 @@ describe('the OpenAPI document', () => {
     // Deliveries: none here (MERCHANT_WEBHOOK_URL unset), and a resend says forwarding is off.
     expect((await api('/v1/deliveries', { headers: merchant() })).status).toBe(200);
     await api('/v1/deliveries/ev_1/resend', { method: 'POST', headers: merchant() });
+    // A user found by the merchant's referenceId (the demo's), or none: the same shape.
+    await api('/v1/users?referenceId=demo-user-42', { headers: merchant() });
     await api('/v1/sessions/AAAAAAAAAAAAAAAAAAAAAAAA', { headers: { Origin: stack().demoUrl } });
     await api('/v1/results/exchange', {
       method: 'POST',

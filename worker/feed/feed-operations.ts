@@ -1,12 +1,13 @@
 import type { OverdueCheck } from '../recon/overdue';
 import { FeedDoor, type Done } from './feed-door';
 import type { DeliveryRow } from './outbox-table';
+import { usersByReference, type ReferenceMatch } from './user-search';
 
 /**
  * The feed object's RPC methods of the merchant's operations (issue 24):
- * overdue recon files, and the forwarding outbox as the deliveries routes see
- * it. A layer between the door and `EventFeed`, which keeps the rest; each
- * method goes through the same door.
+ * overdue recon files, the forwarding outbox as the deliveries routes see
+ * it, and users found by referenceId. A layer between the door and
+ * `EventFeed`, which keeps the rest; each method goes through the same door.
  */
 export abstract class FeedOperations extends FeedDoor {
   /** Home shard, the cron: `recon.overdue` for yesterday's files not come by `expectedByMinutes`. */
@@ -25,5 +26,13 @@ export abstract class FeedOperations extends FeedDoor {
   /** The event at `seq` due for forwarding now, whatever its state; false when unknown here. */
   resendDelivery(seq: number, now: number): Done<boolean> {
     return this.change((f) => f.outbox.resend(seq, now));
+  }
+
+  /** This shard's users whose referenceId is `referenceId` (user-search.ts), at most `limit`. */
+  usersByReference(
+    referenceId: string,
+    limit: number,
+  ): Done<{ rows: ReferenceMatch[]; count: number }> {
+    return this.change(() => usersByReference(this.ctx.storage.sql, referenceId, limit));
   }
 }

@@ -203,6 +203,14 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX dead_letters_parked ON dead_letters (parked_at)',
     ],
   },
+  {
+    version: 7,
+    description: 'users by reference_id, for GET /v1/users?referenceId=',
+    statements: [
+      // Partial: most users have no referenceId, and `reference_id = ?` implies NOT NULL.
+      'CREATE INDEX users_by_reference ON users (reference_id) WHERE reference_id IS NOT NULL',
+    ],
+  },
 ];
 
 /**

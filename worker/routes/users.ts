@@ -1,5 +1,6 @@
 import type { IRequest } from 'itty-router';
 import { UAID_PATTERN } from '../../shared/ids';
+import { REFERENCE_ID_PATTERN } from '../../shared/wire';
 import type { RequestContext } from '../http/context';
 import { ApiError } from '../http/errors';
 import { apiErrorOf } from '../http/failure';
@@ -10,7 +11,7 @@ import { PayPayClient } from '../paypay/client';
 import { paypayFailed } from '../paypay/failures';
 import type { PayPayCall, KycInfo } from '../paypay/call';
 import { getUserState } from '../feed/user-state';
-import { feedFor } from '../feed/stub';
+import { feedFor, feedShards } from '../feed/stub';
 import { attemptForget } from '../feed/forget-attempt';
 
 const userIds = requestSlot<string>('userId');
@@ -59,6 +60,56 @@ export async function userState(request: IRequest, env: Env): Promise<Response> 
   const state = await getUserState(env.KYC_KV, userIds.get(request));
   if (state === null) throw ApiError.of('USER_NOT_FOUND', 'Nothing is known about this user');
   return Response.json(state);
+}
+
+/** Users one `GET /v1/users?referenceId=` lists, at most. */
+export const USER_SEARCH_LIMIT = 50;
+
+/** One user found by referenceId, as `GET /v1/users?referenceId=` answers it. */
+export interface UserMatch {
+  userAuthorizationId: string;
+  /** `merchant`: the merchant's server gave the referenceId; `public`: a browser did (never trust it). */
+  referenceIdMode: 'public' | 'merchant';
+  verifiedAt: string | null;
+  standing: string | null;
+}
+
+/**
+ * `GET /v1/users?referenceId=`: the users whose PayPay authorization carries
+ * this referenceId, from every feed shard, newest verification first; at most
+ * {@link USER_SEARCH_LIMIT}, `count` how many match in all. Only a `merchant`
+ * match is the merchant's own word: a `public` referenceId came from a browser.
+ */
+export async function searchUsers(request: IRequest, env: Env): Promise<Response> {
+  const params = new URL(request.url).searchParams;
+  for (const name of params.keys()) {
+    if (name !== 'referenceId') throw ApiError.of('UNKNOWN_FIELD', `Unknown parameter "${name}"`);
+  }
+  const given = params.getAll('referenceId');
+  const referenceId = given[0] ?? '';
+  if (given.length !== 1 || !REFERENCE_ID_PATTERN.test(referenceId)) {
+    throw ApiError.of(
+      'INVALID_FIELD',
+      'referenceId is required, once: 1-255 characters of A-Z a-z 0-9 . _ : @ -',
+    );
+  }
+  const answers = await Promise.all(
+    feedShards(env).map(
+      async (shard) => (await shard.usersByReference(referenceId, USER_SEARCH_LIMIT)).value,
+    ),
+  );
+  const users: UserMatch[] = answers
+    .flatMap((answer) => answer.rows)
+    .sort((a, b) => (b.verifiedAt ?? -1) - (a.verifiedAt ?? -1) || a.uaid.localeCompare(b.uaid))
+    .slice(0, USER_SEARCH_LIMIT)
+    .map((row) => ({
+      userAuthorizationId: row.uaid,
+      referenceIdMode: row.referenceIdMode,
+      verifiedAt: row.verifiedAt === null ? null : new Date(row.verifiedAt).toISOString(),
+      standing: row.standing,
+    }));
+  const count = answers.reduce((sum, answer) => sum + answer.count, 0);
+  return Response.json({ users, count });
 }
 
 /**

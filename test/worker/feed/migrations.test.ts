@@ -106,15 +106,15 @@ describe('the feed object’s schema migrations', () => {
     await runInDurableObject(env.EVENT_FEED.get(env.EVENT_FEED.newUniqueId()), (_o, state) => {
       expect(() => state.storage.sql.exec('PRAGMA user_version').toArray()).toThrow(/SQLITE_AUTH/);
       expect(versionsOf(state.storage)).toEqual(MIGRATIONS.map((m) => m.version));
-      expect(SCHEMA_VERSION).toBe(6);
+      expect(SCHEMA_VERSION).toBe(7);
     });
   });
 
   it('applies each migration once', async () => {
     await inBlankObject((storage) => {
-      expect(migrate(storage)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(migrate(storage)).toEqual([1, 2, 3, 4, 5, 6, 7]);
       expect(migrate(storage)).toEqual([]);
-      expect(versionsOf(storage)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(versionsOf(storage)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     });
   });
 
@@ -191,7 +191,7 @@ describe('the feed object’s schema migrations', () => {
       const sql = storage.sql;
       sql.exec("INSERT INTO users (uaid, updated_at, reference_id) VALUES ('u-ref', 900, 'r-1')");
       sql.exec("INSERT INTO users (uaid, updated_at) VALUES ('u-none', 900)");
-      expect(migrate(storage)).toEqual([5, 6]);
+      expect(migrate(storage)).toEqual([5, 6, 7]);
       const rows = sql
         .exec('SELECT uaid, reference_id, reference_id_mode FROM users ORDER BY uaid')
         .toArray();
@@ -215,7 +215,7 @@ describe('the feed object’s schema migrations', () => {
       user('u-recon', 'kyc_source=recon');
       user('u-invalid', 'standing=INVALID_USER_AUTHORIZATION_ID');
       user('u-hinted', 'risk_source=webhook');
-      expect(migrate(storage)).toEqual([3, 4, 5, 6]);
+      expect(migrate(storage)).toEqual([3, 4, 5, 6, 7]);
       const rows = sql
         .exec<{ uaid: string; confirmed_at: number | null }>(
           'SELECT uaid, confirmed_at FROM users ORDER BY uaid',

@@ -144,7 +144,7 @@ describe('a deployed single feed object', () => {
     // The new code starts: its constructor migrates (the instance here holds no
     // schema of its own, and has answered no call yet, so it is as new).
     const after = await runInDurableObject(stub, (_o, state) => {
-      expect(migrate(state.storage)).toEqual([6]);
+      expect(migrate(state.storage)).toEqual([6, 7]);
       const sql = state.storage.sql;
       const versions = sql
         .exec<{ version: number }>('SELECT version FROM _migrations ORDER BY version')

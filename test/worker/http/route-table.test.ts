@@ -15,6 +15,7 @@ const ALLOW: Record<string, string> = {
   '/v1/receipts/:id': 'GET',
   '/v1/users/:uaid/kyc': 'GET',
   '/v1/users/:uaid/kyc-info': 'GET',
+  '/v1/users': 'GET',
   '/v1/users/:uaid': 'GET, DELETE',
   '/v1/events': 'GET',
   '/v1/feed/reshard': 'POST',
@@ -25,6 +26,7 @@ const ALLOW: Record<string, string> = {
   '/v1/deliveries': 'GET',
   '/v1/deliveries/:eventId/resend': 'POST',
   // The console's twins of /v1 routes (routes/console.ts alsoForConsole), and its page.
+  '/console/api/v1/users': 'GET',
   '/console/api/v1/users/:uaid': 'GET, DELETE',
   '/console/api/v1/events': 'GET',
   '/console/api/v1/doctor': 'GET',
