@@ -1,4 +1,5 @@
 import type { Config } from './settings/config';
+import { counterKey, countNow } from './metrics/count';
 import { mapLimit } from './concurrency';
 import { refusalOf } from './http/errors';
 import { eachShard, feedOf, feedShard, shardIndexes, shareOf } from './feed/stub';
@@ -96,6 +97,10 @@ export async function runScheduled(
     // The home shard keeps recon_files: one check there, deduplicated by the events themselves.
     const check = await feed.reconOverdue(now, config.operations.reconExpectedByMinutes);
     summary.overdue = check.value.overdue;
+    // Counted once per type and day: `overdue` holds only the events this run appended.
+    const missing = summary.overdue.length;
+    if (missing > 0)
+      await countNow(env, [[counterKey('recon.files', 'missing'), missing]], [], now);
   });
   await step('rereads', async () => {
     // Queued, not made here: the REREADS consumer keeps to PAYPAY_REREADS_PER_MINUTE.

@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { jstDay, jstDayStart } from '../../../worker/recon/period';
@@ -123,5 +124,12 @@ describe('recon.overdue and recon.arrived_late', () => {
     ]);
     await cron(at(today, 9, 3), { RECON_EXPECTED_BY: '09:00' });
     expect(await eventsAbout(yesterday)).toHaveLength(1);
+    // Counted for the console once, in the hour the cron found it.
+    const hour = Math.floor(at(today, 9, 2) / 3_600_000) * 3_600_000;
+    const metrics = env.METRICS.get(env.METRICS.idFromName('metrics'));
+    const { counts } = (await metrics.read(hour, hour + 3_600_000)).value;
+    expect(counts.filter((c) => c.name === 'recon.files:missing')).toEqual([
+      { hour, name: 'recon.files:missing', value: 1 },
+    ]);
   });
 });
