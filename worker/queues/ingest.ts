@@ -85,7 +85,7 @@ export async function recordReconFile(
   env: Env,
   config: Config,
   recon: ReconMessage,
-): Promise<{ duplicate: boolean; claim: ReconClaim | null }> {
+): Promise<{ duplicate: boolean; claim: ReconClaim | null; late: number }> {
   const { notificationId, fileType, path, requestedAt, receivedAt } = recon;
   const { value } = await feedOf(env).recordRecon({
     notificationId,
@@ -97,7 +97,12 @@ export async function recordReconFile(
     // Checked before anything is fetched: a path we may not fetch is reported lost at once.
     refused: refusalOf(path, config.reconAllowedHosts),
   });
-  if (!value.duplicate) await countNow(env, [['webhooks.received:recon', 1]]);
+  // A file is received once; late when it closes a day reported overdue.
+  if (!value.duplicate)
+    await countNow(env, [
+      ['webhooks.received:recon', 1],
+      [value.late > 0 ? 'recon.files:late' : 'recon.files:received', 1],
+    ]);
   return value;
 }
 

@@ -19,9 +19,9 @@ const at = (day: string, hh: number, mm: number) => jstDayStart(day) + (hh * 60 
 const dayBefore = (day: string) => jstDay(jstDayStart(day) - DAY);
 
 /** Records a `file.created` of `fileType` for the JST `day`, received at `receivedAt`. */
-async function fileFor(fileType: string, day: string, receivedAt: number): Promise<void> {
+async function fileFor(fileType: string, day: string, receivedAt: number): Promise<number> {
   const compact = day.replaceAll('-', '');
-  await feed().recordRecon({
+  const { value } = await feed().recordRecon({
     notificationId: uid('file'),
     fileType: fileType as typeof KYC,
     path: `https://sandbox.test/${fileType}_M1_${compact}_${compact}.csv`,
@@ -31,6 +31,8 @@ async function fileFor(fileType: string, day: string, receivedAt: number): Promi
     // Refused, so nothing is downloaded: the file's arrival is what counts here.
     refused: 'TEST_NOT_DOWNLOADED',
   });
+  // How many overdue days it closed: what the ingest counts as recon.files:late.
+  return value.late;
 }
 
 /** The overdue and late events about `day`. */
@@ -74,11 +76,11 @@ describe('recon.overdue and recon.arrived_late', () => {
     expect((await feed().reconOverdue(at(today, 18, 0), DEFAULT_BY)).value.overdue).toEqual([]);
     expect(await eventsAbout(yesterday)).toEqual([overdue]);
 
-    await fileFor(KYC, yesterday, at(today, 11, 0));
+    expect(await fileFor(KYC, yesterday, at(today, 11, 0))).toBe(1);
     const late = { ...overdue, type: 'recon.arrived_late' };
     expect(await eventsAbout(yesterday)).toEqual([overdue, late]);
     // PayPay sending the file again closes nothing twice.
-    await fileFor(KYC, yesterday, at(today, 11, 5));
+    expect(await fileFor(KYC, yesterday, at(today, 11, 5))).toBe(0);
     expect(await eventsAbout(yesterday)).toEqual([overdue, late]);
     // Risk files were never received: never reported missing.
     expect((await eventsAbout(yesterday)).some((e) => e.data.fileType === RISK)).toBe(false);

@@ -19,6 +19,8 @@ import { appendArrivedLate, appendOverdue, type OverdueCheck } from '../../recon
 export interface RecordedRecon {
   duplicate: boolean;
   claim: ReconClaim | null;
+  /** Days of its period that had been reported overdue (`recon.arrived_late`, once each). */
+  late: number;
 }
 
 /** How many ids of a recon batch were missed. */
@@ -44,10 +46,10 @@ export class Recon {
   record(input: ReconFileInput): RecordedRecon {
     const recorded = recordReconFile(this.sql, input, this.append);
     // A file for a day already reported overdue closes it (recon/overdue.ts).
-    if (!recorded.duplicate) {
-      appendArrivedLate(this.sql, this.append, input.fileType, input.period, input.receivedAt);
-    }
-    return recorded;
+    const late = recorded.duplicate
+      ? 0
+      : appendArrivedLate(this.sql, this.append, input.fileType, input.period, input.receivedAt);
+    return { ...recorded, late };
   }
 
   /** Home shard, the cron: yesterday's files not come by RECON_EXPECTED_BY become events, once. */
