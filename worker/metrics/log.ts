@@ -1,7 +1,8 @@
 import { DurableObject } from 'cloudflare:workers';
 import { COMPLETION_BUCKETS } from '../../shared/metrics';
 import { ok, type Result } from '../../shared/result';
-import { migrate, type Migration } from '../feed/migrations';
+import { LazySchema } from '../feed/lazy-schema';
+import type { Migration } from '../feed/migrations';
 
 /**
  * The metrics log's schema (the feed's `migrate`, the same ledger). A row is
@@ -69,7 +70,7 @@ export function bucketOf(seconds: number): number {
  * batched where a caller counts many.
  */
 export class MetricsLog extends DurableObject<Env> {
-  private migrated = false;
+  private readonly tables = new LazySchema(this.ctx.storage, MIGRATIONS, 'counts');
 
   /** Adds increments and completion times (seconds) to the hour of `at`. */
   async add(
@@ -77,7 +78,7 @@ export class MetricsLog extends DurableObject<Env> {
     increments: readonly Increment[],
     completions: readonly number[] = [],
   ): Promise<Result<true, never>> {
-    const sql = this.schema();
+    const sql = this.tables.sql();
     const hour = hourOf(at);
     this.ctx.storage.transactionSync(() => {
       for (const [name, by] of increments) {
@@ -110,7 +111,7 @@ export class MetricsLog extends DurableObject<Env> {
     from: number,
     to: number,
   ): Promise<Result<{ counts: CountRow[]; completions: CompletionRow[] }, never>> {
-    if (!this.hasSchema()) return ok({ counts: [], completions: [] });
+    if (!this.tables.exists()) return ok({ counts: [], completions: [] });
     const sql = this.ctx.storage.sql;
     const counts = sql
       .exec<CountRow & Record<string, SqlStorageValue>>(
@@ -133,7 +134,7 @@ export class MetricsLog extends DurableObject<Env> {
 
   /** Retention: hours older than 400 days go, once a day. */
   override async alarm(): Promise<void> {
-    if (!this.hasSchema()) return;
+    if (!this.tables.exists()) return;
     const before = Date.now() - RETENTION_MS;
     const sql = this.ctx.storage.sql;
     this.ctx.storage.transactionSync(() => {
@@ -141,20 +142,5 @@ export class MetricsLog extends DurableObject<Env> {
       sql.exec('DELETE FROM completions WHERE hour < ?', before);
     });
     await this.ctx.storage.setAlarm(Date.now() + DAY_MS);
-  }
-
-  private schema(): SqlStorage {
-    if (!this.migrated) {
-      migrate(this.ctx.storage, MIGRATIONS);
-      this.migrated = true;
-    }
-    return this.ctx.storage.sql;
-  }
-
-  /** Whether the tables exist: a read never makes them. */
-  private hasSchema(): boolean {
-    if (this.migrated) return true;
-    const table = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'counts'";
-    return this.ctx.storage.sql.exec(table).toArray().length > 0;
   }
 }

@@ -1,7 +1,8 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { ClaimName } from '../../shared/claims';
 import { ok, type Result } from '../../shared/result';
-import { migrate, type Migration } from '../feed/migrations';
+import { LazySchema } from '../feed/lazy-schema';
+import type { Migration } from '../feed/migrations';
 import type { SessionMode } from '../session/record';
 import type { PrivateJwk } from '../settings/receipts';
 import type { ReceiptEntry } from './contract';
@@ -69,14 +70,13 @@ interface ReceiptRow extends Record<string, SqlStorageValue> {
  * leave storage behind.
  */
 export class ReceiptLog extends DurableObject<Env> {
-  /** Whether this instance has run the migrations (after a `deleteAll`, not any more). */
-  private migrated = false;
+  private readonly tables = new LazySchema(this.ctx.storage, MIGRATIONS, 'receipts');
 
   /** Records a receipt; an id already recorded keeps its first entry. Durable when this returns. */
   async record(entry: ReceiptEntry): Promise<Result<true, never>> {
     const dropAt = Date.parse(entry.keepUntil);
     if (!Number.isFinite(dropAt)) throw new TypeError('keepUntil is not a time');
-    const sql = this.schema();
+    const sql = this.tables.sql();
     const next = this.ctx.storage.transactionSync(() => {
       sql.exec(
         `INSERT INTO receipts (id, issued_at, session, mode, verified_at, claims, digest, kid, keep_until, drop_at)
@@ -101,7 +101,7 @@ export class ReceiptLog extends DurableObject<Env> {
 
   /** The entry of a receipt id, or null: never recorded, or past its keepUntil. */
   async read(id: string): Promise<ReceiptEntry | null> {
-    if (!this.hasSchema()) return null;
+    if (!this.tables.exists()) return null;
     const [row] = this.ctx.storage.sql
       .exec<ReceiptRow>('SELECT * FROM receipts WHERE id = ? AND drop_at > ?', id, Date.now())
       .toArray();
@@ -113,7 +113,7 @@ export class ReceiptLog extends DurableObject<Env> {
    * next one. An emptied month leaves nothing behind: `deleteAll`.
    */
   override async alarm(): Promise<void> {
-    if (!this.hasSchema()) return;
+    if (!this.tables.exists()) return;
     const sql = this.ctx.storage.sql;
     const now = Date.now();
     const next = this.ctx.storage.transactionSync(() => {
@@ -127,7 +127,7 @@ export class ReceiptLog extends DurableObject<Env> {
     // Never the dev key's object (it records nothing, so has no alarm; this keeps it so).
     if ((await this.ctx.storage.get(DEV_KEY)) !== undefined) return;
     await this.ctx.storage.deleteAll();
-    this.migrated = false;
+    this.tables.forget();
   }
 
   /**
@@ -159,22 +159,6 @@ export class ReceiptLog extends DurableObject<Env> {
       await this.ctx.storage.put(DEV_KEY, key);
       return key;
     });
-  }
-
-  /** The SQL handle, the schema made or brought up to date first. */
-  private schema(): SqlStorage {
-    if (!this.migrated) {
-      migrate(this.ctx.storage, MIGRATIONS);
-      this.migrated = true;
-    }
-    return this.ctx.storage.sql;
-  }
-
-  /** Whether the table exists: reads and the alarm never make it. */
-  private hasSchema(): boolean {
-    if (this.migrated) return true;
-    const table = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'receipts'";
-    return this.ctx.storage.sql.exec(table).toArray().length > 0;
   }
 }
 
