@@ -19,7 +19,7 @@ export const COUNTERS = [
   'recon.files', // :received | :late | :missing (missing is counted when recon.overdue is sent)
   'recon.ids', // ids read from recon files
   'recon.misses', // ids no webhook told us about (recon.missed events)
-  'rereads', // :ok | :changed | :failed | :rate_limited
+  'rereads', // :ok (standing as it was) | :changed | :failed | :rate_limited
   'forwards', // :delivered | :retried | :failed
 ] as const;
 export type CounterName = (typeof COUNTERS)[number];

@@ -121,10 +121,11 @@ export class EventFeed extends FeedOperations {
     return this.change((f) => f.rereads.due(now, limit, budget));
   }
 
-  /** Stores a re-read's answer; a changed standing becomes a `standing.changed` event. */
-  recordStanding(claim: RereadClaim, read: StandingRead, now: number): Done<null> {
+  /** Stores a re-read's answer; a changed standing becomes a `standing.changed` event (true). */
+  async recordStanding(claim: RereadClaim, read: StandingRead, now: number): Done<boolean> {
     const stored = (f: FeedFeatures) => f.rereads.recordStanding(claim, read, now);
-    return this.effect(stored, (changed) => (changed ? now : null));
+    const { value } = await this.change(stored, (r) => (r === 'skipped' ? null : now));
+    return ok(value === 'changed');
   }
 
   /** A verification completed: the user is known, and a re-read is due (features/rereads.ts). */

@@ -61,11 +61,12 @@ export async function reread(
     read = err({ code: 'PAYPAY_NOT_CONFIGURED', paypayRequestId: null });
   }
   const feed = feedFor(env, claim.userAuthorizationId);
-  await feed.recordStanding(claim, read, now);
+  const { value: changed } = await feed.recordStanding(claim, read, now);
   const authorization = await readAuthorizationAfter(config, claim.userAuthorizationId, read);
   if (authorization !== null)
     await feed.recordAuthorization(claim.userAuthorizationId, authorization, now);
-  await countNow(env, [[read.ok ? 'rereads:ok' : 'rereads:failed', 1]]);
+  const outcome = !read.ok ? 'failed' : changed ? 'changed' : 'ok';
+  await countNow(env, [[`rereads:${outcome}`, 1]]);
   return { slowDown: false, read };
 }
 

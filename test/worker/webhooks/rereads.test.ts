@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { fault, sandboxAdmin, sandboxCalls, setStanding } from '../support/sandbox';
 import {
@@ -10,9 +11,18 @@ import {
   userStateOf,
 } from '../support/webhooks';
 
+/** How many re-reads this hour changed a standing, as the console counts them. */
+async function changedRereads(): Promise<number> {
+  const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  const metrics = env.METRICS.get(env.METRICS.idFromName('metrics'));
+  const { counts } = (await metrics.read(hour, hour + 3_600_000)).value;
+  return counts.filter((c) => c.name === 'rereads:changed').reduce((n, c) => n + c.value, 0);
+}
+
 describe('re-reads of PayPay', () => {
   it('stores the standing PayPay answers and puts its change in the feed', async () => {
     const cursor = await tailCursor();
+    const changedBefore = await changedRereads();
     const uaid = await sandboxUser('risk_flagged');
     const body = eventBody('risk', uaid);
     expect((await postWebhook('risk', body)).status).toBe(200);
@@ -32,6 +42,8 @@ describe('re-reads of PayPay', () => {
     // PayPay's X-REQUEST-ID of the read that found it, for support.
     expect(state.standing?.paypayRequestId).toMatch(/^SBX[0-9A-F]{32}$/);
     expect(changes[0]?.paypayRequestId).toBe(state.standing?.paypayRequestId);
+    // Counted for the console as a re-read that changed a standing.
+    expect((await changedRereads()) - changedBefore).toBe(1);
   });
 
   it('shows a re-read refused for scope as the standing OP_OUT_OF_SCOPE, not a back-off loop', async () => {

@@ -4,6 +4,8 @@ import { forgettingAmong, isBeingForgotten, rememberSession, unforget } from '..
 import type { StandingRead } from '../reads';
 import { claimReread, storeReread, type RereadClaim, type RereadResult } from '../users-table';
 
+/** What storing a re-read did: the standing changed, stored unchanged, or nothing stored. */
+export type StandingRecorded = 'changed' | 'stored' | 'skipped';
 /** A verification that completed: the user PayPay just linked, and where its KYC waits. */
 export interface VerifiedInput {
   userAuthorizationId: string;
@@ -47,12 +49,13 @@ export class Rereads {
   /**
    * Stores a re-read's answer; a changed standing becomes a `standing.changed`
    * event. An answer about the user (anything but INVALID_USER_AUTHORIZATION_ID)
-   * confirms the user, and gives back the budget its read spent. Whether
-   * anything was stored (not for a user unknown or being forgotten).
+   * confirms the user, and gives back the budget its read spent. Answers
+   * whether the standing changed, was stored as it was, or nothing was stored
+   * (a user unknown or being forgotten).
    */
-  recordStanding(claim: RereadClaim, read: StandingRead, now: number): boolean {
+  recordStanding(claim: RereadClaim, read: StandingRead, now: number): StandingRecorded {
     const uaid = claim.userAuthorizationId;
-    if (forgettingAmong(this.sql, [uaid]).size > 0) return false;
+    if (forgettingAmong(this.sql, [uaid]).size > 0) return 'skipped';
     // The users table keeps its own input shape.
     const reread: RereadResult = read.ok
       ? read.value
@@ -77,7 +80,8 @@ export class Rereads {
         },
       });
     }
-    return change !== null;
+    if (change === null) return 'skipped';
+    return change.changed && read.ok ? 'changed' : 'stored';
   }
 
   /**
