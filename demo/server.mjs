@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
+import { styleHash } from '../scripts/lib/style-hash.mjs';
 import { receiptChecker } from './receipts.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -19,14 +20,17 @@ const TYPES = {
 
 /**
  * A strict CSP, as a careful merchant would set: scripts only from the page and
- * the Worker, no inline script or style, connections only to the Worker.
+ * the Worker, no inline script, connections only to the Worker, and no inline
+ * style but the element's own stylesheet, by hash, for Safari before 16.4.
  */
+let elementStyle;
 function csp(workerUrl) {
   const worker = new URL(workerUrl).origin;
+  elementStyle ??= styleHash(join(root, 'dist', 'paypay-kyc-passport.iife.js'));
   return [
     "default-src 'self'",
     `script-src 'self' ${worker}`,
-    "style-src 'self'",
+    `style-src 'self' ${elementStyle}`,
     `connect-src 'self' ${worker}`,
     "img-src 'self' data:",
     "base-uri 'none'",

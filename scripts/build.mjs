@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkBudget } from './lib/budget.mjs';
+import { browserTargets } from './lib/element-build.mjs';
+import { styleHash } from './lib/style-hash.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 /** The package's `./jsx-react`, `./jsx-preact` and `./vue`: types only (docs/embedding.md). */
@@ -79,6 +81,10 @@ for (const file of files) {
     `dist/${file}  ${(size / 1024).toFixed(1)} KiB  integrity="${sri(file)}"  (also /v/${version}/${file})`,
   );
 }
+// Safari before 16.4 styles the element with a <style> a strict CSP must allow by hash.
+console.log(
+  `style-src for Safari before 16.4: ${styleHash(join(root, 'dist', 'paypay-kyc-passport.iife.js'))} (docs/embedding.md#content-security-policy)`,
+);
 
 // The classic script's size budget (scripts/lib/budget.mjs): printed on every build, fatal over it.
 const budget = checkBudget(join(root, 'dist', 'paypay-kyc-passport.iife.js'));
@@ -99,7 +105,7 @@ async function buildPackageEntries() {
   const common = {
     bundle: true,
     format: 'esm',
-    target: 'es2022',
+    target: browserTargets,
     sourcemap: true,
     logLevel: 'warning',
   };

@@ -1,21 +1,41 @@
 import { css } from 'lit';
 
 /**
- * Every colour is a `--kyc-passport-*` property with a `light-dark()` default,
- * so the element follows the page's `color-scheme` (and the OS where the page
- * allows both). Defaults meet WCAG AA contrast in both schemes.
+ * Every colour is a `--kyc-passport-*` property whose default follows the page's
+ * `color-scheme` (and the OS where the page allows both) through `light-dark()`;
+ * both palettes meet WCAG AA contrast. Safari before 17.5 (every iPhone on iOS 15
+ * to 17.4), Chrome before 123 and Firefox before 120 do not know `light-dark()`:
+ * a custom property holding it is then invalid where it is used, and the card
+ * lost every colour. Those engines get the light palette, readable on any page.
+ * The light values are written twice, as literals: a template with expressions
+ * would escape the build's CSS minifier (scripts/lib/element-build.mjs).
  */
 export const styles = css`
   :host {
-    --kyc-passport-accent: light-dark(#c8002a, #ff8fa0);
-    --kyc-passport-accent-text: light-dark(#ffffff, #1f0006);
-    --kyc-passport-bg: light-dark(#ffffff, #1f2226);
-    --kyc-passport-fg: light-dark(#1d1f23, #f1f3f5);
-    --kyc-passport-muted: light-dark(#50565e, #b9bec6);
-    --kyc-passport-border: light-dark(#dcdfe3, #3a3f46);
-    --kyc-passport-success: light-dark(#0a7a32, #6fdc97);
-    --kyc-passport-danger: light-dark(#b3261e, #ff9a90);
-    --kyc-passport-focus: light-dark(#0b57d0, #a8c7fa);
+    --kyc-passport-accent: #c8002a;
+    --kyc-passport-accent-text: #ffffff;
+    --kyc-passport-bg: #ffffff;
+    --kyc-passport-fg: #1d1f23;
+    --kyc-passport-muted: #50565e;
+    --kyc-passport-border: #dcdfe3;
+    --kyc-passport-success: #0a7a32;
+    --kyc-passport-danger: #b3261e;
+    --kyc-passport-focus: #0b57d0;
+  }
+  @supports (color: light-dark(#000, #fff)) {
+    :host {
+      --kyc-passport-accent: light-dark(#c8002a, #ff8fa0);
+      --kyc-passport-accent-text: light-dark(#ffffff, #1f0006);
+      --kyc-passport-bg: light-dark(#ffffff, #1f2226);
+      --kyc-passport-fg: light-dark(#1d1f23, #f1f3f5);
+      --kyc-passport-muted: light-dark(#50565e, #b9bec6);
+      --kyc-passport-border: light-dark(#dcdfe3, #3a3f46);
+      --kyc-passport-success: light-dark(#0a7a32, #6fdc97);
+      --kyc-passport-danger: light-dark(#b3261e, #ff9a90);
+      --kyc-passport-focus: light-dark(#0b57d0, #a8c7fa);
+    }
+  }
+  :host {
     --kyc-passport-radius: 16px;
     --kyc-passport-size: 220px;
     --kyc-passport-font:

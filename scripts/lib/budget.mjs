@@ -18,8 +18,12 @@ import { gzipSync } from 'node:zlib';
  * Raised by 100 B in issue 23 (20,802 B then): the `claims` attribute and the
  * words of two new answers in ja and en, KYC_METHOD_NOT_ACCEPTED and
  * CLAIM_NOT_ALLOWED; the claim names themselves stay out (the Worker checks them).
+ * Raised by 900 B in issue 25 (21,687 B then) for iPhones on iOS 15 to 17.4: built
+ * for Safari 15, the bundler turns class private fields into WeakMaps (745 B) and
+ * static blocks into assignments, and the light palette is written out for engines
+ * without `light-dark()` (92 B).
  */
-export const CLASSIC_SCRIPT_BUDGET = 20_850;
+export const CLASSIC_SCRIPT_BUDGET = 21_750;
 
 /**
  * The size issue 21 asks for, printed beside the budget by the bench: the
