@@ -11,25 +11,34 @@ export interface Sample {
   code: string;
 }
 
+/** The fenced code blocks of a Markdown file (relative to the repository). */
+export function samplesOf(file: string): Sample[] {
+  return fenced(file, /^()```(\S*)\s*$/);
+}
+
 /**
- * The fenced code blocks of a Markdown file (relative to the repository). With
- * `indented`, also the blocks of list items (their indent removed): fragments such
- * as console.md's two vars, which the docs' sample checks cannot parse alone.
+ * Every fenced block, also those of list items (their indent removed): fragments
+ * such as console.md's two vars, which the sample checks cannot parse alone.
  */
-export function samplesOf(file: string, { indented = false } = {}): Sample[] {
+export function blocksOf(file: string): Sample[] {
+  return fenced(file, /^( *)```(\S*)\s*$/);
+}
+
+/** The blocks whose opening fence `open` matches: its groups are the indent and the language. */
+function fenced(file: string, open: RegExp): Sample[] {
   const lines = readFileSync(join(root, file), 'utf8').split('\n');
   const samples: Sample[] = [];
-  const fence = indented ? /^( *)```(\S*)\s*$/ : /^()```(\S*)\s*$/;
   for (let i = 0; i < lines.length; i++) {
-    const open = fence.exec(lines[i]!);
-    if (!open) continue;
+    const fence = open.exec(lines[i]!);
+    if (!fence) continue;
     const start = i;
-    const indent = open[1]!;
+    const indent = fence[1]!;
+    const close = new RegExp(`^${indent}\`\`\`\\s*$`);
     const body: string[] = [];
-    for (i++; i < lines.length && !/^\s*```\s*$/.test(lines[i]!); i++) {
+    for (i++; i < lines.length && !close.test(lines[i]!); i++) {
       body.push(lines[i]!.startsWith(indent) ? lines[i]!.slice(indent.length) : lines[i]!);
     }
-    samples.push({ file, line: start + 1, lang: open[2] ?? '', code: body.join('\n') });
+    samples.push({ file, line: start + 1, lang: fence[2] ?? '', code: body.join('\n') });
   }
   return samples;
 }
@@ -44,10 +53,10 @@ export function namedFile(sample: Sample): string | null {
 export function proseOf(file: string): { line: number; text: string }[] {
   const lines = readFileSync(join(root, file), 'utf8').split('\n');
   const prose: { line: number; text: string }[] = [];
-  let fenced = false;
+  let inBlock = false;
   lines.forEach((text, i) => {
-    if (/^\s*```/.test(text)) fenced = !fenced;
-    else if (!fenced) prose.push({ line: i + 1, text });
+    if (/^\s*```/.test(text)) inBlock = !inBlock;
+    else if (!inBlock) prose.push({ line: i + 1, text });
   });
   return prose;
 }
