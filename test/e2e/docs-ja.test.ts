@@ -161,6 +161,15 @@ describe.each(PAIRS)('%s and %s', (en, ja) => {
       .map((l) => `${ja}:${l.line} ${l.target}`);
     expect(broken).toEqual([]);
   });
+
+  it('link the Japanese page where there is one (but for the link back to English)', () => {
+    const twins = new Map(PAIRS);
+    const english = linksOf(ja)
+      .filter((l) => isRelative(l.target) && !l.target.startsWith('#'))
+      .filter((l) => resolved(ja, l.target) !== en && twins.has(resolved(ja, l.target)))
+      .map((l) => `${ja}:${l.line} ${l.target}: link ${twins.get(resolved(ja, l.target))}`);
+    expect(english).toEqual([]);
+  });
 });
 
 it('the pairs cover every Japanese page', () => {
