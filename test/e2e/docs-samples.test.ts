@@ -13,13 +13,19 @@ import { root, run } from './installed';
  * checked against the element's manifest, and commands against our routes,
  * npm scripts, CLI commands and wrangler's own commands.
  */
+const pages = (dir: string) =>
+  readdirSync(join(root, dir))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `${dir}/${f}`);
+// The Japanese pages' code is the English pages' but for comment lines
+// (docs-ja.test.ts); checked here too, so a Japanese comment cannot break a sample.
 const DOCS = [
   'README.md',
+  'README.ja.md',
   'CONTRIBUTING.md',
   'sandbox/README.md',
-  ...readdirSync(join(root, 'docs'))
-    .filter((f) => f.endsWith('.md'))
-    .map((f) => `docs/${f}`),
+  ...pages('docs'),
+  ...pages('docs/ja'),
 ];
 const samples = DOCS.flatMap(samplesOf);
 const of = (...langs: string[]) => samples.filter((s) => langs.includes(s.lang));
@@ -123,8 +129,12 @@ describe('the code samples of the docs', () => {
         .map((line) => ({ s, line: line.replace(/#.*$/, '').trim() }))
         .filter(({ line }) => line !== ''),
     );
+    // A command repeated (on another page, or the Japanese one) is run once.
+    const distinct = commands.filter(
+      ({ line }, i) => commands.findIndex((c) => c.line === line) === i,
+    );
     const wranglerCommands = new Set<string>();
-    for (const { s, line } of commands) {
+    for (const { s, line } of distinct) {
       const npmRun = /\bnpm run ([\w:-]+)/.exec(line);
       if (npmRun) expect(Object.keys(pkg.scripts), `${where(s)} ${line}`).toContain(npmRun[1]);
       const curl = /\bcurl\b(?:.*-X (\w+))?.*?https?:\/\/[^/\s]+(\/[^\s"?]*)/.exec(line);
