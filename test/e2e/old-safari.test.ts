@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'webdriverio';
@@ -44,6 +44,16 @@ async function waitForState(wanted: string, timeout = 20_000): Promise<void> {
   });
 }
 
+/** The element as this engine draws it, for the README's pictures (.cache/engines/, like the other engines). */
+async function shoot(state: string): Promise<void> {
+  mkdirSync(join(root, '.cache/engines'), { recursive: true });
+  const file = join(root, `.cache/engines/wpe-${state}.png`);
+  // The headless window stays 800x600 and the shot is cut at its edge: card to the top.
+  await browser().execute(() => document.querySelector('paypay-kyc-passport')!.scrollIntoView());
+  await browser().$('paypay-kyc-passport').saveScreenshot(file);
+  expect(statSync(file).size).toBeGreaterThan(1000);
+}
+
 describe('an iPhone on iOS 16.0 (WPE WebKit 2.38)', () => {
   it('is an engine older than Safari 16.4, so the proof means something', async () => {
     const agent = await browser().execute(() => navigator.userAgent);
@@ -54,6 +64,7 @@ describe('an iPhone on iOS 16.0 (WPE WebKit 2.38)', () => {
   it('loads the classic script and completes a verification on the demo page', async () => {
     await browser().url(`${stack().demoUrl}/`);
     await waitForState('qr');
+    await shoot('qr');
     // A script this engine cannot parse shows as an undefined element, not an error event.
     expect(
       await browser().execute(() => customElements.get('paypay-kyc-passport') !== undefined),
@@ -71,6 +82,7 @@ describe('an iPhone on iOS 16.0 (WPE WebKit 2.38)', () => {
     await phoneByFetch(qrUrl, 'complete');
 
     await waitForState('completed');
+    await shoot('completed');
     await browser().waitUntil(
       () => browser().execute(() => document.getElementById('server')?.dataset.status === '200'),
       { timeout: 20_000, timeoutMsg: "the demo's server did not exchange the result token" },
