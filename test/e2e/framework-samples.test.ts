@@ -4,7 +4,15 @@ import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FRAMEWORK_VERSIONS as V, installedProject, run, VERSIONS } from './installed';
-import { namedSamples, replaced, runAsync, writeFiles } from './page-samples';
+import {
+  namedSamples,
+  replaced,
+  runAsync,
+  writeFiles,
+  type IsCustomElement,
+  type Svelte,
+  type VueCompiler,
+} from './page-samples';
 
 // The framework pages' samples, taken from the pages as written, compiled in a
 // fresh project per framework with the packed package installed: Angular by
@@ -111,14 +119,6 @@ console.log(typeof customElements.get('paypay-kyc-passport'), typeof document);`
   });
 });
 
-/** What the test uses of `svelte/compiler` and `svelte/server` (installed in the app). */
-interface Svelte {
-  compile(
-    source: string,
-    options: { filename: string; generate: 'client' | 'server' },
-  ): { js: { code: string }; warnings: { code: string; message: string }[] };
-}
-
 describe('docs/svelte.md, checked by svelte-check and compiled by svelte/compiler', () => {
   const samples = namedSamples('docs/svelte.md', ['ts', 'svelte']);
   const COMPONENT = 'src/lib/VerifyIdentity.svelte';
@@ -203,20 +203,7 @@ ${TAG} onkyc-passport-error={(event) => event.detail.nothing}></paypay-kyc-passp
   });
 });
 
-/** What the test uses of `vue/compiler-sfc` (installed in the app, not in our repository). */
-interface VueCompiler {
-  parse(
-    source: string,
-    options: { filename: string; templateParseOptions: { isCustomElement?: IsCustomElement } },
-  ): { descriptor: unknown; errors: unknown[] };
-  compileScript(
-    descriptor: unknown,
-    options: { id: string; inlineTemplate: boolean },
-  ): { content: string };
-}
-type IsCustomElement = (tag: string) => boolean;
-
-describe('docs/nuxt.md: the page by vue/compiler-sfc, the Nitro route by tsc', () => {
+describe('docs/nuxt.md: the page by vue/compiler-sfc, the page and the Nitro route by vue-tsc', () => {
   const samples = namedSamples('docs/nuxt.md', ['ts', 'vue']);
   const PAGE = 'app/pages/kyc.vue';
   const PLUGIN = 'app/plugins/kyc-passport.client.ts';
@@ -237,6 +224,7 @@ describe('docs/nuxt.md: the page by vue/compiler-sfc, the Nitro route by tsc', (
     app = installedProject('nuxt', {
       vue: VERSIONS.vue,
       h3: V.h3,
+      'vue-tsc': V['vue-tsc'],
       '@types/node': VERSIONS['@types/node'],
       typescript: VERSIONS.typescript,
     });
@@ -253,7 +241,7 @@ describe('docs/nuxt.md: the page by vue/compiler-sfc, the Nitro route by tsc', (
     ]);
   });
 
-  it("compiles the tag as an element with nuxt.config's isCustomElement, and type-checks", async () => {
+  it("compiles the tag as an element with nuxt.config's isCustomElement", async () => {
     // Nuxt's defineNuxtConfig returns its argument; the config's own code is run.
     const { outputText } = ts.transpileModule(samples['nuxt.config.ts']!, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
@@ -269,23 +257,33 @@ describe('docs/nuxt.md: the page by vue/compiler-sfc, the Nitro route by tsc', (
     expect(page).toContain('onKycPassportComplete: done');
     // Without it, Vue would look for a component of that name.
     expect(compiled(undefined)).toContain('_resolveComponent("paypay-kyc-passport")');
+  });
 
+  it('vue-tsc: the page, the types entry and the route check; a wrong tag fails', async () => {
+    const { [PLUGIN]: plugin, ['nuxt.config.ts']: config, ...checked } = samples;
+    expect([plugin, config]).not.toContain(undefined);
     writeFiles(app, {
-      'app/pages/kyc.vue.ts': page,
-      'app/types/paypay-kyc-passport.d.ts': samples['app/types/paypay-kyc-passport.d.ts']!,
-      'server/api/kyc/exchange.post.ts': samples['server/api/kyc/exchange.post.ts']!,
+      ...checked,
+      'wrong/Wrong.vue': `<script setup lang="ts">
+const click = (event: MouseEvent) => event.clientX;
+</script>
+
+<template>
+  ${TAG} mode="big" />
+  ${TAG} @kyc-passport-complete="click" />
+</template>
+`,
     });
     const project = tsconfig(app, 'nuxt', {
       compilerOptions: { ...COMPILER_OPTIONS, types: ['node'], noEmit: true },
-      include: ['app/pages', 'app/types', 'server'],
+      include: ['app/pages', 'app/types', 'server', 'wrong'],
     });
-    const { output, status } = await runAsync(
-      join(app, 'node_modules/.bin/tsc'),
-      ['-p', project],
-      app,
-    );
-    expect(output).toBe('');
-    expect(status).toBe(0);
+    const check = join(app, 'node_modules/.bin/vue-tsc');
+    const { output, status } = await runAsync(check, ['-p', project], app);
+    expect(status).not.toBe(0);
+    const where = errorLines(output).map((l) => /^([\w/.]+)\((\d+),/.exec(l)?.slice(1).join(':'));
+    expect(where).toEqual(['wrong/Wrong.vue:6', 'wrong/Wrong.vue:7']);
+    expect(output).toContain(`Type '"big"' is not assignable to type 'DisplayMode | undefined'`);
   });
 
   it('the plugin: a .client plugin importing the package, which parses', () => {

@@ -64,3 +64,24 @@ export function runAsync(
     );
   });
 }
+
+/** What the test uses of `svelte/compiler` (installed in the app, not in our repository). */
+export interface Svelte {
+  compile(
+    source: string,
+    options: { filename: string; generate: 'client' | 'server' },
+  ): { js: { code: string }; warnings: { code: string; message: string }[] };
+}
+
+/** What the test uses of `vue/compiler-sfc` (installed in the app, not in our repository). */
+export interface VueCompiler {
+  parse(
+    source: string,
+    options: { filename: string; templateParseOptions: { isCustomElement?: IsCustomElement } },
+  ): { descriptor: unknown; errors: unknown[] };
+  compileScript(
+    descriptor: unknown,
+    options: { id: string; inlineTemplate: boolean },
+  ): { content: string };
+}
+export type IsCustomElement = (tag: string) => boolean;
