@@ -125,21 +125,23 @@ describe('docs/svelte.md, checked by svelte-check and compiled by svelte/compile
   let app: string;
 
   beforeAll(() => {
-    const { svelte } = V;
     app = installedProject('svelte', {
-      svelte,
+      svelte: V.svelte,
       'svelte-check': V['svelte-check'],
       typescript: VERSIONS.typescript,
     });
     writeFiles(app, samples);
   }, 300_000);
 
-  it('has the types entry, the component and the page', () => {
+  it('has the types entry, the component and the page; the project has no other framework', () => {
     expect(Object.keys(samples).sort()).toEqual([
       'src/app.d.ts',
       COMPONENT,
       'src/routes/kyc/+page.svelte',
     ]);
+    for (const other of ['vue', 'preact', 'react']) {
+      expect(existsSync(join(app, 'node_modules', other)), other).toBe(false);
+    }
   });
 
   it('svelte-check: no problem in the samples; each wrong attribute or listener, one error', async () => {
