@@ -13,8 +13,8 @@ import { browserTargets } from './lib/element-build.mjs';
 import { styleHash } from './lib/style-hash.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-/** The package's `./jsx-react`, `./jsx-preact` and `./vue`: types only (docs/embedding.md). */
-const FRAMEWORK_TYPES = ['jsx-react', 'jsx-preact', 'vue'];
+/** The package's `./jsx-react`, `./jsx-preact`, `./vue` and `./svelte`: types only (docs/embedding.md, docs/svelte.md). */
+const FRAMEWORK_TYPES = ['jsx-react', 'jsx-preact', 'vue', 'svelte'];
 const quiet = process.argv.includes('--quiet');
 const bin = (name) => join(root, 'node_modules/.bin', name);
 const run = (cmd, args) => {

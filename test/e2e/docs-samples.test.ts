@@ -31,8 +31,25 @@ const samples = DOCS.flatMap(samplesOf);
 const of = (...langs: string[]) => samples.filter((s) => langs.includes(s.lang));
 const where = (s: Sample) => `${s.file}:${s.line}`;
 
-/** Languages a test here or in package.test.ts handles; a block without one is prose (diagrams, CSP text). */
-const HANDLED = ['ts', 'tsx', 'vue', 'js', 'json', 'jsonc', 'html', 'css', 'sh', 'toml', ''];
+/**
+ * Languages a test here, in package.test.ts or (the framework pages' ts, vue
+ * and svelte) in framework-samples.test.ts handles; a block without one is
+ * prose (diagrams, CSP text).
+ */
+const HANDLED = [
+  'ts',
+  'tsx',
+  'vue',
+  'svelte',
+  'js',
+  'json',
+  'jsonc',
+  'html',
+  'css',
+  'sh',
+  'toml',
+  '',
+];
 
 const manifest = JSON.parse(readFileSync(join(root, 'dist/custom-elements.json'), 'utf8'));
 const element = manifest.modules

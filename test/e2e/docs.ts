@@ -43,10 +43,13 @@ function fenced(file: string, open: RegExp): Sample[] {
   return samples;
 }
 
-/** A sample's own name for its file, from a first-line comment like `// Verify.tsx`. */
+/**
+ * A sample's own name for its file, from a first-line comment like `// Verify.tsx`
+ * (`+` too: SvelteKit's route files are `+page.svelte`).
+ */
 export function namedFile(sample: Sample): string | null {
   const first = sample.code.split('\n')[0] ?? '';
-  return /^(?:\/\/|#|<!--)\s*([\w./-]+\.\w+)\s*(?:-->)?$/.exec(first)?.[1] ?? null;
+  return /^(?:\/\/|#|<!--)\s*([\w./+-]+\.\w+)\s*(?:-->)?$/.exec(first)?.[1] ?? null;
 }
 
 /** A Markdown file's lines outside its fenced code blocks, each with its 1-based number. */

@@ -18,6 +18,27 @@ export const VERSIONS = {
   typescript: '6.0.3',
 } as const;
 
+/**
+ * What the framework pages' tests (framework-samples.test.ts) install beside
+ * the package, pinned: each page's framework in a project of its own. Apart
+ * from VERSIONS, which package.test.ts installs whole into one project.
+ * Angular 22 wants TypeScript 6.0 (VERSIONS.typescript); h3 is the version
+ * Nuxt 4.6 serves its Nitro routes with, vue-tsc what `nuxi typecheck` runs.
+ */
+export const FRAMEWORK_VERSIONS = {
+  '@angular/common': '22.2.6',
+  '@angular/compiler': '22.2.6',
+  '@angular/compiler-cli': '22.2.6',
+  '@angular/core': '22.2.6',
+  '@angular/platform-browser': '22.2.6',
+  rxjs: '7.8.2',
+  tslib: '2.9.1',
+  svelte: '5.59.1',
+  'svelte-check': '4.7.8',
+  h3: '1.15.11',
+  'vue-tsc': '3.3.14',
+} as const;
+
 let tarball: string | null = null;
 
 /**
