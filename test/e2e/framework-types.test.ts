@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installedProject, root, VERSIONS } from './installed';
+import { FRAMEWORK_VERSIONS, installedProject, root, VERSIONS } from './installed';
 
-// Each framework's types entry (`/jsx-react`, `/jsx-preact`, `/vue`) in a project
+// Each framework's types entry (`/jsx-react`, `/jsx-preact`, `/vue`, `/svelte`) in a project
 // that has that framework alone, checked with `skipLibCheck: false`, so our
 // declarations themselves are compiled, by TypeScript 5 and 6. One entry for all
 // three failed there: React's project cannot resolve Preact's `HTMLAttributes`.
@@ -13,7 +13,7 @@ import { installedProject, root, VERSIONS } from './installed';
 const TYPESCRIPT_5 = '5.9.3';
 const TSC_6 = join(root, 'node_modules/typescript/lib/tsc.js');
 
-const FRAMEWORKS = ['react', 'preact', 'vue'] as const;
+const FRAMEWORKS = ['react', 'preact', 'vue', 'svelte'] as const;
 type Framework = (typeof FRAMEWORKS)[number];
 
 interface Project {
@@ -88,6 +88,25 @@ export const wrong: Props = { mode: 'big' };
 `,
     },
   },
+  svelte: {
+    dependencies: { svelte: FRAMEWORK_VERSIONS.svelte },
+    compilerOptions: {},
+    files: {
+      'src/env.d.ts': '/// <reference types="paypay-kyc-passport/svelte" />\n',
+      'src/app.ts': `import '${COMPLETE}';
+import type { SvelteHTMLElements } from 'svelte/elements';
+
+type Attributes = SvelteHTMLElements['paypay-kyc-passport'];
+export const attributes: Attributes = {
+  endpoint: 'https://kyc.example.com',
+  mode: 'qr',
+  'onkyc-passport-complete': (e) => void e.detail.resultToken,
+};
+// @ts-expect-error: mode is auto, qr or button
+export const wrong: Attributes = { mode: 'big' };
+`,
+    },
+  },
 };
 
 /**
@@ -99,6 +118,7 @@ const OTHERS: Record<Framework, string[]> = {
   react: ['preact', 'vue', '@vue/runtime-dom'],
   preact: ['react', 'vue', '@vue/runtime-dom'],
   vue: ['react', 'preact'],
+  svelte: ['react', 'preact', 'vue'],
 };
 
 const projects = {} as Record<Framework, string>;

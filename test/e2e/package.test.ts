@@ -86,6 +86,7 @@ describe('the npm package, installed from its tarball into a fresh project', () 
         './jsx-react',
         './jsx-preact',
         './vue',
+        './svelte',
         './custom-elements.json',
       ]),
     );
