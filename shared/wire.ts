@@ -214,18 +214,25 @@ function validate(body: unknown, merchant: boolean): Validated<MerchantSessionRe
     if (!isWebUrl(returnUrl))
       return invalid(
         'returnUrl',
-        'returnUrl must be an absolute http(s) URL of at most 2048 characters, without credentials',
+        'returnUrl must be an absolute http(s) URL of at most 2048 characters',
       );
     value.returnUrl = returnUrl;
   }
   return ok(value);
 }
 
-/** A URL a browser may be sent to: http(s), absolute, no credentials (whose origin, the Worker decides). */
+/**
+ * The shape of a URL a browser may be sent to: http(s), absolute, printable, at most
+ * 2048 characters. Parsing it, and whose origin it may be, is the Worker's.
+ */
 function isWebUrl(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length > 2048 || !URL.canParse(value)) return false;
-  const url = new URL(value);
-  return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password;
+  return (
+    typeof value === 'string' &&
+    value.length <= 2048 &&
+    /^https?:\/\/[^\s/?#]/i.test(value) &&
+    !/\s/.test(value) &&
+    isPrintable(value)
+  );
 }
 
 /** kycData: a flat object of short texts (PayPay does not publish its fields, so none are required). */

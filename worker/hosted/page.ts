@@ -13,7 +13,7 @@ const STYLE = `
 body{margin:0;min-height:100vh;display:grid;place-items:center;background:var(--bg);color:var(--fg);font:16px/1.6 system-ui,"Hiragino Sans","Noto Sans JP",sans-serif}
 main{background:var(--card);border-radius:16px;padding:24px;max-width:440px;margin:16px;text-align:center;box-shadow:0 2px 12px rgb(0 0 0/.08);border-top:4px solid var(--accent,transparent)}
 header{display:flex;align-items:center;justify-content:center;gap:12px;margin-bottom:8px}
-header img{max-height:40px;max-width:160px}.shop{font-weight:600;font-size:18px;margin:0}
+header img{max-height:40px;max-width:160px}p.shop{font-weight:600;font-size:18px;margin:0;color:var(--fg)}
 h1{font-size:20px;margin:0 0 12px}p{margin:0 0 12px;color:var(--muted)}small{color:var(--muted)}
 paypay-kyc-passport{display:block;margin:0 auto}
 button{font:inherit;padding:10px 20px;border-radius:8px;border:0;background:var(--accent,#1d1f23);color:var(--accent-text,#fff);cursor:pointer}`;

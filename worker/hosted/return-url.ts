@@ -10,7 +10,13 @@ import { ApiError } from '../http/errors';
  * there with the result token, so an open redirect would hand it to anyone.
  */
 export function checkedReturnUrl(value: string, config: Config): string {
-  const url = new URL(value);
+  const url = URL.canParse(value) ? new URL(value) : null;
+  // Credentials in it would reach the shop's logs, and mean a mistake.
+  if (url === null || url.username || url.password)
+    throw ApiError.of(
+      'INVALID_FIELD',
+      'returnUrl must be an absolute http(s) URL without credentials',
+    );
   const loopbackHttp =
     url.protocol === 'http:' &&
     config.environment === 'development' &&
