@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
 import { enginePackages, hasEngine, openWebKit } from '../../scripts/lib/webkit.mjs';
+import { setQrLifetime } from '../../scripts/lib/sandbox-client.mjs';
 import {
   api,
   fileBrowser,
@@ -121,6 +122,25 @@ describe('the hosted page in Chromium', () => {
     await page.waitForURL(`${stack().shopUrl}/kyc/return?order=c2`, { timeout: 20_000 });
     expect(shop.requests.filter((r) => r.url === '/kyc/return?order=c2')).toHaveLength(2);
     await context.close();
+  });
+
+  it('sends the customer back with status=expired when the QR runs out', async () => {
+    expect((await setQrLifetime(stack().sandboxUrl, 4)).status).toBe(200);
+    try {
+      const { sessionId, url } = await createHosted('c3');
+      const context = await browser().newContext();
+      const page = await context.newPage();
+      recordPage(page);
+      await page.goto(url);
+      await waitForState(page, 'qr');
+      await page.waitForURL(`${stack().shopUrl}/kyc/return?order=c3`, { timeout: 20_000 });
+      const fields = Object.fromEntries(new URLSearchParams(returned('c3').body));
+      expect(fields).toEqual({ sessionId, status: 'expired', reason: 'expired' });
+      await context.close();
+    } finally {
+      // The sandbox's default: the other tests' QRs live long enough.
+      expect((await setQrLifetime(stack().sandboxUrl, 300)).status).toBe(200);
+    }
   });
 
   it('answers an unknown id with the 404 page', async () => {

@@ -1,10 +1,13 @@
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import type { SessionRecord } from '../../../worker/session/record';
 import {
   arrive,
   exchange,
   newSession,
   ORIGIN,
   phone,
+  sessionObjectOf,
   worker,
   WORKER_ORIGIN,
 } from '../support/flow';
@@ -100,6 +103,24 @@ describe('GET /verify/:id', () => {
     expect(page).toContain('<input type="hidden" name="reason" value="declined">');
     expect(page).toContain('<button type="submit">Back to shop.example</button>');
     expect(page).not.toContain('resultToken"');
+  });
+
+  it('sends an expired session straight back with status=expired', async () => {
+    const { sessionId, url } = await hostedSession({ lang: 'en' });
+    const stub = sessionObjectOf(sessionId);
+    // Move the QR's expiry instead of the clock: the alarm then finds it expired.
+    await runInDurableObject(stub, async (instance, state) => {
+      const record = (await state.storage.get<SessionRecord>('session'))!;
+      const expired = { ...record, expiresAt: Date.now() - 1 };
+      await state.storage.put('session', expired);
+      (instance as unknown as { record: SessionRecord }).record = expired;
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const page = await (await worker(pathOf(url), { headers: html })).text();
+    expect(page).toContain('data-ended="expired"');
+    expect(page).toContain('<input type="hidden" name="status" value="expired">');
+    expect(page).toContain('<input type="hidden" name="reason" value="expired">');
+    expect(page).not.toContain('<paypay-kyc-passport');
   });
 
   it('answers 410 once the merchant exchanged the result', async () => {
