@@ -59,11 +59,14 @@ export function verifyUnavailable(
 /**
  * `POST /verify/:id`: the element's `session-provider` on the hosted page. The
  * session exists already, so this answers it as its creation did (no `url`,
- * no token), from the page's own origin only.
+ * no token), from the page's own origin only. It changes nothing, and without
+ * CORS headers no other site can read its answer.
  */
 export async function verifySession(request: IRequest, env: Env): Promise<Response> {
+  // The page's no-referrer policy lets a browser send `Origin: null` on its own POST
+  // (the Fetch standard does for same-origin requests); a named other origin is refused.
   const origin = request.headers.get('Origin');
-  if (origin !== null && origin !== new URL(request.url).origin)
+  if (origin !== null && origin !== 'null' && origin !== new URL(request.url).origin)
     throw ApiError.of('ORIGIN_NOT_ALLOWED', 'Only the hosted page itself may ask');
   const body = await readJsonBody(request, MAX_BODY_BYTES);
   checkProviderBody(body);

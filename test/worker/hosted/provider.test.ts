@@ -41,6 +41,11 @@ describe("POST /verify/:id (the page's session-provider)", () => {
     expect(answer).not.toHaveProperty('resultToken');
   });
 
+  it("answers the page's own POST sent with Origin: null (its no-referrer policy)", async () => {
+    const created = await hostedSession();
+    expect((await provider(pathOf(created.url), {}, 'null')).status).toBe(200);
+  });
+
   it('refuses another origin with 403 ORIGIN_NOT_ALLOWED', async () => {
     const created = await hostedSession();
     const response = await provider(pathOf(created.url), {}, 'https://shop.example');
