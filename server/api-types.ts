@@ -107,6 +107,24 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/verify/{sessionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The hosted verification page (docs/hosted-page.md): the element following the merchant's session, in the shop's language and theme (HOSTED_PAGE_*). It sends the customer back to returnUrl by a form POST: resultToken, sessionId and status=completed; or status (expired, failed) and reason. Always HTML, as the phone's callback page. */
+    get: operations['hostedPage'];
+    put?: never;
+    /** The session-provider of the element on the hosted page: the session as created, from the page's own origin only. Body {lang?} as the element sends it. */
+    post: operations['hostedSession'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/webhooks/paypay/kyc': {
     parameters: {
       query?: never;
@@ -547,6 +565,11 @@ export interface components {
         | 'document'
         | 'kyc'
       )[];
+      /**
+       * Format: uri
+       * @description Where the hosted page sends the customer back by a form POST (docs/hosted-page.md): https (http only on a loopback host in development), on an origin ALLOWED_ORIGINS lists, else 400 RETURN_URL_NOT_ALLOWED. With it, the answer carries url.
+       */
+      returnUrl?: string;
     };
     CreatedSession: {
       sessionId: string;
@@ -556,6 +579,11 @@ export interface components {
       expiresAt: string;
       /** @enum {string} */
       status: 'pending';
+      /**
+       * Format: uri
+       * @description The hosted verification page (GET /verify/{sessionId}, on CALLBACK_URL's origin): only when the merchant gave a returnUrl.
+       */
+      url?: string;
     };
     SessionView: {
       sessionId: string;
@@ -1125,6 +1153,16 @@ export interface components {
         };
       }[];
     };
+    /** @description A hosted session as its creation answered it, for the element on the hosted page (no url, never a token). */
+    HostedSession: {
+      sessionId: string;
+      /** Format: uri */
+      qrUrl: string;
+      /** Format: date-time */
+      expiresAt: string;
+      /** @enum {string} */
+      status: 'pending' | 'authorized' | 'completed' | 'failed' | 'expired';
+    };
   };
   responses: never;
   parameters: never;
@@ -1191,7 +1229,7 @@ export interface operations {
           'application/json': components['schemas']['CreatedSession'];
         };
       };
-      /** @description Bad body. Codes: INVALID_JSON, INVALID_FIELD, UNKNOWN_FIELD, MERCHANT_ONLY_FIELD. */
+      /** @description Bad body, or a returnUrl whose origin ALLOWED_ORIGINS does not list (or plain http outside loopback development). Codes: INVALID_JSON, INVALID_FIELD, UNKNOWN_FIELD, MERCHANT_ONLY_FIELD, RETURN_URL_NOT_ALLOWED. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1481,6 +1519,149 @@ export interface operations {
         };
         content: {
           'text/html': string;
+        };
+      };
+    };
+  };
+  hostedPage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The session id of a merchant session created with a returnUrl. */
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The page; a session that already expired or failed is sent straight back (its form filled, with a button for browsers without script). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description Unknown id, a browser's (public) session, or one created without returnUrl: one page for all. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description The merchant exchanged the result already. */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description A HOSTED_PAGE_* setting is malformed. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+    };
+  };
+  hostedSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The session id of a merchant session created with a returnUrl. */
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          lang?: 'ja' | 'en';
+        };
+      };
+    };
+    responses: {
+      /** @description The session (no url, no token: the element reads the token from the status). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HostedSession'];
+        };
+      };
+      /** @description Bad body. Codes: INVALID_JSON, INVALID_FIELD, UNKNOWN_FIELD. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Another origin asked. Codes: ORIGIN_NOT_ALLOWED. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not a hosted session. Codes: SESSION_NOT_FOUND. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Wrong method. Codes: METHOD_NOT_ALLOWED. */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Exchanged already. Codes: RESULT_ALREADY_EXCHANGED. */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body over 256 bytes. Codes: PAYLOAD_TOO_LARGE. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not application/json. Codes: UNSUPPORTED_MEDIA_TYPE. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
         };
       };
     };

@@ -5,7 +5,10 @@ type Schemas = components['schemas'];
 
 /** Body of `createSession`: what a merchant server may send (docs/api.md, merchant mode). */
 export type MerchantSessionRequest = Schemas['MerchantSessionRequest'];
-/** Answer of `createSession`: show `qrUrl` as a QR, or as a link on phones. */
+/**
+ * Answer of `createSession`: show `qrUrl` as a QR, or as a link on phones; or, for a
+ * session created with a `returnUrl`, send the customer to `url` (docs/hosted-page.md).
+ */
 export type CreatedSession = Schemas['CreatedSession'];
 /** Answer of `session`: a session's status, never anything personal. */
 export type SessionView = Schemas['SessionView'];
@@ -62,7 +65,10 @@ export interface EventStream extends AsyncIterable<FeedEvent> {
 
 /** The merchant server's calls to the Worker (`Authorization: Bearer MERCHANT_API_TOKEN`). */
 export interface KycPassportClient {
-  /** `POST /v1/sessions` as the merchant: may carry `phoneNumber`, `userAgent`, `kycData`. */
+  /**
+   * `POST /v1/sessions` as the merchant: may carry `phoneNumber`, `userAgent`, `kycData`,
+   * and `returnUrl`, whose answer then carries `url`, the hosted page.
+   */
   createSession(body?: MerchantSessionRequest): Promise<CreatedSession>;
   /** `GET /v1/sessions/:id`: its status, and `resultToken` once completed. */
   session(sessionId: string): Promise<SessionView>;

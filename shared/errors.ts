@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   INVALID_FIELD: 400,
   UNKNOWN_FIELD: 400,
   MERCHANT_ONLY_FIELD: 400,
+  // A session's returnUrl whose origin is not in ALLOWED_ORIGINS, or plain http outside loopback development.
+  RETURN_URL_NOT_ALLOWED: 400,
   INVALID_ID: 404,
   INVALID_CURSOR: 400,
   WRONG_NOTIFICATION_TYPE: 400,

@@ -65,10 +65,12 @@ export interface MerchantSessionRequest extends CreateSessionRequest {
   userAgent?: string;
   /** Passed to PayPay as is; PayPay does not publish its fields. */
   kycData?: Record<string, string>;
+  /** Where the hosted page (`/verify/:id`) sends the customer back; its origin must be allowed. */
+  returnUrl?: string;
 }
 
 /** Fields only a merchant server may set: a browser could put anything in them. */
-export const MERCHANT_ONLY_FIELDS = ['phoneNumber', 'kycData', 'userAgent'] as const;
+export const MERCHANT_ONLY_FIELDS = ['phoneNumber', 'kycData', 'userAgent', 'returnUrl'] as const;
 
 /** Answer of `POST /v1/sessions` (201). */
 export interface CreatedSession {
@@ -77,6 +79,8 @@ export interface CreatedSession {
   /** ISO 8601 time at which the QR stops working. */
   expiresAt: string;
   status: SessionStatus;
+  /** The hosted page to send the customer to: only for a session created with a `returnUrl`. */
+  url?: string;
 }
 
 /** Answer of `GET /v1/sessions/:id` and payload of each live status event. */
@@ -154,7 +158,7 @@ function validate(body: unknown, merchant: boolean): Validated<MerchantSessionRe
     }
     return err({ code: 'UNKNOWN_FIELD', field: key, message: `Unknown field "${key}"` });
   }
-  const { referenceId, redirectType, lang, phoneNumber, userAgent, kycData, claims } =
+  const { referenceId, redirectType, lang, phoneNumber, userAgent, kycData, claims, returnUrl } =
     body as Record<string, unknown>;
   const value: MerchantSessionRequest = {};
   if (referenceId !== undefined) {
@@ -206,7 +210,29 @@ function validate(body: unknown, merchant: boolean): Validated<MerchantSessionRe
     if (typeof checked === 'string') return invalid('kycData', checked);
     value.kycData = checked;
   }
+  if (returnUrl !== undefined) {
+    if (!isWebUrl(returnUrl))
+      return invalid(
+        'returnUrl',
+        'returnUrl must be an absolute http(s) URL of at most 2048 characters',
+      );
+    value.returnUrl = returnUrl;
+  }
   return ok(value);
+}
+
+/**
+ * The shape of a URL a browser may be sent to: http(s), absolute, printable, at most
+ * 2048 characters. Parsing it, and whose origin it may be, is the Worker's.
+ */
+function isWebUrl(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    value.length <= 2048 &&
+    /^https?:\/\/[^\s/?#]/i.test(value) &&
+    !/\s/.test(value) &&
+    isPrintable(value)
+  );
 }
 
 /** kycData: a flat object of short texts (PayPay does not publish its fields, so none are required). */

@@ -26,6 +26,7 @@ import { listDeliveries, resendDelivery } from './routes/deliveries';
 import { doctor } from './routes/doctor';
 import { listEvents, reshard } from './routes/feed';
 import { health } from './routes/health';
+import { HOSTED_PAGE_SETTINGS, verify, verifySession, verifyUnavailable } from './routes/hosted';
 import { metrics } from './routes/metrics';
 import { anyOrigin, jwks, RECEIPT_KEY_SETTINGS, receipt } from './routes/receipts';
 import { exchangeResult } from './routes/results';
@@ -73,6 +74,8 @@ export const ROUTES = [
   options('/v1/sessions/:id/events', preflight('GET')),
   get('/v1/callback', needs(CALLBACK_SETTINGS, toUnavailablePage), callback),
   get('/v1/callback/done', needs(CALLBACK_SETTINGS, unavailablePage), callbackDone),
+  get('/verify/:id', needs(HOSTED_PAGE_SETTINGS, verifyUnavailable), verify),
+  post('/verify/:id', verifySession),
   post('/v1/results/exchange', merchant, exchangeResult),
   get('/.well-known/jwks.json', anyOrigin, needs(RECEIPT_KEY_SETTINGS), jwks),
   get('/v1/receipts/:id', merchant, receipt),

@@ -13,6 +13,8 @@ export interface StackOptions {
    */
   workerOverrides?: Record<string, string>;
   sandboxOverrides?: Record<string, string>;
+  /** Origins allowed (ALLOWED_ORIGINS) beside the demo site's, e.g. a test's own shop. */
+  extraOrigins?: string[];
   /** Fire the Worker's scheduled handler every minute, as Cloudflare's cron trigger does. */
   cron?: boolean;
 }

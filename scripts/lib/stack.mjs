@@ -156,7 +156,7 @@ export function startCron(workerUrl, log) {
  * Starts sandbox, Worker and demo site; resolves once all three answer.
  * `workerOverrides` / `sandboxOverrides` add or replace settings (tests and the
  * bench use them, e.g. FEED_SHARDS): written into the env file, they override
- * wrangler.jsonc's vars.
+ * wrangler.jsonc's vars. `extraOrigins` are allowed beside the demo's.
  * A free port can be taken by another process before wrangler binds it, so a
  * start on chosen-by-us ports is tried again on new ones.
  */
@@ -202,7 +202,8 @@ async function startStackOnce(options) {
     PAYPAY_API_BASE_URL: sandboxUrl,
     PAYPAY_API_KEY: SANDBOX_API_KEY,
     PAYPAY_API_SECRET: SANDBOX_API_SECRET,
-    ALLOWED_ORIGINS: demoUrl,
+    // The demo site, and any other local shop a caller runs (the hosted page's e2e test).
+    ALLOWED_ORIGINS: [demoUrl, ...(options.extraOrigins ?? [])].join(' '),
     CALLBACK_URL: `${workerUrl}/v1/callback`,
     MERCHANT_API_TOKEN: merchantApiToken,
     RECON_ALLOWED_HOSTS: `${host}:${sandboxPort}`,

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
 import ts from 'typescript';
@@ -48,6 +49,7 @@ const HANDLED = [
   'css',
   'sh',
   'toml',
+  'php',
   '',
 ];
 
@@ -101,6 +103,18 @@ describe('the code samples of the docs', () => {
   it('JavaScript compiles', () => {
     for (const s of of('js')) {
       expect(() => transformSync(s.code, { loader: 'js', format: 'esm' }), where(s)).not.toThrow();
+    }
+  });
+
+  it('PHP parses (php -l, Debian package php-cli)', () => {
+    const php = run('php', ['--version'], root);
+    if (php.status !== 0) throw new Error('php is missing: apt-get install -y php-cli');
+    const dir = mkdtempSync(join(tmpdir(), 'docs-php-'));
+    for (const [i, s] of of('php').entries()) {
+      const file = join(dir, `sample-${i}.php`);
+      writeFileSync(file, s.code.startsWith('<?php') ? s.code : `<?php\n${s.code}`);
+      const lint = run('php', ['-l', file], root);
+      expect(lint.status, `${where(s)} ${lint.stdout}${lint.stderr}`).toBe(0);
     }
   });
 

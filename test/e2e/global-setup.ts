@@ -1,11 +1,18 @@
 import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
-import { startStack } from '../../scripts/lib/stack.mjs';
+import { freePort, startStack } from '../../scripts/lib/stack.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** The stack the e2e tests talk to. */
-    e2eStack: { workerUrl: string; sandboxUrl: string; demoUrl: string; merchantApiToken: string };
+    e2eStack: {
+      workerUrl: string;
+      sandboxUrl: string;
+      demoUrl: string;
+      merchantApiToken: string;
+      /** An allowed origin no server holds: a test's own shop listens there (hosted-page.test.ts). */
+      shopUrl: string;
+    };
   }
 }
 
@@ -16,7 +23,9 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const persistTo = `.wrangler/test-e2e-${process.pid}`;
   rmSync(persistTo, { recursive: true, force: true });
+  const shopUrl = `http://127.0.0.1:${await freePort()}`;
   const stack = await startStack({
+    extraOrigins: [shopUrl],
     persistTo,
     // The journeys open the demo page many times from one address.
     // The storm's 120 new users all want a first re-read at once, within
@@ -36,6 +45,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     sandboxUrl: stack.sandboxUrl,
     demoUrl: stack.demoUrl,
     merchantApiToken: stack.merchantApiToken,
+    shopUrl,
   });
   return async () => {
     await stack.stop();

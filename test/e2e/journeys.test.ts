@@ -247,6 +247,22 @@ describe('the OpenAPI document', () => {
     // A user found by the merchant's referenceId (the demo's), or none: the same shape.
     await api('/v1/users?referenceId=demo-user-42', { headers: merchant() });
     await api('/v1/sessions/AAAAAAAAAAAAAAAAAAAAAAAA', { headers: { Origin: stack().demoUrl } });
+    // The hosted page of a session with a returnUrl, and its element's session-provider
+    // (test/e2e/hosted-page.test.ts takes it through in Chromium and WebKit).
+    const hosted = (
+      await api('/v1/sessions', {
+        method: 'POST',
+        headers: { ...merchant(), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ returnUrl: `${stack().demoUrl}/kyc/return` }),
+      })
+    ).json() as { url: string };
+    expect((await api(new URL(hosted.url).pathname)).status).toBe(200);
+    const provided = await api(new URL(hosted.url).pathname, {
+      method: 'POST',
+      headers: { Origin: stack().workerUrl, 'Content-Type': 'application/json' },
+      body: '{"lang":"ja"}',
+    });
+    expect(provided.status).toBe(200);
     await api('/v1/results/exchange', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },

@@ -3,6 +3,7 @@ import {
   validateCreateSession,
   validateMerchantSession,
   type MerchantSessionRequest,
+  type Validated,
 } from '../../shared/wire';
 import { DEFAULT_CLAIMS, type ClaimName } from '../../shared/claims';
 import { readJsonBody } from '../http/body';
@@ -17,6 +18,7 @@ import { PAYPAY_SETTINGS } from '../paypay/from-config';
 import { parseSessionId } from '../session/ids';
 import { SECRET_HEADER, sessionObject } from '../session/locate';
 import type { SessionMode } from '../session/record';
+import { checkedReturnUrl, hostedPageUrl } from '../hosted/return-url';
 
 /** JSON bodies of session creation are small; anything bigger is not ours. */
 const MAX_BODY_BYTES = 4096;
@@ -70,10 +72,13 @@ export const browser: Stage = (request, _env, _ctx, rc) => {
 export function sessionBody(mode: SessionMode): Stage {
   return async (request, _env, _ctx, rc) => {
     const body = await readJsonBody(request, MAX_BODY_BYTES);
-    const checked =
+    const checked: Validated<MerchantSessionRequest> =
       mode === 'merchant' ? validateMerchantSession(body) : validateCreateSession(body);
     if (!checked.ok) throw ApiError.of(checked.error.code, checked.error.message);
     const claims = claimsOf(mode, checked.value.claims, rc.config.claims.allowed);
+    const { returnUrl } = checked.value;
+    // Only a merchant's body can hold one (MERCHANT_ONLY_FIELDS).
+    if (returnUrl !== undefined) checked.value.returnUrl = checkedReturnUrl(returnUrl, rc.config);
     sessionBodies.set(request, { mode, value: checked.value, claims });
   };
 }
@@ -109,10 +114,17 @@ export async function createSession(
     scopes: rc.config.paypay.scopes,
     claims,
     acceptedMethods: rc.config.claims.acceptedMethods,
+    hosted:
+      value.returnUrl === undefined
+        ? undefined
+        : { returnUrl: value.returnUrl, lang: value.lang ?? null },
   });
   if (!created.ok) throw apiErrorOf(created.error);
   rc.paypayRequestId = created.value.paypayRequestId;
-  return Response.json(created.value.session, { status: 201 });
+  const { session } = created.value;
+  // The page to send the customer to, where the merchant's shop has no script of ours.
+  const url = value.returnUrl && hostedPageUrl(callbackUrl, session.sessionId);
+  return Response.json(url ? { ...session, url } : session, { status: 201 });
 }
 
 /** `GET /v1/sessions/:id`: status only, never anything personal. */

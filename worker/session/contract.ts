@@ -8,7 +8,7 @@ import type { PayPayConfig } from '../paypay/from-config';
 import type { KycInfo } from '../paypay/call';
 import type { PageKind } from '../http/callback-page';
 import type { RereadClaim } from '../feed/event-feed';
-import type { SessionMode } from './record';
+import type { HostedReturn, SessionMode } from './record';
 
 // The calls routes make on a session's Durable Object, as plain data: what
 // crosses the RPC boundary is all a route may rely on. Each answers a Result.
@@ -34,6 +34,8 @@ export interface CreateInput {
   claims: ClaimName[];
   /** ACCEPTED_KYC_METHODS: the methods of PayPay's check this session accepts; empty = any. */
   acceptedMethods: string[];
+  /** Set when the merchant gave a returnUrl: the hosted page serves this session. */
+  hosted?: HostedReturn | undefined;
 }
 
 /** A session whose PayPay QR was created: the answer, and PayPay's request id for the log. */

@@ -64,6 +64,7 @@ export async function newQr(
     claims: input.claims,
     acceptedMethods: input.acceptedMethods,
     qrRequestId: created.requestId,
+    ...(input.hosted ? { hosted: input.hosted } : {}),
   });
   return ok({ record, secret, paypayRequestId: created.requestId });
 }

@@ -1,15 +1,24 @@
-import type {
-  FailureReason,
-  Lang,
-  RedirectType,
-  SessionStatus,
-  SessionView,
+import {
+  TERMINAL_STATUSES,
+  type FailureReason,
+  type Lang,
+  type RedirectType,
+  type SessionStatus,
+  type SessionView,
 } from '../../shared/wire';
 import { DEFAULT_CLAIMS, type ClaimName } from '../../shared/claims';
 import type { Released } from '../claims/release';
 
 /** Who created a session: a browser (public) or the merchant's server (bearer). */
 export type SessionMode = 'public' | 'merchant';
+
+/** A session the hosted page (`/verify/:id`) serves: where it sends the customer back. */
+export interface HostedReturn {
+  /** The merchant's returnUrl, on an origin ALLOWED_ORIGINS listed at creation. */
+  returnUrl: string;
+  /** The `lang` the merchant gave; null: the customer's browser decides. */
+  lang: Lang | null;
+}
 
 /**
  * Everything a session's Durable Object keeps. The secrets of the session id,
@@ -55,6 +64,8 @@ export interface SessionRecord {
   sealedSessionSecret: string | null;
   resultExpiresAt: number | null;
   exchangedAt: number | null;
+  /** Only on sessions created with a returnUrl (and absent on those stored before). */
+  hosted?: HostedReturn;
 }
 
 /** Which status may follow which; anything else is refused. */
@@ -69,6 +80,11 @@ const NEXT: Record<SessionStatus, readonly SessionStatus[]> = {
 /** Whether `from` may become `to`: a completed session never goes back. */
 export function canMove(from: SessionStatus, to: SessionStatus): boolean {
   return NEXT[from].includes(to);
+}
+
+/** Whether the session reached a status it never leaves. */
+export function isFinal(record: SessionRecord): boolean {
+  return TERMINAL_STATUSES.includes(record.status);
 }
 
 /** Whether the result token may still be shown: until exchanged or expired. */

@@ -1,10 +1,9 @@
 import { DurableObject } from 'cloudflare:workers';
 import { err, ok, type Result } from '../../shared/result';
-import { TERMINAL_STATUSES, type FailureReason, type SessionView } from '../../shared/wire';
+import type { FailureReason, SessionView } from '../../shared/wire';
 import { configOf } from '../settings/config';
 import { sameString } from '../compare';
 import type { Failure } from '../http/failure';
-import type { PageKind } from '../http/callback-page';
 import { PayPayClient } from '../paypay/client';
 import { failureReasonOf } from '../paypay/failures';
 import type { PayPayConfig } from '../paypay/from-config';
@@ -19,10 +18,12 @@ import { tellFeed } from './tell-feed';
 import { completionOf } from './completion';
 import { DEFAULT_KYC_FIELDS } from '../paypay/kyc-fields';
 import { countCreated, countMove, countShown } from '../metrics/session-counts';
+import { hostedViewOf, type HostedView } from './hosted-view';
 import {
   alarmStep,
   canMove,
   dueTimes,
+  isFinal,
   storedRecord,
   withoutPersonalData,
   type SessionRecord,
@@ -33,6 +34,7 @@ import type {
   CreateInput,
   CreateResult,
   ExchangeResult,
+  TokenUsed,
 } from './contract';
 
 /**
@@ -85,6 +87,13 @@ export class VerificationSession extends DurableObject<Env> {
     return ok(await this.viewFor(secret));
   }
 
+  /** What the hosted page may know (hosted-view.ts); SESSION_NOT_FOUND as for `view`. */
+  async hosted(secret: string): Promise<Result<HostedView, { code: 'SESSION_NOT_FOUND' }>> {
+    await this.expireIfDue();
+    if (!(await this.admits(secret))) return err({ code: 'SESSION_NOT_FOUND' });
+    return ok(hostedViewOf(this.record!, this.sessionIdOf(secret)));
+  }
+
   /** A live status stream (Server-Sent Events); 404 for an unknown session or secret. */
   override async fetch(request: Request): Promise<Response> {
     await this.expireIfDue();
@@ -105,7 +114,7 @@ export class VerificationSession extends DurableObject<Env> {
     if (record === null || !sameString(nonceHash, record.nonceHash))
       return err({ code: 'SESSION_NOT_FOUND' });
     const lang = record.lang;
-    const used = (page: TokenPage, paypayRequestId: string | null = null) =>
+    const used = (page: TokenUsed['page'], paypayRequestId: string | null = null) =>
       ok({ page, lang, paypayRequestId, reread: null });
     await this.expireIfDue();
     if (record.status === 'expired' || this.record?.status === 'expired')
@@ -287,11 +296,4 @@ export class VerificationSession extends DurableObject<Env> {
     const due = dueTimes(record, configOf(this.env).kycRetentionSeconds * 1000);
     if (due.length > 0) await this.ctx.storage.setAlarm(Math.min(...due));
   }
-}
-
-/** A page the token leads to, other than the invalid one. */
-type TokenPage = Exclude<PageKind, { kind: 'invalid' }>;
-
-function isFinal(record: SessionRecord): boolean {
-  return TERMINAL_STATUSES.includes(record.status);
 }

@@ -22,8 +22,8 @@ import { secretWeakness } from './strength';
 import type { ClaimConfig, ReceiptConfig } from './receipts';
 import { parseClaimSettings, parseReceiptSettings } from './receipts';
 import { parseOperationsSettings, type OperationsConfig } from './operations';
+import { parseHostedPageSettings, type HostedPageConfig } from './hosted-page';
 import { backgroundHost, environmentFor, type Environment } from './environment';
-
 export { SETTING_NAMES, type RawSettings, type SettingName, type SettingProblem } from './values';
 import {
   parseMerchantWebhook,
@@ -86,6 +86,7 @@ export interface Config {
   receipts: ReceiptConfig;
   /** The console's gate (Cloudflare Access) and when recon files are due (RECON_EXPECTED_BY). */
   operations: OperationsConfig;
+  hostedPage: HostedPageConfig;
   problems: SettingProblem[];
   /** Settings that work but should not reach production as they are. */
   warnings: SettingProblem[];
@@ -287,6 +288,7 @@ export function parseConfig(env: RawSettings, host: string | null = null): Confi
     claims: parseClaimSettings(env, bad),
     receipts: parseReceiptSettings(env, environment, bad, (w) => warnings.push(w)),
     operations: parseOperationsSettings(env, bad),
+    hostedPage: parseHostedPageSettings(env, bad, weak),
     problems,
     warnings,
   };

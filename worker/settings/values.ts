@@ -39,6 +39,9 @@ export const SETTING_NAMES = [
   'RECON_EXPECTED_BY',
   'ACCESS_TEAM_DOMAIN',
   'ACCESS_AUD',
+  'HOSTED_PAGE_NAME',
+  'HOSTED_PAGE_LOGO_URL',
+  'HOSTED_PAGE_COLOR',
 ] as const;
 
 /**

@@ -10,6 +10,8 @@ const ALLOW: Record<string, string> = {
   '/v1/sessions/:id/events': 'GET, OPTIONS',
   '/v1/callback': 'GET',
   '/v1/callback/done': 'GET',
+  // The hosted verification page (routes/hosted.ts), and its element's session-provider.
+  '/verify/:id': 'GET, POST',
   '/v1/results/exchange': 'POST',
   '/.well-known/jwks.json': 'GET',
   '/v1/receipts/:id': 'GET',
