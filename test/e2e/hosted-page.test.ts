@@ -150,12 +150,17 @@ describe('the hosted page in Chromium', () => {
   });
 });
 
-describe('the hosted page in WebKit (WebKitGTK)', () => {
+// WebKitGTK is today's Safari engine; WPE WebKit 2.38 is about Safari 16.0, which
+// styles the element only through the page's nonce (`litNonce`, worker/hosted/glue.ts).
+describe.each([
+  ['webkit', 'WebKitGTK', 'w1'],
+  ['wpe', 'WPE WebKit 2.38', 'w2'],
+] as const)('the hosted page in %s (%s)', (engine, _name, order) => {
   it('verifies and POSTs the token back to the shop', async () => {
-    if (!hasEngine('webkit'))
-      throw new Error(`WebKit is missing: apt-get install -y ${enginePackages.webkit}`);
-    const { sessionId, url } = await createHosted('w1');
-    const { browser: webkit, close } = await openWebKit('webkit');
+    if (!hasEngine(engine))
+      throw new Error(`${engine} is missing: apt-get install -y ${enginePackages[engine]}`);
+    const { sessionId, url } = await createHosted(order);
+    const { browser: webkit, close } = await openWebKit(engine);
     try {
       await webkit.url(url);
       const state = () =>
@@ -166,6 +171,16 @@ describe('the hosted page in WebKit (WebKitGTK)', () => {
               ?.shadowRoot?.querySelector<HTMLElement>('[part~="card"]')?.dataset.state ?? '',
         );
       await webkit.waitUntil(async () => (await state()) === 'qr', { timeout: 20_000 });
+      // Styled: the card's background is the palette's, not transparent.
+      const background = await webkit.execute(
+        () =>
+          getComputedStyle(
+            document
+              .querySelector('paypay-kyc-passport')!
+              .shadowRoot!.querySelector('[part~="card"]')!,
+          ).backgroundColor,
+      );
+      expect(background).toBe('rgb(255, 255, 255)');
       const qrUrl = await webkit.execute(() => {
         const root = document.querySelector('paypay-kyc-passport')!.shadowRoot!;
         const link = root.querySelector<HTMLAnchorElement>('[part~="open-button"]');
@@ -174,14 +189,17 @@ describe('the hosted page in WebKit (WebKitGTK)', () => {
         return /(https?:[^)）\s]+)/.exec(label)![1]!;
       });
       await phoneByFetch(qrUrl, 'complete');
-      const back = `${stack().shopUrl}/kyc/return?order=w1`;
+      const back = `${stack().shopUrl}/kyc/return?order=${order}`;
       await webkit.waitUntil(async () => (await webkit.getUrl()) === back, { timeout: 20_000 });
-      const fields = new URLSearchParams(returned('w1').body);
+      const fields = new URLSearchParams(returned(order).body);
       expect(fields.get('status')).toBe('completed');
       expect(fields.get('sessionId')).toBe(sessionId);
       expect(await webkit.getUrl()).not.toContain('rt1.');
       const resultToken = fields.get('resultToken')!;
-      expect(await exchanged(resultToken)).toMatchObject({ status: 200, referenceId: 'shop-w1' });
+      expect(await exchanged(resultToken)).toMatchObject({
+        status: 200,
+        referenceId: `shop-${order}`,
+      });
     } finally {
       await close();
     }
