@@ -1,5 +1,5 @@
 <?php
-// kyc.php: the three jobs' shared parts, PHP 8.0+ with its bundled extensions only
+// kyc.php: the three jobs' shared parts, PHP 8.1+ with its bundled extensions only
 // (json, openssl for https). exchange.php, follow-feed.php and verify-webhook.php
 // require it (docs/servers.md).
 declare(strict_types=1);
