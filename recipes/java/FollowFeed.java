@@ -3,7 +3,7 @@
 //     java -cp out FollowFeed feed-state.json [--once] [--interval 5]
 // The state file keeps the cursor and the ids already printed from the page being read,
 // so a restart prints nothing twice. --once stops when caught up (a cron job's run).
-// Exit status: 0 caught up (--once), 2 could not run.
+// Exit status: 0 caught up (--once), 2 could not run; stopped, the JVM's 130 or 143.
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 public final class FollowFeed {
     static final int PAGE_LIMIT = 100;
@@ -66,6 +67,12 @@ public final class FollowFeed {
         }
     }
 
+    /**
+     * Held from printing an event to saving that it was. SIGTERM and Ctrl-C run the
+     * shutdown hook, which takes it and keeps it: the JVM stops after a whole event.
+     */
+    static final ReentrantLock WRITING = new ReentrantLock();
+
     @SuppressWarnings("unchecked")
     static void follow(Path path, boolean once, int interval) throws Exception {
         Map<String, Object> state = load(path);
@@ -75,9 +82,14 @@ public final class FollowFeed {
             List<Object> done = (List<Object>) state.get("done");
             for (Map<String, Object> event : events) {
                 if (done.contains(event.get("id"))) continue; // printed before a restart
-                Kyc.printJson(event);
-                done.add(event.get("id"));
-                save(path, state);
+                WRITING.lock();
+                try {
+                    Kyc.printJson(event);
+                    done.add(event.get("id"));
+                    save(path, state);
+                } finally {
+                    WRITING.unlock();
+                }
             }
             if (!events.isEmpty() || !page.get("cursor").equals(state.get("after"))) {
                 state.put("after", page.get("cursor"));
@@ -104,6 +116,7 @@ public final class FollowFeed {
             System.err.println("usage: java -cp out FollowFeed <state file> [--once] [--interval 1-3600]");
             System.exit(2);
         }
+        Runtime.getRuntime().addShutdownHook(new Thread(WRITING::lock));
         try {
             follow(Path.of(rest.get(0)), once, interval);
         } catch (Kyc.CannotRun | Kyc.KycError error) {

@@ -4,7 +4,7 @@
 //     php follow-feed.php feed-state.json [--once] [--interval 5]
 // The state file keeps the cursor and the ids already printed from the page being read,
 // so a restart prints nothing twice. --once stops when caught up (a cron job's run).
-// Exit status: 0 caught up (--once), 2 could not run.
+// Exit status: 0 caught up (--once) or stopped, 2 could not run.
 declare(strict_types=1);
 require __DIR__ . '/kyc.php';
 
@@ -59,8 +59,23 @@ function next_page(string $after): object
     }
 }
 
+// SIGTERM and Ctrl-C stop at once, but never between printing an event and saving that
+// it was (with the pcntl extension; without it a stop there prints that event again).
+$busy = false;
+$asked = false;
+if (function_exists('pcntl_async_signals')) {
+    pcntl_async_signals(true);
+    $stop = function (): void {
+        global $busy, $asked;
+        $busy ? $asked = true : exit(0);
+    };
+    pcntl_signal(SIGTERM, $stop);
+    pcntl_signal(SIGINT, $stop);
+}
+
 function follow(string $path, bool $once, int $interval): void
 {
+    global $busy, $asked;
     $state = load_state($path);
     for (;;) {
         $page = next_page($state['after']);
@@ -68,9 +83,14 @@ function follow(string $path, bool $once, int $interval): void
             if (in_array($event->id, $state['done'], true)) {
                 continue; // printed before a restart
             }
+            $busy = true;
             kyc_print_json($event);
             $state['done'][] = $event->id;
             save_state($path, $state);
+            $busy = false;
+            if ($asked) {
+                exit(0);
+            }
         }
         if ($page->events !== [] || $page->cursor !== $state['after']) {
             $state = ['after' => $page->cursor, 'done' => []];

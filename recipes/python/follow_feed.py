@@ -3,7 +3,7 @@
 #     python3 follow_feed.py feed-state.json [--once] [--interval 5]
 # The state file keeps the cursor and the ids already printed from the page being read,
 # so a restart prints nothing twice. --once stops when caught up (a cron job's run).
-# Exit status: 0 stopped or caught up (--once), 2 could not run.
+# Exit status: 0 caught up (--once) or stopped, 2 could not run.
 import json
 import os
 import signal
@@ -59,6 +59,21 @@ def next_page(after):
         return page
 
 
+class Stop:
+    """SIGTERM and Ctrl-C stop at once, but never between printing an event and saving that it was."""
+
+    busy = False
+    asked = False
+
+    def __call__(self, *_):
+        if not self.busy:
+            raise SystemExit(0)
+        self.asked = True
+
+
+stop = Stop()
+
+
 def follow(path, once, interval):
     state = load(path)
     while True:
@@ -66,9 +81,13 @@ def follow(path, once, interval):
         for event in page["events"]:
             if event["id"] in state["done"]:
                 continue  # printed before a restart
+            stop.busy = True
             print_json(event)
             state["done"].append(event["id"])
             save(path, state)
+            stop.busy = False
+            if stop.asked:
+                raise SystemExit(0)
         if page["events"] or page["cursor"] != state["after"]:
             state = {"after": page["cursor"], "done": []}
             save(path, state)
@@ -90,12 +109,10 @@ def main(argv):
     if len(args) != 1 or not 1 <= interval <= 3600:
         print("usage: python3 follow_feed.py <state file> [--once] [--interval 1-3600]", file=sys.stderr)
         return 2
-    # SIGTERM stops like Ctrl-C; the state file is whole either way.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
         follow(args[0], once, interval)
-        return 0
-    except KeyboardInterrupt:
         return 0
     except (CannotRun, KycError) as error:
         request = f" request {error.request_id}" if getattr(error, "request_id", None) else ""

@@ -23,6 +23,10 @@ export interface Recipe {
 
 export const recipesDir = join(root, 'recipes');
 
+/** `python3 -c` this with a file: compiled as py_compile does, leaving no __pycache__. */
+export const PYTHON_SYNTAX_OF_FILE =
+  "import sys; f = sys.argv[1]; compile(open(f, 'rb').read(), f, 'exec')";
+
 /** The Debian package to install for each tool the recipes run (CI's `.ci/run` has them). */
 const PACKAGES: Record<string, string> = {
   php: 'php-cli',
