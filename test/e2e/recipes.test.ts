@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,7 @@ import {
 // their own that forwards its events here (the shared one forwards nowhere); each
 // verifier checks real forwarded events and the official JS library's signatures.
 
+const PERSIST = `.wrangler/test-e2e-recipes-${process.pid}`;
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const deliveries: Delivery[] = [];
 let receiver: Server;
@@ -39,16 +40,14 @@ let javaCompile: ReturnType<typeof compileJava>;
 const verifiers = new Map<string, { url: string; server: Running }>();
 
 beforeAll(async () => {
-  requireTool('php');
-  requireTool('python3');
-  requireTool('java');
+  for (const tool of ['php', 'python3', 'java']) requireTool(tool);
   javaCompile = compileJava();
   recipes = recipesFor(javaCompile.out);
   receiver = await recordingReceiver(deliveries);
   const { port } = receiver.address() as AddressInfo;
   stack = await startStack({
     demo: false,
-    persistTo: `.wrangler/test-e2e-recipes-${process.pid}`,
+    persistTo: PERSIST,
     workerOverrides: {
       MERCHANT_WEBHOOK_URL: `http://127.0.0.1:${port}/hooks`,
       MERCHANT_WEBHOOK_SECRET: SECRET,
@@ -63,6 +62,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([...verifiers.values()].map((v) => v.server.stop()));
   await stack?.stop();
+  rmSync(PERSIST, { recursive: true, force: true });
   if (receiver) await new Promise((resolve) => receiver.close(resolve));
 });
 

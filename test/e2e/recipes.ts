@@ -27,7 +27,7 @@ export const recipesDir = join(root, 'recipes');
 export const PYTHON_SYNTAX_OF_FILE =
   "import sys; f = sys.argv[1]; compile(open(f, 'rb').read(), f, 'exec')";
 
-/** The Debian package to install for each tool the recipes run (CI's `.ci/run` has them). */
+/** The Debian package to install for each tool the recipes run. */
 const PACKAGES: Record<string, string> = {
   php: 'php-cli',
   python3: 'python3',
