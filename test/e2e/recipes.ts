@@ -226,10 +226,12 @@ export async function startVerifier(
       () => 0,
     );
     if (status === 405) break;
-    if (Date.now() > deadline)
+    if (Date.now() > deadline) {
+      await server.stop(); // not left running for afterAll to miss
       throw new Error(
         `${recipe.name}'s verifier did not start: ${server.lines('stderr').join('\n')}`,
       );
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return { url, server };
