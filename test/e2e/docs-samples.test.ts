@@ -1,11 +1,13 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { samplesOf, type Sample } from './docs';
+import { namedFile, samplesOf, type Sample } from './docs';
 import { root, run } from './installed';
+import { compileJava, requireTool } from './recipes';
 
 /**
  * Every code sample of the docs is compiled or checked against what it names.
@@ -49,9 +51,13 @@ const HANDLED = [
   'css',
   'sh',
   'toml',
-  'php',
   '',
 ];
+/** The server recipes' languages (docs/servers.md): each block is a part of a recipe file. */
+const RECIPE_LANGS = ['php', 'python', 'java'];
+/** Compiles stdin as Python, writing nothing (py_compile would leave a __pycache__). */
+const PYTHON_SYNTAX =
+  "import sys, textwrap; compile(textwrap.dedent(sys.stdin.read()), 'sample', 'exec')";
 
 const manifest = JSON.parse(readFileSync(join(root, 'dist/custom-elements.json'), 'utf8'));
 const element = manifest.modules
@@ -76,7 +82,7 @@ const GLOBAL_ATTRIBUTES = ['id', 'class', 'style', 'hidden', 'slot', 'part'];
 
 describe('the code samples of the docs', () => {
   it('are all in a language a test checks', () => {
-    const unhandled = samples.filter((s) => !HANDLED.includes(s.lang));
+    const unhandled = samples.filter((s) => ![...HANDLED, ...RECIPE_LANGS].includes(s.lang));
     expect(unhandled.map((s) => `${where(s)} ${s.lang}`)).toEqual([]);
     expect(samples.length).toBeGreaterThan(30);
   });
@@ -195,4 +201,37 @@ describe('the code samples of the docs', () => {
       expect(help.status, `wrangler ${command}`).toBe(0);
     }
   }, 60_000);
+
+  it('PHP, Python and Java are parts of the recipe files they name, and compile', () => {
+    // docs/servers.md shows the recipes; other pages' PHP (hosted-page.md) is linted above.
+    const blocks = of(...RECIPE_LANGS).filter(
+      (s) => s.lang !== 'php' || /recipes\//.test(s.code.split('\n')[0]!),
+    );
+    expect(
+      of('python', 'java').filter((s) => !blocks.includes(s)),
+      'Python and Java are shown from the recipes only',
+    ).toEqual([]);
+    expect(blocks.length).toBeGreaterThanOrEqual(3);
+    for (const s of blocks) {
+      const file = namedFile(s);
+      expect(file, `${where(s)}: its first line names its recipe file`).toMatch(
+        new RegExp(`^recipes/${s.lang}/`),
+      );
+      // The rest is word for word in that file: the docs cannot drift from the code.
+      const body = s.code.split('\n').slice(1).join('\n');
+      expect(readFileSync(join(root, file!), 'utf8'), where(s)).toContain(body);
+      if (s.lang === 'java') continue; // a method alone is no Java file: its file compiles below
+      const check =
+        s.lang === 'php'
+          ? (requireTool('php'),
+            spawnSync('php', ['-l'], { input: `<?php\n${body}`, encoding: 'utf8' }))
+          : (requireTool('python3'),
+            spawnSync('python3', ['-c', PYTHON_SYNTAX], { input: body, encoding: 'utf8' }));
+      expect(check.status, `${where(s)} ${check.stdout}${check.stderr}`).toBe(0);
+    }
+    if (blocks.some((s) => s.lang === 'java')) {
+      const { result } = compileJava();
+      expect(result.status, result.stderr).toBe(0);
+    }
+  });
 });
