@@ -33,14 +33,14 @@ function widget(
   name: string,
   port: number,
   browser: Browser,
-  more: { include?: string[]; setupFiles?: string[]; globalSetup?: string[] } = {},
+  more: { cdp?: boolean; setupFiles?: string[]; globalSetup?: string[] } = {},
 ) {
   return defineProject({
     plugins: [testProvider()],
     test: {
       name,
       include: ['test/widget/**/*.test.ts'],
-      exclude: more.include ? [] : [CHROMIUM_ONLY],
+      exclude: more.cdp ? [] : [CHROMIUM_ONLY],
       setupFiles: more.setupFiles ?? [],
       globalSetup: ['test/widget/setup/global.ts', ...(more.globalSetup ?? [])],
       fileParallelism: false,
@@ -60,7 +60,7 @@ const chromium = widget(
     provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
     instances: [{ browser: 'chromium' }],
   },
-  { include: ['test/widget/**/*.test.ts'] },
+  { cdp: true },
 );
 
 /** Firefox ESR through puppeteer-core (setup/firefox.ts); it runs headless all the same. */
