@@ -1,10 +1,12 @@
-// `npm test`: every vitest project (workerd, Chromium, end to end), then one
-// closing line `N passed, N failed` that CI reads. Exit code is vitest's.
-// Arguments go to vitest: `--project worker` runs one project (npm run test:worker).
+// `npm test`: every vitest project (workerd, Chromium, Firefox, WebKit, end to
+// end), then one closing line `N passed, N failed` that CI reads. Exit code is
+// vitest's. Arguments go to vitest: `--project worker` runs one project
+// (npm run test:worker), `--project 'widget*'` the element in all three engines.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumPath } from './lib/chromium.mjs';
+import { browserPaths, enginePackages, hasEngine } from './lib/webkit.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const report = join(root, '.cache', 'vitest-report.json');
@@ -23,15 +25,39 @@ function projectsOf(args) {
 
 const args = process.argv.slice(2);
 const projects = projectsOf(args);
-const needsChromium =
-  projects.length === 0 || projects.some((name) => name === 'widget' || name === 'e2e');
 
-// Browser and end-to-end tests drive Debian's Chromium; say so plainly if it is missing.
-if (needsChromium && !existsSync(chromiumPath)) {
-  console.error(
+/** Whether the run includes project `name`: no --project, or a name or glob that matches it. */
+function runs(name) {
+  if (projects.length === 0) return true;
+  return projects.some((pattern) => {
+    const glob = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+    return new RegExp(`^${glob}$`).test(name);
+  });
+}
+
+// Browser and end-to-end tests drive Debian's browsers; say plainly which package is missing.
+const missing = [];
+if ((runs('widget') || runs('e2e')) && !existsSync(chromiumPath)) {
+  missing.push(
     `Chromium not found at ${chromiumPath}. Install it (Debian/Ubuntu: sudo apt-get install -y chromium fonts-liberation) or set CHROMIUM_PATH.`,
   );
-  console.log('0 passed, 1 failed');
+}
+// The e2e project opens the element in all three engines (test/e2e/engines.test.ts).
+for (const [engine, project, variables] of [
+  ['firefox', 'widget-firefox', 'FIREFOX_PATH'],
+  ['webkit', 'widget-webkit', 'MINIBROWSER_PATH and WEBKIT_WEBDRIVER_PATH'],
+]) {
+  // WebKitGTK needs an X display: the caller's, or Xvfb started by the tests.
+  const display = engine !== 'webkit' || process.env.DISPLAY || existsSync(browserPaths.xvfb);
+  if ((runs(project) || runs('e2e')) && !(hasEngine(engine) && display)) {
+    missing.push(
+      `${engine === 'firefox' ? 'Firefox ESR' : 'WebKitGTK'} not found. Install it (Debian/Ubuntu: sudo apt-get install -y ${enginePackages[engine]}) or set ${variables}.`,
+    );
+  }
+}
+if (missing.length > 0) {
+  for (const line of missing) console.error(line);
+  console.log(`0 passed, ${missing.length} failed`);
   process.exit(1);
 }
 

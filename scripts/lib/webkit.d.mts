@@ -18,6 +18,7 @@ export function startDisplay(): Promise<{ display: string; stop: () => Promise<v
 export function startWebDriver(
   engine: 'webkit' | 'wpe',
   env?: Record<string, string>,
+  port?: number,
 ): Promise<{ port: number; stop: () => Promise<void> }>;
 export function webKitCapabilities(engine: 'webkit' | 'wpe'): Record<string, unknown>;
 export function openWebKit(

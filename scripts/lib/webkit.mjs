@@ -100,11 +100,12 @@ export async function startDisplay() {
 }
 
 /**
- * A WebDriver server for a WebKit engine on a free loopback port. `env` goes to
- * the driver and from it to the browser it starts.
+ * A WebDriver server for a WebKit engine on a loopback port (a free one unless
+ * `port` is given: a test config must name it before the driver starts). `env`
+ * goes to the driver and from it to the browser it starts.
  */
-export async function startWebDriver(engine, env = {}) {
-  const port = await freePort();
+export async function startWebDriver(engine, env = {}, chosenPort = undefined) {
+  const port = chosenPort ?? (await freePort());
   const binary = engine === 'wpe' ? browserPaths.wpeWebDriver : browserPaths.webKitWebDriver;
   const driver = spawn(binary, [`--port=${port}`, '--host=127.0.0.1'], {
     stdio: 'ignore',

@@ -1,4 +1,4 @@
-import { cdp, page } from 'vitest/browser';
+import { page } from 'vitest/browser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringsFor } from '../../widget/i18n';
 import { cleanup, mount, part, phone, qrUrlOf, reach, stateOf, textOf } from './support';
@@ -9,7 +9,6 @@ const en = stringsFor('en');
 afterEach(async () => {
   cleanup();
   document.documentElement.lang = 'en';
-  await cdp().send('Emulation.setTouchEmulationEnabled', { enabled: false });
   await page.viewport(1280, 800);
 });
 
@@ -48,28 +47,6 @@ describe('events', () => {
 });
 
 describe('display mode', () => {
-  it('shows the QR on a desktop and the Open PayPay link on a narrow touch screen', async () => {
-    const { el } = mount({ lang: 'en' });
-    await reach(el, 'qr');
-    expect(part(el, 'qr')).not.toBeNull();
-    expect(part(el, 'open-button')).toBeNull();
-
-    await cdp().send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
-    await page.viewport(390, 800);
-    await expect.poll(() => part(el, 'open-button') !== null).toBe(true);
-    const link = part(el, 'open-button') as HTMLAnchorElement;
-    expect(link.tagName).toBe('A');
-    expect(link.textContent).toContain(en.openPayPay);
-    expect(link.href).toBe(qrUrlOf(el));
-    expect(part(el, 'qr')).toBeNull();
-
-    const toggle = part(el, 'link') as HTMLButtonElement;
-    expect(toggle.getAttribute('aria-expanded')).toBe('false');
-    toggle.click();
-    await expect.poll(() => part(el, 'qr') !== null).toBe(true);
-    expect(toggle.getAttribute('aria-expanded')).toBe('true');
-  });
-
   it('keeps the QR on a narrow screen without touch (a small desktop window)', async () => {
     await page.viewport(390, 800);
     const { el } = mount();
