@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
 import { enginePackages, hasEngine, openWebKit } from '../../scripts/lib/webkit.mjs';
+import { qrUrlIn, waitForStateIn } from './webdriver';
 import { setQrLifetime } from '../../scripts/lib/sandbox-client.mjs';
 import {
   api,
@@ -163,14 +164,7 @@ describe.each([
     const { browser: webkit, close } = await openWebKit(engine);
     try {
       await webkit.url(url);
-      const state = () =>
-        webkit.execute(
-          () =>
-            document
-              .querySelector('paypay-kyc-passport')
-              ?.shadowRoot?.querySelector<HTMLElement>('[part~="card"]')?.dataset.state ?? '',
-        );
-      await webkit.waitUntil(async () => (await state()) === 'qr', { timeout: 20_000 });
+      await waitForStateIn(webkit, 'qr');
       // Styled: the card's background is the palette's, not transparent.
       const background = await webkit.execute(
         () =>
@@ -181,14 +175,7 @@ describe.each([
           ).backgroundColor,
       );
       expect(background).toBe('rgb(255, 255, 255)');
-      const qrUrl = await webkit.execute(() => {
-        const root = document.querySelector('paypay-kyc-passport')!.shadowRoot!;
-        const link = root.querySelector<HTMLAnchorElement>('[part~="open-button"]');
-        if (link) return link.href;
-        const label = root.querySelector('[part~="qr"]')!.getAttribute('aria-label')!;
-        return /(https?:[^)）\s]+)/.exec(label)![1]!;
-      });
-      await phoneByFetch(qrUrl, 'complete');
+      await phoneByFetch(await qrUrlIn(webkit), 'complete');
       const back = `${stack().shopUrl}/kyc/return?order=${order}`;
       await webkit.waitUntil(async () => (await webkit.getUrl()) === back, { timeout: 20_000 });
       const fields = new URLSearchParams(returned(order).body);

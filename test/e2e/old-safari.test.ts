@@ -7,6 +7,7 @@ import { enginePackages, hasEngine, openWebKit } from '../../scripts/lib/webkit.
 import { styleHash } from '../../scripts/lib/style-hash.mjs';
 import { root } from './installed';
 import { phoneByFetch, stack } from './support';
+import { qrUrlIn, waitForStateIn } from './webdriver';
 
 // iPhones that cannot update past iOS 15, or stayed on 16.0 to 16.3, run a Safari
 // that parses no class static blocks: built for es2022, the classic script was one
@@ -27,22 +28,7 @@ afterAll(async () => {
 
 const browser = () => wpe!.browser;
 
-/** The first element's state, as its card says; 'none' before the element has rendered. */
-function state(): Promise<string> {
-  return browser().execute(
-    () =>
-      document
-        .querySelector('paypay-kyc-passport')
-        ?.shadowRoot?.querySelector<HTMLElement>('[part~="card"]')?.dataset.state ?? 'none',
-  );
-}
-
-async function waitForState(wanted: string, timeout = 20_000): Promise<void> {
-  await browser().waitUntil(async () => (await state()) === wanted, {
-    timeout,
-    timeoutMsg: `the element did not reach "${wanted}" (it is "${await state()}")`,
-  });
-}
+const waitForState = (wanted: string) => waitForStateIn(browser(), wanted);
 
 /** The element as this engine draws it, for the README's pictures (.cache/engines/, like the other engines). */
 async function shoot(state: string): Promise<void> {
@@ -70,14 +56,7 @@ describe('an iPhone on iOS 16.0 (WPE WebKit 2.38)', () => {
       await browser().execute(() => customElements.get('paypay-kyc-passport') !== undefined),
     ).toBe(true);
 
-    const qrUrl = await browser().execute(() => {
-      const root = document.querySelector('paypay-kyc-passport')!.shadowRoot!;
-      const link = root.querySelector<HTMLAnchorElement>('[part~="open-button"]');
-      if (link) return link.href;
-      return /(https?:[^)）\s]+)/.exec(
-        root.querySelector('[part~="qr"]')!.getAttribute('aria-label')!,
-      )![1]!;
-    });
+    const qrUrl = await qrUrlIn(browser());
     expect(qrUrl.startsWith(stack().sandboxUrl)).toBe(true);
     await phoneByFetch(qrUrl, 'complete');
 

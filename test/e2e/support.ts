@@ -132,16 +132,31 @@ export async function waitForState(page: Page, state: string, timeout = 15_000):
   );
 }
 
-/** The QR's URL, read from the rendered QR's accessible name or the Open PayPay link. */
+/**
+ * Runs in the page (Playwright's evaluate, webdriverio's execute): the QR's URL,
+ * read from the rendered QR's accessible name or the Open PayPay link.
+ */
+export function qrUrlInPage(): string {
+  const root = document.querySelector('paypay-kyc-passport')!.shadowRoot!;
+  const link = root.querySelector<HTMLAnchorElement>('[part~="open-button"]');
+  if (link) return link.href;
+  return /(https?:[^)）\s]+)/.exec(
+    root.querySelector('[part~="qr"]')!.getAttribute('aria-label')!,
+  )![1]!;
+}
+
+/** Runs in the page: the first element's state, as its card says; '' before it renders. */
+export function stateInPage(): string {
+  return (
+    document
+      .querySelector('paypay-kyc-passport')
+      ?.shadowRoot?.querySelector<HTMLElement>('[part~="card"]')?.dataset.state ?? ''
+  );
+}
+
+/** The QR's URL on a Playwright page. */
 export function qrUrlOn(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const root = document.querySelector('paypay-kyc-passport')!.shadowRoot!;
-    const link = root.querySelector<HTMLAnchorElement>('[part~="open-button"]');
-    if (link) return link.href;
-    return /(https?:[^)）\s]+)/.exec(
-      root.querySelector('[part~="qr"]')!.getAttribute('aria-label')!,
-    )![1]!;
-  });
+  return page.evaluate(qrUrlInPage);
 }
 
 /** The card's visible text. */

@@ -1,21 +1,10 @@
 // The client of paypay-kyc-passport/server inside workerd, against the Worker's
 // own handler (no network).
 import { describe, expect, it } from 'vitest';
-import handler from '../../worker/index';
+import { intoWorker } from '../worker/support/into-worker';
 import { createClient, type FeedEvent } from '../../server/index';
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
-import { env } from 'cloudflare:workers';
 import { MERCHANT_TOKEN } from '../worker/support/flow';
 import { failure, TOKEN } from '../worker/support/server-client';
-
-/** A fetch into the Worker under test (test settings, sandbox as PayPay). */
-const intoWorker = (async (input: RequestInfo | URL, init?: RequestInit) => {
-  const ctx = createExecutionContext();
-  const request = new Request(input, init) as Request<unknown, IncomingRequestCfProperties>;
-  const response = await handler.fetch(request, env as Env, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}) as typeof fetch;
 
 describe('createClient against the Worker in workerd', () => {
   const client = createClient({

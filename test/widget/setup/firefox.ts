@@ -1,17 +1,8 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { resolveScreenshotPath } from '@vitest/browser';
 import { preview } from '@vitest/browser-preview';
 import type { Browser, ElementHandle, Frame, Page } from 'puppeteer-core';
-import type { BrowserCommand, BrowserProviderOption } from 'vitest/node';
+import type { BrowserProviderOption } from 'vitest/node';
 import { launchFirefox } from '../../../scripts/lib/webkit.mjs';
-
-interface ScreenshotOptions {
-  path?: string;
-  save?: boolean;
-  element?: { selector?: string };
-  target?: string;
-}
+import { registerScreenshot } from './screenshot-command';
 
 /**
  * The element a vitest selector names. Its `a > b > c` path goes through shadow
@@ -74,18 +65,7 @@ export function firefoxEsr(): BrowserProviderOption {
       };
       let browser: Browser | undefined;
       let page: Page | undefined;
-      // vitest's own name for the command behind page.screenshot(); not in its public types.
-      const register = project.browser!.registerCommand.bind(project.browser) as (
-        name: string,
-        command: BrowserCommand<[name: string, options: ScreenshotOptions]>,
-      ) => void;
-      register('__vitest_takeScreenshot', async (context, name, options) => {
-        const path = resolveScreenshotPath(
-          context.testPath ?? '',
-          name,
-          context.project.config,
-          options.path,
-        );
+      registerScreenshot(project, async (_context, options) => {
         const iframe = (await page!.$('iframe[data-vitest]'))!;
         const selector = options.element?.selector;
         const target =
@@ -93,12 +73,7 @@ export function firefoxEsr(): BrowserProviderOption {
             ? await inShadows(await iframe.contentFrame(), selector)
             : iframe;
         if (!target) throw new Error(`nothing to take a screenshot of at ${selector}`);
-        if (options.save) await mkdir(dirname(path), { recursive: true });
-        const bytes = await page!.screenshot({
-          clip: await clipOf(iframe, target),
-          ...(options.save ? { path } : {}),
-        });
-        return { buffer: Buffer.from(bytes), path };
+        return Buffer.from(await page!.screenshot({ clip: await clipOf(iframe, target) }));
       });
       provider.openPage = async (_sessionId: string, url: string) => {
         provider.open = true;

@@ -1,15 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { resolveScreenshotPath } from '@vitest/browser';
 import { webdriverio } from '@vitest/browser-webdriverio';
-import type { BrowserCommand, BrowserProviderOption } from 'vitest/node';
-
-interface ScreenshotOptions {
-  path?: string;
-  save?: boolean;
-  element?: { selector?: string };
-  target?: string;
-}
+import type { BrowserProviderOption } from 'vitest/node';
+import { registerScreenshot } from './screenshot-command';
 
 interface Wdio {
   execute<T, A extends unknown[]>(fn: (...args: A) => T | Promise<T>, ...args: A): Promise<T>;
@@ -90,18 +81,7 @@ export function webkitGtk(options: {
     ...base,
     providerFactory(project) {
       const provider = base.providerFactory(project);
-      // vitest's own name for the command behind page.screenshot(); not in its public types.
-      const register = project.browser!.registerCommand.bind(project.browser) as (
-        name: string,
-        command: BrowserCommand<[name: string, options: ScreenshotOptions]>,
-      ) => void;
-      register('__vitest_takeScreenshot', async (context, name, options) => {
-        const path = resolveScreenshotPath(
-          context.testPath ?? '',
-          name,
-          context.project.config,
-          options.path,
-        );
+      registerScreenshot(project, async (context, options) => {
         const browser = (context as unknown as { browser: Wdio }).browser;
         const frames = context.provider as unknown as SwitchingProvider;
         const inFrame = frames.isIframeSwitched();
@@ -109,12 +89,7 @@ export function webkitGtk(options: {
         try {
           const selector = options.target === 'page' ? null : (options.element?.selector ?? null);
           const png = await browser.execute(cropInPage, await browser.takeScreenshot(), selector);
-          const buffer = Buffer.from(png, 'base64');
-          if (options.save) {
-            await mkdir(dirname(path), { recursive: true });
-            await writeFile(path, buffer);
-          }
-          return { buffer, path };
+          return Buffer.from(png, 'base64');
         } finally {
           if (inFrame) await frames.switchToTestFrame();
         }

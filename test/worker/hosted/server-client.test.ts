@@ -1,20 +1,10 @@
 // paypay-kyc-passport/server's createSession with a returnUrl, against the Worker in workerd.
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { intoWorker } from '../support/into-worker';
 import { createClient } from '../../../server/index';
-import handler from '../../../worker/index';
 import { MERCHANT_TOKEN } from '../support/flow';
 import { failure } from '../support/server-client';
 import { RETURN_URL } from './support';
-
-const intoWorker = (async (input: RequestInfo | URL, init?: RequestInit) => {
-  const ctx = createExecutionContext();
-  const request = new Request(input, init) as Request<unknown, IncomingRequestCfProperties>;
-  const response = await handler.fetch(request, env as Env, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
-}) as typeof fetch;
 
 describe('createClient().createSession with a returnUrl', () => {
   const client = createClient({
