@@ -6,12 +6,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumPath } from './lib/chromium.mjs';
+import { projectLines, projectsReport } from './lib/project-reporter.mjs';
 import { browserPaths, enginePackages, hasEngine } from './lib/webkit.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const report = join(root, '.cache', 'vitest-report.json');
 mkdirSync(join(root, '.cache'), { recursive: true });
 rmSync(report, { force: true });
+rmSync(projectsReport, { force: true });
 
 /** The projects named by `--project x` / `--project=x`; empty means all of them. */
 function projectsOf(args) {
@@ -70,7 +72,14 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 
 const run = spawnSync(
   join(root, 'node_modules/.bin/vitest'),
-  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args],
+  [
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    `--reporter=${join(root, 'scripts/lib/project-reporter.mjs')}`,
+    ...args,
+  ],
   {
     cwd: root,
     stdio: 'inherit',
@@ -93,5 +102,11 @@ if (existsSync(report)) {
 }
 const status = run.status ?? 1;
 if (status !== 0 && failed === 0) failed = 1;
+// Each project's counts (three of them are the element's engines), then the line CI reads.
+if (existsSync(projectsReport)) {
+  console.log('by project:');
+  for (const line of projectLines(JSON.parse(readFileSync(projectsReport, 'utf8'))))
+    console.log(line);
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(status);
