@@ -44,16 +44,18 @@ if ((runs('widget') || runs('e2e')) && !existsSync(chromiumPath)) {
     `Chromium not found at ${chromiumPath}. Install it (Debian/Ubuntu: sudo apt-get install -y chromium fonts-liberation) or set CHROMIUM_PATH.`,
   );
 }
-// The e2e project opens the element in all three engines (test/e2e/engines.test.ts).
+// The e2e project opens the element in every engine (engines.test.ts, old-safari.test.ts).
+const NAMES = { firefox: 'Firefox ESR', webkit: 'WebKitGTK', wpe: 'WPE WebKit' };
 for (const [engine, project, variables] of [
   ['firefox', 'widget-firefox', 'FIREFOX_PATH'],
   ['webkit', 'widget-webkit', 'MINIBROWSER_PATH and WEBKIT_WEBDRIVER_PATH'],
+  ['wpe', 'e2e', 'COG_PATH and WPE_WEBDRIVER_PATH'],
 ]) {
-  // WebKitGTK needs an X display: the caller's, or Xvfb started by the tests.
-  const display = engine !== 'webkit' || process.env.DISPLAY || existsSync(browserPaths.xvfb);
+  // WebKitGTK needs an X display: the tests start an Xvfb of their own for each window.
+  const display = engine !== 'webkit' || existsSync(browserPaths.xvfb);
   if ((runs(project) || runs('e2e')) && !(hasEngine(engine) && display)) {
     missing.push(
-      `${engine === 'firefox' ? 'Firefox ESR' : 'WebKitGTK'} not found. Install it (Debian/Ubuntu: sudo apt-get install -y ${enginePackages[engine]}) or set ${variables}.`,
+      `${NAMES[engine]} not found. Install it (Debian/Ubuntu: sudo apt-get install -y ${enginePackages[engine]}) or set ${variables}.`,
     );
   }
 }

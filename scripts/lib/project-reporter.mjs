@@ -46,6 +46,6 @@ export default class ProjectReporter {
 export function projectLines(summary) {
   return summary.map(
     (p) =>
-      `  ${p.name.padEnd(15)} ${String(p.passed).padStart(5)} passed, ${p.failed} failed  (${p.seconds} s first test to last)`,
+      `  ${p.name.padEnd(24)} ${String(p.passed).padStart(5)} passed, ${p.failed} failed  (${p.seconds} s first test to last)`,
   );
 }

@@ -78,24 +78,28 @@ function stopper(child) {
 }
 
 /**
- * An X display for WebKitGTK: the caller's DISPLAY when set, else a private Xvfb.
- * `WEBKIT_DISABLE_COMPOSITING_MODE=1` keeps element screenshots from coming out black.
+ * A private X display for WebKitGTK: an Xvfb of its own for each caller, never
+ * the caller's DISPLAY. Two WebKit windows on one display take the keyboard
+ * focus from each other, and the element's focus tests then fail by the order
+ * the runs happened to start in. Xvfb picks a free display number itself
+ * (`-displayfd`) and writes it once it is ready.
  */
 export async function startDisplay() {
-  if (process.env.DISPLAY) return { display: process.env.DISPLAY, stop: async () => {} };
-  const number = 90 + Math.floor(Math.random() * 400);
   const xvfb = spawn(
     browserPaths.xvfb,
-    [`:${number}`, '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'],
-    {
-      stdio: 'ignore',
-    },
+    ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'],
+    { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] },
   );
-  await new Promise((resolve, reject) => {
+  const number = await new Promise((resolve, reject) => {
+    let text = '';
     xvfb.once('error', reject);
-    setTimeout(resolve, 400);
+    xvfb.once('exit', (code) => reject(new Error(`Xvfb exited (${code}) before it was ready`)));
+    xvfb.stdio[3].on('data', (chunk) => {
+      text += chunk;
+      if (text.includes('\n')) resolve(text.trim());
+    });
+    setTimeout(() => reject(new Error('Xvfb gave no display in 10 s')), 10_000).unref();
   });
-  if (xvfb.exitCode !== null) throw new Error(`Xvfb :${number} exited (${xvfb.exitCode})`);
   return { display: `:${number}`, stop: stopper(xvfb) };
 }
 

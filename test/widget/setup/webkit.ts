@@ -8,7 +8,7 @@ import {
 
 /**
  * What the widget-webkit project needs before its provider opens MiniBrowser:
- * an X display (a private Xvfb unless DISPLAY is set) and WebKitWebDriver on the
+ * an X display (a private Xvfb) and WebKitWebDriver on the
  * port the provider was given in project.ts. Started here, so `npm test` needs
  * no xvfb-run wrapper.
  */
@@ -21,17 +21,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const provider = project.config.browser.provider as { options?: { port?: number } } | undefined;
   const port = provider?.options?.port;
   if (!port) throw new Error('the widget-webkit project must give its provider a port');
+  // The driver starts MiniBrowser, which inherits the driver's environment. Not
+  // process.env: the e2e tests' own WebKit windows would open on this display and
+  // take the keyboard focus from the element's focus tests.
   const display = await startDisplay();
-  // The driver starts MiniBrowser, which inherits the driver's environment;
-  // process.env too, for anything else this run starts in that display. Put
-  // back afterwards: a DISPLAY naming a stopped Xvfb would be reused by startDisplay.
-  const before = process.env.DISPLAY;
-  process.env.DISPLAY = display.display;
-  const stop = async () => {
-    if (before === undefined) delete process.env.DISPLAY;
-    else process.env.DISPLAY = before;
-    await display.stop();
-  };
+  const stop = () => display.stop();
   try {
     const driver = await startWebDriver('webkit', { DISPLAY: display.display }, port);
     return async () => {
