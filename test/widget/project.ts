@@ -86,6 +86,10 @@ const webkit = widget(
   webkitPort,
   {
     headless: false,
+    // vitest's default is the UI page off the CI and none on it (CI=true). Without
+    // it, WebKitGTK never gives the test frame the keyboard focus and the focus
+    // tests fail on CI alone; with it they pass on both. Fixed, so both are alike.
+    ui: true,
     provider: webkitGtk({
       hostname: '127.0.0.1',
       port: webDriverPort,
