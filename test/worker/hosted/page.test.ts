@@ -1,6 +1,5 @@
-import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import type { SessionRecord } from '../../../worker/session/record';
+import { expireSession } from '../support/expire';
 import {
   arrive,
   exchange,
@@ -108,14 +107,7 @@ describe('GET /verify/:id', () => {
   it('sends an expired session straight back with status=expired', async () => {
     const { sessionId, url } = await hostedSession({ lang: 'en' });
     const stub = sessionObjectOf(sessionId);
-    // Move the QR's expiry instead of the clock: the alarm then finds it expired.
-    await runInDurableObject(stub, async (instance, state) => {
-      const record = (await state.storage.get<SessionRecord>('session'))!;
-      const expired = { ...record, expiresAt: Date.now() - 1 };
-      await state.storage.put('session', expired);
-      (instance as unknown as { record: SessionRecord }).record = expired;
-    });
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await expireSession(stub)).toBe(true);
     const page = await (await worker(pathOf(url), { headers: html })).text();
     expect(page).toContain('data-ended="expired"');
     expect(page).toContain('<input type="hidden" name="status" value="expired">');

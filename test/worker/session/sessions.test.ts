@@ -1,5 +1,6 @@
-import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { expireSession } from '../support/expire';
 import type { SessionRecord } from '../../../worker/session/record';
 import {
   arrive,
@@ -209,14 +210,7 @@ describe('GET /v1/sessions/:id', () => {
       const record = (await state.storage.get<SessionRecord>('session'))!;
       expect(await state.storage.getAlarm()).toBe(record.expiresAt);
     });
-    // Move the clock's target instead of the clock: the alarm then finds the QR expired.
-    await runInDurableObject(stub, async (instance, state) => {
-      const record = (await state.storage.get<SessionRecord>('session'))!;
-      const expired = { ...record, expiresAt: Date.now() - 1 };
-      await state.storage.put('session', expired);
-      (instance as unknown as { record: SessionRecord }).record = expired;
-    });
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await expireSession(stub)).toBe(true);
     const view = await (await get(`/v1/sessions/${sessionId}`)).json<{ status: string }>();
     expect(view.status).toBe('expired');
     const record = await runInDurableObject(stub, (_o, state) =>
