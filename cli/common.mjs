@@ -37,8 +37,8 @@ export function parse(argv, options, usage, { positionals = 0 } = {}) {
   return { values: parsed.values, positionals: parsed.positionals };
 }
 
-/** An http(s) URL's origin: credentials, path and query are nobody's business in a printout. */
-export function originOf(value, what, usage) {
+/** An http(s) URL, parsed; anything else is a usage error naming `what`. */
+export function httpUrlOf(value, what, usage) {
   let url;
   try {
     url = new URL(value);
@@ -48,7 +48,34 @@ export function originOf(value, what, usage) {
   if (!url || !/^https?:$/.test(url.protocol)) {
     throw new UsageError(`${what} must be an http(s) URL.`, usage);
   }
-  return url.origin;
+  return url;
+}
+
+/** An http(s) URL's origin: credentials, path and query are nobody's business in a printout. */
+export function originOf(value, what, usage) {
+  return httpUrlOf(value, what, usage).origin;
+}
+
+/**
+ * `--after`: a feed cursor an earlier run printed, or undefined. A cursor is the
+ * Worker's to read (a number, or `c1.` and one per feed shard): here only text
+ * that can go in a URL as it is, and the Worker says if it is not one of its cursors.
+ */
+export function cursorOf(value, usage) {
+  if (value !== undefined && !/^[\w.~-]{1,2048}$/.test(value)) {
+    throw new UsageError('--after must be a cursor an earlier run printed.', usage);
+  }
+  return value;
+}
+
+/** A whole number from `min` to `max` given for `flag`, or `fallback` when not given. */
+export function integerOf(text, flag, min, max, fallback, usage) {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new UsageError(`${flag} must be an integer from ${min} to ${max}.`, usage);
+  }
+  return value;
 }
 
 /** The merchant Worker: `--endpoint`, else PAYPAY_KYC_ENDPOINT. */

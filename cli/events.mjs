@@ -3,7 +3,6 @@
 // One line per event on stdout; the cursor to resume from on stderr at the end.
 import {
   CannotRun,
-  UsageError,
   WORKER_OPTIONS,
   call,
   bearerEndpointOf,
@@ -11,6 +10,8 @@ import {
   sleep,
   tokenOf,
   workerRefused,
+  cursorOf,
+  integerOf,
 } from './common.mjs';
 
 /**
@@ -38,13 +39,6 @@ Prints the Worker's feed events, oldest first, one line each, until caught up.
 At the end (caught up, or stopped) stderr says "cursor <c>": pass it as --after
 to resume. Exit status: 0 done, 2 could not run (unreachable, 401, bad cursor).`;
 
-/**
- * A cursor is the Worker's to read (a number, or `c1.` and one per feed shard):
- * here only text that can go in a URL as it is, and the Worker says if it is
- * not one of its cursors.
- */
-const CURSOR = /^[\w.~-]{1,2048}$/;
-
 export async function run(argv) {
   const options = {
     ...WORKER_OPTIONS,
@@ -59,11 +53,9 @@ export async function run(argv) {
     return 0;
   }
   const origin = bearerEndpointOf(values, usage);
-  if (values.after !== undefined && !CURSOR.test(values.after)) {
-    throw new UsageError('--after must be a cursor an earlier run printed.', usage);
-  }
-  const limit = integerOf(values.limit, '--limit', 1, PAGE_LIMIT.max, PAGE_LIMIT.default);
-  const intervalMs = integerOf(values.interval, '--interval', 1, 3600, 2) * 1000;
+  cursorOf(values.after, usage);
+  const limit = integerOf(values.limit, '--limit', 1, PAGE_LIMIT.max, PAGE_LIMIT.default, usage);
+  const intervalMs = integerOf(values.interval, '--interval', 1, 3600, 2, usage) * 1000;
   const token = tokenOf(values);
 
   const stop = new AbortController();
@@ -134,13 +126,4 @@ function line(event) {
     ...extras,
     `id=${id}`,
   ].join('  ');
-}
-
-function integerOf(text, flag, min, max, fallback) {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw new UsageError(`${flag} must be an integer from ${min} to ${max}.`, usage);
-  }
-  return value;
 }

@@ -13,6 +13,9 @@ import {
   reasonOf,
   sleep,
   tokenOf,
+  cursorOf,
+  integerOf,
+  httpUrlOf,
 } from './common.mjs';
 
 export const summary = "forward a Worker's feed events to a local server, signed";
@@ -38,7 +41,6 @@ event with your server's status; a live count on stderr.
 At the end (Ctrl-C, SIGTERM or --events) stderr says "cursor <c>": pass it as
 --after to pick up where this run stopped. Exit status: 0 done, 2 could not run.`;
 
-const CURSOR = /^[\w.~-]{1,2048}$/;
 const PAGE = 1000;
 
 export async function run(argv) {
@@ -56,11 +58,9 @@ export async function run(argv) {
   }
   const origin = bearerEndpointOf(values, usage);
   const target = targetOf(values['forward-to']);
-  if (values.after !== undefined && !CURSOR.test(values.after)) {
-    throw new UsageError('--after must be a cursor an earlier run printed.', usage);
-  }
-  const max = integerOf(values.events, '--events', 1, 1_000_000, Infinity);
-  const intervalMs = integerOf(values.interval, '--interval', 1, 3600, 2) * 1000;
+  cursorOf(values.after, usage);
+  const max = integerOf(values.events, '--events', 1, 1_000_000, Infinity, usage);
+  const intervalMs = integerOf(values.interval, '--interval', 1, 3600, 2, usage) * 1000;
   const token = tokenOf(values);
 
   const secretBytes = randomBytes(32);
@@ -158,23 +158,5 @@ function progress(count) {
 
 function targetOf(value) {
   if (value === undefined) throw new UsageError('--forward-to is required.', usage);
-  let url;
-  try {
-    url = new URL(value);
-  } catch {
-    url = null;
-  }
-  if (!url || !/^https?:$/.test(url.protocol)) {
-    throw new UsageError('--forward-to must be an http(s) URL.', usage);
-  }
-  return url.href;
-}
-
-function integerOf(text, flag, min, max, fallback) {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw new UsageError(`${flag} must be an integer from ${min} to ${max}.`, usage);
-  }
-  return value;
+  return httpUrlOf(value, '--forward-to', usage).href;
 }
